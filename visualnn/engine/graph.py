@@ -1,0 +1,296 @@
+"""A computational graph of named nodes, evaluated one operation at a time.
+
+Leaves are inputs, targets, parameters and constants.  An op node names its
+op and its *ordered* inputs; a ``weighted_sum`` node also names, for each
+input edge, the parameter that weights it (or None for a plain edge).
+
+Values carry one number per sample along the last axis (see ``ops``); the
+objective is the mean of the loss node over that axis.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator, Mapping
+
+import numpy as np
+
+from .ops import LEAF_KINDS, OPS, attrs_with_defaults
+
+
+class GraphError(ValueError):
+    """A graph that cannot be built: names the node and what is wrong."""
+
+
+@dataclass(eq=False)
+class Node:
+    name: str
+    op: str                                   # a leaf kind or an op name
+    inputs: tuple[str, ...] = ()
+    weights: tuple[str | None, ...] = ()      # weighted_sum: parameter on each input edge
+    attrs: dict = field(default_factory=dict)
+    value: float = 0.0                        # const leaves
+    layer: int | None = None                  # layout hint: column, left to right
+    group: str | None = None                  # the neuron a gate belongs to (gate view)
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.op in LEAF_KINDS
+
+    @property
+    def kind(self) -> str:
+        return self.op if self.is_leaf else OPS[self.op].kind
+
+
+@dataclass(frozen=True)
+class BackwardOp:
+    """What one backward step of node ``node`` sends to its inputs."""
+    node: str
+    upstream: np.ndarray
+    local: list                     # d node / d input_i
+    weight_local: list              # d node / d weight_i (None where the edge has no weight)
+
+
+class Graph:
+    def __init__(self, nodes: list[Node] | None = None):
+        self.nodes: dict[str, Node] = {}
+        for n in nodes or []:
+            self.add(n)
+        self._order: list[str] | None = None
+
+    # -- building ---------------------------------------------------------
+    def add(self, node: Node) -> Node:
+        if node.name in self.nodes:
+            raise GraphError(f"duplicate node name {node.name!r}")
+        if not node.is_leaf and node.op not in OPS:
+            raise GraphError(f"node {node.name!r}: unknown op {node.op!r}")
+        node.inputs = tuple(node.inputs)
+        if not node.is_leaf:
+            op = OPS[node.op]
+            node.attrs = attrs_with_defaults(node.op, node.attrs)
+            n = len(node.inputs)
+            if op.arity is not None and n != op.arity:
+                raise GraphError(f"node {node.name!r}: op {node.op} takes {op.arity} input(s), got {n}")
+            if op.arity is None and n < op.min_inputs:
+                raise GraphError(f"node {node.name!r}: op {node.op} takes at least {op.min_inputs} input(s), got {n}")
+            if op.pairs and n % 2:
+                raise GraphError(f"node {node.name!r}: loss {node.op} takes outputs then targets, an even number of inputs, got {n}")
+            if op.weighted:
+                node.weights = tuple(node.weights) if node.weights else (None,) * n
+                if len(node.weights) != n:
+                    raise GraphError(f"node {node.name!r}: {n} inputs but {len(node.weights)} weights")
+            elif node.weights:
+                raise GraphError(f"node {node.name!r}: op {node.op} takes no edge weights")
+        self.nodes[node.name] = node
+        self._order = None
+        return node
+
+    # -- structure --------------------------------------------------------
+    @property
+    def order(self) -> list[str]:
+        """Topological order, stable: ties keep the order nodes were added."""
+        if self._order is None:
+            for n in self.nodes.values():
+                for i in n.inputs:
+                    if i not in self.nodes:
+                        raise GraphError(f"node {n.name!r}: input {i!r} is not a node")
+            indeg = {name: len(n.inputs) for name, n in self.nodes.items()}
+            users = self.users()
+            ready = [name for name in self.nodes if indeg[name] == 0]
+            pos = {name: k for k, name in enumerate(self.nodes)}
+            order = []
+            import heapq
+            heap = [(pos[n], n) for n in ready]
+            heapq.heapify(heap)
+            while heap:
+                _, name = heapq.heappop(heap)
+                order.append(name)
+                for u in users[name]:
+                    indeg[u] -= 1
+                    if indeg[u] == 0:
+                        heapq.heappush(heap, (pos[u], u))
+            if len(order) != len(self.nodes):
+                stuck = [n for n in self.nodes if indeg[n] > 0]
+                raise GraphError(f"the graph has a cycle through {', '.join(stuck[:6])}")
+            self._order = order
+        return self._order
+
+    @property
+    def backward_order(self) -> list[str]:
+        """The order of the backward pass: a node once all its users are done,
+        ties going to the node earlier in the forward pass (the lecture's
+        o1-before-o2 order)."""
+        if getattr(self, "_border", None) is None or self._border[0] is not self.order:
+            import heapq
+            pos = {n: k for k, n in enumerate(self.order)}
+            users = self.users()
+            left = {n: len(set(u)) for n, u in users.items()}
+            heap = [(pos[n], n) for n in self.order if left[n] == 0]
+            heapq.heapify(heap)
+            out = []
+            while heap:
+                _, name = heapq.heappop(heap)
+                out.append(name)
+                for i in set(self.nodes[name].inputs):
+                    left[i] -= 1
+                    if left[i] == 0:
+                        heapq.heappush(heap, (pos[i], i))
+            self._border = (self.order, out)
+        return self._border[1]
+
+    def users(self) -> dict[str, list[str]]:
+        """For each node, the nodes that take it as an input (one entry per edge)."""
+        out: dict[str, list[str]] = {name: [] for name in self.nodes}
+        for n in self.nodes.values():
+            for i in n.inputs:
+                if i in out:
+                    out[i].append(n.name)
+        return out
+
+    def of_kind(self, kind: str) -> list[str]:
+        return [name for name, n in self.nodes.items() if n.op == kind]
+
+    @property
+    def inputs(self) -> list[str]:
+        return self.of_kind("input")
+
+    @property
+    def targets(self) -> list[str]:
+        return self.of_kind("target")
+
+    @property
+    def loss(self) -> str | None:
+        losses = [n for n in self.order if not self.nodes[n].is_leaf and OPS[self.nodes[n].op].kind == "loss"]
+        return losses[-1] if losses else None
+
+    @property
+    def outputs(self) -> list[str]:
+        """The network's outputs: the loss's predictions, or the sinks without a loss."""
+        loss = self.loss
+        if loss is not None:
+            n = self.nodes[loss]
+            return list(n.inputs[: len(n.inputs) // 2])
+        users = self.users()
+        return [n for n in self.order if not users[n] and not self.nodes[n].is_leaf]
+
+    @property
+    def param_names(self) -> list[str]:
+        """Every parameter, leaf or edge weight, in first-use order."""
+        names: list[str] = []
+        seen = set()
+        for name in self.order:
+            n = self.nodes[name]
+            cands = [name] if n.op == "param" else [w for w in n.weights if w is not None]
+            for c in cands:
+                if c not in seen:
+                    seen.add(c)
+                    names.append(c)
+        return names
+
+    def edges(self) -> Iterator[tuple[str, str, str | None]]:
+        """(from, to, weight parameter or None) for every edge."""
+        for name in self.order:
+            n = self.nodes[name]
+            ws = n.weights or (None,) * len(n.inputs)
+            for i, w in zip(n.inputs, ws):
+                yield i, name, w
+
+    def nx(self):
+        """The graph as a networkx MultiDiGraph (for layout and analysis)."""
+        import networkx as nx
+        g = nx.MultiDiGraph()
+        for name in self.order:
+            g.add_node(name, op=self.nodes[name].op)
+        for a, b, w in self.edges():
+            g.add_edge(a, b, weight=w)
+        return g
+
+    # -- evaluation -------------------------------------------------------
+    def feeds_needed(self) -> list[str]:
+        return [n for n in self.order if self.nodes[n].op in ("input", "target")]
+
+    def forward(self, params: Mapping[str, object], feeds: Mapping[str, object],
+                keep: bool = True) -> dict[str, np.ndarray]:
+        """Every node's value. ``params`` maps parameter names to values (scalars
+        or arrays broadcasting against the samples); ``feeds`` maps input and
+        target names to arrays of samples.  With ``keep=False`` only the
+        loss and outputs are kept (large grids)."""
+        values = {}
+        for name, x in self.step_forward(params, feeds, values):
+            pass
+        if not keep:
+            wanted = set(self.outputs) | ({self.loss} if self.loss else set())
+            values = {k: v for k, v in values.items() if k in wanted}
+        return values
+
+    def step_forward(self, params, feeds, values: dict) -> Iterator[tuple[str, np.ndarray]]:
+        """Evaluate node after node, yielding (name, value); fills ``values``."""
+        for name in self.order:
+            n = self.nodes[name]
+            if n.op == "param":
+                v = params[name]
+            elif n.op in ("input", "target"):
+                if name not in feeds:
+                    raise GraphError(f"no value given for {n.op} {name!r}")
+                v = feeds[name]
+            elif n.op == "const":
+                v = n.value
+            else:
+                xs = [values[i] for i in n.inputs]
+                ws = [None if w is None else params[w] for w in n.weights] if n.weights else []
+                v = OPS[n.op].forward(xs, ws, n.attrs)
+            v = np.asarray(v, dtype=float)
+            values[name] = v
+            yield name, v
+
+    def backward(self, params, values, seed: Mapping[str, object] | None = None):
+        """Gradients of the objective: (node gradients, parameter gradients).
+
+        ``seed`` gives d objective / d node for the start nodes; by default
+        the loss node gets 1/batch per sample (the objective is the batch
+        mean), or every output gets 1 when the graph has no loss.
+        Parameter gradients are summed over the sample (last) axis."""
+        grads = {}
+        pgrads = {}
+        for b in self.walk_backward(params, values, grads, seed):
+            n = self.nodes[b.node]
+            for i, (src, loc) in enumerate(zip(n.inputs, b.local)):
+                g = loc * b.upstream
+                grads[src] = grads[src] + g if src in grads else g
+            for w, wl in zip(n.weights, b.weight_local):
+                if w is not None:
+                    c = np.sum(wl * b.upstream, axis=-1)
+                    pgrads[w] = pgrads[w] + c if w in pgrads else c
+        for name in self.param_names:
+            if self.nodes.get(name) is not None and self.nodes[name].op == "param" and name in grads:
+                c = np.sum(grads[name], axis=-1)
+                pgrads[name] = pgrads[name] + c if name in pgrads else c
+            pgrads.setdefault(name, np.zeros(()))
+        return grads, pgrads
+
+    def default_seed(self, values) -> dict[str, np.ndarray]:
+        loss = self.loss
+        starts = [loss] if loss is not None else self.outputs
+        seed = {}
+        for s in starts:
+            v = values[s]
+            batch = v.shape[-1] if v.ndim else 1
+            seed[s] = np.full(v.shape, 1.0 / batch if loss is not None else 1.0)
+        return seed
+
+    def walk_backward(self, params, values, grads: dict, seed=None) -> Iterator[BackwardOp]:
+        """Yield each op node's backward step in reverse topological order.
+        ``grads`` holds the accumulated node gradients; the caller adds each
+        step's products to it before asking for the next step."""
+        if seed is None:
+            seed = self.default_seed(values)
+        for k, v in seed.items():
+            grads[k] = np.asarray(v, dtype=float)
+        for name in self.backward_order:
+            n = self.nodes[name]
+            if n.is_leaf or name not in grads:
+                continue
+            xs = [values[i] for i in n.inputs]
+            ws = [None if w is None else params[w] for w in n.weights] if n.weights else []
+            local, wlocal = OPS[n.op].local(xs, ws, values[name], n.attrs)
+            yield BackwardOp(name, grads[name], list(local), list(wlocal) or [None] * len(n.inputs))
+

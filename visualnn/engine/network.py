@@ -1,0 +1,223 @@
+"""Layered networks: declared as layers of neurons, compiled to the graph.
+
+Neuron view: each neuron is a ``weighted_sum`` node ``net_<name>`` (its edges
+carry the weight parameters, the bias comes in as a parameter leaf) followed
+by an activation node ``out_<name>``.  Gate view: the same neuron expanded
+into ``mul`` and ``add`` gates with the weights as parameter leaves.
+
+``DenseModel`` evaluates the same network with matrices, for training and
+loss surfaces, where stepping one node at a time would be too slow.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .graph import Graph, GraphError, Node
+from .ops import OPS
+
+
+@dataclass
+class Layer:
+    neurons: list[str]
+    activation: str
+    weights: list[list[str | None]]          # [neuron][input]: parameter name, None = no connection
+    biases: list[str | None]                 # parameter per neuron, None = no bias
+    attrs: dict = field(default_factory=dict)  # activation settings (alpha)
+
+
+@dataclass
+class LayeredSpec:
+    inputs: list[str]
+    layers: list[Layer]
+    loss: str | None = None                  # a loss op name, or None
+    targets: list[str] = field(default_factory=list)
+    loss_name: str = "loss"
+    loss_attrs: dict = field(default_factory=dict)
+
+    @property
+    def sizes(self) -> list[int]:
+        return [len(self.inputs)] + [len(l.neurons) for l in self.layers]
+
+
+def auto_names(sizes: list[int]) -> tuple[list[str], list[list[str]]]:
+    """Default neuron names: inputs x1.., hidden h<layer>_<j>, outputs y1.."""
+    inputs = [f"x{i + 1}" for i in range(sizes[0])]
+    layers = []
+    for l, n in enumerate(sizes[1:], start=1):
+        last = l == len(sizes) - 1
+        layers.append([f"y{j + 1}" if last else f"h{l}_{j + 1}" for j in range(n)])
+    return inputs, layers
+
+
+def out_name(neuron: str) -> str:
+    return f"out_{neuron}"
+
+
+def net_name(neuron: str) -> str:
+    return f"net_{neuron}"
+
+
+def compile_layered(spec: LayeredSpec, gates: bool = False) -> Graph:
+    """The computational graph of a layered network, at neuron or gate level."""
+    g = Graph()
+    for x in spec.inputs:
+        g.add(Node(x, "input", layer=0))
+    prev = list(spec.inputs)
+    params_added: set[str] = set()
+
+    def param_leaf(name, layer):
+        if name not in params_added and name not in g.nodes:
+            g.add(Node(name, "param", layer=layer))
+            params_added.add(name)
+
+    for l, layer in enumerate(spec.layers, start=1):
+        if len(layer.weights) != len(layer.neurons) or len(layer.biases) != len(layer.neurons):
+            raise GraphError(f"layer {l}: {len(layer.neurons)} neurons but {len(layer.weights)} weight rows "
+                             f"and {len(layer.biases)} biases")
+        col_net, col_out = 2 * l - 1, 2 * l
+        nets = []
+        for j, neuron in enumerate(layer.neurons):
+            row = layer.weights[j]
+            if len(row) != len(prev):
+                raise GraphError(f"layer {l}, neuron {neuron!r}: {len(row)} weights for {len(prev)} inputs")
+            b = layer.biases[j]
+            if b is not None:
+                param_leaf(b, 2 * l - 2)
+            conns = [(src, w) for src, w in zip(prev, row) if w is not None]
+            if not gates:
+                ins = [s for s, _ in conns] + ([b] if b is not None else [])
+                ws = [w for _, w in conns] + ([None] if b is not None else [])
+                if not ins:
+                    raise GraphError(f"layer {l}, neuron {neuron!r} has no inputs")
+                g.add(Node(net_name(neuron), "weighted_sum", tuple(ins), tuple(ws), layer=col_net, group=neuron))
+            else:
+                terms = []
+                for src, w in conns:
+                    param_leaf(w, 2 * l - 2)
+                    m = f"{w}*{src}"
+                    while m in g.nodes:
+                        m += "'"
+                    g.add(Node(m, "mul", (w, src), layer=col_net, group=neuron))
+                    terms.append(m)
+                if b is not None:
+                    terms.append(b)
+                if not terms:
+                    raise GraphError(f"layer {l}, neuron {neuron!r} has no inputs")
+                if len(terms) == 1:
+                    g.add(Node(net_name(neuron), "linear", (terms[0],), layer=col_net, group=neuron))
+                acc = terms[0]
+                for k, t in enumerate(terms[1:], start=1):
+                    name = net_name(neuron) if k == len(terms) - 1 else f"{neuron}.sum{k}"
+                    g.add(Node(name, "add", (acc, t), layer=col_net, group=neuron))
+                    acc = name
+            nets.append(net_name(neuron))
+            # each neuron's activation right after its sum: the lecture goes neuron by neuron
+            if layer.activation != "softmax":
+                if layer.activation not in OPS or OPS[layer.activation].kind != "activation":
+                    raise GraphError(f"layer {l}: unknown activation {layer.activation!r}")
+                g.add(Node(out_name(neuron), layer.activation, (net_name(neuron),), attrs=dict(layer.attrs),
+                           layer=col_out, group=neuron))
+        if layer.activation == "softmax":
+            for j, neuron in enumerate(layer.neurons):
+                g.add(Node(out_name(neuron), "softmax", tuple(nets), attrs={"index": j}, layer=col_out, group=neuron))
+        outs = [out_name(n) for n in layer.neurons]
+        prev = outs
+    if spec.loss:
+        if len(spec.targets) != len(prev):
+            raise GraphError(f"loss: {len(spec.targets)} targets for {len(prev)} outputs")
+        last = 2 * len(spec.layers)
+        for t in spec.targets:
+            g.add(Node(t, "target", layer=last))
+        g.add(Node(spec.loss_name, spec.loss, tuple(prev) + tuple(spec.targets), attrs=dict(spec.loss_attrs),
+                   layer=last + 1))
+    g.order  # validates names and acyclicity now
+    return g
+
+
+class DenseModel:
+    """The layered network as matrices over a flat parameter vector.
+
+    ``idx_w[l]`` holds, for each weight matrix entry, the index of its
+    parameter in ``names`` (``P``, pointing at a constant 0, where there is no
+    connection), so shared parameters simply repeat an index and their
+    gradients add up by ``bincount``.
+    """
+
+    def __init__(self, spec: LayeredSpec, names: list[str]):
+        self.spec = spec
+        self.names = list(names)
+        pos = {n: k for k, n in enumerate(self.names)}
+        P = len(self.names)
+        self.P = P
+        self.idx_w = [np.array([[P if w is None else pos[w] for w in row] for row in L.weights], dtype=np.intp)
+                      for L in spec.layers]
+        self.idx_b = [np.array([P if b is None else pos[b] for b in L.biases], dtype=np.intp) for L in spec.layers]
+        self.acts = [(OPS[L.activation], dict(OPS[L.activation].attrs) | L.attrs) for L in spec.layers]
+        self.loss = (OPS[spec.loss], dict(OPS[spec.loss].attrs) | spec.loss_attrs) if spec.loss else None
+
+    def theta(self, params: dict) -> np.ndarray:
+        return np.array([float(params[n]) for n in self.names])
+
+    def _ext(self, theta):
+        theta = np.asarray(theta, dtype=float)
+        return np.concatenate([theta, np.zeros(theta.shape[:-1] + (1,))], axis=-1)
+
+    def forward(self, theta, X):
+        """Activations of every layer; X is (B, inputs).  ``theta`` may carry
+        leading grid axes (G, P): then activations are (G, B, n)."""
+        th = self._ext(theta)
+        A = np.asarray(X, dtype=float)
+        cache = [(None, A)]
+        for iw, ib, (act, attrs) in zip(self.idx_w, self.idx_b, self.acts):
+            W, b = th[..., iw], th[..., ib]
+            Z = A @ np.swapaxes(W, -1, -2) + b[..., None, :]
+            if act.name == "softmax":
+                e = np.exp(Z - Z.max(axis=-1, keepdims=True))
+                A = e / e.sum(axis=-1, keepdims=True)
+            else:
+                A = act.forward([Z], [], attrs)
+            cache.append((Z, A))
+        return cache
+
+    def per_sample_loss(self, out, T):
+        op, attrs = self.loss
+        cols = [out[..., j] for j in range(out.shape[-1])] + [T[..., j] for j in range(T.shape[-1])]
+        return op.forward(cols, [], attrs)
+
+    def objective(self, theta, X, T) -> np.ndarray:
+        """Mean loss over the samples (one number per grid point)."""
+        out = self.forward(theta, X)[-1][1]
+        return self.per_sample_loss(out, np.asarray(T, dtype=float)).mean(axis=-1)
+
+    def gradient(self, theta, X, T):
+        """(objective, d objective / d theta) for one parameter vector."""
+        X = np.asarray(X, dtype=float)
+        T = np.asarray(T, dtype=float)
+        th = self._ext(theta)
+        cache = self.forward(theta, X)
+        out = cache[-1][1]
+        B, k = out.shape
+        op, attrs = self.loss
+        cols = [out[:, j] for j in range(k)] + [T[:, j] for j in range(k)]
+        L = op.forward(cols, [], attrs)
+        dcols, _ = op.local(cols, [], L, attrs)
+        dA = np.stack(dcols[:k], axis=1) / B
+        g = np.zeros(self.P + 1)
+        for l in range(len(self.idx_w) - 1, -1, -1):
+            Z, A = cache[l + 1]
+            act, aattrs = self.acts[l]
+            if act.name == "softmax":
+                dZ = A * (dA - (dA * A).sum(axis=1, keepdims=True))
+            else:
+                dZ = dA * act.local([Z], [], A, aattrs)[0][0]
+            Aprev = cache[l][1]
+            g += np.bincount(self.idx_w[l].ravel(), weights=(dZ.T @ Aprev).ravel(), minlength=self.P + 1)
+            g += np.bincount(self.idx_b[l], weights=dZ.sum(axis=0), minlength=self.P + 1)
+            if l:
+                dA = dZ @ th[self.idx_w[l]]
+        return float(L.mean()), g[:-1]
+
+    def predict(self, theta, X) -> np.ndarray:
+        return self.forward(theta, X)[-1][1]

@@ -1,0 +1,107 @@
+"""Optimizers shared by training and the marble paths.
+
+Each works elementwise on a NumPy array of parameters (a flat parameter
+vector, or an (M, 2) array of marbles on a surface) and keeps its own state.
+The update rules follow ``torch.optim`` exactly so the two can be compared
+step for step.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+class Optimizer:
+    name = "optimizer"
+    defaults: dict = {}
+
+    def __init__(self, lr: float = 0.01, **hyper):
+        unknown = set(hyper) - set(self.defaults)
+        if unknown:
+            raise ValueError(f"{self.name} has no setting {', '.join(sorted(unknown))}")
+        self.lr = float(lr)
+        self.hyper = {**self.defaults, **hyper}
+        self.t = 0
+        self.state: dict[str, np.ndarray] = {}
+
+    def step(self, theta: np.ndarray, grad: np.ndarray) -> np.ndarray:
+        """One update: returns the new parameters (``theta`` is not changed)."""
+        self.t += 1
+        return self._update(np.asarray(theta, dtype=float), np.asarray(grad, dtype=float))
+
+    def run(self, theta, gradient_fn, steps: int) -> np.ndarray:
+        """``steps`` updates from ``theta``; returns the path, shape (steps+1, *theta.shape)."""
+        path = [np.asarray(theta, dtype=float)]
+        for _ in range(steps):
+            path.append(self.step(path[-1], gradient_fn(path[-1])))
+        return np.stack(path)
+
+    def _buf(self, key, like):
+        if key not in self.state:
+            self.state[key] = np.zeros_like(like)
+        return self.state[key]
+
+
+class SGD(Optimizer):
+    name = "sgd"
+
+    def _update(self, theta, g):
+        return theta - self.lr * g
+
+
+class Momentum(Optimizer):
+    """Heavy ball: v = mu v + g, theta -= lr v (torch SGD with momentum)."""
+    name = "momentum"
+    defaults = {"momentum": 0.9}
+
+    def _update(self, theta, g):
+        v = self.state.get("v")
+        v = g.copy() if v is None else self.hyper["momentum"] * v + g
+        self.state["v"] = v
+        return theta - self.lr * self._direction(g, v)
+
+    def _direction(self, g, v):
+        return v
+
+
+class Nesterov(Momentum):
+    """Look-ahead momentum: theta -= lr (g + mu v)."""
+    name = "nesterov"
+
+    def _direction(self, g, v):
+        return g + self.hyper["momentum"] * v
+
+
+class RMSProp(Optimizer):
+    name = "rmsprop"
+    defaults = {"alpha": 0.99, "eps": 1e-8}
+
+    def _update(self, theta, g):
+        a = self.hyper["alpha"]
+        sq = a * self._buf("sq", g) + (1 - a) * g * g
+        self.state["sq"] = sq
+        return theta - self.lr * g / (np.sqrt(sq) + self.hyper["eps"])
+
+
+class Adam(Optimizer):
+    name = "adam"
+    defaults = {"beta1": 0.9, "beta2": 0.999, "eps": 1e-8}
+
+    def _update(self, theta, g):
+        b1, b2 = self.hyper["beta1"], self.hyper["beta2"]
+        m = b1 * self._buf("m", g) + (1 - b1) * g
+        v = b2 * self._buf("v", g) + (1 - b2) * g * g
+        self.state["m"], self.state["v"] = m, v
+        m_hat = m / (1 - b1 ** self.t)
+        v_hat = v / (1 - b2 ** self.t)
+        return theta - self.lr * m_hat / (np.sqrt(v_hat) + self.hyper["eps"])
+
+
+OPTIMIZERS = {cls.name: cls for cls in (SGD, Momentum, Nesterov, RMSProp, Adam)}
+
+
+def make_optimizer(name: str, lr: float, **hyper) -> Optimizer:
+    try:
+        cls = OPTIMIZERS[name.lower()]
+    except KeyError:
+        raise ValueError(f"unknown optimizer {name!r}; expected one of {', '.join(OPTIMIZERS)}") from None
+    return cls(lr, **hyper)

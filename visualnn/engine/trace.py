@@ -1,0 +1,341 @@
+"""The trace: one sample run through the graph, as an ordered list of steps.
+
+Every forward operation in topological order, the loss, then every backward
+operation in reverse order.  A backward step records, per input edge, the
+local gradient, the upstream gradient, their product and the running sum at
+the receiving node, so a viewer can show "gradient = local x upstream" and
+gradients adding up at branches.  The ``Stepper`` moves a cursor over traces
+and an update step, and can rebuild the exact state after any number of steps.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+import numpy as np
+
+from .graph import Graph
+from .ops import OPS
+from .optimizers import make_optimizer
+
+
+@dataclass(frozen=True)
+class EdgeGradient:
+    src: str
+    dst: str
+    local: float
+    upstream: float
+    gradient: float                  # local x upstream, sent back along the edge
+    accumulated: float               # the running sum at ``src`` after adding it
+    param: str | None = None         # parameter this edge carries (weight, or a parameter leaf)
+    param_gradient: float | None = None
+
+    def to_json(self) -> dict:
+        return {"from": self.src, "to": self.dst, "local": self.local, "upstream": self.upstream,
+                "gradient": self.gradient, "accumulated": self.accumulated,
+                "param": self.param, "param_gradient": self.param_gradient}
+
+
+@dataclass(frozen=True)
+class Step:
+    index: int
+    phase: str                       # forward | loss | backward | update
+    node: str | None
+    op: str
+    inputs: tuple[str, ...] = ()
+    input_values: tuple[float, ...] = ()
+    weights: tuple[str | None, ...] = ()
+    weight_values: tuple[float | None, ...] = ()
+    value: float | None = None       # forward: the node's new value
+    upstream: float | None = None    # backward: d objective / d node
+    edges: tuple[EdgeGradient, ...] = ()
+    updates: tuple[tuple[str, float, float, float], ...] = ()  # update: (param, old, gradient, new)
+
+    def to_json(self) -> dict:
+        if self.phase in ("forward", "loss"):
+            return {"index": self.index, "phase": self.phase, "node": self.node, "op": self.op,
+                    "inputs": list(self.inputs), "value": self.value}
+        if self.phase == "backward":
+            return {"index": self.index, "phase": "backward", "node": self.node, "op": self.op,
+                    "upstream": self.upstream, "edges": [e.to_json() for e in self.edges]}
+        return {"index": self.index, "phase": "update", "node": None, "op": self.op,
+                "updates": [{"param": p, "value": o, "gradient": g, "new": n} for p, o, g, n in self.updates]}
+
+
+@dataclass
+class Trace:
+    graph: Graph
+    params: dict[str, float]
+    sample: dict[str, float]
+    steps: list[Step]
+    values: dict[str, float]
+    gradients: dict[str, float]
+    param_gradients: dict[str, float]
+
+    @property
+    def loss(self) -> float | None:
+        return self.values[self.graph.loss] if self.graph.loss else None
+
+    def result_json(self) -> dict:
+        return {
+            "loss": self.loss,
+            "output": {o: self.values[o] for o in self.graph.outputs},
+            "values": dict(self.values),
+            "gradients": dict(self.gradients),
+            "params": {p: {"value": self.params[p], "gradient": self.param_gradients.get(p, 0.0)}
+                       for p in self.graph.param_names},
+        }
+
+
+def _f(x) -> float:
+    return float(np.asarray(x).reshape(-1)[0])
+
+
+def record(graph: Graph, params: Mapping[str, float], sample: Mapping[str, float]) -> Trace:
+    """Run one sample forward and backward, recording every operation."""
+    P = {k: np.array([float(v)]) for k, v in params.items()}
+    feeds = {k: np.array([float(v)]) for k, v in sample.items()}
+    loss = graph.loss
+    steps: list[Step] = []
+    values: dict[str, np.ndarray] = {}
+    for name, v in graph.step_forward(P, feeds, values):
+        n = graph.nodes[name]
+        if n.is_leaf:
+            continue
+        steps.append(Step(
+            index=len(steps), phase="loss" if name == loss else "forward", node=name, op=n.op,
+            inputs=n.inputs, input_values=tuple(_f(values[i]) for i in n.inputs),
+            weights=n.weights, weight_values=tuple(None if w is None else float(params[w]) for w in n.weights),
+            value=_f(v)))
+    grads: dict[str, np.ndarray] = {}
+    pgrads: dict[str, float] = {}
+    for b in graph.walk_backward(P, values, grads):
+        n = graph.nodes[b.node]
+        up = _f(b.upstream)
+        edges = []
+        for src, w, loc, wl in zip(n.inputs, n.weights or (None,) * len(n.inputs), b.local, b.weight_local):
+            g = loc * b.upstream
+            grads[src] = grads[src] + g if src in grads else g
+            param, pg = None, None
+            if w is not None:
+                param, pg = w, _f(wl * b.upstream)
+            elif graph.nodes[src].op == "param":
+                param, pg = src, _f(g)
+            if param is not None:
+                pgrads[param] = pgrads.get(param, 0.0) + pg
+            edges.append(EdgeGradient(src, b.node, _f(loc), up, _f(g), _f(grads[src]), param, pg))
+        steps.append(Step(index=len(steps), phase="backward", node=b.node, op=n.op,
+                          inputs=n.inputs, weights=n.weights, upstream=up, edges=tuple(edges)))
+    return Trace(graph, {p: float(params[p]) for p in graph.param_names}, dict(sample), steps,
+                 {k: _f(v) for k, v in values.items()}, {k: _f(v) for k, v in grads.items()},
+                 {p: pgrads.get(p, 0.0) for p in graph.param_names})
+
+
+@dataclass
+class State:
+    """What is known after ``position`` steps: the picture a viewer draws."""
+    position: int
+    cycle: int                       # which forward/backward/update pass
+    index: int                       # steps done within this cycle
+    step: Step | None                # the step just done (None at the start of a cycle)
+    params: dict[str, float]         # parameter values in effect (new ones once updated)
+    values: dict[str, float]
+    gradients: dict[str, float]
+    param_gradients: dict[str, float]
+    edge_values: dict[tuple[str, str], float]            # forward: value flowing along an edge
+    edge_gradients: dict[tuple[str, str], EdgeGradient]  # backward: what went back along it
+    updated: bool = False
+
+    @property
+    def phase(self) -> str:
+        return self.step.phase if self.step else "start"
+
+
+class Stepper:
+    """A cursor over the lecture's step list: step, back, seek, reset.
+
+    Position p counts steps from the very start; each cycle is one trace
+    (forward, loss, backward) followed, when there is a loss and parameters,
+    by one optimizer update.  Later cycles start from the updated parameters.
+    """
+
+    def __init__(self, graph: Graph, params: Mapping[str, float], samples: list[Mapping[str, float]],
+                 optimizer: str = "sgd", lr: float = 0.5, sample_index: int = 0, **hyper):
+        self.graph = graph
+        self.samples = [dict(s) for s in samples] or [{}]
+        self._sample = sample_index
+        self.optimizer_name, self.lr, self.hyper = optimizer, float(lr), hyper
+        self.position = 0
+        self._set_start(dict(params))
+
+    # -- configuration (each change keeps the position) -------------------
+    def _set_start(self, params):
+        self._cycle_params: list[dict[str, float]] = [{p: float(params[p]) for p in self.graph.param_names}]
+        self._traces: list[Trace] = []
+        self._opt = make_optimizer(self.optimizer_name, self.lr, **self.hyper)
+
+    def _invalidate_from(self, cycle: int):
+        # keep what came before ``cycle``; recompute the rest lazily
+        del self._cycle_params[cycle + 1:]
+        del self._traces[cycle:]
+        if cycle == 0:
+            self._opt = make_optimizer(self.optimizer_name, self.lr, **self.hyper)
+        else:
+            self._replay_optimizer(cycle)
+
+    def _replay_optimizer(self, upto: int):
+        self._opt = make_optimizer(self.optimizer_name, self.lr, **self.hyper)
+        for c in range(upto):
+            self._update_params(c)
+
+    @property
+    def sample_index(self) -> int:
+        return self._sample
+
+    def set_sample(self, index: int):
+        if not 0 <= index < len(self.samples):
+            raise IndexError(f"sample {index} out of range 0..{len(self.samples) - 1}")
+        self._sample = index
+        self._invalidate_from(0)
+
+    def set_learning_rate(self, lr: float):
+        self.lr = float(lr)
+        self._invalidate_from(0)
+
+    def set_param(self, name: str, value: float):
+        """Edit a parameter as it stands in the current cycle."""
+        c = self.cycle_of(self.position)
+        self.params_for(c)
+        self._cycle_params[c][name] = float(value)
+        self._invalidate_from(c)
+
+    def set_input(self, name: str, value: float):
+        self.samples[self._sample][name] = float(value)
+        self._invalidate_from(0)
+
+    def value_of(self, name: str) -> float:
+        """The current value of an input, target or parameter."""
+        c = self.cycle_of(self.position)
+        params = self.params_for(c)
+        if name in params:
+            return params[name]
+        return float(self.samples[self._sample][name])
+
+    # -- the step list --------------------------------------------------------
+    @property
+    def has_update(self) -> bool:
+        return self.graph.loss is not None and bool(self.graph.param_names)
+
+    @property
+    def trace_length(self) -> int:
+        return len(self.trace(0).steps)
+
+    @property
+    def cycle_length(self) -> int:
+        return self.trace_length + (1 if self.has_update else 0)
+
+    def cycle_of(self, position: int) -> int:
+        if not self.has_update:
+            return 0
+        return max(0, position - 1) // self.cycle_length if position else 0
+
+    def params_for(self, cycle: int) -> dict[str, float]:
+        while len(self._cycle_params) <= cycle:
+            self._update_params(len(self._cycle_params) - 1)
+        return self._cycle_params[cycle]
+
+    def _update_params(self, cycle: int):
+        tr = self.trace(cycle)
+        names = self.graph.param_names
+        theta = np.array([tr.params[p] for p in names])
+        grad = np.array([tr.param_gradients[p] for p in names])
+        new = self._opt.step(theta, grad)
+        params = dict(zip(names, map(float, new)))
+        if len(self._cycle_params) == cycle + 1:
+            self._cycle_params.append(params)
+        else:
+            self._cycle_params[cycle + 1] = params
+
+    def trace(self, cycle: int | None = None) -> Trace:
+        if cycle is None:
+            cycle = self.cycle_of(self.position)
+        while len(self._traces) <= cycle:
+            c = len(self._traces)
+            self._traces.append(record(self.graph, self.params_for(c), self.samples[self._sample]))
+        return self._traces[cycle]
+
+    def steps_of_cycle(self, cycle: int) -> list[Step]:
+        tr = self.trace(cycle)
+        steps = list(tr.steps)
+        if self.has_update:
+            new = self.params_for(cycle + 1)
+            names = self.graph.param_names
+            steps.append(Step(index=len(steps), phase="update", node=None, op=self.optimizer_name,
+                              updates=tuple((p, tr.params[p], tr.param_gradients[p], new[p]) for p in names)))
+        return steps
+
+    # -- moving ---------------------------------------------------------------
+    def step(self) -> State:
+        return self.seek(self.position + 1)
+
+    def back(self) -> State:
+        return self.seek(max(0, self.position - 1))
+
+    def reset(self) -> State:
+        return self.seek(0)
+
+    def end(self) -> State:
+        """Run to the end of the current pass (after the update, if any)."""
+        c = self.cycle_of(self.position)
+        if self.position and self.position == (c + 1) * self.cycle_length:
+            return self.state()
+        return self.seek((c + 1) * self.cycle_length)
+
+    def seek(self, position: int) -> State:
+        position = max(0, int(position))
+        if not self.has_update:
+            position = min(position, self.trace_length)
+        self.position = position
+        return self.state()
+
+    def state(self, position: int | None = None) -> State:
+        """The exact state after ``position`` steps (default: the cursor)."""
+        p = self.position if position is None else position
+        c = self.cycle_of(p)
+        k = p - c * self.cycle_length
+        tr = self.trace(c)
+        steps = self.steps_of_cycle(c)
+        params = dict(self.params_for(c))
+        values = {n: float(params[n]) for n in self.graph.param_names if n in self.graph.nodes}
+        values.update({n: float(v) for n, v in tr.sample.items() if n in self.graph.nodes})
+        for n in self.graph.order:
+            if self.graph.nodes[n].op == "const":
+                values[n] = float(self.graph.nodes[n].value)
+        st = State(p, c, k, steps[k - 1] if k else None, params, values, {}, {}, {}, {})
+        for s in steps[:k]:
+            apply_step(st, s)
+        return st
+
+
+def apply_step(st: State, s: Step) -> None:
+    """Advance ``st`` by one step in place (the viewer's incremental update)."""
+    if s.phase in ("forward", "loss"):
+        st.values[s.node] = s.value
+        for i, x in zip(s.inputs, s.input_values):
+            st.edge_values[(i, s.node)] = x
+    elif s.phase == "backward":
+        if s.node not in st.gradients:
+            st.gradients[s.node] = s.upstream
+        for e in s.edges:
+            st.gradients[e.src] = e.accumulated
+            st.edge_gradients[(e.src, e.dst)] = e
+            if e.param is not None:
+                st.param_gradients[e.param] = st.param_gradients.get(e.param, 0.0) + e.param_gradient
+    elif s.phase == "update":
+        for p, old, g, new in s.updates:
+            st.params[p] = new
+            if p in st.values:
+                st.values[p] = new
+        st.updated = True
+    st.step = s
+    st.index = s.index + 1
