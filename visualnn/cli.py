@@ -1,0 +1,307 @@
+"""The ``visualnn`` command: the app, and headless check / trace / train / gradcheck / export.
+
+Every failure the user can cause (a wrong argument, a missing or invalid
+file) ends in one clear message and a non-zero exit, never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+
+COMMANDS = ("check", "trace", "train", "gradcheck", "export")
+
+
+class CliError(Exception):
+    """A message for the user; exits with ``code``."""
+
+    def __init__(self, message: str, code: int = 1):
+        super().__init__(message)
+        self.code = code
+
+
+def _load(path: str):
+    from .io import FileFormatError, load
+    try:
+        return load(path)
+    except FileFormatError as err:
+        raise CliError(str(err), 2) from None
+
+
+def fmt(x, digits: int = 9) -> str:
+    if x is None:
+        return "-"
+    x = float(x)
+    if not math.isfinite(x):
+        return str(x)
+    return f"{x:.{digits}g}"
+
+
+# -- check ---------------------------------------------------------------------
+def cmd_check(args) -> int:
+    doc = _load(args.file)
+    m = doc.model
+    g = m.graph
+    kinds = {}
+    for n in g.nodes.values():
+        kinds[n.kind] = kinds.get(n.kind, 0) + 1
+    lines = [f"{args.file}: valid visualnn file",
+             f"  title:       {m.title}"]
+    if m.description:
+        desc = " ".join(m.description.split())
+        lines.append(f"  description: {desc[:160]}{'...' if len(desc) > 160 else ''}")
+    if m.spec is not None:
+        lines.append(f"  network:     layered {'-'.join(map(str, m.spec.sizes))}, "
+                     f"activations {', '.join(l.activation for l in m.spec.layers)}")
+    else:
+        lines.append("  network:     expression graph")
+    lines.append(f"  nodes:       {len(g.nodes)} (" + ", ".join(f"{v} {k}" for k, v in sorted(kinds.items())) + ")")
+    lines.append(f"  edges:       {sum(1 for _ in g.edges())}")
+    lines.append(f"  parameters:  {len(g.param_names)}")
+    lines.append(f"  inputs:      {', '.join(g.inputs) or '-'}")
+    lines.append(f"  outputs:     {', '.join(g.outputs) or '-'}")
+    lines.append(f"  loss:        {g.loss + ' (' + g.nodes[g.loss].op + ')' if g.loss else 'none (output gradient seeded with 1)'}")
+    n_test = len(next(iter(m.data.test.values()))) if m.data.test else 0
+    lines.append(f"  samples:     {len(m.data)} training" + (f", {n_test} test" if n_test else ""))
+    t = m.training
+    lines.append(f"  training:    {t.optimizer}, learning rate {fmt(t.learning_rate)}, {t.epochs} epochs"
+                 + (f", batch {t.batch_size}" if t.batch_size else ", full batch"))
+    if doc.lecture:
+        lines.append(f"  lecture:     {len(doc.lecture)} slides")
+    print("\n".join(lines))
+    return 0
+
+
+# -- trace ---------------------------------------------------------------------
+def _sample(doc, index):
+    samples = doc.model.samples()
+    if not 0 <= index < len(samples):
+        raise CliError(f"{doc.path}: --sample {index} is out of range; the file has "
+                       f"{len(samples)} sample(s) (0..{len(samples) - 1})")
+    return samples[index]
+
+
+def trace_table(tr, digits: int = 6) -> str:
+    g = tr.graph
+    d = lambda x: fmt(x, digits)  # noqa: E731
+    rows = []
+    for s in tr.steps:
+        if s.phase in ("forward", "loss"):
+            parts = []
+            for i, x, w, wv in zip(s.inputs, s.input_values, s.weights or (None,) * len(s.inputs),
+                                   s.weight_values or (None,) * len(s.inputs)):
+                parts.append(f"{w}·{i} [{d(wv)}×{d(x)}]" if w else f"{i} [{d(x)}]")
+            rows.append(f"{s.index:>4}  {s.phase:<8}  {s.node} = {s.op}({', '.join(parts)}) = {d(s.value)}")
+        else:
+            rows.append(f"{s.index:>4}  backward  {s.node} ({s.op}): upstream dL/d{s.node} = {d(s.upstream)}")
+            for e in s.edges:
+                extra = f"   d/d{e.param} += {d(e.param_gradient)}" if e.param else ""
+                rows.append(f"{'':>4}            -> {e.src}: local {d(e.local)} × upstream {d(e.upstream)}"
+                            f" = {d(e.gradient)}   (sum at {e.src}: {d(e.accumulated)}){extra}")
+    out = [f"{'step':>4}  {'phase':<8}  operation", *rows, ""]
+    if tr.loss is not None:
+        out.append(f"loss {g.loss} = {d(tr.loss)}")
+    for o in g.outputs:
+        out.append(f"output {o} = {d(tr.values[o])}")
+    if g.param_names:
+        out.append("parameters:")
+        for p in g.param_names:
+            out.append(f"  {p:<12} value {d(tr.params[p]):<14} gradient {d(tr.param_gradients[p])}")
+    grads = [n for n in g.order if g.nodes[n].op in ("input",) and n in tr.gradients]
+    if grads:
+        out.append("input gradients:")
+        for n in grads:
+            out.append(f"  {n:<12} {d(tr.gradients[n])}")
+    return "\n".join(out)
+
+
+def trace_json(doc, tr) -> dict:
+    return {"format": "visualnn-trace", "version": 1, "network": doc.model.title,
+            "steps": [s.to_json() for s in tr.steps], "result": tr.result_json()}
+
+
+def cmd_trace(args) -> int:
+    from .engine import record
+    doc = _load(args.file)
+    m = doc.model
+    graph = m.gate_graph() if args.gates else m.graph
+    tr = record(graph, m.params, _sample(doc, args.sample))
+    if args.json:
+        json.dump(trace_json(doc, tr), sys.stdout, indent=1, allow_nan=False)
+        print()
+    else:
+        print(f"{m.title} — sample {args.sample}")
+        print(trace_table(tr, args.digits))
+    return 0
+
+
+# -- train ---------------------------------------------------------------------
+def _progress(epoch, total, loss, test_loss, width=30):
+    done = int(width * epoch / max(total, 1))
+    bar = "#" * done + "-" * (width - done)
+    extra = f" test {fmt(test_loss, 6)}" if test_loss is not None else ""
+    sys.stderr.write(f"\r[{bar}] epoch {epoch}/{total} loss {fmt(loss, 6)}{extra}  ")
+    sys.stderr.flush()
+
+
+def cmd_train(args) -> int:
+    from .engine.training import train
+    doc = _load(args.file)
+    m = doc.model
+    if m.graph.loss is None:
+        raise CliError(f"{args.file}: the network has no loss, so there is nothing to train")
+    if len(m.data) == 0:
+        raise CliError(f"{args.file}: the file has no training data")
+    epochs = args.epochs if args.epochs is not None else m.training.epochs
+    every = max(1, epochs // 20)
+    interactive = sys.stderr.isatty()
+
+    def callback(epoch, loss, test_loss, params):
+        if interactive:
+            _progress(epoch, epochs, loss, test_loss)
+        if epoch % every == 0 or epoch == epochs or epoch == 1:
+            if interactive:
+                sys.stderr.write("\n")
+            extra = f"  test {fmt(test_loss, 6)}" if test_loss is not None else ""
+            print(f"epoch {epoch:>6}  loss {fmt(loss, 9)}{extra}", flush=True)
+
+    try:
+        result = train(m, epochs=epochs, lr=args.lr, optimizer=args.optimizer, batch_size=args.batch_size,
+                       seed=args.seed, callback=callback)
+    except ValueError as err:
+        raise CliError(f"{args.file}: {err}") from None
+    if interactive:
+        sys.stderr.write("\n")
+    if result.stopped_reason:
+        print(f"stopped: {result.stopped_reason}")
+    final = result.history[-1] if result.history else float("nan")
+    print(f"trained {result.epochs_done} epoch(s); final loss {fmt(final, 9)}")
+    if args.save:
+        from .io import save
+        doc.model = result.model
+        try:
+            save(doc, args.save)
+        except OSError as err:
+            raise CliError(f"could not save {args.save}: {err}") from None
+        print(f"saved {args.save}")
+    return 3 if result.stopped_reason else 0
+
+
+# -- gradcheck -----------------------------------------------------------------
+def cmd_gradcheck(args) -> int:
+    from .engine.gradcheck import gradcheck
+    doc = _load(args.file)
+    rows = gradcheck(doc.model, sample_index=args.sample, inputs=True)
+    print(f"{'name':<14} {'backprop':>16} {'numerical':>16} {'rel. error':>11}")
+    worst = 0.0
+    for r in rows:
+        worst = max(worst, r.relative_error)
+        print(f"{r.name:<14} {fmt(r.backprop, 10):>16} {fmt(r.numerical, 10):>16} {r.relative_error:>11.2e}")
+    ok = worst < args.tolerance
+    print(f"{'OK' if ok else 'MISMATCH'}: largest relative error {worst:.2e} (tolerance {args.tolerance:g})")
+    return 0 if ok else 1
+
+
+# -- export (rendering lives in the UI package) --------------------------------
+def cmd_export(args) -> int:
+    try:
+        from .ui.export import export_command
+    except ImportError as err:
+        raise CliError(f"export is not available: {err}") from None
+    return export_command(args)
+
+
+def _positive_int(text):
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {v}")
+    return v
+
+
+def _positive_float(text):
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not (math.isfinite(v) and v > 0):
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+    return v
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise CliError(f"{self.prog}: {message}\n(see '{self.prog} --help')", 2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from .engine.optimizers import OPTIMIZERS
+    p = _Parser(prog="visualnn", description="See a neural network compute and learn, one operation at a time.")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+    c = sub.add_parser("check", help="validate a network file and summarise it")
+    c.add_argument("file")
+    t = sub.add_parser("trace", help="print every forward and backward operation of one sample")
+    t.add_argument("file")
+    t.add_argument("--sample", type=int, default=0, help="which sample (from 0)")
+    t.add_argument("--json", action="store_true", help="the documented JSON trace format")
+    t.add_argument("--gates", action="store_true", help="expand neurons to mul and add gates")
+    t.add_argument("--digits", type=_positive_int, default=6, help="significant digits in the table")
+    tr = sub.add_parser("train", help="train the network on its data")
+    tr.add_argument("file")
+    tr.add_argument("--epochs", type=_positive_int)
+    tr.add_argument("--lr", type=_positive_float, help="learning rate")
+    tr.add_argument("--optimizer", choices=sorted(OPTIMIZERS))
+    tr.add_argument("--batch-size", type=_positive_int)
+    tr.add_argument("--seed", type=int)
+    tr.add_argument("--save", metavar="OUT", help="write the trained network here")
+    gc = sub.add_parser("gradcheck", help="backprop versus central finite differences")
+    gc.add_argument("file")
+    gc.add_argument("--sample", type=int, default=None, help="one sample (default: the whole training set)")
+    gc.add_argument("--tolerance", type=float, default=1e-5)
+    ex = sub.add_parser("export", help="render steps to PNG/SVG/GIF/MP4 or tables (no display needed)")
+    ex.add_argument("file")
+    ex.add_argument("--out", required=True)
+    ex.add_argument("--steps", default="all", help="all, or a range A-B")
+    ex.add_argument("--format", choices=["png", "svg", "gif", "mp4", "md", "csv", "tex"], default=None)
+    ex.add_argument("--size", default=None, help="WxH, e.g. 1920x1080")
+    ex.add_argument("--view", choices=["graph", "window", "activation", "surface"], default="graph")
+    ex.add_argument("--sample", type=int, default=0)
+    return p
+
+
+HANDLERS = {"check": cmd_check, "trace": cmd_trace, "train": cmd_train, "gradcheck": cmd_gradcheck,
+            "export": cmd_export}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help")):
+            if len(argv) > 1:
+                raise CliError(f"visualnn: expected at most one file to open, got {len(argv)} arguments\n"
+                               f"(commands: {', '.join(COMMANDS)}; see 'visualnn --help')", 2)
+            if argv and not Path(argv[0]).exists():
+                raise CliError(f"visualnn: {argv[0]}: no such file", 2)
+            from .app import run
+            return run(argv[0] if argv else None)
+        args = build_parser().parse_args(argv)
+        if args.command is None:
+            build_parser().print_help()
+            return 0
+        return HANDLERS[args.command](args)
+    except CliError as err:
+        print(str(err), file=sys.stderr)
+        return err.code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
