@@ -1,0 +1,125 @@
+"""Numbers the plot panels draw, computed here so the UI only shows them.
+
+Activation curves from the ops' own forward and local rules, the neuron a
+graph node belongs to, contour lines of a gridded surface (marching squares,
+vectorised), and decision-boundary grids of a layered network.  No Qt.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .graph import Graph
+from .ops import OPS, attrs_with_defaults
+
+
+# -- activations ------------------------------------------------------------------
+def activation_curve(name: str, x, attrs: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(f(x), f'(x)) of activation ``name`` from ``OPS[name].forward`` and ``.local``."""
+    op = OPS[name]
+    a = attrs_with_defaults(name, attrs or {})
+    x = np.atleast_1d(np.asarray(x, dtype=float))
+    out = np.asarray(op.forward([x], [], a), dtype=float)
+    local = np.asarray(op.local([x], [], out, a)[0][0], dtype=float) * np.ones_like(out)
+    return out, local
+
+
+def activation_node_for(graph: Graph, name: str | None) -> str | None:
+    """The single-input activation node of the neuron ``name`` belongs to: the
+    node itself, the activation fed by it (``net_h1`` -> ``out_h1``), or the
+    activation in the same neuron group (gate view).  None if there is none."""
+    if name is None or name not in graph.nodes:
+        return None
+
+    def is_act(n):
+        node = graph.nodes[n]
+        return not node.is_leaf and OPS[node.op].kind == "activation" and len(node.inputs) == 1 \
+            and node.op in OPS and node.op != "softmax"
+
+    if is_act(name):
+        return name
+    users = graph.users()[name]
+    acts = [u for u in users if is_act(u)]
+    if len(acts) == 1:
+        return acts[0]
+    group = graph.nodes[name].group
+    if group is not None:
+        acts = [n for n, node in graph.nodes.items() if node.group == group and is_act(n)]
+        if acts:
+            return acts[-1]
+    return None
+
+
+# -- contours ---------------------------------------------------------------------
+def contour_levels(Z: np.ndarray, count: int = 12, log: bool = False) -> np.ndarray:
+    """``count`` levels spread over the finite values of Z (evenly, or evenly in log)."""
+    z = Z[np.isfinite(Z)]
+    if z.size == 0:
+        return np.zeros(0)
+    lo, hi = float(z.min()), float(z.max())
+    if hi <= lo:
+        return np.zeros(0)
+    if log:
+        shift = lo - 1e-12 if lo <= 0 else 0.0
+        t = np.geomspace(lo - shift + (hi - lo) * 1e-4, hi - shift, count + 2)[1:-1]
+        return t + shift
+    return np.linspace(lo, hi, count + 2)[1:-1]
+
+
+def contour_segments(xs, ys, Z, level: float) -> tuple[np.ndarray, np.ndarray]:
+    """Line segments where Z crosses ``level`` (marching squares).
+
+    ``Z[i, j]`` is the value at ``(xs[i], ys[j])``.  Returns x and y arrays
+    holding one segment per three entries (start, end, NaN), ready for a
+    single line item drawn with finite-only connections."""
+    xs = np.asarray(xs, dtype=float)
+    ys = np.asarray(ys, dtype=float)
+    Z = np.asarray(Z, dtype=float)
+    a, b = Z[:-1, :-1], Z[1:, :-1]        # cell corners: (i, j), (i+1, j)
+    c, d = Z[1:, 1:], Z[:-1, 1:]          # (i+1, j+1), (i, j+1)
+    above = [v > level for v in (a, b, c, d)]
+    finite = np.isfinite(a) & np.isfinite(b) & np.isfinite(c) & np.isfinite(d)
+    X0, Y0 = np.meshgrid(xs[:-1], ys[:-1], indexing="ij")
+    X1, Y1 = np.meshgrid(xs[1:], ys[1:], indexing="ij")
+
+    def cross(v0, v1, p0, p1):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = (level - v0) / (v1 - v0)
+        return p0 + np.clip(np.nan_to_num(t, nan=0.5), 0.0, 1.0) * (p1 - p0)
+
+    # the crossing point on each cell edge: bottom (a-b), right (b-c), top (d-c), left (a-d)
+    pts = [
+        (cross(a, b, X0, X1), Y0),
+        (X1, cross(b, c, Y0, Y1)),
+        (cross(d, c, X0, X1), Y1),
+        (X0, cross(a, d, Y0, Y1)),
+    ]
+    cut = [above[0] != above[1], above[1] != above[2], above[3] != above[2], above[0] != above[3]]
+    ncut = sum(m.astype(int) for m in cut)
+    segs_x, segs_y = [], []
+
+    def add(mask, e0, e1):
+        if not mask.any():
+            return
+        segs_x.append(np.stack([pts[e0][0][mask], pts[e1][0][mask]], axis=1))
+        segs_y.append(np.stack([pts[e0][1][mask], pts[e1][1][mask]], axis=1))
+
+    two = finite & (ncut == 2)
+    edges = [0, 1, 2, 3]
+    for i in edges:
+        for j in edges[i + 1:]:
+            add(two & cut[i] & cut[j], i, j)
+    # saddle cells (all four edges cut): pair the edges by the cell's mean value
+    four = finite & (ncut == 4)
+    if four.any():
+        centre_above = (a + b + c + d) / 4.0 > level
+        same = centre_above == above[0]
+        add(four & same, 0, 1)
+        add(four & same, 2, 3)
+        add(four & ~same, 0, 3)
+        add(four & ~same, 1, 2)
+    if not segs_x:
+        return np.zeros(0), np.zeros(0)
+    sx = np.concatenate(segs_x)
+    sy = np.concatenate(segs_y)
+    nan = np.full((len(sx), 1), np.nan)
+    return np.hstack([sx, nan]).ravel(), np.hstack([sy, nan]).ravel()

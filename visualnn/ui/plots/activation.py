@@ -1,0 +1,241 @@
+"""Activation curves: f(x) above, f'(x) below, with the current neuron's
+pre-activation marked on both, so a saturated sigmoid shows its tiny local
+gradient and a dead ReLU its zero."""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from ...engine.ops import ACTIVATIONS, OPS
+from ...engine.plotting_data import activation_curve, activation_node_for
+from .source import as_source, model_of, selected_nodes, state_of
+from .style import BACKGROUND, CURVE_PEN, DERIV_PEN, MARK_BRUSH, MARK_PEN, fmt, style_plot
+
+HALF_RANGE = 6.0
+POINTS = 801
+
+
+class ActivationPanel(QWidget):
+    """Plots an activation and its derivative; follows the graph's selected or
+    stepped neuron, or shows the activation picked from the list."""
+
+    def __init__(self, session, parent=None):
+        super().__init__(parent)
+        self.session = as_source(session)
+        self.activation = "sigmoid"
+        self.attrs: dict = {}
+        self.node: str | None = None         # the followed activation node
+        self.net: float | None = None        # its pre-activation, when computed
+
+        self.combo = QComboBox()
+        for name in ACTIVATIONS:
+            self.combo.addItem(f"{name}  ({OPS[name].symbol})", name)
+        self.follow = QCheckBox("follow the graph")
+        self.follow.setChecked(True)
+        self.follow.setToolTip("Show the activation of the neuron selected or stepped in the graph")
+        self.info = QLabel()
+        self.info.setWordWrap(True)
+        self.hover = QLabel(" ")
+        self.hover.setObjectName("hoverReadout")
+
+        self.view = pg.GraphicsLayoutWidget()
+        self.view.setBackground(BACKGROUND)
+        self.plot_f = self.view.addPlot(row=0, col=0)
+        self.plot_d = self.view.addPlot(row=1, col=0)
+        self.plot_d.setXLink(self.plot_f)
+        style_plot(self.plot_f, left="f(x)")
+        style_plot(self.plot_d, left="f'(x)", bottom="x (pre-activation, net)")
+        self.curve_f = self.plot_f.plot(pen=CURVE_PEN)
+        self.curve_d = self.plot_d.plot(pen=DERIV_PEN)
+        self.mark_f = pg.ScatterPlotItem(size=12, pen=MARK_PEN, brush=MARK_BRUSH)
+        self.mark_d = pg.ScatterPlotItem(size=12, pen=MARK_PEN, brush=MARK_BRUSH)
+        self.vline_f = pg.InfiniteLine(angle=90, pen=pg.mkPen(MARK_BRUSH, width=1, style=Qt.DashLine))
+        self.vline_d = pg.InfiniteLine(angle=90, pen=pg.mkPen(MARK_BRUSH, width=1, style=Qt.DashLine))
+        self.text_f = pg.TextItem(anchor=(0, 1), color=(30, 30, 30))
+        self.text_d = pg.TextItem(anchor=(0, 1), color=(30, 30, 30))
+        self.hover_f = pg.InfiniteLine(angle=90, pen=pg.mkPen((150, 150, 150), width=1))
+        self.hover_d = pg.InfiniteLine(angle=90, pen=pg.mkPen((150, 150, 150), width=1))
+        for plot, items in ((self.plot_f, (self.vline_f, self.mark_f, self.text_f, self.hover_f)),
+                            (self.plot_d, (self.vline_d, self.mark_d, self.text_d, self.hover_d))):
+            for it in items:
+                plot.addItem(it, ignoreBounds=True)
+        self.hover_f.hide()
+        self.hover_d.hide()
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Activation"))
+        top.addWidget(self.combo, 1)
+        top.addWidget(self.follow)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addLayout(top)
+        lay.addWidget(self.info)
+        lay.addWidget(self.view, 1)
+        lay.addWidget(self.hover)
+
+        self.combo.activated.connect(self._on_combo_activated)
+        self.follow.toggled.connect(self._on_follow_toggled)
+        self.view.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        s = self.session
+        s.sigStateChanged.connect(self._on_state_change)
+        s.sigSelectionChanged.connect(self._on_selection_change)
+        s.sigDocumentChanged.connect(self._on_document_change)
+        s.sigParamsChanged.connect(self._on_params_change)
+        self._on_document_change()
+
+    # -- what to show --------------------------------------------------------------
+    def set_activation(self, name: str, attrs: dict | None = None):
+        """Show activation ``name`` (stops following the graph)."""
+        self.follow.setChecked(False)
+        self._show(name, attrs or {})
+        self._set_marker(None, None)
+
+    def follow_node(self, name: str | None) -> bool:
+        """Follow the neuron ``name`` belongs to; False if it has no activation."""
+        model = model_of(self.session)
+        if model is None:
+            return False
+        act = activation_node_for(model.graph, name)
+        if act is None:
+            return False
+        node = model.graph.nodes[act]
+        self.node = act
+        self._show(node.op, node.attrs)
+        self._refresh_marker()
+        return True
+
+    def _show(self, name: str, attrs: dict):
+        self.activation = name
+        self.attrs = dict(attrs)
+        i = self.combo.findData(name)
+        if i >= 0:
+            self.combo.setCurrentIndex(i)
+        self._draw_curves()
+
+    def _draw_curves(self):
+        lo, hi = -HALF_RANGE, HALF_RANGE
+        if self.net is not None and np.isfinite(self.net):
+            lo, hi = min(lo, self.net * 1.2 - 1), max(hi, self.net * 1.2 + 1)
+        x = np.linspace(lo, hi, POINTS)
+        f, d = activation_curve(self.activation, x, self.attrs)
+        self.curve_f.setData(x, f)
+        self.curve_d.setData(x, d)
+        self.plot_f.setXRange(lo, hi, padding=0.02)
+        sym = OPS[self.activation].symbol
+        self.plot_f.setTitle(f"{self.activation}: {sym}(x)", color="#222")
+        self.plot_d.setTitle(OPS[self.activation].derivative, color="#444", size="9pt")
+
+    def _set_marker(self, node: str | None, net: float | None):
+        redraw = (net is not None and abs(net) > HALF_RANGE) or \
+                 (self.net is not None and abs(self.net) > HALF_RANGE)
+        self.net = net
+        if redraw:
+            self._draw_curves()
+        items = (self.mark_f, self.mark_d, self.vline_f, self.vline_d, self.text_f, self.text_d)
+        if net is None or not np.isfinite(net):
+            for it in items:
+                it.hide()
+            if node is None:
+                self.info.setText("Pick an activation, or select or step a neuron in the graph.")
+            else:
+                self.info.setText(f"<b>{node}</b>: its input is not computed yet in this pass — "
+                                  "step forward to reach it.")
+            return
+        f, d = (float(v[0]) for v in activation_curve(self.activation, [net], self.attrs))
+        self.mark_f.setData([net], [f])
+        self.mark_d.setData([net], [d])
+        self.vline_f.setValue(net)
+        self.vline_d.setValue(net)
+        self.text_f.setText(f"f({fmt(net)}) = {fmt(f)}")
+        self.text_f.setPos(net, f)
+        self.text_d.setText(f"f'({fmt(net)}) = {fmt(d)}")
+        self.text_d.setPos(net, d)
+        for it in items:
+            it.show()
+        inp = model_of(self.session).graph.nodes[node].inputs[0]
+        note = ""
+        if abs(d) < 0.01:
+            note = " — almost no gradient passes here" if d else " — no gradient passes here"
+        self.info.setText(f"<b>{node}</b> = {self.activation}({inp}): {inp} = {fmt(net)}, "
+                          f"f = {fmt(f)}, local gradient f' = {fmt(d)}{note}")
+
+    def marker(self) -> tuple[float, float, float] | None:
+        """(x, f(x), f'(x)) of the marker, or None when hidden."""
+        if not self.mark_f.isVisible():
+            return None
+        (x,), (f,) = self.mark_f.getData()
+        (_,), (d,) = self.mark_d.getData()
+        return float(x), float(f), float(d)
+
+    def _refresh_marker(self):
+        if self.node is None or not self.follow.isChecked():
+            return
+        model = model_of(self.session)
+        if model is None or self.node not in model.graph.nodes:
+            self.node = None
+            self._set_marker(None, None)
+            return
+        inp = model.graph.nodes[self.node].inputs[0]
+        st = state_of(self.session)
+        net = None
+        if st is not None and inp in st.values:
+            net = float(st.values[inp])
+        self._set_marker(self.node, net)
+
+    # -- events --------------------------------------------------------------------
+    def _on_combo_activated(self, index: int):
+        self.set_activation(self.combo.itemData(index))
+
+    def _on_follow_toggled(self, on: bool):
+        if on:
+            self._on_selection_change() or self._on_state_change(state_of(self.session))
+        else:
+            self.node = None
+            self._set_marker(None, None)
+
+    def _on_document_change(self):
+        self.node = None
+        model = model_of(self.session)
+        first = None
+        if model is not None:
+            first = next((n for n in model.graph.order if activation_node_for(model.graph, n) == n), None)
+        if first is not None and self.follow.isChecked():
+            self.follow_node(first)
+        else:
+            self._show(self.activation, self.attrs)
+            self._set_marker(None, None)
+
+    def _on_selection_change(self) -> bool:
+        if not self.follow.isChecked():
+            return False
+        for name in reversed(selected_nodes(self.session)):
+            if self.follow_node(name):
+                return True
+        return False
+
+    def _on_state_change(self, state=None):
+        if not self.follow.isChecked():
+            return
+        step = getattr(state, "step", None)
+        if step is not None and step.node is not None and self.follow_node(step.node):
+            return
+        self._refresh_marker()
+
+    def _on_params_change(self):
+        self._refresh_marker()
+
+    def _on_mouse_moved(self, pos):
+        for plot in (self.plot_f, self.plot_d):
+            if plot.sceneBoundingRect().contains(pos):
+                x = float(plot.vb.mapSceneToView(pos).x())
+                f, d = (float(v[0]) for v in activation_curve(self.activation, [x], self.attrs))
+                self.hover.setText(f"x = {fmt(x)}    f(x) = {fmt(f)}    f'(x) = {fmt(d)}")
+                self.hover_f.setValue(x)
+                self.hover_d.setValue(x)
+                self.hover_f.show()
+                self.hover_d.show()
+                return
+        self.hover_f.hide()
+        self.hover_d.hide()

@@ -1,0 +1,132 @@
+"""What a plot panel reads from and writes back to.
+
+Panels take the stepper window's ``Session`` (signals ``sigDocumentChanged``,
+``sigStateChanged(state)``, ``sigSelectionChanged``, ``sigParamsChanged``).
+For tests and stand-alone use a plain engine ``Model`` is wrapped in a
+``ModelSource`` with the same signals.  The few accessors below are the only
+place that knows how a session spells its fields.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from ...engine import Model
+
+
+class ModelSource(QObject):
+    """A plain Model dressed as a session: no stepper, selection set by hand."""
+    sigDocumentChanged = Signal()
+    sigStateChanged = Signal(object)
+    sigSelectionChanged = Signal()
+    sigParamsChanged = Signal()
+
+    def __init__(self, model: Model, parent=None):
+        super().__init__(parent)
+        self.model = model
+        self.state = None
+        self.selection: list = []
+
+    def set_model(self, model: Model):
+        self.model = model
+        self.state = None
+        self.selection = []
+        self.sigDocumentChanged.emit()
+
+    def set_state(self, state):
+        self.state = state
+        self.sigStateChanged.emit(state)
+
+    def select(self, items):
+        self.selection = list(items)
+        self.sigSelectionChanged.emit()
+
+    def set_params(self, params: dict):
+        self.model.params.update({k: float(v) for k, v in params.items()})
+        self.sigParamsChanged.emit()
+
+
+def as_source(obj):
+    """A session as it is, or a plain Model wrapped in a ModelSource."""
+    if isinstance(obj, Model):
+        return ModelSource(obj)
+    return obj
+
+
+def model_of(source) -> Model | None:
+    return getattr(source, "model", None)
+
+
+def state_of(source):
+    """The stepper's current State, or None."""
+    st = getattr(source, "state", None)
+    if callable(st):
+        st = st()
+    return st
+
+
+def current_params(source) -> dict[str, float]:
+    """The parameter values in effect now: the stepper's (they change on an
+    update step), else the model's."""
+    model = model_of(source)
+    params = dict(model.params) if model is not None else {}
+    st = state_of(source)
+    if st is not None and getattr(st, "params", None):
+        params.update(st.params)
+    return params
+
+
+def selection_of(source) -> list:
+    """Selected things in click order: node names (str) and edges
+    ((src, dst) or (src, dst, param) tuples)."""
+    sel = getattr(source, "selection", None)
+    if callable(sel):
+        sel = sel()
+    if sel is None:
+        return []
+    if isinstance(sel, (str, tuple)):
+        return [sel]
+    return list(sel)
+
+
+def selected_params(source) -> list[str]:
+    """The parameters named by the selection (weight edges, parameter leaves), in order."""
+    model = model_of(source)
+    if model is None:
+        return []
+    graph = model.graph
+    names = set(graph.param_names)
+    out: list[str] = []
+    weights = {(a, b): w for a, b, w in graph.edges() if w is not None}
+    for item in selection_of(source):
+        p = None
+        if isinstance(item, str) and item in names:
+            p = item
+        elif isinstance(item, tuple) and len(item) >= 2:
+            if len(item) >= 3 and item[2] in names:
+                p = item[2]
+            elif tuple(item[:2]) in weights:
+                p = weights[tuple(item[:2])]
+            elif item[0] in names:               # an edge out of a parameter leaf
+                p = item[0]
+        if p is not None and p not in out:
+            out.append(p)
+    return out
+
+
+def selected_nodes(source) -> list[str]:
+    model = model_of(source)
+    if model is None:
+        return []
+    return [s for s in selection_of(source) if isinstance(s, str) and s in model.graph.nodes]
+
+
+def push_params(source, params: dict):
+    """Hand new parameter values back to the session (the graph recolours)."""
+    for name in ("set_params", "update_params"):
+        fn = getattr(source, name, None)
+        if callable(fn):
+            fn(dict(params))
+            return
+    model = model_of(source)
+    if model is not None:
+        model.params.update(params)
