@@ -1,0 +1,135 @@
+"""Check backprop against the numerical gradient (finite differences), as
+the lecture recommends: nudge one number by +-eps, watch the objective.
+
+The objective is the one ``Graph.backward`` differentiates: the mean of the
+loss over the samples, or, for a graph without a loss, the sum of its
+outputs over the samples (each output seeded with 1).
+"""
+from __future__ import annotations
+
+from typing import Mapping, NamedTuple
+
+import numpy as np
+
+from .graph import Graph
+from .model import Model
+
+
+class GradRow(NamedTuple):
+    name: str
+    backprop: float
+    numerical: float
+    relative_error: float
+
+
+def relative_error(a: float, b: float, floor: float = 1e-8) -> float:
+    """|a - b| / max(|a|, |b|); gradients smaller than ``floor`` are compared
+    against ``floor`` (finite differences cannot resolve less)."""
+    return float(abs(a - b) / max(abs(a), abs(b), floor))
+
+
+def _graph(model_or_graph) -> Graph:
+    return model_or_graph.graph if isinstance(model_or_graph, Model) else model_or_graph
+
+
+def _prepare(graph: Graph, params, feeds):
+    P = {k: np.atleast_1d(np.asarray(v, dtype=float)) for k, v in params.items()}
+    F = {k: np.atleast_1d(np.asarray(v, dtype=float)) for k, v in feeds.items()}
+    return P, F
+
+
+def per_sample_objective(graph: Graph, params: Mapping, feeds: Mapping) -> np.ndarray:
+    """Each sample's share of the objective, shape (B,): loss / B, or the sum
+    of the outputs when the graph has no loss."""
+    values = graph.forward(params, feeds, keep=False)
+    B = max((np.shape(v)[-1] for v in feeds.values() if np.ndim(v)), default=1)
+    if graph.loss is not None:
+        L = np.asarray(values[graph.loss], dtype=float)
+        return np.broadcast_to(L, L.shape[:-1] + (B,) if L.ndim else (B,)) / B
+    total = sum(np.asarray(values[o], dtype=float) for o in graph.outputs)
+    return np.broadcast_to(total, np.shape(total)[:-1] + (B,) if np.ndim(total) else (B,))
+
+
+def numerical_gradient(model_or_graph, params: Mapping[str, float], feeds: Mapping[str, object], name: str,
+                       eps: float = 1e-6, stencil: int = 2):
+    """d objective / d ``name`` by finite differences.
+
+    ``name`` is a parameter (returns a float) or an input or target (returns
+    one number per sample, like ``Graph.backward``'s node gradients: the
+    samples are independent, so nudging all of them at once gives each
+    one's derivative).  ``stencil=2`` is the central difference
+    (f(x+e) - f(x-e)) / 2e; ``stencil=4`` the fourth-order
+    (f(x-2e) - 8f(x-e) + 8f(x+e) - f(x+2e)) / 12e.
+    """
+    graph = _graph(model_or_graph)
+    P, F = _prepare(graph, params, feeds)
+    if name in P:
+        where = P
+    elif name in F:
+        where = F
+    else:
+        raise ValueError(f"{name!r} is not a parameter, input or target of the graph")
+    x0 = where[name]
+
+    def at(h):
+        where[name] = x0 + h
+        try:
+            return per_sample_objective(graph, P, F)
+        finally:
+            where[name] = x0
+
+    if stencil == 2:
+        d = (at(eps) - at(-eps)) / (2 * eps)
+    elif stencil == 4:
+        d = (at(-2 * eps) - 8 * at(-eps) + 8 * at(eps) - at(2 * eps)) / (12 * eps)
+    else:
+        raise ValueError(f"stencil must be 2 or 4, got {stencil}")
+    if where is P:
+        return float(np.sum(d))
+    return np.asarray(d, dtype=float)
+
+
+def backprop_gradients(model_or_graph, params: Mapping[str, float], feeds: Mapping[str, object]):
+    """(node gradients, parameter gradients) from ``Graph.backward``."""
+    graph = _graph(model_or_graph)
+    P, F = _prepare(graph, params, feeds)
+    values = graph.forward(P, F)
+    return graph.backward(P, values)
+
+
+def _feeds(model: Model, sample_index: int | None) -> dict[str, np.ndarray]:
+    cols = model.data.columns
+    needed = model.graph.feeds_needed()
+    if not needed:
+        return {}
+    missing = [n for n in needed if n not in cols]
+    if missing:
+        raise ValueError(f"the data has no column for {', '.join(missing)}")
+    if sample_index is None:
+        return {n: np.asarray(cols[n], dtype=float) for n in needed}
+    n = len(model.data)
+    if not 0 <= sample_index < n:
+        raise IndexError(f"sample {sample_index} out of range 0..{n - 1}")
+    return {k: np.asarray(cols[k], dtype=float)[sample_index:sample_index + 1] for k in needed}
+
+
+def gradcheck(model: Model, sample_index: int | None = None, inputs: bool = False, eps: float = 1e-6,
+              params: Mapping[str, float] | None = None) -> list[GradRow]:
+    """Backprop versus central differences for every parameter (and, with
+    ``inputs=True``, every input of the selected sample(s), summed over
+    samples), over the whole data set or the one sample ``sample_index``."""
+    p = dict(model.params)
+    p.update(params or {})
+    feeds = _feeds(model, sample_index)
+    grads, pgrads = backprop_gradients(model, p, feeds)
+    rows = []
+    for name in model.graph.param_names:
+        b = float(np.sum(pgrads[name]))
+        nm = numerical_gradient(model, p, feeds, name, eps)
+        rows.append(GradRow(name, b, nm, relative_error(b, nm)))
+    if inputs:
+        for name in model.graph.inputs:
+            b = float(np.sum(grads.get(name, 0.0)))
+            nm = float(np.sum(numerical_gradient(model, p, feeds, name, eps)))
+            rows.append(GradRow(name, b, nm, relative_error(b, nm)))
+    return rows

@@ -1,0 +1,403 @@
+"""Loss surfaces: the training objective as a function of one or two chosen
+parameters (all others held fixed), or along two directions in parameter
+space; plus analytic test surfaces and the marble that rolls down them.
+
+Grids are evaluated in one vectorised pass, chunked so no chunk needs more
+than ``max_bytes`` of temporaries.  Layered networks use the matrix form,
+computing the layers before the first varied parameter once; other graphs
+run ``Graph.forward`` with the varied parameters as (G, 1) arrays.
+
+Array convention: ``Surface.Z[i, j]`` is the loss at ``(xs[i], ys[j])``
+(first axis along x, like ``np.meshgrid(xs, ys, indexing="ij")`` and
+pyqtgraph's default ImageItem axis order).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Mapping, Sequence
+
+import numpy as np
+
+from .model import Model
+from .optimizers import make_optimizer
+from .training import Objective
+
+MAX_BYTES = 64 * 2 ** 20          # temporaries per chunk
+
+
+@dataclass
+class Surface:
+    xs: np.ndarray                    # (n,) values along the first axis
+    ys: np.ndarray                    # (m,) values along the second axis
+    Z: np.ndarray                     # (n, m): Z[i, j] = loss at (xs[i], ys[j])
+    p1: str                           # what varies along x (a parameter name, or "direction 1")
+    p2: str
+    center: tuple[float, float]       # where the current parameters sit
+    center_loss: float                # the loss there
+    directions: tuple[np.ndarray, np.ndarray] | None = None   # direction_surface: the two directions
+
+    def grid(self) -> tuple[np.ndarray, np.ndarray]:
+        return np.meshgrid(self.xs, self.ys, indexing="ij")
+
+
+@dataclass
+class Curve:
+    xs: np.ndarray
+    losses: np.ndarray
+    p: str
+    center: float
+    center_loss: float
+
+
+def _rows(samples, n: int):
+    if samples is None:
+        return None
+    idx = np.atleast_1d(np.asarray(samples, dtype=np.intp))
+    if idx.size == 0:
+        raise ValueError("no samples selected")
+    if idx.min() < 0 or idx.max() >= n:
+        raise IndexError(f"sample {int(idx.max() if idx.max() >= n else idx.min())} out of range 0..{n - 1}")
+    return idx
+
+
+def _activate(act, attrs, Z):
+    if act.name == "softmax":
+        e = np.exp(Z - Z.max(axis=-1, keepdims=True))
+        return e / e.sum(axis=-1, keepdims=True)
+    return act.forward([Z], [], attrs)
+
+
+class Evaluator:
+    """The objective of ``model`` at many parameter settings at once.
+
+    ``params`` overrides the model's current values; ``samples`` selects the
+    samples (None: the whole training set, an int: that one sample, a list:
+    the mean over those)."""
+
+    def __init__(self, model: Model, params: Mapping[str, float] | None = None, samples=None,
+                 max_bytes: int = MAX_BYTES):
+        self.objective = obj = Objective(model)
+        if obj.empty:
+            raise ValueError(f"{model.title or 'the model'} has no data to compute a loss over")
+        self.names = obj.names
+        self.pos = {n: k for k, n in enumerate(self.names)}
+        base = dict(model.params)
+        base.update(params or {})
+        self.base = obj.theta(base)
+        self.rows = _rows(samples, obj.n) if obj.n else None
+        self.dense = obj.dense
+        self.graph = obj.graph
+        self.max_bytes = int(max_bytes)
+        if self.dense is not None:
+            self.X = obj.X if self.rows is None else obj.X[self.rows]
+            self.T = obj.T if self.rows is None else obj.T[self.rows]
+            self.B = max(len(self.X), 1)
+        else:
+            self.feeds = obj._feeds(self.rows)
+            self.B = max((len(v) for v in self.feeds.values()), default=1)
+
+    def index(self, name: str) -> int:
+        try:
+            return self.pos[name]
+        except KeyError:
+            raise ValueError(f"{name!r} is not a parameter; expected one of {', '.join(self.names)}") from None
+
+    def value(self, theta=None) -> float:
+        theta = self.base if theta is None else np.asarray(theta, dtype=float)
+        return float(self.objective.value(theta, self.rows))
+
+    def _chunk(self, per_point: int) -> int:
+        return max(1, self.max_bytes // max(1, per_point))
+
+    # -- a few parameters varied ---------------------------------------------
+    def along(self, names: Sequence[str], values: np.ndarray) -> np.ndarray:
+        """Loss for each row of ``values`` (G, k): the parameters ``names`` set
+        to that row, every other at its base value."""
+        ks = [self.index(n) for n in names]
+        values = np.asarray(values, dtype=float).reshape(-1, len(ks))
+        if self.dense is not None:
+            return self._dense_along(ks, values)
+        return self._graph_along(ks, values)
+
+    def _dense_along(self, ks, values):
+        d = self.dense
+        th0 = d._ext(self.base)
+        varied = [bool(np.isin(iw, ks).any() or np.isin(ib, ks).any()) for iw, ib in zip(d.idx_w, d.idx_b)]
+        first = varied.index(True)
+        A = self.X
+        for l in range(first):
+            (act, attrs), W, b = d.acts[l], th0[d.idx_w[l]], th0[d.idx_b[l]]
+            A = _activate(act, attrs, A @ W.T + b)
+        # the first varied layer's pre-activation is linear in its parameters
+        iw, ib = d.idx_w[first], d.idx_b[first]
+        Z0 = A @ th0[iw].T + th0[ib]
+        M = np.stack([A @ (iw == k).T.astype(float) + (ib == k) for k in ks])      # (k, B, out)
+        widths = sum(len(L.neurons) for L in d.spec.layers[first:])
+        chunk = self._chunk(8 * 4 * self.B * max(widths, 1))
+        out = np.empty(len(values))
+        later = [l for l in range(first + 1, len(d.idx_w))]
+        for s in range(0, len(values), chunk):
+            v = values[s:s + chunk]
+            g = len(v)
+            Z = Z0 + np.tensordot(v - self.base[ks], M, axes=(1, 0))                  # (g, B, out)
+            Ag = _activate(*d.acts[first], Z)
+            if later:
+                th = np.broadcast_to(th0, (g, len(th0))).copy()
+                th[:, ks] = v
+            for l in later:
+                if varied[l]:
+                    W, b = th[:, d.idx_w[l]], th[:, d.idx_b[l]]
+                    Z = Ag @ np.swapaxes(W, -1, -2) + b[:, None, :]
+                else:
+                    Z = Ag @ th0[d.idx_w[l]].T + th0[d.idx_b[l]]
+                Ag = _activate(*d.acts[l], Z)
+            out[s:s + g] = d.per_sample_loss(Ag, self.T).mean(axis=-1)
+        return out
+
+    def _graph_losses(self, P, g):
+        L = np.asarray(self.graph.forward(P, self.feeds, keep=False)[self.graph.loss], dtype=float)
+        if L.ndim < 2:
+            L = np.broadcast_to(L.reshape((1,) * (2 - L.ndim) + L.shape), (g, L.shape[-1] if L.ndim else 1))
+        return L.mean(axis=-1)
+
+    def _graph_along(self, ks, values):
+        chunk = self._chunk(8 * 2 * self.B * len(self.graph.nodes))
+        P = dict(zip(self.names, map(float, self.base)))
+        out = np.empty(len(values))
+        for s in range(0, len(values), chunk):
+            v = values[s:s + chunk]
+            for j, k in enumerate(ks):
+                P[self.names[k]] = v[:, j:j + 1]
+            out[s:s + len(v)] = self._graph_losses(P, len(v))
+        return out
+
+    # -- every parameter varied ----------------------------------------------
+    def at(self, thetas: np.ndarray) -> np.ndarray:
+        """Loss at each full parameter vector, a row of ``thetas`` (G, P)."""
+        thetas = np.asarray(thetas, dtype=float).reshape(-1, len(self.names))
+        out = np.empty(len(thetas))
+        if self.dense is not None:
+            d = self.dense
+            widest = max(len(L.neurons) for L in d.spec.layers) + max(d.spec.sizes)
+            per = 8 * (3 * self.B * sum(d.spec.sizes[1:]) + sum(iw.size for iw in d.idx_w) + widest)
+            chunk = self._chunk(per)
+            for s in range(0, len(thetas), chunk):
+                out[s:s + chunk] = d.objective(thetas[s:s + chunk], self.X, self.T)
+            return out
+        chunk = self._chunk(8 * 2 * self.B * len(self.graph.nodes))
+        for s in range(0, len(thetas), chunk):
+            th = thetas[s:s + chunk]
+            P = {n: th[:, k:k + 1] for k, n in enumerate(self.names)}
+            out[s:s + len(th)] = self._graph_losses(P, len(th))
+        return out
+
+    def gradient(self, theta=None) -> np.ndarray:
+        theta = self.base if theta is None else np.asarray(theta, dtype=float)
+        return self.objective.value_and_grad(theta, self.rows)[1]
+
+
+def _span(span, c):
+    if span is None:
+        return c - 2.0, c + 2.0
+    lo, hi = (float(v) for v in span)
+    if not hi > lo:
+        raise ValueError(f"a span goes from low to high, got ({lo:g}, {hi:g})")
+    return lo, hi
+
+
+def loss_surface(model: Model, p1: str, p2: str, span1=None, span2=None, n: int = 200,
+                 params: Mapping[str, float] | None = None, samples=None, max_bytes: int = MAX_BYTES) -> Surface:
+    """The objective over a grid of two parameters, all others fixed.
+    Spans default to the current value +-2."""
+    if p1 == p2:
+        raise ValueError(f"choose two different parameters (both are {p1!r})")
+    ev = Evaluator(model, params, samples, max_bytes)
+    c1, c2 = ev.base[ev.index(p1)], ev.base[ev.index(p2)]
+    xs = np.linspace(*_span(span1, c1), n)
+    ys = np.linspace(*_span(span2, c2), n)
+    X, Y = np.meshgrid(xs, ys, indexing="ij")
+    Z = ev.along([p1, p2], np.stack([X.ravel(), Y.ravel()], axis=1)).reshape(n, n)
+    return Surface(xs, ys, Z, p1, p2, (float(c1), float(c2)), ev.value())
+
+
+def loss_curve(model: Model, p: str, span=None, n: int = 200, params: Mapping[str, float] | None = None,
+               samples=None, max_bytes: int = MAX_BYTES) -> Curve:
+    """The objective as a function of one parameter, all others fixed."""
+    ev = Evaluator(model, params, samples, max_bytes)
+    c = ev.base[ev.index(p)]
+    xs = np.linspace(*_span(span, c), n)
+    return Curve(xs, ev.along([p], xs[:, None]), p, float(c), ev.value())
+
+
+def _direction(d, names, pos) -> np.ndarray:
+    if isinstance(d, Mapping):
+        out = np.zeros(len(names))
+        for k, v in d.items():
+            if k not in pos:
+                raise ValueError(f"direction names {k!r}, which is not a parameter")
+            out[pos[k]] = float(v)
+        return out
+    out = np.asarray(d, dtype=float).reshape(-1)
+    if out.shape != (len(names),):
+        raise ValueError(f"a direction needs {len(names)} numbers, one per parameter; got {out.size}")
+    return out
+
+
+def random_directions(n_params: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Two seeded random unit directions, the second orthogonal to the first."""
+    rng = np.random.default_rng(seed)
+    d1 = rng.standard_normal(n_params)
+    d1 /= np.linalg.norm(d1)
+    d2 = rng.standard_normal(n_params)
+    if n_params > 1:
+        d2 -= d1 * (d1 @ d2)
+    d2 /= np.linalg.norm(d2)
+    return d1, d2
+
+
+def direction_surface(model: Model, d1=None, d2=None, span1=(-1.0, 1.0), span2=(-1.0, 1.0), n: int = 200,
+                      params: Mapping[str, float] | None = None, samples=None, seed: int = 0,
+                      max_bytes: int = MAX_BYTES) -> Surface:
+    """The objective at ``theta + a d1 + b d2`` over a grid of (a, b).
+    Directions are dicts (parameter: component) or vectors in
+    ``graph.param_names`` order; by default seeded random unit directions."""
+    ev = Evaluator(model, params, samples, max_bytes)
+    r1, r2 = random_directions(len(ev.names), seed) if d1 is None or d2 is None else (None, None)
+    d1 = r1 if d1 is None else _direction(d1, ev.names, ev.pos)
+    d2 = r2 if d2 is None else _direction(d2, ev.names, ev.pos)
+    a = np.linspace(*_span(span1, 0.0), n)
+    b = np.linspace(*_span(span2, 0.0), n)
+    A, Bg = np.meshgrid(a, b, indexing="ij")
+    thetas = ev.base + A.reshape(-1, 1) * d1 + Bg.reshape(-1, 1) * d2
+    Z = ev.at(thetas).reshape(n, n)
+    return Surface(a, b, Z, "direction 1", "direction 2", (0.0, 0.0), ev.value(), (d1, d2))
+
+
+def gradient_at(model: Model, params: Mapping[str, float] | None = None, samples=None) -> dict[str, float]:
+    """d objective / d parameter at ``params`` (default: the model's); the
+    negative of it is the way downhill."""
+    ev = Evaluator(model, params, samples)
+    return dict(zip(ev.names, map(float, ev.gradient())))
+
+
+def parameter_functions(model: Model, p1: str, p2: str, params: Mapping[str, float] | None = None,
+                        samples=None) -> tuple[Callable, Callable]:
+    """(f, grad) of the objective over the plane of two parameters, for
+    ``marble_path``: points are arrays whose last axis is (p1, p2)."""
+    ev = Evaluator(model, params, samples)
+    k1, k2 = ev.index(p1), ev.index(p2)
+
+    def f(p):
+        p = np.asarray(p, dtype=float)
+        return ev.along([p1, p2], p.reshape(-1, 2)).reshape(p.shape[:-1])
+
+    def grad(p):
+        p = np.asarray(p, dtype=float)
+        out = np.empty(p.reshape(-1, 2).shape)
+        for i, (a, b) in enumerate(p.reshape(-1, 2)):
+            th = ev.base.copy()
+            th[k1], th[k2] = a, b
+            g = ev.gradient(th)
+            out[i] = g[k1], g[k2]
+        return out.reshape(p.shape)
+    return f, grad
+
+
+# --- analytic surfaces for teaching optimisation ---------------------------------
+@dataclass(frozen=True)
+class AnalyticSurface:
+    name: str
+    title: str
+    f: Callable                          # f(x, y), vectorised
+    grad: Callable                       # grad(x, y) -> (df/dx, df/dy)
+    xrange: tuple[float, float]
+    yrange: tuple[float, float]
+    start: tuple[float, float]           # a start point that shows the surface's character
+    minima: tuple[tuple[float, float], ...] = ()
+    log_scale: bool = False              # values span decades: colour by log
+
+    def value(self, p) -> np.ndarray:
+        p = np.asarray(p, dtype=float)
+        return np.asarray(self.f(p[..., 0], p[..., 1]), dtype=float)
+
+    def gradient(self, p) -> np.ndarray:
+        p = np.asarray(p, dtype=float)
+        gx, gy = self.grad(p[..., 0], p[..., 1])
+        return np.stack(np.broadcast_arrays(np.asarray(gx, float), np.asarray(gy, float)), axis=-1)
+
+    def surface(self, n: int = 200) -> Surface:
+        xs, ys = np.linspace(*self.xrange, n), np.linspace(*self.yrange, n)
+        X, Y = np.meshgrid(xs, ys, indexing="ij")
+        return Surface(xs, ys, self.f(X, Y), "x", "y", self.start, float(self.f(*self.start)))
+
+
+def _rosen_grad(x, y):
+    return -2 * (1 - x) - 400 * x * (y - x ** 2), 200 * (y - x ** 2)
+
+
+def _himmel_grad(x, y):
+    a, b = x ** 2 + y - 11, x + y ** 2 - 7
+    return 4 * x * a + 2 * b, 2 * a + 4 * y * b
+
+
+def _beale_terms(x, y):
+    return 1.5 - x + x * y, 2.25 - x + x * y ** 2, 2.625 - x + x * y ** 3
+
+
+def _beale(x, y):
+    a, b, c = _beale_terms(x, y)
+    return a ** 2 + b ** 2 + c ** 2
+
+
+def _beale_grad(x, y):
+    a, b, c = _beale_terms(x, y)
+    return (2 * a * (y - 1) + 2 * b * (y ** 2 - 1) + 2 * c * (y ** 3 - 1),
+            2 * a * x + 2 * b * 2 * x * y + 2 * c * 3 * x * y ** 2)
+
+
+ANALYTIC: dict[str, AnalyticSurface] = {s.name: s for s in (
+    AnalyticSurface("bowl", "quadratic bowl  x² + y²",
+                    lambda x, y: x ** 2 + y ** 2, lambda x, y: (2 * x, 2 * y),
+                    (-2.0, 2.0), (-2.0, 2.0), (-1.5, 1.2), ((0.0, 0.0),)),
+    AnalyticSurface("valley", "elongated valley  0.1 x² + 2 y² (ill-conditioned)",
+                    lambda x, y: 0.1 * x ** 2 + 2 * y ** 2, lambda x, y: (0.2 * x, 4 * y),
+                    (-4.0, 4.0), (-2.0, 2.0), (-3.5, 1.2), ((0.0, 0.0),)),
+    AnalyticSurface("saddle", "saddle  x² - y²",
+                    lambda x, y: x ** 2 - y ** 2, lambda x, y: (2 * x, -2 * y),
+                    (-2.0, 2.0), (-2.0, 2.0), (-1.8, 0.05)),
+    AnalyticSurface("rosenbrock", "Rosenbrock  (1 - x)² + 100 (y - x²)²",
+                    lambda x, y: (1 - x) ** 2 + 100 * (y - x ** 2) ** 2, _rosen_grad,
+                    (-2.0, 2.0), (-1.0, 3.0), (-1.2, 1.0), ((1.0, 1.0),), True),
+    AnalyticSurface("himmelblau", "Himmelblau  (x² + y - 11)² + (x + y² - 7)²",
+                    lambda x, y: (x ** 2 + y - 11) ** 2 + (x + y ** 2 - 7) ** 2, _himmel_grad,
+                    (-5.0, 5.0), (-5.0, 5.0), (0.0, 0.0),
+                    ((3.0, 2.0), (-2.805118, 3.131312), (-3.779310, -3.283186), (3.584428, -1.848126)), True),
+    AnalyticSurface("beale", "Beale", _beale, _beale_grad,
+                    (-4.5, 4.5), (-4.5, 4.5), (1.0, 1.4), ((3.0, 0.5),), True),
+)}
+
+
+def marble_path(grad_fn, start, optimizer: str = "sgd", lr: float = 0.1, steps: int = 100, *,
+                f: Callable | None = None, **hyper) -> tuple[np.ndarray, np.ndarray | None]:
+    """Roll a marble: ``steps`` optimizer updates from ``start``.
+
+    ``grad_fn`` maps points (last axis = coordinates) to gradients, or is an
+    ``AnalyticSurface``.  ``start`` may hold several marbles (M, 2).  Returns
+    ``(path, losses)``: path (steps+1, *start.shape), losses from ``f`` (or
+    the analytic surface) at each point, or None without one.  The path ends
+    early at the last finite point if the marble flies off to infinity.
+    """
+    if isinstance(grad_fn, AnalyticSurface):
+        f = grad_fn.value if f is None else f
+        grad_fn = grad_fn.gradient
+    opt = make_optimizer(optimizer, lr, **hyper)
+    path = [np.asarray(start, dtype=float)]
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(int(steps)):
+            new = opt.step(path[-1], grad_fn(path[-1]))
+            if not np.all(np.isfinite(new)):
+                break
+            path.append(new)
+        path = np.stack(path)
+        losses = None if f is None else np.asarray(f(path), dtype=float)
+    return path, losses
