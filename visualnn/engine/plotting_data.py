@@ -123,3 +123,69 @@ def contour_segments(xs, ys, Z, level: float) -> tuple[np.ndarray, np.ndarray]:
     sy = np.concatenate(segs_y)
     nan = np.full((len(sx), 1), np.nan)
     return np.hstack([sx, nan]).ravel(), np.hstack([sy, nan]).ravel()
+
+
+# -- decision boundaries ------------------------------------------------------------
+def predict_grid(model, params, points: np.ndarray) -> np.ndarray:
+    """The network's outputs at ``points`` (M, inputs): an (M, outputs) array.
+    Layered networks in matrix form; any other graph node by node, with the
+    targets fed zeros (their loss is not used)."""
+    points = np.asarray(points, dtype=float)
+    dense = model.dense()
+    if dense is not None:
+        return np.asarray(dense.predict(dense.theta(params), points))
+    g = model.graph
+    feeds = {name: points[:, k] for k, name in enumerate(g.inputs)}
+    feeds.update({t: np.zeros(len(points)) for t in g.targets})
+    P = {p: np.array(float(params[p])) for p in g.param_names}
+    values = g.forward(P, feeds)
+    return np.stack([np.broadcast_to(values[o], (len(points),)) for o in g.outputs], axis=1)
+
+
+def label_range(model) -> tuple[float, float]:
+    """The targets' low and high label (0/1, -1/+1, ...), from the training data."""
+    g = model.graph
+    cols = [np.asarray(model.data.columns[t], float) for t in g.targets if t in model.data.columns]
+    if not cols:
+        return 0.0, 1.0
+    v = np.concatenate(cols)
+    lo, hi = float(v.min()), float(v.max())
+    return (lo, hi) if hi > lo else (lo - 1.0, lo + 1.0)
+
+
+def decision_grid(model, params, n: int = 80, pad: float = 0.15, box=None):
+    """The network's first output over a grid covering the data's two inputs.
+
+    Returns (xs, ys, V, (lo, hi)) with ``V[i, j]`` the output at
+    ``(xs[i], ys[j])``; with several outputs, V is the class index scaled onto
+    ``lo..hi``.  ``box`` = ((x0, x1), (y0, y1)) overrides the extent."""
+    g = model.graph
+    if len(g.inputs) != 2:
+        raise ValueError(f"a decision boundary needs two inputs; {model.title or 'the model'} has {len(g.inputs)}")
+    if box is None:
+        cols = [np.concatenate([np.asarray(model.data.columns[i], float),
+                                np.asarray(model.data.test.get(i, []), float)]) for i in g.inputs]
+        box = []
+        for c in cols:
+            lo, hi = (float(c.min()), float(c.max())) if c.size else (-1.0, 1.0)
+            span = max(hi - lo, 1e-9)
+            box.append((lo - pad * span, hi + pad * span))
+    xs = np.linspace(*box[0], n)
+    ys = np.linspace(*box[1], n)
+    X, Y = np.meshgrid(xs, ys, indexing="ij")
+    out = predict_grid(model, params, np.column_stack([X.ravel(), Y.ravel()]))
+    lo, hi = label_range(model)
+    if out.shape[1] == 1:
+        V = out[:, 0]
+    else:
+        V = lo + (hi - lo) * np.argmax(out, axis=1) / (out.shape[1] - 1)
+    return xs, ys, V.reshape(n, n), (lo, hi)
+
+
+def classify(model, params, points) -> np.ndarray:
+    """Class of each point: 0/1 by the midpoint of the labels (one output), else argmax."""
+    out = predict_grid(model, params, points)
+    if out.shape[1] == 1:
+        lo, hi = label_range(model)
+        return (out[:, 0] > (lo + hi) / 2).astype(int)
+    return np.argmax(out, axis=1)

@@ -21,3 +21,39 @@ def mazur_model() -> Model:
 @pytest.fixture
 def mazur():
     return mazur_model()
+
+
+def dense_model(title, sizes, activations, data_cols, loss="mse", params=None, seed=0, **training):
+    """A layered network over ``data_cols`` (inputs x1.., targets t1..)."""
+    from visualnn.engine.network import auto_names
+    from visualnn.engine.training import initial_params
+    inputs, layers = auto_names(sizes)
+    spec_layers = []
+    prev = inputs
+    k = 0
+    for neurons, act in zip(layers, activations):
+        rows = []
+        for j in neurons:
+            row = []
+            for _ in prev:
+                k += 1
+                row.append(f"w{k}")
+            rows.append(row)
+        spec_layers.append(Layer(neurons, act, rows, [f"b_{n}" for n in neurons]))
+        prev = neurons
+    targets = [f"t{j + 1}" for j in range(sizes[-1])]
+    spec = LayeredSpec(inputs, spec_layers, loss, targets)
+    cols = dict(data_cols)
+    test = {k[5:]: v for k, v in cols.items() if k.startswith("test:")}
+    cols = {k: v for k, v in cols.items() if not k.startswith("test:")}
+    model = Model(title, compile_layered(spec), {}, spec, Dataset(cols, test), TrainingSettings(**training))
+    model.params = params or initial_params(model, seed)
+    return model
+
+
+@pytest.fixture
+def xor():
+    from visualnn.engine.datasets import generate
+    train, _ = generate("xor")
+    return dense_model("XOR", [2, 3, 1], ["tanh", "sigmoid"], train, loss="mse", seed=1,
+                       epochs=400, learning_rate=0.1, optimizer="adam")

@@ -1,0 +1,80 @@
+import numpy as np
+import pytest
+
+from visualnn.ui.plots.source import ModelSource
+from visualnn.ui.plots.training import TrainingPanel
+
+
+def finish(qtbot, panel, timeout=20000):
+    qtbot.waitUntil(lambda: panel.thread is None and panel.state != "running", timeout=timeout)
+
+
+def test_trained_xor_decision_boundary_classifies_its_four_points(qtbot, xor):
+    source = ModelSource(xor)
+    panel = TrainingPanel(source)
+    qtbot.addWidget(panel)
+    assert panel.boundary_plot.isVisibleTo(panel)
+    panel.play()
+    finish(qtbot, panel)
+    assert panel.epoch == 400 and len(panel.history) == 400
+    assert panel.history[-1] < 0.01
+    for x1, x2, t in zip(xor.data.columns["x1"], xor.data.columns["x2"], xor.data.columns["t1"]):
+        assert (panel.boundary_value_at(x1, x2) > 0.5) == (t > 0.5)
+    # the weights went back to the session (the graph recolours from them)
+    assert xor.params == pytest.approx(panel.params)
+
+
+def test_training_divergence_pauses_with_a_message(qtbot):
+    from conftest import dense_model
+    line = dense_model("line", [1, 1], ["linear"], {"x1": np.array([1.0, 2.0, 3.0]), "t1": np.array([2.0, 4.0, 6.0])},
+                       params={"w1": 0.5, "b_y1": 0.0}, epochs=100000, learning_rate=5.0, optimizer="sgd")
+    panel = TrainingPanel(ModelSource(line))
+    qtbot.addWidget(panel)
+    panel.play()
+    finish(qtbot, panel)
+    assert panel.state == "paused"
+    text = panel.status.text()
+    assert "paused" in text and "diverged" in text and "learning rate" in text
+    assert 0 < panel.epoch < 100000
+    assert all(np.isfinite(v) for v in panel.params.values())
+    assert panel.play_button.isEnabled() and not panel.pause_button.isEnabled()
+
+
+def test_one_epoch_at_a_time_and_pause_keep_the_window_live(qtbot, xor):
+    panel = TrainingPanel(ModelSource(xor))
+    qtbot.addWidget(panel)
+    panel.step_epoch()
+    qtbot.waitUntil(lambda: panel.epoch == 1, timeout=5000)
+    qtbot.wait(100)
+    assert panel.epoch == 1 and panel.state == "paused"
+    panel.step_epoch()
+    qtbot.waitUntil(lambda: panel.epoch == 2, timeout=5000)
+    qtbot.wait(100)
+    assert panel.epoch == 2 and len(panel.history) == 2
+    panel.epochs.setValue(10_000_000)
+    panel.play()                                  # settings changed while paused: a new run
+    qtbot.waitUntil(lambda: panel.epoch > 50, timeout=10000)
+    panel.pause()
+    qtbot.wait(200)
+    n = panel.epoch
+    qtbot.wait(200)
+    assert panel.epoch == n and panel.state == "paused"
+    assert panel.epochs_axis == list(range(1, n + 1))
+    panel.reset()
+    assert panel.epoch == 0 and panel.history == []
+    assert panel.wait(5000)
+
+
+def test_loss_curve_shows_train_and_test(qtbot, xor):
+    xor.data.test = {k: v.copy() for k, v in xor.data.columns.items()}
+    xor.training.epochs = 30
+    panel = TrainingPanel(ModelSource(xor))
+    qtbot.addWidget(panel)
+    panel.play()
+    finish(qtbot, panel)
+    x, y = panel.train_curve.getData()
+    xt, yt = panel.test_curve.getData()
+    assert len(x) == len(xt) == 30
+    np.testing.assert_allclose(10 ** y if panel.loss_plot.getPlotItem().ctrl.logYCheck.isChecked() else y,
+                               panel.history, rtol=1e-9)
+    np.testing.assert_allclose(panel.test_history, panel.history)   # test set = training set here

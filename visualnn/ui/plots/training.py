@@ -1,0 +1,472 @@
+"""Training panel: play / pause / one epoch at a time, live train and test
+loss, and (two inputs) the decision boundary under the data points,
+playground style.  The engine's ``train`` runs in a QThread; the window
+stays live, and the graph's edges recolour as the weights change."""
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QThread, Qt, Signal
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel, QProgressBar,
+                               QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget)
+
+from ...engine.optimizers import OPTIMIZERS
+from ...engine.plotting_data import decision_grid
+from ...engine.training import initial_params, train
+from .source import as_source, current_params, model_of, push_params
+from .style import BACKGROUND, CLASS_CMAP, OPTIMIZER_LABELS, TEST_PEN, TRAIN_PEN, fmt, style_plot
+
+EMIT_EVERY = 0.03          # seconds between progress signals from the training thread
+BOUNDARY_EVERY = 0.1       # seconds between decision-boundary redraws
+PUSH_EVERY = 0.2           # seconds between parameter pushes to the graph
+BOUNDARY_N = 80
+
+
+class TrainThread(QThread):
+    """One run of ``engine.training.train`` that can pause between epochs."""
+    sigEpochs = Signal(object, object)   # [(epoch, train, test)], latest params
+    sigResult = Signal(object)           # TrainResult
+    sigFailed = Signal(str)
+
+    def __init__(self, model, params, epochs, lr, optimizer, batch_size, seed, hyper, step_mode=False):
+        super().__init__()
+        self.args = dict(epochs=epochs, lr=lr, optimizer=optimizer, batch_size=batch_size, seed=seed,
+                         hyper=hyper, start=dict(params))
+        self.model = model.copy()
+        self._stop = threading.Event()
+        self._go = threading.Event()
+        self._budget = 1 if step_mode else None   # epochs allowed before pausing; None = run on
+        self._lock = threading.Lock()
+        self._pending: list = []
+        self._last_emit = 0.0
+        self._params: dict = {}
+        self._go.set()
+
+    # -- control (GUI thread) ------------------------------------------------------
+    def pause(self):
+        with self._lock:
+            self._budget = 0
+            self._go.clear()
+
+    def resume(self):
+        with self._lock:
+            self._budget = None
+            self._go.set()
+
+    def one_epoch(self):
+        with self._lock:
+            self._budget = 1
+            self._go.set()
+
+    def stop(self):
+        self._stop.set()
+        self._go.set()
+
+    # -- the training thread ---------------------------------------------------------
+    def _should_stop(self) -> bool:
+        while True:
+            with self._lock:
+                if self._stop.is_set():
+                    return True
+                if self._budget is None:
+                    return False
+                if self._budget > 0:
+                    self._budget -= 1
+                    if self._budget == 0:
+                        self._go.clear()
+                    return False
+            self._flush(force=True)
+            self._go.wait()
+
+    def _callback(self, epoch, train_loss, test_loss, params):
+        self._pending.append((epoch, train_loss, test_loss))
+        self._params = params
+        self._flush()
+
+    def _flush(self, force=False):
+        now = time.perf_counter()
+        if self._pending and (force or now - self._last_emit >= EMIT_EVERY):
+            batch, self._pending = self._pending, []
+            self._last_emit = now
+            self.sigEpochs.emit(batch, dict(self._params))
+
+    def run(self):
+        try:
+            result = train(self.model, callback=self._callback, should_stop=self._should_stop, **self.args)
+        except Exception as exc:         # bad settings, no data: a message, not a crash
+            self.sigFailed.emit(str(exc))
+            return
+        self._flush(force=True)
+        self.sigResult.emit(result)
+
+
+class TrainingPanel(QWidget):
+    sigStatus = Signal(str)
+
+    def __init__(self, session, parent=None):
+        super().__init__(parent)
+        self.session = as_source(session)
+        self.thread: TrainThread | None = None
+        self._old_threads: list[TrainThread] = []
+        self.state = "idle"                # idle | running | paused
+        self.epoch = 0                     # epochs done since the last reset
+        self.history: list[float] = []
+        self.test_history: list[float] = []
+        self.epochs_axis: list[int] = []
+        self.params: dict[str, float] = {}
+        self.start_params: dict[str, float] = {}
+        self._pushing = False
+        self._last_boundary = 0.0
+        self._last_push = 0.0
+        self._run_offset = 0
+
+        # controls
+        self.play_button = QPushButton("▶ Play")
+        self.pause_button = QPushButton("⏸ Pause")
+        self.step_button = QPushButton("+1 epoch")
+        self.reset_button = QPushButton("⟲ Reset")
+        self.optimizer = QComboBox()
+        for name in OPTIMIZERS:
+            self.optimizer.addItem(OPTIMIZER_LABELS.get(name, name), name)
+        self.lr = QDoubleSpinBox()
+        self.lr.setDecimals(4)
+        self.lr.setRange(1e-4, 100.0)
+        self.lr.setSingleStep(0.01)
+        self.batch = QSpinBox()
+        self.batch.setRange(0, 100000)
+        self.batch.setSpecialValueText("full")
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 2**31 - 1)
+        self.epochs = QSpinBox()
+        self.epochs.setRange(1, 10_000_000)
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(True)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.RichText)
+
+        buttons = QHBoxLayout()
+        for b in (self.play_button, self.pause_button, self.step_button, self.reset_button):
+            buttons.addWidget(b)
+        form = QFormLayout()
+        form.addRow("Optimizer", self.optimizer)
+        form.addRow("Learning rate", self.lr)
+        form.addRow("Batch size", self.batch)
+        form.addRow("Seed", self.seed)
+        form.addRow("Epochs per run", self.epochs)
+
+        # plots
+        self.loss_plot = pg.PlotWidget(background=BACKGROUND)
+        lp = self.loss_plot.getPlotItem()
+        style_plot(lp, left="loss", bottom="epoch")
+        lp.setLogMode(y=True)
+        lp.addLegend(offset=(-10, 10), labelTextColor=(30, 30, 30))
+        self.train_curve = lp.plot(pen=TRAIN_PEN, name="train")
+        self.test_curve = lp.plot(pen=TEST_PEN, name="test")
+        self.boundary_plot = pg.PlotWidget(background=BACKGROUND)
+        bp = self.boundary_plot.getPlotItem()
+        style_plot(bp)
+        bp.setAspectLocked(True)
+        self.boundary = pg.ImageItem()
+        self.boundary.setColorMap(CLASS_CMAP)
+        bp.addItem(self.boundary)
+        self.points = pg.ScatterPlotItem(size=9, pen=pg.mkPen("w", width=1.2))
+        self.test_points = pg.ScatterPlotItem(size=9, pen=pg.mkPen((20, 20, 20), width=1.5))
+        bp.addItem(self.points)
+        bp.addItem(self.test_points)
+        plots = QSplitter(Qt.Horizontal)
+        plots.addWidget(self.loss_plot)
+        plots.addWidget(self.boundary_plot)
+
+        side = QVBoxLayout()
+        side.addLayout(buttons)
+        side.addLayout(form)
+        side.addWidget(self.progress)
+        side.addWidget(self.status)
+        side.addStretch(1)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addLayout(side)
+        lay.addWidget(plots, 1)
+
+        self.play_button.clicked.connect(self.play)
+        self.pause_button.clicked.connect(self.pause)
+        self.step_button.clicked.connect(self.step_epoch)
+        self.reset_button.clicked.connect(self.reset)
+        for w in (self.optimizer, ):
+            w.currentIndexChanged.connect(self._on_settings_change)
+        for w in (self.lr, self.batch, self.seed, self.epochs):
+            w.valueChanged.connect(self._on_settings_change)
+        s = self.session
+        s.sigDocumentChanged.connect(self._on_document_change)
+        s.sigParamsChanged.connect(self._on_params_change)
+        if hasattr(s, "sigStateChanged"):
+            s.sigStateChanged.connect(lambda *_: self._on_params_change())
+        self._on_document_change()
+
+    # -- document ------------------------------------------------------------------
+    def _on_document_change(self):
+        self._end_run()
+        model = model_of(self.session)
+        self.model = model
+        if model is None:
+            self._set_status("No network loaded.")
+            self._update_buttons()
+            return
+        t = model.training
+        for w, v in ((self.lr, t.learning_rate), (self.batch, t.batch_size or 0), (self.seed, t.seed),
+                     (self.epochs, t.epochs)):
+            w.blockSignals(True)
+            w.setValue(v)
+            w.blockSignals(False)
+        self.optimizer.blockSignals(True)
+        self.optimizer.setCurrentIndex(max(0, self.optimizer.findData(t.optimizer)))
+        self.optimizer.blockSignals(False)
+        self.start_params = current_params(self.session)
+        self.params = dict(self.start_params)
+        self._clear_history()
+        two = len(model.graph.inputs) == 2 and bool(model.data.columns)
+        self.boundary_plot.setVisible(two)
+        if two:
+            self._draw_points()
+            self._draw_boundary(force=True)
+        if model.graph.loss is None:
+            self._set_status("This network has no loss node: there is nothing to train.")
+        elif not model.data.columns:
+            self._set_status("This network has no training data.")
+        else:
+            self._set_status(f"Ready: {len(model.data)} training samples. Press play.")
+        self._update_buttons()
+
+    def _clear_history(self):
+        self.epoch = 0
+        self.history, self.test_history, self.epochs_axis = [], [], []
+        self.train_curve.setData([], [])
+        self.test_curve.setData([], [])
+        self.progress.setValue(0)
+
+    # -- controls ------------------------------------------------------------------
+    def _hyper(self) -> dict:
+        return dict(self.model.training.hyper) if self.optimizer.currentData() == self.model.training.optimizer else {}
+
+    def _start(self, step_mode: bool):
+        if self.model is None or self.model.graph.loss is None or not self.model.data.columns:
+            return
+        self._end_run()
+        self._run_offset = self.epoch
+        budget = self.epochs.value()
+        self.progress.setRange(0, budget)
+        self.progress.setValue(0)
+        th = TrainThread(self.model, self.params, budget, self.lr.value(), self.optimizer.currentData(),
+                         self.batch.value() or None, self.seed.value(), self._hyper(), step_mode=step_mode)
+        th.sigEpochs.connect(self._on_epochs)
+        th.sigResult.connect(self._on_result)
+        th.sigFailed.connect(self._on_failed)
+        self.thread = th
+        th.start()
+
+    def play(self):
+        if self.state == "paused" and self.thread is not None:
+            self.thread.resume()
+        else:
+            self._start(step_mode=False)
+        if self.thread is not None:
+            self.state = "running"
+            self._set_status("Training…")
+        self._update_buttons()
+
+    def pause(self):
+        if self.thread is not None and self.state == "running":
+            self.thread.pause()
+            self.state = "paused"
+            self._set_status(f"Paused after epoch {self.epoch}.")
+            self._push(force=True)
+        self._update_buttons()
+
+    def step_epoch(self):
+        """Train exactly one more epoch, then pause."""
+        if self.thread is not None and self.state in ("paused", "running"):
+            self.thread.one_epoch()
+        else:
+            self._start(step_mode=True)
+        if self.thread is not None:
+            self.state = "paused"
+        self._update_buttons()
+
+    def reset(self):
+        """Back to the starting weights (seeded random ones when the file asks for
+        random initialisation), history cleared."""
+        self._end_run()
+        if self.model is None:
+            return
+        if (self.model.training.init or "").lower() == "random":
+            self.params = initial_params(self.model, self.seed.value())
+        else:
+            self.params = dict(self.start_params)
+        self._clear_history()
+        self._draw_boundary(force=True)
+        self._push(force=True)
+        self._set_status("Reset to the starting weights.")
+        self._update_buttons()
+
+    def _on_settings_change(self, *_):
+        # new settings take effect with the next run; a paused run ends here
+        if self.state == "paused":
+            self._end_run()
+            self._set_status(f"Settings changed: the next run starts from epoch {self.epoch}.")
+            self._update_buttons()
+
+    def _end_run(self):
+        th = self.thread
+        self.thread = None
+        self.state = "idle"
+        if th is not None:
+            for sig in (th.sigEpochs, th.sigResult, th.sigFailed):
+                try:
+                    sig.disconnect()
+                except (RuntimeError, TypeError):
+                    pass
+            th.stop()
+            self._retire(th)
+
+    def _retire(self, th):
+        # keep the Python object alive until its thread has returned
+        if th.isFinished():
+            return
+        self._old_threads.append(th)
+        th.finished.connect(lambda th=th: self._old_threads.remove(th) if th in self._old_threads else None)
+
+    def wait(self, ms: int = 10000) -> bool:
+        ok = True
+        for th in list(self._old_threads) + ([self.thread] if self.thread else []):
+            ok = th.wait(ms) and ok
+        return ok
+
+    def closeEvent(self, ev):
+        self._end_run()
+        self.wait(2000)
+        super().closeEvent(ev)
+
+    def _update_buttons(self):
+        trainable = self.model is not None and self.model.graph.loss is not None and bool(self.model.data.columns)
+        self.play_button.setEnabled(trainable and self.state != "running")
+        self.pause_button.setEnabled(self.state == "running")
+        self.step_button.setEnabled(trainable)
+        self.reset_button.setEnabled(trainable)
+
+    def _set_status(self, text: str, error: bool = False):
+        self.status.setText(f'<span style="color:#c0392b"><b>{text}</b></span>' if error else text)
+        self.sigStatus.emit(text)
+
+    # -- results from the training thread ------------------------------------------------
+    def _on_epochs(self, batch, params):
+        if self.sender() is not self.thread:
+            return
+        for epoch, tr, te in batch:
+            self.epochs_axis.append(self._run_offset + epoch)
+            self.history.append(tr)
+            if te is not None:
+                self.test_history.append(te)
+        self.epoch = self.epochs_axis[-1]
+        self.params = dict(params)
+        x = np.asarray(self.epochs_axis, float)
+        self.train_curve.setData(x, np.asarray(self.history))
+        if self.test_history:
+            self.test_curve.setData(x[-len(self.test_history):], np.asarray(self.test_history))
+        self.progress.setValue(self.epoch - self._run_offset)
+        te = f", test {fmt(self.test_history[-1])}" if self.test_history else ""
+        head = "Training" if self.state == "running" else "Paused"
+        self._set_status(f"{head}: epoch {self.epoch}, train loss {fmt(self.history[-1])}{te}")
+        self._draw_boundary()
+        self._push()
+
+    def _on_result(self, result):
+        if self.sender() is not self.thread:
+            return
+        self.params = dict(result.model.params)
+        self._retire(self.thread)
+        self.thread = None
+        if result.status == "diverged":
+            self.state = "paused"
+            self._set_status(f"Training paused: it {result.stopped_reason}. "
+                             "Lower the learning rate, then press play or reset.", error=True)
+        else:
+            self.state = "idle"
+            if result.status == "done":
+                self._set_status(f"Finished: epoch {self.epoch}, train loss "
+                                 f"{fmt(self.history[-1]) if self.history else '-'}"
+                                 + (f", test {fmt(self.test_history[-1])}" if self.test_history else ""))
+        self._draw_boundary(force=True)
+        self._push(force=True)
+        self._update_buttons()
+
+    def _on_failed(self, message):
+        if self.sender() is not self.thread:
+            return
+        self._retire(self.thread)
+        self.thread = None
+        self.state = "idle"
+        self._set_status(f"Cannot train: {message}", error=True)
+        self._update_buttons()
+
+    def _push(self, force=False):
+        now = time.perf_counter()
+        if not force and now - self._last_push < PUSH_EVERY:
+            return
+        self._last_push = now
+        self._pushing = True
+        try:
+            push_params(self.session, self.params)
+        finally:
+            self._pushing = False
+
+    def _on_params_change(self):
+        if self._pushing or self.state == "running" or self.model is None:
+            return
+        self.params = current_params(self.session)
+        self._draw_boundary(force=True)
+
+    # -- decision boundary -------------------------------------------------------------
+    def _draw_points(self):
+        g = self.model.graph
+        t = g.targets[0] if g.targets else None
+
+        def spots(cols, outline):
+            if not cols or g.inputs[0] not in cols:
+                return []
+            x, y = (np.asarray(cols[i], float) for i in g.inputs)
+            if t is not None and t in cols:
+                lo, hi = self.boundary_levels
+                v = (np.asarray(cols[t], float) - lo) / (hi - lo)
+            else:
+                v = np.full(len(x), 0.5)
+            colours = CLASS_CMAP.map(np.clip(v, 0, 1), mode="qcolor")
+            return [{"pos": (a, b), "brush": c} for a, b, c in zip(x, y, colours)]
+
+        from ...engine.plotting_data import label_range
+        self.boundary_levels = label_range(self.model)
+        self.points.setData(spots(self.model.data.columns, "w"))
+        self.test_points.setData(spots(self.model.data.test, "k"))
+
+    def _draw_boundary(self, force=False):
+        if self.model is None or (not force and not self.boundary_plot.isVisibleTo(self)):
+            return
+        if len(self.model.graph.inputs) != 2 or not self.model.data.columns:
+            return
+        now = time.perf_counter()
+        if not force and now - self._last_boundary < BOUNDARY_EVERY:
+            return
+        self._last_boundary = now
+        xs, ys, V, (lo, hi) = decision_grid(self.model, self.params, n=BOUNDARY_N)
+        self.boundary_grid = (xs, ys, V)
+        self.boundary.setImage(V, levels=(lo, hi), autoLevels=False)
+        dx, dy = xs[1] - xs[0], ys[1] - ys[0]
+        self.boundary.setRect(xs[0] - dx / 2, ys[0] - dy / 2, xs[-1] - xs[0] + dx, ys[-1] - ys[0] + dy)
+
+    def boundary_value_at(self, x: float, y: float) -> float:
+        """The shaded network output at the grid cell nearest (x, y)."""
+        xs, ys, V = self.boundary_grid
+        return float(V[np.abs(xs - x).argmin(), np.abs(ys - y).argmin()])

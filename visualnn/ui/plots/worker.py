@@ -1,0 +1,104 @@
+"""Running engine work off the GUI thread.
+
+``Job`` runs one callable in a QThread and reports back through queued
+signals; the callable receives ``cancelled()`` to poll.  A cancelled job's
+result is dropped, so a panel never shows a stale surface.
+"""
+from __future__ import annotations
+
+import threading
+import traceback
+
+from PySide6.QtCore import QObject, QThread, Signal
+
+
+class Job(QThread):
+    sigDone = Signal(object)          # the callable's result
+    sigFailed = Signal(str)           # a readable message
+    sigProgress = Signal(float)       # 0..1
+
+    def __init__(self, fn, parent=None):
+        super().__init__(parent)
+        self._fn = fn
+        self._cancel = threading.Event()
+
+    def cancel(self):
+        self._cancel.set()
+
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def progress(self, fraction: float):
+        if not self.cancelled():
+            self.sigProgress.emit(float(fraction))
+
+    def run(self):
+        try:
+            result = self._fn(self)
+        except Exception as exc:             # shown to the user, never a crash of the window
+            if not self.cancelled():
+                self.sigFailed.emit(f"{exc.__class__.__name__}: {exc}")
+                traceback.print_exc()
+            return
+        if not self.cancelled():
+            self.sigDone.emit(result)
+
+
+class JobRunner(QObject):
+    """At most one job at a time: starting a new one cancels the old one."""
+    sigBusy = Signal(bool)
+    sigProgress = Signal(float)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.job: Job | None = None
+        self._old: list[Job] = []
+
+    @property
+    def busy(self) -> bool:
+        return self.job is not None
+
+    def start(self, fn, on_done, on_failed=None) -> Job:
+        self.cancel()
+        job = Job(fn)
+        self.job = job
+
+        def done(result, job=job):
+            if self.job is job:
+                self.job = None
+                self.sigBusy.emit(False)
+                on_done(result)
+
+        def failed(msg, job=job):
+            if self.job is job:
+                self.job = None
+                self.sigBusy.emit(False)
+                if on_failed is not None:
+                    on_failed(msg)
+
+        job.sigDone.connect(done)
+        job.sigFailed.connect(failed)
+        job.sigProgress.connect(self.sigProgress)
+        job.finished.connect(lambda job=job: self._reap(job))
+        self.sigBusy.emit(True)
+        job.start()
+        return job
+
+    def cancel(self):
+        if self.job is not None:
+            self.job.cancel()
+            self._old.append(self.job)
+            self.job = None
+            self.sigBusy.emit(False)
+
+    def _reap(self, job):
+        if job in self._old:
+            self._old.remove(job)
+        job.deleteLater()
+
+    def wait(self, ms: int = 10000) -> bool:
+        """Block until every job has finished (tests, closing the window)."""
+        ok = True
+        for job in list(self._old) + ([self.job] if self.job else []):
+            ok = job.wait(ms) and ok
+        return ok
