@@ -174,7 +174,7 @@ def cmd_train(args) -> int:
         raise CliError(f"{args.file}: {err}") from None
     if interactive:
         sys.stderr.write("\n")
-    if result.stopped_reason:
+    if result.status != "done" and result.stopped_reason:
         print(f"stopped: {result.stopped_reason}")
     final = result.history[-1] if result.history else float("nan")
     print(f"trained {result.epochs_done} epoch(s); final loss {fmt(final, 9)}")
@@ -186,7 +186,7 @@ def cmd_train(args) -> int:
         except OSError as err:
             raise CliError(f"could not save {args.save}: {err}") from None
         print(f"saved {args.save}")
-    return 3 if result.stopped_reason else 0
+    return 3 if result.status == "diverged" else 0
 
 
 # -- gradcheck -----------------------------------------------------------------
