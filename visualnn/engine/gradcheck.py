@@ -89,6 +89,38 @@ def numerical_gradient(model_or_graph, params: Mapping[str, float], feeds: Mappi
     return np.asarray(d, dtype=float)
 
 
+KINKED = ("relu", "abs", "step", "leaky_relu", "elu", "max", "min", "mae", "hinge")
+
+
+def kink_distances(graph: Graph, values: Mapping[str, np.ndarray]) -> dict[str, float]:
+    """For each node whose op has a kink (relu at 0, a max between tied
+    inputs, ...), how close its inputs come to it over all samples.  Finite
+    differences are meaningless within eps of a kink."""
+    out = {}
+    for name in graph.order:
+        n = graph.nodes[name]
+        if n.op not in KINKED:
+            continue
+        xs = [np.asarray(values[i], dtype=float) for i in n.inputs]
+        if n.op in ("max", "min"):
+            S = np.sort(np.stack(np.broadcast_arrays(*xs)), axis=0)
+            d = S[-1] - S[-2] if n.op == "max" else S[1] - S[0]
+        elif n.op in ("mae", "hinge"):
+            k = len(xs) // 2
+            o, t = np.stack(np.broadcast_arrays(*xs[:k])), np.stack(np.broadcast_arrays(*xs[k:]))
+            if n.op == "mae":
+                d = np.abs(t - o)
+            else:
+                y = np.argmax(t, axis=0)
+                margins = o - np.take_along_axis(o, y[None], axis=0) + float(n.attrs["margin"])
+                margins[y[None] == np.arange(k).reshape((-1,) + (1,) * (o.ndim - 1))] = np.inf
+                d = np.abs(margins)
+        else:
+            d = np.abs(xs[0])
+        out[name] = float(np.min(d)) if np.size(d) else float("inf")
+    return out
+
+
 def backprop_gradients(model_or_graph, params: Mapping[str, float], feeds: Mapping[str, object]):
     """(node gradients, parameter gradients) from ``Graph.backward``."""
     graph = _graph(model_or_graph)
