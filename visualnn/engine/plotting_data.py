@@ -189,3 +189,28 @@ def classify(model, params, points) -> np.ndarray:
         lo, hi = label_range(model)
         return (out[:, 0] > (lo + hi) / 2).astype(int)
     return np.argmax(out, axis=1)
+
+
+# -- loss surfaces with progress ------------------------------------------------------
+def loss_surface_in_strips(model, p1: str, p2: str, span1=None, span2=None, n: int = 200, params=None,
+                           samples=None, progress=None, cancelled=None, strips: int = 10):
+    """``surface.loss_surface``, evaluated a strip of rows at a time so the
+    caller can show progress (``progress(fraction)``) and stop early
+    (``cancelled()`` -> True gives None).  Same grid, same numbers."""
+    from .surface import Evaluator, Surface, _span
+    if p1 == p2:
+        raise ValueError(f"choose two different parameters (both are {p1!r})")
+    ev = Evaluator(model, params, samples)
+    c1, c2 = ev.base[ev.index(p1)], ev.base[ev.index(p2)]
+    xs = np.linspace(*_span(span1, c1), n)
+    ys = np.linspace(*_span(span2, c2), n)
+    Z = np.empty((n, n))
+    bounds = np.linspace(0, n, min(strips, n) + 1).astype(int)
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        if cancelled is not None and cancelled():
+            return None
+        X, Y = np.meshgrid(xs[a:b], ys, indexing="ij")
+        Z[a:b] = ev.along([p1, p2], np.stack([X.ravel(), Y.ravel()], axis=1)).reshape(b - a, n)
+        if progress is not None:
+            progress(b / n)
+    return Surface(xs, ys, Z, p1, p2, (float(c1), float(c2)), ev.value())

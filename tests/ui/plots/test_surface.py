@@ -1,0 +1,114 @@
+import numpy as np
+import pytest
+
+from visualnn.engine import Stepper, make_optimizer, record
+from visualnn.engine.plotting_data import loss_surface_in_strips
+from visualnn.engine.surface import ANALYTIC, gradient_at, loss_surface, marble_path
+from visualnn.ui.plots.source import ModelSource
+from visualnn.ui.plots.surface import SurfacePanel
+
+
+def ready(qtbot, panel):
+    qtbot.waitUntil(lambda: panel.surface is not None and not panel.busy, timeout=10000)
+
+
+def test_selecting_two_weights_gives_a_surface_whose_current_point_is_the_engine_loss(qtbot, mazur):
+    source = ModelSource(mazur)
+    panel = SurfacePanel(source)
+    qtbot.addWidget(panel)
+    source.select([("out_h1", "net_o1"), ("out_h2", "net_o2")])     # the edges carrying w5 and w8
+    qtbot.waitUntil(lambda: panel.surface is not None and panel.surface.p2 == "w8", timeout=10000)
+    s = panel.surface
+    assert (s.p1, s.p2) == ("w5", "w8")
+    loss = record(mazur.graph, mazur.params, mazur.samples()[0]).loss
+    assert loss == pytest.approx(0.298371109)                           # E_total in the lecture
+    n = len(s.xs)
+    assert s.xs[n // 2] == pytest.approx(0.40) and s.ys[n // 2] == pytest.approx(0.55)
+    assert s.Z[n // 2, n // 2] == pytest.approx(loss, abs=1e-12)
+    assert panel.point_loss == pytest.approx(loss, abs=1e-12)
+    np.testing.assert_allclose(s.Z, loss_surface(mazur, "w5", "w8", (-1.6, 2.4), (-1.45, 2.55), n).Z)
+
+
+def test_surface_in_strips_matches_the_engine_and_can_be_cancelled(mazur):
+    a = loss_surface_in_strips(mazur, "w1", "b2", (-1, 1), (0, 2), 37, strips=7)
+    b = loss_surface(mazur, "w1", "b2", (-1, 1), (0, 2), 37)
+    np.testing.assert_array_equal(a.Z, b.Z)
+    seen = []
+    assert loss_surface_in_strips(mazur, "w1", "b2", n=20, progress=seen.append,
+                                  cancelled=lambda: len(seen) >= 2) is None
+    assert seen == [0.1, 0.2]
+
+
+def test_downhill_arrow_points_against_the_engine_gradient(qtbot, mazur):
+    panel = SurfacePanel(ModelSource(mazur))
+    qtbot.addWidget(panel)
+    panel.set_pair("w5", "w6")
+    ready(qtbot, panel)
+    g = gradient_at(mazur)
+    assert panel.point_gradient == pytest.approx((g["w5"], g["w6"]))
+    assert g["w5"] == pytest.approx(0.082167041)                        # the lecture's dE/dw5
+    (x0, x1), (y0, y1) = panel.map.shaft.getData()
+    d = np.array([x1 - x0, y1 - y0])
+    assert np.dot(d, [g["w5"], g["w6"]]) < 0
+    u = d / np.linalg.norm(d)
+    v = -np.array([g["w5"], g["w6"]]) / np.hypot(g["w5"], g["w6"])
+    assert u[0] * v[1] - u[1] * v[0] == pytest.approx(0, abs=1e-9)
+
+
+def test_sgd_marble_path_equals_the_engine_optimizer_steps(qtbot, mazur):
+    panel = SurfacePanel(ModelSource(mazur))
+    qtbot.addWidget(panel)
+    panel.set_pair("w5", "w6")
+    ready(qtbot, panel)
+    panel.marble.steps.setValue(25)
+    panel.marble.interval.setValue(1)
+    with qtbot.waitSignal(panel.race.sigFinished, timeout=10000):
+        panel.roll()
+    path = panel.paths["sgd"][0]
+    opt = make_optimizer("sgd", panel.marble.rows["sgd"][1].value())
+    theta = np.array([0.40, 0.45])
+    expected = [theta]
+    for _ in range(25):
+        g = gradient_at(mazur, dict(mazur.params, w5=theta[0], w6=theta[1]))
+        theta = opt.step(theta, np.array([g["w5"], g["w6"]]))
+        expected.append(theta)
+    np.testing.assert_array_equal(path, np.array(expected))
+    x, y = panel.map.marbles.lines["sgd"].getData()
+    np.testing.assert_array_equal(np.column_stack([x, y]), path)
+    assert set(panel.paths) == {"sgd", "momentum", "nesterov", "rmsprop", "adam"}
+    assert panel.marble.rows["adam"][2].text().endswith("✓")
+
+
+def test_stepping_the_update_moves_the_marker_on_the_surface(qtbot, mazur):
+    source = ModelSource(mazur)
+    panel = SurfacePanel(source)
+    qtbot.addWidget(panel)
+    panel.set_pair("w5", "w6")
+    ready(qtbot, panel)
+    stepper = Stepper(mazur.graph, mazur.params, mazur.samples())
+    state = stepper.end()                                   # forward, backward and the update
+    assert state.updated
+    source.set_state(state)
+    (x,), (y,) = panel.map.point.getData()
+    assert x == pytest.approx(0.35891648) and y == pytest.approx(0.408666186)   # the lecture's new w5, w6
+    ready(qtbot, panel)                                     # other weights moved: recomputed around it
+    n = len(panel.surface.xs)
+    assert panel.surface.xs[n // 2] == pytest.approx(x)
+
+
+def test_analytic_surfaces_roll_every_optimizer_from_the_clicked_point(qtbot, mazur):
+    panel = SurfacePanel(ModelSource(mazur))
+    qtbot.addWidget(panel)
+    for name in ANALYTIC:
+        panel.set_source(name)
+        assert panel.surface.Z.shape == (panel.resolution.value(),) * 2
+    panel.set_source("rosenbrock")
+    panel._on_map_clicked(-1.0, 2.0)
+    panel.marble.interval.setValue(0)
+    panel.roll()
+    a = ANALYTIC["rosenbrock"]
+    for name, lr, hyper in panel.marble.runs():
+        path, losses = marble_path(a, np.array([-1.0, 2.0]), name, lr, panel.marble.steps.value(), **hyper)
+        np.testing.assert_array_equal(panel.paths[name][0], path)
+        np.testing.assert_array_equal(panel.paths[name][1], losses)
+        assert panel.marble.rows[name][2].text().startswith(f"{losses[-1]:.4g}")

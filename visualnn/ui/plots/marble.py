@@ -1,0 +1,213 @@
+"""Roll the marble: SGD, momentum, Nesterov, RMSProp and Adam from the same
+start on the same surface, each path computed by the engine's
+``marble_path`` and animated one optimizer step per timer tick."""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (QCheckBox, QDoubleSpinBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
+                               QPushButton, QSpinBox, QVBoxLayout)
+
+from ...engine.optimizers import OPTIMIZERS
+from ...engine.surface import marble_path
+from .style import OPTIMIZER_COLOURS, OPTIMIZER_LABELS, fmt
+
+# learning rates that show each optimizer's character on each surface
+PRESETS: dict[str, dict[str, float]] = {
+    "bowl": {"sgd": 0.1, "momentum": 0.05, "nesterov": 0.05, "rmsprop": 0.05, "adam": 0.1},
+    "valley": {"sgd": 0.45, "momentum": 0.1, "nesterov": 0.1, "rmsprop": 0.1, "adam": 0.2},
+    "saddle": {"sgd": 0.05, "momentum": 0.02, "nesterov": 0.02, "rmsprop": 0.02, "adam": 0.05},
+    "rosenbrock": {"sgd": 0.0015, "momentum": 0.0004, "nesterov": 0.0004, "rmsprop": 0.01, "adam": 0.05},
+    "himmelblau": {"sgd": 0.01, "momentum": 0.003, "nesterov": 0.003, "rmsprop": 0.05, "adam": 0.1},
+    "beale": {"sgd": 0.005, "momentum": 0.001, "nesterov": 0.001, "rmsprop": 0.01, "adam": 0.05},
+    "network": {"sgd": 0.5, "momentum": 0.5, "nesterov": 0.5, "rmsprop": 0.05, "adam": 0.05},
+}
+STEPS = 150
+
+
+def hyper_for(name: str, momentum: float) -> dict:
+    """The settings each optimizer takes from the shared controls."""
+    return {"momentum": momentum} if name in ("momentum", "nesterov") else {}
+
+
+def roll_all(grad_fn, f, start, runs: list[tuple[str, float, dict]], steps: int) -> dict:
+    """One engine ``marble_path`` per (optimizer, lr, hyper): {name: (path, losses)}."""
+    out = {}
+    for name, lr, hyper in runs:
+        path, losses = marble_path(grad_fn, np.asarray(start, float), name, lr, steps, f=f, **hyper)
+        out[name] = (path, losses)
+    return out
+
+
+class MarbleControls(QGroupBox):
+    """Which optimizers roll, at which learning rate; momentum, steps, speed;
+    each optimizer's current loss printed beside it."""
+    sigRoll = Signal()
+    sigStop = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__("Roll the marble", parent)
+        grid = QGridLayout()
+        grid.addWidget(QLabel("learning rate"), 0, 1)
+        grid.addWidget(QLabel("loss"), 0, 2)
+        self.rows: dict[str, tuple[QCheckBox, QDoubleSpinBox, QLabel]] = {}
+        for r, name in enumerate(OPTIMIZERS, start=1):
+            check = QCheckBox(OPTIMIZER_LABELS.get(name, name))
+            check.setChecked(True)
+            c = QColor(*OPTIMIZER_COLOURS[name])
+            check.setStyleSheet(f"QCheckBox {{ color: {c.name()}; font-weight: bold; }}")
+            lr = QDoubleSpinBox()
+            lr.setDecimals(4)
+            lr.setRange(1e-4, 10.0)
+            lr.setSingleStep(0.001)
+            loss = QLabel("-")
+            loss.setMinimumWidth(110)
+            grid.addWidget(check, r, 0)
+            grid.addWidget(lr, r, 1)
+            grid.addWidget(loss, r, 2)
+            self.rows[name] = (check, lr, loss)
+        self.momentum = QDoubleSpinBox()
+        self.momentum.setRange(0.0, 0.999)
+        self.momentum.setDecimals(3)
+        self.momentum.setSingleStep(0.05)
+        self.momentum.setValue(0.9)
+        self.steps = QSpinBox()
+        self.steps.setRange(1, 100000)
+        self.steps.setValue(STEPS)
+        self.interval = QSpinBox()
+        self.interval.setRange(0, 2000)
+        self.interval.setValue(30)
+        self.interval.setSuffix(" ms/step")
+        self.roll_button = QPushButton("Roll")
+        self.stop_button = QPushButton("Stop")
+        self.note = QLabel("Click the map to choose where the marbles start.")
+        self.note.setWordWrap(True)
+        settings = QHBoxLayout()
+        for label, w in (("momentum", self.momentum), ("steps", self.steps), ("speed", self.interval)):
+            settings.addWidget(QLabel(label))
+            settings.addWidget(w)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.roll_button)
+        buttons.addWidget(self.stop_button)
+        lay = QVBoxLayout(self)
+        lay.addLayout(grid)
+        lay.addLayout(settings)
+        lay.addLayout(buttons)
+        lay.addWidget(self.note)
+        self.roll_button.clicked.connect(self.sigRoll)
+        self.stop_button.clicked.connect(self.sigStop)
+
+    def set_presets(self, key: str):
+        for name, lr in PRESETS.get(key, PRESETS["network"]).items():
+            self.rows[name][1].setValue(lr)
+
+    def runs(self) -> list[tuple[str, float, dict]]:
+        m = self.momentum.value()
+        return [(name, lr.value(), hyper_for(name, m)) for name, (check, lr, _) in self.rows.items()
+                if check.isChecked()]
+
+    def show_loss(self, name: str, step: int, loss: float | None, done: bool = False):
+        label = self.rows[name][2]
+        text = f"{fmt(loss)}  (step {step})" if loss is not None else f"step {step}"
+        label.setText(text + ("  ✓" if done else ""))
+
+    def clear_losses(self):
+        for _, _, label in self.rows.values():
+            label.setText("-")
+
+
+class MarbleRace(QObject):
+    """The animation clock: frame k shows every path up to step k."""
+    sigFrame = Signal(int)
+    sigFinished = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.paths: dict[str, tuple[np.ndarray, np.ndarray | None]] = {}
+        self.frame = 0
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self._tick)
+
+    @property
+    def frames(self) -> int:
+        return max((len(p) for p, _ in self.paths.values()), default=0)
+
+    @property
+    def running(self) -> bool:
+        return self.timer.isActive()
+
+    def set_paths(self, paths: dict):
+        self.stop()
+        self.paths = dict(paths)
+        self.frame = 0
+        self.sigFrame.emit(0)
+
+    def start(self, interval_ms: int = 30):
+        if not self.paths:
+            return
+        if interval_ms <= 0:          # no animation: straight to the end
+            self.seek(self.frames - 1)
+            self.sigFinished.emit()
+            return
+        self.timer.start(int(interval_ms))
+
+    def stop(self):
+        self.timer.stop()
+
+    def seek(self, frame: int):
+        self.frame = max(0, min(int(frame), self.frames - 1))
+        self.sigFrame.emit(self.frame)
+
+    def _tick(self):
+        if self.frame >= self.frames - 1:
+            self.timer.stop()
+            self.sigFinished.emit()
+            return
+        self.seek(self.frame + 1)
+
+
+class MarbleLayer:
+    """The paths and marbles drawn on a 2-D plot, with a legend entry each."""
+
+    def __init__(self, plot: pg.PlotItem, legend: pg.LegendItem | None = None):
+        self.plot = plot
+        self.legend = legend
+        self.lines: dict[str, pg.PlotDataItem] = {}
+        self.heads: dict[str, pg.ScatterPlotItem] = {}
+        for name in OPTIMIZERS:
+            colour = OPTIMIZER_COLOURS[name]
+            line = pg.PlotDataItem(pen=pg.mkPen(colour, width=2.5), symbol="o", symbolSize=4,
+                                   symbolPen=None, symbolBrush=colour, name=OPTIMIZER_LABELS[name])
+            head = pg.ScatterPlotItem(size=15, pen=pg.mkPen("w", width=2), brush=colour)
+            line.setZValue(20)
+            head.setZValue(21)
+            self.lines[name], self.heads[name] = line, head
+            plot.addItem(line, ignoreBounds=True)
+            plot.addItem(head, ignoreBounds=True)
+            line.hide()
+            head.hide()
+
+    def show(self, paths: dict, frame: int):
+        for name in OPTIMIZERS:
+            line, head = self.lines[name], self.heads[name]
+            if name not in paths:
+                if line.isVisible():
+                    line.hide()
+                    head.hide()
+                    if self.legend is not None:
+                        self.legend.removeItem(line)
+                continue
+            path = paths[name][0]
+            k = min(frame, len(path) - 1)
+            line.setData(path[:k + 1, 0], path[:k + 1, 1])
+            head.setData([path[k, 0]], [path[k, 1]])
+            if not line.isVisible():
+                line.show()
+                head.show()
+                if self.legend is not None:
+                    self.legend.addItem(line, OPTIMIZER_LABELS[name])
+
+    def clear(self):
+        self.show({}, 0)

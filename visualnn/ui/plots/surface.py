@@ -1,0 +1,572 @@
+"""Loss surfaces: the loss over two chosen parameters (or an analytic teaching
+surface) as a heat map with contour lines and in 3-D, the current point with
+its downhill arrow, and marbles rolled by five optimizers.
+
+The engine computes every number (``engine.surface``); surfaces are evaluated
+in a background thread, strip by strip, with a progress bar and Cancel.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QProgressBar,
+                               QPushButton, QSpinBox, QSplitter, QTabWidget, QVBoxLayout, QWidget)
+
+from ...engine.plotting_data import contour_levels, contour_segments, loss_surface_in_strips
+from ...engine.surface import ANALYTIC, Evaluator, parameter_functions
+from .marble import MarbleControls, MarbleLayer, MarbleRace, roll_all
+from .source import as_source, current_params, model_of, selected_params
+from .style import BACKGROUND, SURFACE_CMAP, fmt, style_plot
+from .surface3d import Surface3DView
+from .worker import JobRunner
+
+NETWORK = "network"
+DEFAULT_N = 101              # odd: the current point is a grid point
+CONTOURS = 14
+RECOMPUTE_DELAY = 150        # ms: parameter edits arrive in bursts
+
+
+class SurfaceMap(pg.PlotWidget):
+    """Heat map + contour lines + current point + downhill arrow + marbles."""
+    sigClicked = Signal(float, float)
+    sigHover = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent, background=BACKGROUND)
+        self.plotItem.setMenuEnabled(False)
+        style_plot(self.plotItem)
+        self.image = pg.ImageItem()
+        self.image.setColorMap(pg.colormap.get(SURFACE_CMAP))
+        self.addItem(self.image)
+        self.colorbar = pg.ColorBarItem(colorMap=pg.colormap.get(SURFACE_CMAP), interactive=False, width=14)
+        self.colorbar.setImageItem(self.image, insert_in=self.plotItem)
+        self.contours = pg.PlotCurveItem(pen=pg.mkPen((255, 255, 255, 150), width=1), connect="finite")
+        self.contours.setZValue(5)
+        self.addItem(self.contours)
+        self.minima = pg.ScatterPlotItem(symbol="star", size=16, pen=pg.mkPen("k"), brush=(255, 215, 0))
+        self.minima.setZValue(6)
+        self.addItem(self.minima, ignoreBounds=True)
+        self.shaft = pg.PlotCurveItem(pen=pg.mkPen((230, 30, 30), width=3))
+        self.shaft.setZValue(30)
+        self.addItem(self.shaft, ignoreBounds=True)
+        self.head = pg.ArrowItem(angle=0, headLen=16, tipAngle=35, tailLen=0, pen=pg.mkPen((230, 30, 30)),
+                                 brush=(230, 30, 30))
+        self.head.setZValue(31)
+        self.addItem(self.head, ignoreBounds=True)
+        self.point = pg.ScatterPlotItem(size=13, pen=pg.mkPen("k", width=2), brush=(230, 30, 30))
+        self.point.setZValue(32)
+        self.addItem(self.point, ignoreBounds=True)
+        self.start = pg.ScatterPlotItem(symbol="x", size=14, pen=pg.mkPen("w", width=2), brush="w")
+        self.start.setZValue(33)
+        self.addItem(self.start, ignoreBounds=True)
+        self.legend = self.plotItem.addLegend(offset=(10, 10), labelTextColor=(20, 20, 20),
+                                              brush=pg.mkBrush(255, 255, 255, 200))
+        self.marbles = MarbleLayer(self.plotItem, self.legend)
+        self.surface = None
+        self._arrow = None
+        self.shaft.hide()
+        self.head.hide()
+        self.plotItem.vb.sigTransformChanged.connect(self._place_arrow_head)
+        self.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
+
+    def set_surface(self, surface, log: bool = False, labels=("", "")):
+        self.surface = surface
+        Z = surface.Z
+        self.log = log
+        shown = self.shown_values(Z)
+        finite = shown[np.isfinite(shown)]
+        lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+        hi = hi if hi > lo else lo + 1e-12
+        self.image.setImage(shown, autoLevels=False, levels=(lo, hi))
+        self.colorbar.setLevels((lo, hi))
+        self.colorbar.setLabel("left" if False else "right", "log10(loss − min + 0.001)" if log else "loss")
+        xs, ys = surface.xs, surface.ys
+        dx, dy = xs[1] - xs[0], ys[1] - ys[0]
+        self.image.setRect(xs[0] - dx / 2, ys[0] - dy / 2, xs[-1] - xs[0] + dx, ys[-1] - ys[0] + dy)
+        cx, cy = [], []
+        for level in contour_levels(shown, CONTOURS):
+            x, y = contour_segments(xs, ys, shown, level)
+            cx.append(x)
+            cy.append(y)
+        self.contours.setData(np.concatenate(cx) if cx else [], np.concatenate(cy) if cy else [])
+        self.setLabel("bottom", labels[0], color="#222")
+        self.setLabel("left", labels[1], color="#222")
+        self.setRange(xRange=(xs[0], xs[-1]), yRange=(ys[0], ys[-1]), padding=0)
+
+    def shown_values(self, Z):
+        Z = np.asarray(Z, float)
+        if not self.log:
+            return Z
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.log10(Z - np.nanmin(Z) + 1e-3)
+
+    def set_point(self, x, y, downhill=None):
+        """The current point and the negative gradient there (drawn scaled to
+        a fifth of the view, its true size printed by the panel)."""
+        self.point.setData([x], [y])
+        if downhill is None or not np.all(np.isfinite(downhill)) or not np.any(downhill):
+            self._arrow = None
+            self.shaft.hide()
+            self.head.hide()
+            return
+        s = self.surface
+        sx, sy = (s.xs[-1] - s.xs[0], s.ys[-1] - s.ys[0]) if s is not None else (1.0, 1.0)
+        # direction in screen-fraction units, so the arrow looks right on any aspect ratio
+        u = np.array([downhill[0] / sx, downhill[1] / sy])
+        u = u / np.linalg.norm(u) * 0.2
+        tip = (x + u[0] * sx, y + u[1] * sy)
+        self._arrow = ((x, y), tip)
+        self.shaft.setData([x, tip[0]], [y, tip[1]])
+        self.shaft.show()
+        self.head.show()
+        self._place_arrow_head()
+
+    def _place_arrow_head(self, *_):
+        if self._arrow is None:
+            return
+        (x0, y0), (x1, y1) = self._arrow
+        vb = self.plotItem.vb
+        a = vb.mapViewToScene(pg.Point(x0, y0))
+        b = vb.mapViewToScene(pg.Point(x1, y1))
+        self.head.setStyle(angle=180 + math.degrees(math.atan2(b.y() - a.y(), b.x() - a.x())))
+        self.head.setPos(x1, y1)
+
+    def set_start(self, x, y):
+        self.start.setData([x], [y])
+
+    def value_at(self, x, y):
+        s = self.surface
+        if s is None:
+            return None
+        i = int(np.abs(s.xs - x).argmin())
+        j = int(np.abs(s.ys - y).argmin())
+        return float(s.Z[i, j])
+
+    def _inside(self, pos):
+        vb = self.plotItem.vb
+        if not vb.sceneBoundingRect().contains(pos) or self.surface is None:
+            return None
+        p = vb.mapSceneToView(pos)
+        s = self.surface
+        x, y = float(p.x()), float(p.y())
+        if not (s.xs[0] <= x <= s.xs[-1] and s.ys[0] <= y <= s.ys[-1]):
+            return None
+        return x, y
+
+    def _on_mouse_moved(self, pos):
+        p = self._inside(pos)
+        if p is not None:
+            s = self.surface
+            self.sigHover.emit(f"{s.p1} = {fmt(p[0])}   {s.p2} = {fmt(p[1])}   loss ≈ {fmt(self.value_at(*p))}")
+
+    def _on_mouse_clicked(self, ev):
+        if ev.button() != Qt.LeftButton:
+            return
+        p = self._inside(ev.scenePos())
+        if p is not None:
+            self.sigClicked.emit(*p)
+
+
+class SurfacePanel(QWidget):
+    """Pick a surface, see it in 2-D and 3-D, follow the current point, roll marbles."""
+    sigSurfaceReady = Signal()
+    sigMarblesReady = Signal()
+
+    def __init__(self, session, parent=None):
+        super().__init__(parent)
+        self.session = as_source(session)
+        self.surface = None
+        self.kind = NETWORK
+        self.start: tuple[float, float] | None = None
+        self._start_clicked = False
+        self._surface_params: dict[str, float] = {}
+        self._surface_samples = None
+        self._pending = ({}, None)
+        self.paths: dict = {}
+
+        self.source = QComboBox()
+        self.source.addItem("Network: two parameters", NETWORK)
+        for name, s in ANALYTIC.items():
+            self.source.addItem(f"Teaching surface: {s.title}", name)
+        self.p1 = QComboBox()
+        self.p2 = QComboBox()
+        self.span = QDoubleSpinBox()
+        self.span.setRange(0.01, 1000.0)
+        self.span.setValue(2.0)
+        self.span.setPrefix("± ")
+        self.span.setToolTip("The grid reaches this far either side of each parameter's current value")
+        self.resolution = QSpinBox()
+        self.resolution.setRange(11, 801)
+        self.resolution.setSingleStep(10)
+        self.resolution.setValue(DEFAULT_N)
+        self.resolution.setToolTip("Grid points along each axis")
+        self.data = QComboBox()
+        self.data.addItem("all samples", "all")
+        self.data.addItem("the stepper's sample", "current")
+        self.log = QCheckBox("log colours")
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.progress.setMaximumWidth(140)
+        self.cancel_button = QPushButton("Cancel")
+        self.progress.hide()
+        self.cancel_button.hide()
+        self.info = QLabel()
+        self.info.setWordWrap(True)
+        self.info.setTextFormat(Qt.RichText)
+        self.hover = QLabel(" ")
+
+        self.map = SurfaceMap()
+        self.view3d = Surface3DView()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.map, "2-D map")
+        self.tabs.addTab(self.view3d, "3-D" if self.view3d.available else "3-D (unavailable)")
+        self.marble = MarbleControls()
+        self.race = MarbleRace(self)
+        self.jobs = JobRunner(self)
+        self.marble_jobs = JobRunner(self)
+
+        row1 = QHBoxLayout()
+        row1.addWidget(self.source, 2)
+        self.pair_label = QLabel("x:")
+        row1.addWidget(self.pair_label)
+        row1.addWidget(self.p1)
+        self.p2_label = QLabel("y:")
+        row1.addWidget(self.p2_label)
+        row1.addWidget(self.p2)
+        row2 = QHBoxLayout()
+        self.span_label = QLabel("range")
+        row2.addWidget(self.span_label)
+        row2.addWidget(self.span)
+        row2.addWidget(QLabel("grid"))
+        row2.addWidget(self.resolution)
+        self.data_label = QLabel("loss over")
+        row2.addWidget(self.data_label)
+        row2.addWidget(self.data)
+        row2.addWidget(self.log)
+        row2.addStretch(1)
+        row2.addWidget(self.progress)
+        row2.addWidget(self.cancel_button)
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addWidget(self.tabs, 1)
+        ll.addWidget(self.hover)
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.info)
+        rl.addWidget(self.marble)
+        rl.addStretch(1)
+        split = QSplitter(Qt.Horizontal)
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addLayout(row1)
+        lay.addLayout(row2)
+        lay.addWidget(split, 1)
+
+        self._recompute = QTimer(self)
+        self._recompute.setSingleShot(True)
+        self._recompute.setInterval(RECOMPUTE_DELAY)
+        self._recompute.timeout.connect(self.compute)
+        self.source.currentIndexChanged.connect(self._on_source_change)
+        self.p1.currentIndexChanged.connect(self._schedule)
+        self.p2.currentIndexChanged.connect(self._schedule)
+        self.span.valueChanged.connect(self._schedule)
+        self.resolution.valueChanged.connect(self._schedule)
+        self.data.currentIndexChanged.connect(self._schedule)
+        self.log.toggled.connect(self._redraw)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.jobs.sigProgress.connect(lambda f: self.progress.setValue(int(100 * f)))
+        self.jobs.sigBusy.connect(self._on_busy)
+        self.map.sigClicked.connect(self._on_map_clicked)
+        self.map.sigHover.connect(self.hover.setText)
+        self.marble.sigRoll.connect(self.roll)
+        self.marble.sigStop.connect(self.race.stop)
+        self.race.sigFrame.connect(self._on_frame)
+        s = self.session
+        s.sigDocumentChanged.connect(self._on_document_change)
+        s.sigSelectionChanged.connect(self._on_selection_change)
+        s.sigParamsChanged.connect(self._on_params_change)
+        s.sigStateChanged.connect(lambda *_: self._on_params_change())
+        self._on_document_change()
+
+    # -- choosing the surface ------------------------------------------------------------
+    def _on_document_change(self):
+        self.cancel()
+        self.race.stop()
+        model = model_of(self.session)
+        names = list(model.graph.param_names) if model is not None else []
+        for combo in (self.p1, self.p2):
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItems(names)
+            combo.blockSignals(False)
+        if len(names) >= 2:
+            pick = self._default_pair(model, names)
+            self.p1.setCurrentText(pick[0])
+            self.p2.setCurrentText(pick[1])
+        trainable = model is not None and model.graph.loss is not None and len(names) >= 2
+        self.source.model().item(0).setEnabled(trainable)
+        if self.kind == NETWORK and not trainable:
+            self.source.setCurrentIndex(1)         # the bowl: something to look at
+        self._on_source_change()
+
+    @staticmethod
+    def _default_pair(model, names):
+        # the last layer's first two weights (Mazur: w5, w6) show the clearest bowl
+        weights = [w for _, _, w in model.graph.edges() if w is not None]
+        if model.spec is not None and model.spec.layers:
+            row = [w for w in model.spec.layers[-1].weights[0] if w is not None]
+            if len(row) >= 2:
+                return row[:2]
+        if len(weights) >= 2:
+            return weights[:2]
+        return names[:2]
+
+    def set_source(self, key: str):
+        i = self.source.findData(key)
+        if i < 0:
+            raise ValueError(f"no surface {key!r}")
+        self.source.setCurrentIndex(i)
+
+    def set_pair(self, p1: str, p2: str):
+        self.set_source(NETWORK)
+        for combo, name in ((self.p1, p1), (self.p2, p2)):
+            combo.blockSignals(True)
+            combo.setCurrentText(name)
+            combo.blockSignals(False)
+        self._schedule()
+
+    def _on_source_change(self, *_):
+        self.kind = self.source.currentData()
+        net = self.kind == NETWORK
+        for w in (self.p1, self.p2, self.pair_label, self.p2_label, self.span, self.span_label, self.data,
+                  self.data_label):
+            w.setVisible(net)
+        self.log.blockSignals(True)
+        self.log.setChecked(False if net else ANALYTIC[self.kind].log_scale)
+        self.log.blockSignals(False)
+        self.marble.set_presets(self.kind)
+        self.start = None
+        self._start_clicked = False
+        self.paths = {}
+        self.race.set_paths({})
+        self.marble.clear_losses()
+        self.compute()
+
+    def _on_selection_change(self):
+        picked = selected_params(self.session)
+        if len(picked) >= 2:
+            self.set_pair(picked[-2], picked[-1])
+
+    def _schedule(self, *_):
+        self._recompute.start()
+
+    # -- computing ----------------------------------------------------------------------
+    def _samples(self, model):
+        if self.data.currentData() != "current":
+            return None
+        stepper = getattr(self.session, "stepper", None)
+        return getattr(stepper, "sample_index", 0) if stepper is not None else 0
+
+    def compute(self):
+        """(Re)compute the surface in the background; the old one stays until then."""
+        self._recompute.stop()
+        self.race.stop()
+        n = self.resolution.value()
+        if self.kind != NETWORK:
+            surface = ANALYTIC[self.kind].surface(n)
+            self._show_surface(surface)
+            return
+        model = model_of(self.session)
+        p1, p2 = self.p1.currentText(), self.p2.currentText()
+        if model is None or not p1 or not p2:
+            return
+        if p1 == p2:
+            self.info.setText("Choose two different parameters.")
+            return
+        params = current_params(self.session)
+        span = self.span.value()
+        c1, c2 = params[p1], params[p2]
+        samples = self._samples(model)
+        self._pending = (dict(params), samples)
+
+        def work(job):
+            return loss_surface_in_strips(model, p1, p2, (c1 - span, c1 + span), (c2 - span, c2 + span), n,
+                                          params=params, samples=samples, progress=job.progress,
+                                          cancelled=job.cancelled)
+
+        self.jobs.start(work, self._on_surface_done, self._on_failed)
+
+    def _on_surface_done(self, surface):
+        if surface is None:
+            return
+        self._surface_params, self._surface_samples = self._pending
+        self._show_surface(surface)
+
+    def _on_failed(self, message):
+        self.info.setText(f'<span style="color:#c0392b">Cannot compute the surface: {message}</span>')
+
+    def _on_busy(self, busy):
+        self.progress.setVisible(busy)
+        self.cancel_button.setVisible(busy)
+        if busy:
+            self.progress.setValue(0)
+
+    def cancel(self):
+        self.jobs.cancel()
+        self.marble_jobs.cancel()
+
+    @property
+    def busy(self) -> bool:
+        """A surface or marble computation is pending or running."""
+        return self._recompute.isActive() or self.jobs.busy or self.marble_jobs.busy
+
+    def wait(self, ms=10000) -> bool:
+        return self.jobs.wait(ms) and self.marble_jobs.wait(ms)
+
+    def closeEvent(self, ev):
+        self.cancel()
+        self.race.stop()
+        super().closeEvent(ev)
+
+    def _labels(self):
+        if self.kind == NETWORK:
+            return self.surface.p1, self.surface.p2
+        return "x", "y"
+
+    def _show_surface(self, surface):
+        self.surface = surface
+        self._redraw()
+        if self.kind != NETWORK:
+            a = ANALYTIC[self.kind]
+            self.map.minima.setData([m[0] for m in a.minima], [m[1] for m in a.minima])
+        else:
+            self.map.minima.setData([], [])
+        # paths rolled on the previous surface no longer apply
+        self.paths = {}
+        self.race.set_paths({})
+        self.marble.clear_losses()
+        if not self._start_clicked:
+            self.start = self.point()
+        self.map.set_start(*self.start)
+        self.sigSurfaceReady.emit()
+
+    def _redraw(self, *_):
+        if self.surface is None:
+            return
+        log = self.log.isChecked()
+        self.map.set_surface(self.surface, log=log, labels=self._labels())
+        self.view3d.set_surface(self.surface.xs, self.surface.ys, self.surface.Z, log=log)
+        self._update_point()
+        self._on_frame(self.race.frame)
+
+    # -- the current point -----------------------------------------------------------------
+    def point(self) -> tuple[float, float]:
+        if self.kind != NETWORK:
+            return ANALYTIC[self.kind].start
+        params = current_params(self.session)
+        return params[self.surface.p1], params[self.surface.p2]
+
+    def point_loss_and_gradient(self):
+        """(loss, d loss / d (p1, p2)) at the current point, from the engine."""
+        x, y = self.point()
+        if self.kind != NETWORK:
+            a = ANALYTIC[self.kind]
+            g = a.gradient(np.array([x, y]))
+            return float(a.value(np.array([x, y]))), (float(g[0]), float(g[1]))
+        model = model_of(self.session)
+        ev = Evaluator(model, current_params(self.session), self._samples(model))
+        g = ev.gradient()
+        return ev.value(), (float(g[ev.index(self.surface.p1)]), float(g[ev.index(self.surface.p2)]))
+
+    def _update_point(self):
+        if self.surface is None:
+            return
+        x, y = self.point()
+        loss, g = self.point_loss_and_gradient()
+        self.point_loss, self.point_gradient = loss, g
+        self.map.set_point(x, y, (-g[0], -g[1]))
+        self.view3d.set_point(x, y, loss)
+        if self.kind == NETWORK:
+            s = self.surface
+            where = f"<b>{s.p1}</b> = {fmt(x)}, <b>{s.p2}</b> = {fmt(y)}"
+            dnames = (f"∂L/∂{s.p1}", f"∂L/∂{s.p2}")
+        else:
+            where = f"start ({fmt(x)}, {fmt(y)})"
+            dnames = ("∂f/∂x", "∂f/∂y")
+        self.info.setText(f"{where}<br>loss = <b>{fmt(loss, 6)}</b><br>"
+                          f"{dnames[0]} = {fmt(g[0])}, {dnames[1]} = {fmt(g[1])}<br>"
+                          "<span style='color:#e61e1e'>red arrow</span>: the way downhill, −gradient")
+
+    def _on_params_change(self):
+        if self.kind != NETWORK or self.surface is None or model_of(self.session) is None:
+            return
+        params = current_params(self.session)
+        s = self.surface
+        if s.p1 not in params or s.p2 not in params:
+            return
+        others_moved = any(abs(params[k] - v) > 1e-15 for k, v in self._surface_params.items()
+                           if k not in (s.p1, s.p2) and k in params)
+        x, y = params[s.p1], params[s.p2]
+        outside = not (s.xs[0] <= x <= s.xs[-1] and s.ys[0] <= y <= s.ys[-1])
+        self._update_point()
+        if others_moved or outside:
+            self._schedule()
+
+    # -- marbles -----------------------------------------------------------------------------
+    def _on_map_clicked(self, x, y):
+        self._start_clicked = True
+        self.start = (x, y)
+        self.map.set_start(x, y)
+        self.paths = {}
+        self.race.set_paths({})
+        self.marble.clear_losses()
+
+    def roll(self):
+        """Compute every chosen optimizer's path from the start point, then animate."""
+        if self.surface is None:
+            return
+        self.race.stop()
+        start = np.array(self.start if self.start is not None else self.point(), float)
+        runs = self.marble.runs()
+        steps = self.marble.steps.value()
+        if self.kind != NETWORK:
+            a = ANALYTIC[self.kind]
+            self._start_race(roll_all(a, a.value, start, runs, steps))
+            return
+        model = model_of(self.session)
+        s = self.surface
+        params = dict(self._surface_params)
+        samples = self._surface_samples
+
+        def work(job):
+            f, grad = parameter_functions(model, s.p1, s.p2, params, samples)
+            return roll_all(grad, f, start, runs, steps)
+
+        self.marble_jobs.start(work, self._start_race, self._on_failed)
+
+    def _start_race(self, paths):
+        self.paths = paths
+        self.race.set_paths(paths)
+        self.sigMarblesReady.emit()
+        self.race.start(self.marble.interval.value())
+
+    def _on_frame(self, k):
+        self.map.marbles.show(self.paths, k)
+        for name, (path, losses) in self.paths.items():
+            j = min(k, len(path) - 1)
+            self.view3d.set_path(name, path[:j + 1, 0], path[:j + 1, 1],
+                                 losses[:j + 1] if losses is not None else np.zeros(j + 1))
+            done = j == len(path) - 1
+            self.marble.show_loss(name, j, None if losses is None else float(losses[j]), done)
+        if not self.paths and self.view3d.available:
+            self.view3d.clear_paths()
