@@ -1,0 +1,189 @@
+"""JSON text in and out, strictly.
+
+Parsing never lets a bad number through silently: ``NaN``/``Infinity`` tokens
+and numbers too big for a float (``1e999``, a 5,000-digit integer) become
+``NonFinite`` markers that validation reports at their place, and a repeated
+key in an object is remembered so it can be reported instead of the last one
+quietly winning.  Writing keeps short lists and objects on one line, so a
+weight matrix reads as a matrix.
+"""
+from __future__ import annotations
+
+import json
+import math
+
+from .limits import MAX_DEPTH
+
+MAX_INT_DIGITS = 300      # any integer this long still converts to a finite float
+
+
+class NonFinite:
+    """A number JSON cannot carry faithfully: NaN, +-Infinity, or out of float range."""
+    __slots__ = ("text",)
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __repr__(self) -> str:
+        return f"NonFinite({self.text!r})"
+
+
+class JsonObject(dict):
+    """A parsed JSON object that remembers keys it saw more than once."""
+    __slots__ = ("duplicates",)
+
+
+def _pairs(pairs):
+    obj = JsonObject()
+    dups = []
+    for k, v in pairs:
+        if k in obj and k not in dups:
+            dups.append(k)
+        obj[k] = v
+    obj.duplicates = dups
+    return obj
+
+
+def _float(text: str):
+    x = float(text)
+    return x if math.isfinite(x) else NonFinite(text)
+
+
+def _int(text: str):
+    digits = len(text) - (text[0] == "-")
+    return NonFinite(text if digits <= 40 else f"{text[:20]}...({digits} digits)") if digits > MAX_INT_DIGITS else int(text)
+
+
+class JsonSyntaxError(Exception):
+    def __init__(self, place: str, message: str):
+        super().__init__(message)
+        self.place = place
+        self.message = message
+
+
+def parse(text: str):
+    """The JSON value of ``text``; raises ``JsonSyntaxError`` with a line/column place."""
+    if not text.strip():
+        raise JsonSyntaxError("", "the file is empty; expected a JSON object")
+    try:
+        return json.loads(text, object_pairs_hook=_pairs, parse_float=_float, parse_int=_int,
+                          parse_constant=NonFinite)
+    except json.JSONDecodeError as e:
+        raise JsonSyntaxError(f"line {e.lineno}, column {e.colno}", f"not valid JSON: {e.msg}") from None
+    except RecursionError:
+        raise JsonSyntaxError("", f"arrays and objects are nested too deeply (at most {MAX_DEPTH} levels)") from None
+
+
+def describe(value) -> str:
+    """How a value reads in a message: 'the text "abc"', 'a list of 3 items', 'null'."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, NonFinite):
+        return value.text
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"
+    if isinstance(value, str):
+        s = value if len(value) <= 40 else value[:37] + "..."
+        return f"the text {json.dumps(s, ensure_ascii=False)}"
+    if isinstance(value, list):
+        return f"a list of {len(value)} item{'s' if len(value) != 1 else ''}"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def walk(value, place: str, problems) -> None:
+    """Report, anywhere in a parsed value, non-finite numbers, repeated keys and
+    nesting deeper than ``MAX_DEPTH`` (iteratively: depth cannot overflow the stack)."""
+    stack = [(value, place, 0)]
+    while stack:
+        v, p, depth = stack.pop()
+        if isinstance(v, NonFinite):
+            problems.add(p, f"expected a finite number, got {v.text} (JSON numbers must be finite "
+                            f"and within about ±1.8e308)")
+        elif isinstance(v, (dict, list)):
+            if depth >= MAX_DEPTH:
+                problems.add(p, f"nested too deeply: at most {MAX_DEPTH} levels of arrays and objects")
+                continue
+            if isinstance(v, dict):
+                for k in getattr(v, "duplicates", ()):
+                    problems.add(join(p, k), "this key appears more than once in the same object; "
+                                             "keep one (JSON would silently use the last)")
+                items = [(join(p, k), x) for k, x in v.items()]
+            else:
+                items = [(f"{p}[{i}]", x) for i, x in enumerate(v)]
+            for q, x in reversed(items):
+                if isinstance(x, (dict, list, NonFinite)):
+                    stack.append((x, q, depth + 1))
+
+
+def join(place: str, key) -> str:
+    key = str(key)
+    simple = key.isidentifier()
+    part = key if simple else json.dumps(key, ensure_ascii=False)
+    if not place:
+        return part if simple else f"[{part}]"
+    return f"{place}.{part}" if simple else f"{place}[{part}]"
+
+
+# -- writing ------------------------------------------------------------------
+LINE = 100
+
+
+def _scalar(v) -> str:
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+        return str(int(v))
+    return json.dumps(v, ensure_ascii=False, allow_nan=False)
+
+
+def dumps_value(value, indent: int = 2) -> str:
+    """Pretty JSON: containers that fit on a line stay on one line."""
+    return _dump(value, 0, indent) + "\n"
+
+
+def _flat(v) -> str | None:
+    if isinstance(v, dict):
+        parts = []
+        for k, x in v.items():
+            f = _flat(x)
+            if f is None:
+                return None
+            parts.append(f"{json.dumps(str(k), ensure_ascii=False)}: {f}")
+        return "{" + ", ".join(parts) + "}"
+    if isinstance(v, list):
+        parts = [_flat(x) for x in v]
+        if any(p is None for p in parts):
+            return None
+        return "[" + ", ".join(parts) + "]"
+    return _scalar(v)
+
+
+def _dump(v, level: int, indent: int) -> str:
+    if not isinstance(v, (dict, list)):
+        return _scalar(v)
+    if v and not (isinstance(v, list) and len(v) > 1 and any(isinstance(x, dict) for x in v)):
+        flat = _flat(v)
+        if flat is not None and len(flat) + level * indent <= LINE:
+            return flat
+    if not v:
+        return "{}" if isinstance(v, dict) else "[]"
+    pad = " " * (indent * (level + 1))
+    end = " " * (indent * level)
+    if isinstance(v, dict):
+        body = [f"{pad}{json.dumps(str(k), ensure_ascii=False)}: {_dump(x, level + 1, indent)}" for k, x in v.items()]
+        return "{\n" + ",\n".join(body) + "\n" + end + "}"
+    if all(not isinstance(x, (dict, list)) for x in v):
+        # a long row of numbers: wrap it, many to a line
+        lines, cur = [], ""
+        for s in (_scalar(x) for x in v):
+            if cur and len(cur) + len(s) + 2 + len(pad) > LINE:
+                lines.append(cur + ",")
+                cur = s
+            else:
+                cur = f"{cur}, {s}" if cur else s
+        lines.append(cur)
+        return "[\n" + "\n".join(pad + line for line in lines) + "\n" + end + "]"
+    body = [pad + _dump(x, level + 1, indent) for x in v]
+    return "[\n" + ",\n".join(body) + "\n" + end + "]"
