@@ -1,9 +1,9 @@
 """Check backprop against the numerical gradient (finite differences), as
 the lecture recommends: nudge one number by +-eps, watch the objective.
 
-The objective is the one ``Graph.backward`` differentiates: the mean of the
-loss over the samples, or, for a graph without a loss, the sum of its
-outputs over the samples (each output seeded with 1).
+The objective is the one ``Graph.backward`` differentiates, seeded the same
+way: the mean of the loss over the samples, or, for a graph without a loss,
+the sum of its outputs (each output value seeded with 1).
 """
 from __future__ import annotations
 
@@ -38,16 +38,12 @@ def _prepare(graph: Graph, params, feeds):
     return P, F
 
 
-def per_sample_objective(graph: Graph, params: Mapping, feeds: Mapping) -> np.ndarray:
-    """Each sample's share of the objective, shape (B,): loss / B, or the sum
-    of the outputs when the graph has no loss."""
-    values = graph.forward(params, feeds, keep=False)
-    B = max((np.shape(v)[-1] for v in feeds.values() if np.ndim(v)), default=1)
-    if graph.loss is not None:
-        L = np.asarray(values[graph.loss], dtype=float)
-        return np.broadcast_to(L, L.shape[:-1] + (B,) if L.ndim else (B,)) / B
-    total = sum(np.asarray(values[o], dtype=float) for o in graph.outputs)
-    return np.broadcast_to(total, np.shape(total)[:-1] + (B,) if np.ndim(total) else (B,))
+def objective_terms(graph: Graph, params: Mapping, feeds: Mapping) -> list[np.ndarray]:
+    """The objective as ``Graph.backward`` seeds it: one array per start node
+    (the loss, or each output), ``seed * value``; their total is the objective."""
+    values = graph.forward(params, feeds)
+    seed = graph.default_seed(values)
+    return [seed[k] * np.asarray(values[k], dtype=float) for k in seed]
 
 
 def numerical_gradient(model_or_graph, params: Mapping[str, float], feeds: Mapping[str, object], name: str,
@@ -71,12 +67,18 @@ def numerical_gradient(model_or_graph, params: Mapping[str, float], feeds: Mappi
         raise ValueError(f"{name!r} is not a parameter, input or target of the graph")
     x0 = where[name]
 
+    B = x0.shape[-1] if where is F else 1
+
     def at(h):
         where[name] = x0 + h
         try:
-            return per_sample_objective(graph, P, F)
+            terms = objective_terms(graph, P, F)
         finally:
             where[name] = x0
+        if where is P:
+            return sum(float(np.sum(t)) for t in terms)
+        # samples are independent: each sample's terms depend on its own input only
+        return sum(np.broadcast_to(t, t.shape[:-1] + (B,)) if t.ndim else np.full(B, float(t)) for t in terms)
 
     if stencil == 2:
         d = (at(eps) - at(-eps)) / (2 * eps)
@@ -84,9 +86,7 @@ def numerical_gradient(model_or_graph, params: Mapping[str, float], feeds: Mappi
         d = (at(-2 * eps) - 8 * at(-eps) + 8 * at(eps) - at(2 * eps)) / (12 * eps)
     else:
         raise ValueError(f"stencil must be 2 or 4, got {stencil}")
-    if where is P:
-        return float(np.sum(d))
-    return np.asarray(d, dtype=float)
+    return float(d) if where is P else np.asarray(d, dtype=float)
 
 
 KINKED = ("relu", "abs", "step", "leaky_relu", "elu", "max", "min", "mae", "hinge")
@@ -107,7 +107,8 @@ def kink_distances(graph: Graph, values: Mapping[str, np.ndarray]) -> dict[str, 
             d = S[-1] - S[-2] if n.op == "max" else S[1] - S[0]
         elif n.op in ("mae", "hinge"):
             k = len(xs) // 2
-            o, t = np.stack(np.broadcast_arrays(*xs[:k])), np.stack(np.broadcast_arrays(*xs[k:]))
+            both = np.stack(np.broadcast_arrays(*xs))
+            o, t = both[:k], both[k:]
             if n.op == "mae":
                 d = np.abs(t - o)
             else:

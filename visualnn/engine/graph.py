@@ -270,11 +270,15 @@ class Graph:
     def default_seed(self, values) -> dict[str, np.ndarray]:
         loss = self.loss
         starts = [loss] if loss is not None else self.outputs
+        # every node holds one value per sample, even one that does not depend on
+        # the samples (shape (1,)): seed it for each sample of the batch
+        fed = [np.shape(values[n]) for n in self.feeds_needed() if n in values]
+        batch = max((sh[-1] for sh in fed if sh), default=1)
         seed = {}
         for s in starts:
-            v = values[s]
-            batch = v.shape[-1] if v.ndim else 1
-            seed[s] = np.full(v.shape, 1.0 / batch if loss is not None else 1.0)
+            v = np.asarray(values[s])
+            shape = np.broadcast_shapes(v.shape, (batch,))
+            seed[s] = np.full(shape, 1.0 / shape[-1] if loss is not None else 1.0)
         return seed
 
     def walk_backward(self, params, values, grads: dict, seed=None) -> Iterator[BackwardOp]:

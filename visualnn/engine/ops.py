@@ -298,9 +298,10 @@ op("softmax_cross_entropy", None, "CE∘softmax", "dL/dzᵢ = pᵢ - tᵢ (softm
 
 
 def _hinge_terms(xs, a):
-    s, t = _split(xs)
-    S = np.stack(np.broadcast_arrays(*s))
-    T = np.stack(np.broadcast_arrays(*t))
+    # scores and targets broadcast together: scores may not depend on the samples
+    s, t = _split(np.broadcast_arrays(*[_as(x) for x in xs]))
+    S = np.stack(s)
+    T = np.stack(t)
     y = np.argmax(T, axis=0)
     sy = np.take_along_axis(S, y[None], axis=0)[0]
     margins = S - sy + float(a["margin"])
