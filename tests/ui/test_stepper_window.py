@@ -1,0 +1,368 @@
+"""The stepper window, driven through its real keys, menus and dialogs."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QInputDialog
+
+from visualnn.engine.explain import fmt
+from visualnn.engine.trace import Stepper
+
+
+def labels(view) -> dict:
+    """Every text the graph shows, by node and edge, and which node is current."""
+    out = {}
+    for n in view.node_names():
+        it = view.node_item(n)
+        out[n] = (it.value_text(), it.gradient_text(), it.is_current)
+    for k in view.edge_keys():
+        out[k] = view.edge_label(*k)
+    return out
+
+
+def fresh_stepper(session) -> Stepper:
+    m = session.model
+    return Stepper(session.graph, m.params, m.samples(), lr=m.training.learning_rate)
+
+
+def position_of(session, phase, node) -> int:
+    for s in session.steps_of_cycle(0):
+        if s.phase == phase and s.node == node:
+            return s.index + 1
+    raise AssertionError(f"no {phase} step through {node}")
+
+
+def press(qtbot, window, key, times=1, modifier=Qt.NoModifier):
+    for _ in range(times):
+        qtbot.keyClick(window.view, key, modifier)
+
+
+def test_right_key_shows_each_steps_values_on_the_named_items(qtbot, window):
+    s, view = window.session, window.view
+    ref = fresh_stepper(s)
+    for n in range(1, ref.cycle_length + 1):
+        press(qtbot, window, Qt.Key_Right)
+        assert s.position == n
+        st = ref.state(n)
+        if st.step.phase in ("forward", "loss"):
+            assert view.node_item(st.step.node).value_text() == fmt(st.step.value, s.digits)
+            assert view.node_item(st.step.node).is_current
+        for name in view.node_names():
+            v = st.values.get(name)
+            assert view.node_item(name).value_text() == ("" if v is None else fmt(v, s.digits)), (n, name)
+
+
+def test_space_and_page_down_step_too(qtbot, window):
+    press(qtbot, window, Qt.Key_Space)
+    press(qtbot, window, Qt.Key_PageDown)
+    assert window.session.position == 2
+
+
+def test_left_goes_back_to_exactly_what_a_fresh_seek_shows(qtbot, window):
+    s, view = window.session, window.view
+    window.set_digits(9)
+    for target in (3, 9, 11, 14, 18):
+        s.reset()
+        press(qtbot, window, Qt.Key_Right, target + 2)
+        press(qtbot, window, Qt.Key_Left, 2)
+        assert s.position == target
+        back = labels(view)
+        s.seek(0)
+        s.seek(target)
+        assert labels(view) == back, target
+        s.reset()
+        press(qtbot, window, Qt.Key_Right, target)        # incremental all the way
+        assert labels(view) == back, target
+
+
+def test_page_up_backspace_home_and_end(qtbot, window):
+    s = window.session
+    press(qtbot, window, Qt.Key_Right, 5)
+    press(qtbot, window, Qt.Key_PageUp)
+    press(qtbot, window, Qt.Key_Backspace)
+    assert s.position == 3
+    press(qtbot, window, Qt.Key_End)
+    assert s.position == s.cycle_length and s.state.phase == "update"
+    press(qtbot, window, Qt.Key_Home)
+    assert s.position == 0 and s.state.step is None
+
+
+def test_backward_step_through_net_o1_shows_local_upstream_and_product(qtbot, window):
+    s, view = window.session, window.view
+    window.set_digits(9)
+    press(qtbot, window, Qt.Key_Right, position_of(s, "backward", "net_o1"))
+    text = view.edge_label("out_h1", "net_o1")
+    assert "0.4 × 0.138498562 = 0.055399425" in text        # local (= w5) × upstream = product
+    assert "∂E/∂w5 = 0.082167041" in text
+    assert view.node_item("net_o1").is_current
+    assert ("out_h1", "net_o1") in view.current_edges()
+    assert view.node_item("out_h1").gradient_text() == "∂ 0.055399425"
+
+
+def test_where_branches_meet_the_running_sum_shows(qtbot, window):
+    s, view = window.session, window.view
+    window.set_digits(9)
+    press(qtbot, window, Qt.Key_Right, position_of(s, "backward", "net_o2"))
+    text = view.edge_label("out_h1", "net_o2")
+    assert "0.5 × -0.038098237 = -0.019049118" in text
+    assert "Σ at out_h1 = 0.036350306" in text                  # 0.055399425 + -0.019049119
+    assert view.node_item("out_h1").gradient_text() == "∂ 0.036350306"
+
+
+def test_forward_step_shows_values_on_its_input_edges(qtbot, window):
+    s, view = window.session, window.view
+    window.set_digits(9)
+    press(qtbot, window, Qt.Key_Right, position_of(s, "forward", "net_o1"))
+    assert "0.593269992" in view.edge_label("out_h1", "net_o1").split("\n")
+    assert "0.6" in view.edge_label("b2", "net_o1").split("\n")
+    assert view.node_item("net_o1").value_text() == "1.105905967"
+    press(qtbot, window, Qt.Key_Right)                      # the values move on with the step
+    assert "0.593269992" not in view.edge_label("out_h1", "net_o1").split("\n")
+
+
+def test_editing_w5_by_double_click_then_undo_restores_every_label(qtbot, window, monkeypatch):
+    s, view = window.session, window.view
+    window.set_digits(9)
+    press(qtbot, window, Qt.Key_Right, 12)
+    before = labels(view)
+    monkeypatch.setattr(QInputDialog, "getDouble", lambda *a, **k: (0.9, True))
+    qtbot.mouseDClick(view.viewport(), Qt.LeftButton, pos=view.view_pos_of_edge("out_h1", "net_o1"))
+    assert s.position == 12                                 # the view keeps the step
+    assert s.value_of("w5") == 0.9
+    after = labels(view)
+    assert after != before
+    assert "w5 = 0.9" in view.edge_label("out_h1", "net_o1")
+    assert s.dirty
+    press(qtbot, window, Qt.Key_Z, modifier=Qt.ControlModifier)
+    assert labels(view) == before
+    assert not s.dirty
+    press(qtbot, window, Qt.Key_Z, modifier=Qt.ControlModifier | Qt.ShiftModifier)
+    assert labels(view) == after
+
+
+def test_editing_an_input_recomputes_the_trace(qtbot, window, monkeypatch):
+    s, view = window.session, window.view
+    window.set_digits(5)
+    press(qtbot, window, Qt.Key_Right, 1)
+    monkeypatch.setattr(QInputDialog, "getDouble", lambda *a, **k: (1.0, True))
+    qtbot.mouseDClick(view.viewport(), Qt.LeftButton, pos=view.view_pos_of("i1"))
+    # net_h1 = 0.15 * 1.0 + 0.2 * 0.1 + 0.35
+    assert view.node_item("net_h1").value_text() == "0.52"
+    assert view.node_item("i1").value_text() == "1"
+    window.undo_action.trigger()
+    assert view.node_item("net_h1").value_text() == "0.3775"
+
+
+def test_equation_panel_writes_out_the_forward_net_h1_step(qtbot, window):
+    window.set_digits(5)
+    press(qtbot, window, Qt.Key_Right)
+    assert "net_h1 = w1·i1 + w2·i2 + b1 = 0.15×0.05 + 0.2×0.1 + 0.35 = 0.3775" in window.equations.lines()
+    assert "forward — step 1 of 19" in window.equations.text()
+
+
+def test_equation_panel_writes_out_the_backward_w5_chain(qtbot, window):
+    s = window.session
+    window.set_digits(5)
+    press(qtbot, window, Qt.Key_Right, position_of(s, "backward", "net_o1"))
+    assert ("∂E_total/∂w5 = ∂E_total/∂out_o1 × ∂out_o1/∂net_o1 × ∂net_o1/∂w5 = "
+            "0.74137 × 0.18682 × 0.59327 = 0.08217") in window.equations.lines()
+    window.set_digits(9)
+    assert any(line.endswith("= 0.74136507 × 0.186815602 × 0.593269992 = 0.082167041")
+               for line in window.equations.lines())
+
+
+def test_update_step_recolours_edges_and_the_next_pass_uses_new_weights(qtbot, window):
+    s, view = window.session, window.view
+    window.set_digits(8)
+    before = view.edge_style("out_h1", "net_o1")
+    press(qtbot, window, Qt.Key_End)
+    assert s.state.phase == "update"
+    assert "w5: 0.4 → 0.35891648" in view.edge_label("out_h1", "net_o1")
+    assert view.edge_style("out_h1", "net_o1") != before
+    assert "w5 ← w5 - η·∂E_total/∂w5 = 0.4 - 0.5 × 0.08216704 = 0.35891648" in window.equations.lines()
+    press(qtbot, window, Qt.Key_Right)                      # pass 2 starts from the new weights
+    new = s.state.params
+    expected = new["w1"] * 0.05 + new["w2"] * 0.1 + new["b1"]
+    assert view.node_item("net_h1").value_text() == fmt(expected, 8)
+    assert s.state.cycle == 1
+
+
+def test_neuron_and_gate_views_toggle(qtbot, window):
+    s, view = window.session, window.view
+    press(qtbot, window, Qt.Key_Right, 2)                   # net_h1, out_h1 done
+    assert view.node_item("net_h1").box.half == "left"      # a neuron: net and out merged
+    press(qtbot, window, Qt.Key_2, modifier=Qt.ControlModifier)
+    assert s.view_mode == "gate" and window.gate_action.isChecked()
+    assert view.node_item("w1*i1").symbol_text() == "×"
+    assert view.node_item("net_h1").box.half is None
+    assert s.state.step.node == "out_h1"                    # the same step in the other view
+    assert view.node_item("out_h1").value_text() == fmt(0.593269992, s.digits)
+    press(qtbot, window, Qt.Key_1, modifier=Qt.ControlModifier)
+    assert s.view_mode == "neuron" and s.position == 2
+
+
+def test_opening_an_invalid_file_names_the_problem_and_the_window_stays_usable(qtbot, window, dialogs, tmp_path):
+    bad = tmp_path / "broken.json"
+    bad.write_text('{"format": "visualnn", "version": 1, "network": {"layers": "many"}}')
+    title = window.windowTitle()
+    assert not window.open_file(bad)
+    kind, _, text = dialogs.shown[-1]
+    assert kind == "critical" and "broken.json" in text and "network" in text
+    assert window.windowTitle() == title
+    press(qtbot, window, Qt.Key_Right)
+    assert window.session.position == 1
+
+
+def test_opening_a_missing_file_shows_an_error(window, dialogs, tmp_path):
+    assert not window.open_file(tmp_path / "nope.json")
+    assert "nope.json" in dialogs.shown[-1][2]
+
+
+def test_examples_menu_lists_every_example_with_its_description(window):
+    from visualnn.io import examples_dir, list_examples
+    files = sorted(str(p) for p in examples_dir().glob("*.json"))
+    listed = sorted(a.data() for a in window.example_actions)
+    assert listed == files
+    for (path, title, desc), a in zip(list_examples(), window.example_actions):
+        assert title in a.text() and a.toolTip()
+
+
+def test_opening_an_example_from_the_menu(window):
+    a = next(a for a in window.example_actions if a.data().endswith("add_mul.json"))
+    a.trigger()
+    assert window.session.path.name == "add_mul.json"
+    assert "add_mul.json" in window.windowTitle()
+
+
+def test_unsaved_edits_ask_before_opening_another_file(qtbot, window, dialogs):
+    from PySide6.QtWidgets import QMessageBox
+    window.session.edit_value("w5", 0.1)
+    other = next(a.data() for a in window.example_actions if a.data().endswith("add_mul.json"))
+    dialogs.answer = QMessageBox.Cancel
+    assert not window.open_file(other)
+    assert dialogs.shown[-1][0] == "question"
+    assert window.session.value_of("w5") == 0.1
+    dialogs.answer = QMessageBox.Discard
+    assert window.open_file(other)
+
+
+def test_save_as_writes_the_edited_values_and_reopens_them(qtbot, window, tmp_path):
+    window.session.edit_value("w5", 0.123)
+    path = tmp_path / "mine.json"
+    assert window.save_as(path)
+    assert not window.session.dirty
+    assert window.open_file(path)
+    assert window.session.model.params["w5"] == 0.123
+    assert str(path.resolve()) in window.recent_files()
+
+
+def test_revert_drops_unsaved_edits(qtbot, window, dialogs):
+    from PySide6.QtWidgets import QMessageBox
+    window.session.edit_value("w5", 0.7)
+    dialogs.answer = QMessageBox.Yes
+    assert window.revert()
+    assert window.session.value_of("w5") == 0.4
+
+
+def test_closing_with_unsaved_edits_asks(qtbot, window, dialogs):
+    from PySide6.QtWidgets import QMessageBox
+    window.session.edit_value("w5", 0.7)
+    dialogs.answer = QMessageBox.Cancel
+    assert not window.close()
+    dialogs.answer = QMessageBox.Discard
+    assert window.close()
+
+
+def test_play_steps_on_its_own_and_pauses(qtbot, window):
+    window.controls.speed.setValue(100)
+    window.controls.play_action.trigger()
+    qtbot.waitUntil(lambda: window.session.position >= 5, timeout=3000)
+    window.controls.play_action.trigger()
+    p = window.session.position
+    qtbot.wait(60)
+    assert window.session.position == p and not window.controls.playing
+
+
+def test_timeline_slider_scrubs(qtbot, window):
+    window.controls.slider.setValue(7)
+    assert window.session.position == 7
+    assert "step 7 of 19" in window.controls.phase.text()
+
+
+def test_clicking_an_edge_selects_it_and_the_inspector_checks_its_gradient(qtbot, window):
+    s, view = window.session, window.view
+    window.set_digits(6)
+    qtbot.mouseClick(view.viewport(), Qt.LeftButton, pos=view.view_pos_of_edge("out_h1", "net_o1"))
+    assert s.selection == [("out_h1", "net_o1", "w5")]
+    assert s.selected_params() == ["w5"]
+    insp = window.inspector
+    assert "w5" in insp.field("what")
+    assert insp.field("gradient").startswith("∂E_total/∂w5 = 0.082167")
+    assert insp.field("numerical") == "0.082167"
+    assert "agree" in insp.field("difference")
+    qtbot.mouseClick(view.viewport(), Qt.LeftButton, pos=view.view_pos_of("net_h1"))
+    assert s.selection == ["net_h1"] and view.node_item("net_h1").is_selected
+    assert "weighted_sum" in insp.field("kind")
+
+
+def test_ctrl_click_selects_two_weights_for_a_loss_surface(qtbot, window):
+    s, view = window.session, window.view
+    qtbot.mouseClick(view.viewport(), Qt.LeftButton, pos=view.view_pos_of_edge("out_h1", "net_o1"))
+    qtbot.mouseClick(view.viewport(), Qt.LeftButton, Qt.ControlModifier, view.view_pos_of_edge("i1", "net_h1"))
+    assert s.selected_params() == ["w5", "w1"]
+
+
+def test_learning_rate_edit_changes_the_update_and_undoes(qtbot, window):
+    s = window.session
+    window.controls.lr.setValue(0.25)
+    assert s.learning_rate == 0.25 and s.model.training.learning_rate == 0.25
+    s.end()
+    assert s.state.params["w5"] == pytest.approx(0.4 - 0.25 * 0.082167041, abs=1e-9)
+    window.undo_action.trigger()
+    assert s.learning_rate == 0.5 and window.controls.lr.value() == 0.5
+
+
+def test_sample_selector_appears_for_several_samples(qtbot, window):
+    a = next(a for a in window.example_actions if a.data().endswith("xor.json"))
+    a.trigger()
+    s = window.session
+    assert s.sample_count == 4
+    assert window.controls.sample.count() == 4
+    window.controls.sample.setCurrentIndex(2)
+    assert s.sample_index == 2
+    x = s.stepper.samples[2]
+    name = s.model.graph.inputs[0]
+    assert window.view.node_item(name).value_text() == fmt(x[name], s.digits)
+
+
+def test_lecture_style_draws_weights_white_and_black(qtbot, window):
+    window.lecture_action.trigger()
+    colour, width = window.view.edge_style("out_h1", "net_o1")       # w5 = 0.4 > 0
+    assert colour.lightness() > 200
+    window.session.edit_value("w5", -0.5)
+    colour, _ = window.view.edge_style("out_h1", "net_o1")
+    assert colour.lightness() < 60
+
+
+def test_theme_and_digits_are_remembered(qtbot, window):
+    from visualnn.ui.main_window import MainWindow, default_settings
+    window.theme_actions["dark"].trigger()
+    window.digit_actions[7].trigger()
+    assert window.view.theme.name == "dark"
+    window.close()
+    again = MainWindow(settings=default_settings())
+    qtbot.addWidget(again)
+    assert again.view.theme.name == "dark" and again.session.digits == 7
+
+
+def test_add_dock_puts_a_panel_and_its_toggle_in_the_view_menu(qtbot, window):
+    from PySide6.QtWidgets import QLabel
+    dock = window.add_dock("Extra", QLabel("hello"), Qt.LeftDockWidgetArea)
+    assert window.docks["Extra"] is dock
+    assert dock.toggleViewAction() in window.panels_menu.actions()
+    qtbot.waitUntil(dock.isVisible)
+    dock.toggleViewAction().trigger()
+    assert not dock.isVisible()
+    dock.toggleViewAction().trigger()
+    assert dock.isVisible()

@@ -1,0 +1,38 @@
+"""The GUI entry point: ``visualnn [FILE]``."""
+from __future__ import annotations
+
+import sys
+
+
+def create_window(path=None, settings=None):
+    """A MainWindow showing ``path``, or the 2-2-2 example when there is none.
+    Returns the window (not shown)."""
+    from .ui.main_window import MainWindow
+    win = MainWindow(settings=settings)
+    if path is None:
+        from .io import examples_dir
+        try:
+            path = examples_dir() / "mazur_2_2_2.json"
+        except FileNotFoundError as err:
+            win.statusBar().showMessage(str(err))
+            return win
+    win.open_file(str(path))
+    return win
+
+
+def run(path=None) -> int:
+    """Open the stepper window on ``path`` (default: the 2-2-2 example); returns the exit code."""
+    from PySide6.QtWidgets import QApplication
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+        app.setStyle("Fusion")
+    app.setOrganizationName("visualnn")
+    app.setApplicationName("visualnn")
+    win = create_window(path)
+    win.show()
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(run(sys.argv[1] if len(sys.argv) > 1 else None))

@@ -1,0 +1,199 @@
+"""Stepping controls: actions with their keys, play/pause, the timeline, phase,
+learning rate and sample.  They only call the session."""
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QSignalBlocker, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QSlider, QToolBar,
+                               QWidget)
+
+from ..engine import explain
+
+STEP_KEYS = (Qt.Key_Right, Qt.Key_Space, Qt.Key_PageDown)
+BACK_KEYS = (Qt.Key_Left, Qt.Key_PageUp, Qt.Key_Backspace)
+
+
+class StepperControls(QObject):
+    """Creates the stepping actions and widgets for one session.
+
+    ``actions``: step, back, reset, end, play (checkable).  ``toolbar()``
+    builds a toolbar holding them with the timeline, phase, speed, learning
+    rate and sample selector."""
+
+    def __init__(self, session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self._tick)
+
+        def act(text, keys, slot, tip):
+            a = QAction(text, self)
+            a.setShortcuts([QKeySequence(k) for k in keys])
+            a.setShortcutContext(Qt.WindowShortcut)
+            a.setToolTip(f"{tip} ({', '.join(QKeySequence(k).toString() for k in keys)})")
+            a.setStatusTip(tip)
+            a.triggered.connect(slot)
+            return a
+
+        self.step_action = act("Step ▶", STEP_KEYS, self.step, "Next operation")
+        self.back_action = act("◀ Back", BACK_KEYS, self.back, "Previous operation (the state after one step fewer)")
+        self.reset_action = act("⏮ Reset", (Qt.Key_Home,), self.reset, "Back to the start of the first pass")
+        self.end_action = act("End ⏭", (Qt.Key_End,), self.end, "Run to the end of this pass")
+        self.play_action = QAction("Play", self)
+        self.play_action.setShortcut(QKeySequence("P"))
+        self.play_action.setToolTip("Play the steps at the chosen speed (P)")
+        self.play_action.setStatusTip("Play the steps at the chosen speed")
+        self.play_action.setCheckable(True)
+        self.play_action.toggled.connect(self.set_playing)
+        self.actions = [self.reset_action, self.back_action, self.step_action, self.end_action, self.play_action]
+
+        self.speed = QDoubleSpinBox()
+        self.speed.setRange(0.25, 120.0)
+        self.speed.setValue(4.0)
+        self.speed.setSuffix(" steps/s")
+        self.speed.setToolTip("Play speed")
+        self.speed.valueChanged.connect(self._speed_changed)
+
+        self.slider = QSlider(Qt.Horizontal)
+        self.slider.setMinimumWidth(160)
+        self.slider.setToolTip("Scrub through the steps of this pass")
+        self.slider.valueChanged.connect(self._scrub)
+        self.phase = QLabel()
+        self.phase.setMinimumWidth(230)
+
+        self.lr = QDoubleSpinBox()
+        self.lr.setDecimals(4)
+        self.lr.setRange(0.0001, 100.0)
+        self.lr.setSingleStep(0.05)
+        self.lr.setToolTip("Learning rate of the update step (saved with the file)")
+        self.lr.editingFinished.connect(self._lr_edited)
+        self.lr.setKeyboardTracking(False)
+        self.lr.valueChanged.connect(self._lr_edited)
+
+        self.sample = QComboBox()
+        self.sample.setToolTip("Which training sample goes through the network")
+        self.sample.currentIndexChanged.connect(self._sample_chosen)
+        self.sample_label = QLabel("sample")
+        self._sample_actions: list = []
+
+        session.sigStateChanged.connect(self._on_state)
+        session.sigDocumentChanged.connect(self._on_document)
+        session.sigParamsChanged.connect(self._on_params)
+        if session.model is not None:
+            self._on_document()
+            self._on_state(session.state)
+
+    # -- commands -------------------------------------------------------------------------
+    def step(self):
+        self.session.step()
+
+    def back(self):
+        self.session.back()
+
+    def reset(self):
+        self.set_playing(False)
+        self.session.reset()
+
+    def end(self):
+        self.session.end()
+
+    def set_playing(self, on: bool):
+        if self.play_action.isChecked() != on:
+            self.play_action.setChecked(on)      # comes back here through toggled
+            return
+        if on:
+            self.timer.start(int(1000 / self.speed.value()))
+            self.play_action.setText("Pause")
+        else:
+            self.timer.stop()
+            self.play_action.setText("Play")
+
+    @property
+    def playing(self) -> bool:
+        return self.timer.isActive()
+
+    def _tick(self):
+        before = self.session.position
+        self.session.step()
+        if self.session.position == before:
+            self.set_playing(False)
+
+    def _speed_changed(self, v):
+        if self.timer.isActive():
+            self.timer.setInterval(int(1000 / v))
+
+    def _scrub(self, v):
+        s = self.session
+        if s.model is None:
+            return
+        pos = s.cycle_start() + v
+        if pos != s.position:
+            s.seek(pos)
+
+    def _lr_edited(self, *_):
+        v = self.lr.value()
+        if self.session.model is not None and abs(v - self.session.learning_rate) > 1e-12:
+            self.session.set_learning_rate(v)
+
+    def _sample_chosen(self, i):
+        if i >= 0 and self.session.model is not None and i != self.session.sample_index:
+            self.session.set_sample(i)
+
+    # -- following the session ------------------------------------------------------------------
+    def _on_document(self):
+        s = self.session
+        with QSignalBlocker(self.sample):
+            self.sample.clear()
+            samples = s.stepper.samples
+            for k, smp in enumerate(samples):
+                text = ", ".join(f"{n}={explain.fmt(smp[n], 3)}" for n in s.model.graph.inputs if n in smp)
+                self.sample.addItem(f"{k + 1}: {text}" if text else f"sample {k + 1}")
+            self.sample.setCurrentIndex(s.sample_index)
+        many = len(s.stepper.samples) > 1
+        for a in self._sample_actions:
+            a.setVisible(many)
+        self._on_params()
+
+    def _on_params(self):
+        s = self.session
+        with QSignalBlocker(self.lr):
+            self.lr.setValue(s.learning_rate)
+        with QSignalBlocker(self.sample):
+            self.sample.setCurrentIndex(s.sample_index)
+        self.lr.setEnabled(s.stepper.has_update)
+
+    def _on_state(self, state):
+        s = self.session
+        if state is None or s.model is None:
+            return
+        L = s.cycle_length
+        with QSignalBlocker(self.slider):
+            self.slider.setRange(0, L)
+            self.slider.setValue(state.position - s.cycle_start(state.cycle))
+        self.phase.setText(explain.phase_text(state, L))
+        at_end = not s.stepper.has_update and state.position >= L
+        self.step_action.setEnabled(not at_end)
+        self.back_action.setEnabled(state.position > 0)
+
+    # -- layout -------------------------------------------------------------------------------------
+    def toolbar(self, parent=None) -> QToolBar:
+        tb = QToolBar("Stepping", parent)
+        tb.setObjectName("stepping")
+        for a in self.actions:
+            tb.addAction(a)
+        tb.addWidget(self.speed)
+        tb.addSeparator()
+        box = QWidget()
+        lay = QHBoxLayout(box)
+        lay.setContentsMargins(4, 0, 4, 0)
+        lay.addWidget(self.slider, 1)
+        lay.addWidget(self.phase)
+        tb.addWidget(box)
+        tb.addSeparator()
+        tb.addWidget(QLabel(" learning rate "))
+        tb.addWidget(self.lr)
+        tb.addSeparator()
+        self._sample_actions = [tb.addWidget(self.sample_label), tb.addWidget(self.sample)]
+        if self.session.model is not None:
+            self._on_document()
+        return tb

@@ -1,0 +1,897 @@
+"""The graph: nodes and edges of the network, with the current step's numbers on them.
+
+``GraphView`` (a QGraphicsView) draws ``session.graph`` and follows the
+session: a step updates only what that step changed (``apply_step`` style),
+a seek or an edit redraws every label.
+
+- ``NodeItem``: one per graph node (a merged neuron is two halves, ``net_``
+  and ``out_``), shape by kind, name above, value and gradient below.
+- Edge lines are batched: one path item per colour bin of the diverging
+  weight scale (thousands of edges stay fast), plus overlay paths for the
+  current step's edges and the selection.
+- ``EdgeLabelItem``: created only for edges with something to say: above the
+  edge the weight and the value flowing forward, below it
+  ``local × upstream = gradient``, the running sum and the weight's gradient.
+
+Tests and other panels query by node name: ``view.node_item("net_h1").value_text()``,
+``view.edge_label("out_h1", "net_o1")``.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen,
+                           QPolygonF)
+from PySide6.QtWidgets import (QGraphicsItem, QGraphicsPathItem, QGraphicsScene, QGraphicsSimpleTextItem,
+                               QGraphicsView)
+
+from ..engine.explain import fmt
+from ..engine.trace import State
+from . import theme as th
+from .layout import Box, Layout, layout
+
+LABEL_MIN_PIXELS = 6.0          # text smaller than this on screen is not drawn
+WEIGHT_LABEL_LIMIT = 160        # more weighted edges than this: weights shown on demand only
+Z_EDGE, Z_OVERLAY, Z_NODE, Z_LABEL = 0, 1, 2, 3
+
+
+def _font(size: float, bold: bool = False) -> QFont:
+    f = QFont()
+    f.setPointSizeF(size)
+    f.setBold(bold)
+    return f
+
+
+class TextItem(QGraphicsSimpleTextItem):
+    """A text that centres itself on an anchor point."""
+
+    def __init__(self, parent, font: QFont, color: QColor, align: str = "center"):
+        super().__init__(parent)
+        self.setFont(font)
+        self.setBrush(QBrush(color))
+        self.align = align
+        self.anchor = QPointF(0, 0)
+
+    def set_text(self, text: str):
+        if text != self.text():
+            self.setText(text)
+            self._place()
+
+    def set_anchor(self, x: float, y: float):
+        self.anchor = QPointF(x, y)
+        self._place()
+
+    def _place(self):
+        r = self.boundingRect()
+        if self.align == "center":
+            self.setPos(self.anchor.x() - r.width() / 2, self.anchor.y())
+        elif self.align == "bottom":
+            self.setPos(self.anchor.x() - r.width() / 2, self.anchor.y() - r.height())
+        else:
+            self.setPos(self.anchor)
+
+
+def _shape_path(box: Box) -> QPainterPath:
+    w, h = box.w, box.h
+    p = QPainterPath()
+    if box.half is not None:
+        return _half_pill(w, h, left=box.half == "left")
+    if box.shape in ("input", "target", "const"):
+        p.addRoundedRect(QRectF(-w / 2, -h / 2, w, h), h * 0.22, h * 0.22)
+    elif box.shape == "param":
+        p.addPolygon(QPolygonF([QPointF(0, -h / 2), QPointF(w / 2, 0), QPointF(0, h / 2), QPointF(-w / 2, 0),
+                                QPointF(0, -h / 2)]))
+    elif box.shape == "loss":
+        k = w * 0.22
+        p.addPolygon(QPolygonF([QPointF(-w / 2 + k, -h / 2), QPointF(w / 2 - k, -h / 2), QPointF(w / 2, 0),
+                                QPointF(w / 2 - k, h / 2), QPointF(-w / 2 + k, h / 2), QPointF(-w / 2, 0),
+                                QPointF(-w / 2 + k, -h / 2)]))
+    else:
+        p.addEllipse(QRectF(-w / 2, -h / 2, w, h))
+    return p
+
+
+def _half_pill(w: float, h: float, left: bool) -> QPainterPath:
+    """Half of a rounded neuron body, cut down the middle."""
+    r = min(h / 2, w)
+    p = QPainterPath()
+    if left:
+        p.moveTo(w / 2, -h / 2)
+        p.lineTo(-w / 2 + r, -h / 2)
+        p.arcTo(QRectF(-w / 2, -h / 2, 2 * r, h), 90, 180)
+        p.lineTo(w / 2, h / 2)
+    else:
+        p.moveTo(-w / 2, -h / 2)
+        p.lineTo(w / 2 - r, -h / 2)
+        p.arcTo(QRectF(w / 2 - 2 * r, -h / 2, 2 * r, h), 90, -180)
+        p.lineTo(-w / 2, h / 2)
+    p.closeSubpath()
+    return p
+
+
+class NodeItem(QGraphicsPathItem):
+    """One graph node: its shape, symbol, name, value and gradient."""
+
+    def __init__(self, box: Box, theme: th.Theme, compact: bool):
+        super().__init__()
+        self.name, self.box = box.name, box
+        self.setPath(_shape_path(box))
+        self.setPos(box.x, box.y)
+        self.setZValue(Z_NODE)
+        self._theme = theme
+        self._current: str | None = None
+        self._selected = False
+        self._kind_color = QColor(theme.kind_colors.get(box.shape, theme.node_border))
+        small = 7.0 if compact else 9.0
+        line = QFontMetricsF(_font(small)).height()
+        self._symbol = TextItem(self, _font(small * (1.0 if compact else 1.35), True), QColor(theme.text))
+        self._symbol.set_text(box.symbol)
+        self._symbol.set_anchor(0, -self._symbol.boundingRect().height() / 2)
+        self._label = TextItem(self, _font(small, True), QColor(theme.text), "bottom")
+        self._label.set_text(box.label)
+        lx = box.w / 2 if box.half == "left" else 0.0
+        self._label.set_anchor(lx, -box.h / 2 - 2)
+        # a merged neuron's two values sit side by side under it
+        vx = {"left": -box.w * 0.55, "right": box.w * 0.55}.get(box.half, 0.0)
+        self._value = TextItem(self, _font(small), QColor(theme.value))
+        self._value.set_anchor(vx, box.h / 2 + 2)
+        self._grad = TextItem(self, _font(small), QColor(theme.gradient))
+        self._grad.set_anchor(vx, box.h / 2 + 2 + line)
+        self.text_bottom = box.h / 2 + 2 + 2 * line
+        tip = box.name if box.name == box.label or not box.label else f"{box.name} ({box.label})"
+        self.setToolTip(tip)
+        self._fill = QColor(theme.node_fill)
+        self.setBrush(QBrush(self._fill))
+        self._restyle()
+
+    # -- what tests and panels read --------------------------------------------------
+    def value_text(self) -> str:
+        return self._value.text()
+
+    def gradient_text(self) -> str:
+        return self._grad.text()
+
+    def name_text(self) -> str:
+        return self._label.text()
+
+    def symbol_text(self) -> str:
+        return self._symbol.text()
+
+    @property
+    def is_current(self) -> bool:
+        return self._current is not None
+
+    @property
+    def is_selected(self) -> bool:
+        return self._selected
+
+    # -- what the view sets ------------------------------------------------------------
+    def set_value(self, text: str, fill: QColor):
+        self._value.set_text(text)
+        if fill != self._fill:
+            self._fill = fill
+            self.setBrush(QBrush(fill))
+            self._symbol.setBrush(QBrush(th.readable_on(fill)))
+
+    def set_gradient(self, text: str):
+        self._grad.set_text(text)
+
+    def set_current(self, phase: str | None):
+        if phase != self._current:
+            self._current = phase
+            self._restyle()
+
+    def set_selected(self, on: bool):
+        if on != self._selected:
+            self._selected = on
+            self._restyle()
+
+    def set_texts_visible(self, on: bool):
+        for t in (self._label, self._value, self._grad):
+            t.setVisible(on)
+
+    def _restyle(self):
+        t = self._theme
+        if self._current is not None:
+            color = QColor(t.value if self._current in ("forward", "loss") else t.gradient)
+            pen = QPen(color, 4.0 if not self.box.half else 3.5)
+        elif self._selected:
+            pen = QPen(QColor(t.selection), 2.5, Qt.DashLine)
+        else:
+            pen = QPen(self._kind_color, 1.6)
+        if self._selected and self._current is not None:
+            pen.setStyle(Qt.DashLine)
+        pen.setJoinStyle(Qt.RoundJoin)
+        self.setPen(pen)
+
+
+class EdgeLabelItem(QGraphicsItem):
+    """The numbers on one edge: lines above it and lines below it, on a plate."""
+
+    def __init__(self, key: tuple[str, str], theme: th.Theme, compact: bool):
+        super().__init__()
+        self.key = key
+        self.setZValue(Z_LABEL)
+        self._theme = theme
+        size = 7.0 if compact else 8.5
+        self._font = _font(size)
+        self._line_h = QFontMetricsF(self._font).height()
+        self.above: list[tuple[str, str]] = []      # (text, colour role)
+        self.below: list[tuple[str, str]] = []
+        self._texts: list[TextItem] = []
+        self._rect = QRectF()
+        self._plates: list[QRectF] = []
+        self.setAcceptedMouseButtons(Qt.NoButton)
+
+    def text(self) -> str:
+        return "\n".join(t for t, _ in self.above + self.below)
+
+    def is_empty(self) -> bool:
+        return not self.above and not self.below
+
+    def set_lines(self, above: list[tuple[str, str]], below: list[tuple[str, str]]):
+        if above == self.above and below == self.below:
+            return
+        self.prepareGeometryChange()
+        self.above, self.below = list(above), list(below)
+        lines = self.above + self.below
+        while len(self._texts) < len(lines):
+            self._texts.append(TextItem(self, self._font, QColor(self._theme.text)))
+        for t in self._texts[len(lines):]:
+            t.setVisible(False)
+        na = len(self.above)
+        widths = []
+        for i, (t, (text, role)) in enumerate(zip(self._texts, lines)):
+            t.setVisible(True)
+            t.setBrush(QBrush(QColor(getattr(self._theme, role))))
+            t.set_text(text)
+            y = (i - na) * self._line_h - 2 if i < na else 2 + (i - na) * self._line_h
+            t.set_anchor(0, y)
+            widths.append(t.boundingRect().width())
+        pad = 2.0
+        self._plates = []
+        if self.above:
+            w = max(widths[:len(self.above)])
+            self._plates.append(QRectF(-w / 2 - pad, -len(self.above) * self._line_h - 2 - pad / 2,
+                                       w + 2 * pad, len(self.above) * self._line_h + pad))
+        if self.below:
+            w = max(widths[len(self.above):])
+            self._plates.append(QRectF(-w / 2 - pad, 2 - pad / 2, w + 2 * pad, len(self.below) * self._line_h + pad))
+        r = QRectF()
+        for p in self._plates:
+            r = r.united(p)
+        self._rect = r
+        self.update()
+
+    def local_rect(self) -> QRectF:
+        return self._rect
+
+    def boundingRect(self) -> QRectF:
+        return self._rect
+
+    def paint(self, painter: QPainter, option, widget=None):
+        painter.setPen(Qt.NoPen)
+        plate = QColor(self._theme.plate)
+        plate.setAlphaF(0.86)
+        painter.setBrush(plate)
+        for p in self._plates:
+            painter.drawRoundedRect(p, 3, 3)
+
+
+class GraphView(QGraphicsView):
+    """Draws the session's graph and the current step on it."""
+    sigNodeClicked = Signal(str)
+    sigEdgeClicked = Signal(str, str)
+    sigNodeDoubleClicked = Signal(str)
+    sigEdgeDoubleClicked = Signal(str, str)
+
+    def __init__(self, session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.setScene(QGraphicsScene(self))
+        self.setRenderHints(QPainter.Antialiasing | QPainter.TextAntialiasing)
+        self.setDragMode(QGraphicsView.ScrollHandDrag)
+        self.setTransformationAnchor(QGraphicsView.AnchorUnderMouse)
+        self.setResizeAnchor(QGraphicsView.AnchorViewCenter)
+        self.setViewportUpdateMode(QGraphicsView.MinimalViewportUpdate)
+        self.setOptimizationFlags(QGraphicsView.DontSavePainterState)
+        self.setFocusPolicy(Qt.StrongFocus)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.theme: th.Theme = th.LIGHT
+        self.lecture_style = False
+        self.show_legend = True
+        self._auto_fit = True
+        self._texts_visible = True
+        self._press = None
+        self._reset_items()
+        session.sigDocumentChanged.connect(self.rebuild)
+        session.sigStateChanged.connect(self.show_state)
+        session.sigParamsChanged.connect(self._on_params_changed)
+        session.sigSelectionChanged.connect(self._on_selection_changed)
+        session.sigFormatChanged.connect(self._on_format_changed)
+        if session.model is not None:
+            self.rebuild()
+            self.show_state(session.state)
+
+    # -- public API --------------------------------------------------------------------------
+    def node_item(self, name: str) -> NodeItem:
+        return self._nodes[name]
+
+    def node_names(self) -> list[str]:
+        return list(self._nodes)
+
+    def edge_label(self, src: str, dst: str) -> str:
+        """Every line shown on the edge src -> dst, top to bottom ("" if none)."""
+        item = self._labels.get((src, dst))
+        return "" if item is None or not item.isVisible() else item.text()
+
+    def edge_label_item(self, src: str, dst: str) -> EdgeLabelItem | None:
+        return self._labels.get((src, dst))
+
+    def edge_keys(self) -> list[tuple[str, str]]:
+        return [(a, b) for a, b, _ in self._edges]
+
+    def edge_style(self, src: str, dst: str):
+        """(colour, width) the edge is drawn with, or None when it is not drawn."""
+        k = self._edge_index[(src, dst)]
+        key = self._edge_keys_drawn[k]
+        if key is None:
+            return None
+        pen = self._bin_items[key].pen()
+        return QColor(pen.color()), pen.widthF()
+
+    def current_edges(self) -> list[tuple[str, str]]:
+        return list(self._step_edges)
+
+    @property
+    def layout_info(self) -> Layout | None:
+        return self._layout
+
+    def set_theme(self, name: str):
+        self.theme = th.THEMES[name]
+        self._apply_background()
+        self.rebuild()
+        self.show_state(self.session.state)
+
+    def set_lecture_style(self, on: bool):
+        """Weights as the lecture draws them: +1 white, -1 black, 0 left out."""
+        if on != self.lecture_style:
+            self.lecture_style = on
+            self._apply_background()
+            self._bins_params = None
+            self.show_state(self.session.state, full=True)
+
+    def set_show_legend(self, on: bool):
+        self.show_legend = on
+        self.viewport().update()
+
+    def fit(self):
+        """Zoom so the whole graph fits the window."""
+        self._auto_fit = True
+        r = self.scene().itemsBoundingRect()
+        if r.isEmpty():
+            return
+        pad = 24
+        self.fitInView(r.adjusted(-pad, -pad, pad, pad), Qt.KeepAspectRatio)
+        self._update_lod()
+
+    def zoom(self, factor: float):
+        cur = self.transform().m11()
+        factor = max(0.02 / cur, min(8.0 / cur, factor))
+        self.scale(factor, factor)
+        self._auto_fit = False
+        self._update_lod()
+
+    # -- building ----------------------------------------------------------------------------
+    def _reset_items(self):
+        self._nodes: dict[str, NodeItem] = {}
+        self._labels: dict[tuple[str, str], EdgeLabelItem] = {}
+        self._edges: list[tuple[str, str, str | None]] = []
+        self._edge_index: dict[tuple[str, str], int] = {}
+        self._seg = np.zeros((0, 4))
+        self._bin_items: dict[int, QGraphicsPathItem] = {}
+        self._bins_params = None
+        self._layout: Layout | None = None
+        self._current_node: str | None = None
+        self._step_edges: list[tuple[str, str]] = []
+        self._step_label_keys: set[tuple[str, str]] = set()
+        self._shown: tuple[int, int] | None = None
+        self._stale = True
+
+    def _apply_background(self):
+        bg = th.LECTURE_BACKGROUND if self.lecture_style else self.theme.background
+        self.setBackgroundBrush(QColor(bg))
+
+    def rebuild(self):
+        """Build every item for ``session.graph`` (new document or view mode)."""
+        self.scene().clear()
+        self._reset_items()
+        self._apply_background()
+        s = self.session
+        if s.model is None:
+            return
+        g = s.graph
+        self._graph = g
+        lay = layout(g, s.view_mode)
+        self._layout = lay
+        for name, box in lay.boxes.items():
+            item = NodeItem(box, self.theme, lay.compact)
+            self.scene().addItem(item)
+            self._nodes[name] = item
+        self._edges = list(g.edges())
+        segs = []
+        for k, (a, b, w) in enumerate(self._edges):
+            self._edge_index.setdefault((a, b), k)
+            ba, bb = lay.boxes[a], lay.boxes[b]
+            if (a, b) in lay.internal:
+                segs.append((ba.x + ba.w / 2, ba.y, bb.x - bb.w / 2, bb.y))
+            else:
+                segs.append((ba.x + ba.w / 2, ba.y, bb.x - bb.w / 2, bb.y))
+        self._seg = np.array(segs, dtype=float).reshape(-1, 4)
+        self._internal = np.array([(a, b) in lay.internal for a, b, _ in self._edges], dtype=bool)
+        self._weighted = [k for k, (_, _, w) in enumerate(self._edges) if w is not None]
+        self._weight_labels = len(self._weighted) <= WEIGHT_LABEL_LIMIT
+        self._overlay = QGraphicsPathItem()
+        self._overlay.setZValue(Z_OVERLAY)
+        self.scene().addItem(self._overlay)
+        self._sel_overlay = QGraphicsPathItem()
+        self._sel_overlay.setZValue(Z_OVERLAY)
+        self.scene().addItem(self._sel_overlay)
+        # obstacles for label placement: nodes with their texts
+        self._obstacles = np.array([[b.x - max(b.w / 2, 34 if not lay.compact else 10),
+                                     b.y - b.h / 2 - (16 if not lay.compact else 10),
+                                     b.x + max(b.w / 2, 34 if not lay.compact else 10),
+                                     b.y + self._nodes[n].text_bottom] for n, b in lay.boxes.items()]).reshape(-1, 4)
+        self.scene().setSceneRect(self.scene().itemsBoundingRect().adjusted(-200, -200, 200, 200))
+        self._stale = True
+        self._on_selection_changed()
+        if self._auto_fit:
+            self.fit()
+
+    # -- edges -------------------------------------------------------------------------------
+    def _weight_scale(self, params: dict) -> float:
+        ws = [abs(params.get(self._edges[k][2], 0.0)) for k in self._weighted]
+        return max(ws) if ws else 1.0
+
+    def _rebuild_bins(self, params: dict):
+        """Recolour every edge: one path per colour bin."""
+        import pyqtgraph as pg
+        scale = self._weight_scale(params) or 1.0
+        self._scale = scale
+        n = len(self._edges)
+        bins = np.zeros(n, dtype=int)
+        for k in self._weighted:
+            bins[k] = th.weight_bin(params.get(self._edges[k][2], 0.0), scale)
+        neutral = np.array([w is None for _, _, w in self._edges], dtype=bool)
+        visible = ~self._internal
+        drawn = [None if self._internal[k] else ("neutral" if neutral[k] else int(bins[k])) for k in range(n)]
+        if self.lecture_style:
+            drawn = [None if d == 0 else d for d in drawn]
+        self._edge_keys_drawn = drawn
+        keys = set(np.unique(bins[visible & ~neutral]).tolist())
+        if (visible & neutral).any():
+            keys.add("neutral")
+        for key, item in list(self._bin_items.items()):
+            if key not in keys:
+                item.setPath(QPainterPath())
+        base = 0.8 if self._layout.compact else 1.3
+        for key in keys:
+            if key == "neutral":
+                mask = visible & neutral
+                color = QColor(self.theme.muted if not self.lecture_style else "#5a5a5a")
+                width = base
+            else:
+                mask = visible & ~neutral & (bins == key)
+                if key == 0 and self.lecture_style:
+                    mask = np.zeros_like(mask)      # the lecture leaves missing weights out
+                color = th.bin_color(key, self.theme, self.lecture_style)
+                width = th.bin_width(key, base)
+            seg = self._seg[mask]
+            item = self._bin_items.get(key)
+            if item is None:
+                item = QGraphicsPathItem()
+                item.setZValue(Z_EDGE)
+                item.setAcceptedMouseButtons(Qt.NoButton)
+                self.scene().addItem(item)
+                self._bin_items[key] = item
+            if len(seg):
+                x = seg[:, [0, 2]].ravel()
+                y = seg[:, [1, 3]].ravel()
+                item.setPath(pg.arrayToQPath(x, y, connect="pairs", finiteCheck=False))
+            else:
+                item.setPath(QPainterPath())
+            pen = QPen(color, width)
+            pen.setCapStyle(Qt.RoundCap)
+            item.setPen(pen)
+        self._bins_params = dict(params)
+
+    def _edges_path(self, keys) -> QPainterPath:
+        p = QPainterPath()
+        for key in keys:
+            k = self._edge_index.get(key)
+            if k is None:
+                continue
+            x1, y1, x2, y2 = self._seg[k]
+            if self._internal[k]:
+                continue
+            p.moveTo(x1, y1)
+            p.lineTo(x2, y2)
+        return p
+
+    # -- showing a state -----------------------------------------------------------------------
+    def show_state(self, state: State | None, full: bool = False):
+        if state is None or not self._nodes:
+            return
+        nxt = (self._shown is not None and not self._stale and not full and state.step is not None
+               and state.position == self._shown[0] + 1 and state.cycle == self._shown[1])
+        if nxt:
+            self._incremental(state)
+        else:
+            self._full(state)
+        self._shown = (state.position, state.cycle)
+        self._stale = False
+
+    def _fmt(self, x) -> str:
+        return fmt(x, self.session.digits)
+
+    def _node_fill(self, v):
+        return th.value_fill(v, self.theme, self.lecture_style)
+
+    def _set_node(self, name: str, state: State):
+        item = self._nodes.get(name)
+        if item is None:
+            return
+        v = state.values.get(name)
+        item.set_value("" if v is None else self._fmt(v), self._node_fill(v))
+        g = state.gradients.get(name)
+        if item.box.shape in ("target", "const"):
+            g = None        # correct, but not what anyone asks
+        item.set_gradient("" if g is None else f"∂ {self._fmt(g)}")
+
+    def _full(self, state: State):
+        for name in self._nodes:
+            self._set_node(name, state)
+        if self._bins_params != state.params:
+            self._rebuild_bins(state.params)
+        self._clear_step()
+        for key in list(self._labels):
+            self._refresh_label(key, state)
+        if self._weight_labels:
+            for k in self._weighted:
+                a, b, _ = self._edges[k]
+                self._refresh_label((a, b), state)
+        self._mark_step(state)
+        self._place_labels()
+
+    def _incremental(self, state: State):
+        s = state.step
+        self._clear_step()
+        if s.phase in ("forward", "loss"):
+            self._set_node(s.node, state)
+        elif s.phase == "backward":
+            self._set_node(s.node, state)
+            for e in s.edges:
+                self._set_node(e.src, state)
+                if e.param is not None and self._weight_labels and e.param != e.src:
+                    self._refresh_label((e.src, e.dst), state)
+        elif s.phase == "update":
+            for p, *_ in s.updates:
+                if p in self._nodes:
+                    self._set_node(p, state)
+            self._rebuild_bins(state.params)
+            if self._weight_labels:
+                for k in self._weighted:
+                    a, b, _ = self._edges[k]
+                    self._refresh_label((a, b), state)
+        self._mark_step(state)
+        self._place_labels()
+
+    def _clear_step(self):
+        if self._current_node and self._current_node in self._nodes:
+            self._nodes[self._current_node].set_current(None)
+        self._current_node = None
+        keys = self._step_label_keys
+        self._step_label_keys = set()
+        self._step_edges = []
+        st = self.session.state
+        for key in keys:
+            self._refresh_label(key, st, step=False)
+        self._overlay.setPath(QPainterPath())
+
+    def _mark_step(self, state: State):
+        s = state.step
+        if s is None:
+            return
+        t = self.theme
+        if s.node is not None and s.node in self._nodes:
+            self._nodes[s.node].set_current(s.phase)
+            self._current_node = s.node
+        if s.phase in ("forward", "loss"):
+            self._step_edges = [(i, s.node) for i in s.inputs]
+            color = QColor(t.value)
+        elif s.phase == "backward":
+            self._step_edges = [(e.src, e.dst) for e in s.edges if self._graph.nodes[e.src].op not in ("target", "const")]
+            color = QColor(t.gradient)
+        else:
+            self._step_edges = []
+            color = QColor(t.current)
+        if self._step_edges:
+            color.setAlphaF(0.35)
+            pen = QPen(color, 9.0 if not self._layout.compact else 4.0)
+            pen.setCapStyle(Qt.RoundCap)
+            self._overlay.setPen(pen)
+            self._overlay.setPath(self._edges_path(self._step_edges))
+        if self._texts_visible:
+            self._step_label_keys = set(self._step_edges)
+            if s.phase == "update" and self._weight_labels:
+                self._step_label_keys = {(self._edges[k][0], self._edges[k][1]) for k in self._weighted}
+            for key in self._step_label_keys:
+                self._refresh_label(key, state, step=True)
+
+    def _refresh_label(self, key: tuple[str, str], state: State, step: bool | None = None):
+        """Set the lines of the label on edge ``key`` from ``state``."""
+        if step is None:
+            step = key in self._step_label_keys
+        k = self._edge_index.get(key)
+        if k is None:
+            return
+        a, b, w = self._edges[k]
+        s = state.step if state is not None else None
+        above: list[tuple[str, str]] = []
+        below: list[tuple[str, str]] = []
+        sel = self._is_selected_edge(key)
+        if w is not None and (self._weight_labels or step or sel):
+            if step and s is not None and s.phase == "update":
+                old = next((o for p, o, _, _ in s.updates if p == w), None)
+                above.append((f"{w}: {self._fmt(old)} → {self._fmt(state.params.get(w))}", "text"))
+            else:
+                above.append((f"{w} = {self._fmt(state.params.get(w))}", "muted"))
+        if step and s is not None:
+            if s.phase in ("forward", "loss") and key in state.edge_values:
+                above.append((self._fmt(state.edge_values[key]), "value"))
+            elif s.phase == "backward":
+                e = state.edge_gradients.get(key)
+                if e is not None:
+                    below.append((f"{self._fmt(e.local)} × {self._fmt(e.upstream)} = {self._fmt(e.gradient)}",
+                                  "gradient"))
+                    if not math.isclose(e.accumulated, e.gradient, rel_tol=0.0, abs_tol=0.0):
+                        below.append((f"Σ at {a} = {self._fmt(e.accumulated)}", "gradient"))
+        if w is not None and w in state.param_gradients and (self._weight_labels or step or sel):
+            below.append((f"∂E/∂{w} = {self._fmt(state.param_gradients[w])}", "gradient"))
+        item = self._labels.get(key)
+        if not above and not below:
+            if item is not None:
+                item.set_lines([], [])
+                item.setVisible(False)
+            return
+        if item is None:
+            item = EdgeLabelItem(key, self.theme, self._layout.compact)
+            self.scene().addItem(item)
+            self._labels[key] = item
+        item.set_lines(above, below)
+        item.setVisible(self._texts_visible)
+
+    # -- label placement ------------------------------------------------------------------------
+    T_CANDIDATES = (0.5, 0.38, 0.62, 0.28, 0.72, 0.2, 0.8)
+
+    def _place_labels(self):
+        """Greedy: step labels first, each at the first spot along its edge that
+        overlaps neither nodes nor labels already placed."""
+        items = [it for it in self._labels.values() if it.isVisible() and not it.is_empty()]
+        if not items or not self._texts_visible:
+            return
+        items.sort(key=lambda it: (it.key not in self._step_label_keys, self._edge_index.get(it.key, 0)))
+        placed = np.zeros((0, 4))
+        obst = self._obstacles
+        for it in items:
+            k = self._edge_index[it.key]
+            r = it.local_rect()
+            x1, y1, x2, y2 = self._seg[k]
+            if self._internal[k]:
+                nb = self._nodes[it.key[0]]
+                cands = [(x2 - self._layout.boxes[it.key[1]].w / 2 + nb.box.w / 2,
+                          y1 + nb.text_bottom + 2 - r.top())]
+                own = set()
+            else:
+                cands = [(x1 + t * (x2 - x1), y1 + t * (y2 - y1)) for t in self.T_CANDIDATES]
+                own = None
+            best, best_cost = cands[0], None
+            for cx, cy in cands:
+                rect = np.array([cx + r.left(), cy + r.top(), cx + r.right(), cy + r.bottom()])
+                cost = _overlap(rect, placed) * 3 + (_overlap(rect, obst) if own is None else 0.0)
+                if best_cost is None or cost < best_cost - 1e-9:
+                    best, best_cost = (cx, cy), cost
+                    if cost == 0:
+                        break
+            it.setPos(best[0], best[1])
+            placed = np.vstack([placed, [best[0] + r.left(), best[1] + r.top(), best[0] + r.right(),
+                                         best[1] + r.bottom()]])
+
+    # -- reactions -----------------------------------------------------------------------------
+    def _on_params_changed(self):
+        self._stale = True
+
+    def _on_format_changed(self):
+        self.show_state(self.session.state, full=True)
+
+    def _is_selected_edge(self, key) -> bool:
+        return any(isinstance(s, tuple) and (s[0], s[1]) == key for s in self.session.selection)
+
+    def _on_selection_changed(self):
+        sel = self.session.selection
+        names = {s for s in sel if isinstance(s, str)}
+        for name, item in self._nodes.items():
+            item.set_selected(name in names)
+        keys = [(s[0], s[1]) for s in sel if isinstance(s, tuple)]
+        pen = QPen(QColor(self.theme.selection), 3.0, Qt.DashLine)
+        self._sel_overlay.setPen(pen)
+        self._sel_overlay.setPath(self._edges_path(keys))
+        if self.session.state is not None and self._nodes and not self._stale:
+            for key in set(keys) | {k for k, it in self._labels.items() if it.isVisible()}:
+                self._refresh_label(key, self.session.state)
+            self._place_labels()
+
+    # -- level of detail -------------------------------------------------------------------------
+    def _update_lod(self):
+        if not self._layout:
+            return
+        size = 7.0 if self._layout.compact else 8.5
+        px = size * 96 / 72 * self.transform().m11()
+        on = px >= LABEL_MIN_PIXELS
+        if on != self._texts_visible:
+            self._texts_visible = on
+            for item in self._nodes.values():
+                item.set_texts_visible(on)
+            for it in self._labels.values():
+                it.setVisible(on and not it.is_empty())
+            if on and self.session.state is not None:
+                self.show_state(self.session.state, full=True)
+
+    # -- events -------------------------------------------------------------------------------------
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        if self._auto_fit:
+            self.fit()
+
+    def wheelEvent(self, event):
+        delta = event.angleDelta().y()
+        if delta:
+            self.zoom(1.0015 ** delta)
+            event.accept()
+        else:
+            super().wheelEvent(event)
+
+    def hit(self, pos) -> tuple | str | None:
+        """What is under a viewport position: a node name, an edge (src, dst) or None."""
+        for item in self.items(pos):
+            while item is not None:
+                if isinstance(item, NodeItem):
+                    return item.name
+                if isinstance(item, EdgeLabelItem):
+                    return item.key
+                item = item.parentItem()
+        sp = self.mapToScene(pos)
+        return self._nearest_edge(sp.x(), sp.y(), 6.0 / max(1e-6, self.transform().m11()))
+
+    def _nearest_edge(self, x: float, y: float, tol: float):
+        if not len(self._seg):
+            return None
+        s = self._seg
+        d = s[:, 2:] - s[:, :2]
+        L2 = (d ** 2).sum(axis=1)
+        L2[L2 == 0] = 1.0
+        t = np.clip(((x - s[:, 0]) * d[:, 0] + (y - s[:, 1]) * d[:, 1]) / L2, 0, 1)
+        px, py = s[:, 0] + t * d[:, 0], s[:, 1] + t * d[:, 1]
+        dist = np.hypot(px - x, py - y)
+        dist[self._internal] = np.inf
+        k = int(np.argmin(dist))
+        if dist[k] > tol:
+            return None
+        a, b, _ = self._edges[k]
+        return (a, b)
+
+    def mousePressEvent(self, event):
+        self._press = event.position().toPoint() if event.button() == Qt.LeftButton else None
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event):
+        super().mouseReleaseEvent(event)
+        if self._press is None or event.button() != Qt.LeftButton:
+            return
+        pos = event.position().toPoint()
+        if (pos - self._press).manhattanLength() > 4:
+            self._press = None
+            return
+        self._press = None
+        self.click_at(pos, bool(event.modifiers() & (Qt.ControlModifier | Qt.ShiftModifier)))
+
+    def click_at(self, pos, add: bool = False):
+        """Select what is under a viewport position (add: toggle it in the selection)."""
+        what = self.hit(pos)
+        if what is None:
+            if not add:
+                self.session.clear_selection()
+            return
+        self.session.select([what], add=add)
+        if isinstance(what, str):
+            self.sigNodeClicked.emit(what)
+        else:
+            self.sigEdgeClicked.emit(*what)
+
+    def mouseDoubleClickEvent(self, event):
+        what = self.hit(event.position().toPoint())
+        if isinstance(what, str):
+            self.sigNodeDoubleClicked.emit(what)
+        elif what is not None:
+            self.sigEdgeDoubleClicked.emit(*what)
+        event.accept()
+
+    def scene_pos_of(self, name: str) -> QPointF:
+        return self._nodes[name].scenePos()
+
+    def view_pos_of(self, name: str):
+        return self.mapFromScene(self._nodes[name].scenePos())
+
+    def view_pos_of_edge(self, src: str, dst: str):
+        k = self._edge_index[(src, dst)]
+        x1, y1, x2, y2 = self._seg[k]
+        # a quarter of the way along: clear of the crossing in the middle
+        return self.mapFromScene(QPointF(x1 + 0.25 * (x2 - x1), y1 + 0.25 * (y2 - y1)))
+
+    # -- legend ----------------------------------------------------------------------------------------
+    def drawForeground(self, painter: QPainter, rect: QRectF):
+        if not self.show_legend or not self._nodes:
+            return
+        painter.save()
+        painter.resetTransform()
+        t = self.theme
+        f = _font(8.0)
+        painter.setFont(f)
+        fm = QFontMetricsF(f)
+        lh = fm.height()
+        scale = getattr(self, "_scale", 1.0)
+        lines = [("value (forward)", t.value), ("local × upstream = gradient", t.gradient)]
+        w = max(170.0, max(fm.horizontalAdvance(s) for s, _ in lines) + 16)
+        h = lh * 4.4 + 12
+        vp = self.viewport().rect()
+        x0, y0 = vp.width() - w - 10, vp.height() - h - 10
+        bg = QColor(th.LECTURE_BACKGROUND if self.lecture_style else t.background)
+        bg.setAlphaF(0.88)
+        painter.setPen(QPen(QColor(t.muted), 0.8))
+        painter.setBrush(bg)
+        painter.drawRoundedRect(QRectF(x0, y0, w, h), 4, 4)
+        text = QColor("#000000") if self.lecture_style else QColor(t.text)
+        painter.setPen(text)
+        painter.drawText(QPointF(x0 + 8, y0 + 4 + fm.ascent()), "edge colour = weight")
+        bar_y = y0 + 6 + lh
+        n = 2 * th.WEIGHT_BINS + 1
+        bw = (w - 16) / n
+        painter.setPen(Qt.NoPen)
+        for i, k in enumerate(range(-th.WEIGHT_BINS, th.WEIGHT_BINS + 1)):
+            painter.setBrush(th.bin_color(k, t, self.lecture_style) if not (self.lecture_style and k == 0)
+                             else QColor(th.LECTURE_BACKGROUND))
+            painter.drawRect(QRectF(x0 + 8 + i * bw, bar_y, bw + 0.5, lh * 0.6))
+        painter.setPen(text)
+        ty = bar_y + lh * 0.6 + fm.ascent() + 1
+        lo, hi = f"-{fmt(scale, 2)}", f"+{fmt(scale, 2)}"
+        painter.drawText(QPointF(x0 + 8, ty), lo)
+        painter.drawText(QPointF(x0 + w / 2 - fm.horizontalAdvance("0") / 2, ty), "0")
+        painter.drawText(QPointF(x0 + w - 8 - fm.horizontalAdvance(hi), ty), hi)
+        yy = ty + 2
+        for s, c in lines:
+            painter.setPen(QColor(c) if not self.lecture_style else text)
+            yy += lh
+            painter.drawText(QPointF(x0 + 8, yy), s)
+        painter.restore()
+
+
+def _overlap(rect: np.ndarray, others: np.ndarray) -> float:
+    """Total overlap area of ``rect`` (x1, y1, x2, y2) with the rows of ``others``."""
+    if not len(others):
+        return 0.0
+    w = np.minimum(rect[2], others[:, 2]) - np.maximum(rect[0], others[:, 0])
+    h = np.minimum(rect[3], others[:, 3]) - np.maximum(rect[1], others[:, 1])
+    return float(np.sum(np.clip(w, 0, None) * np.clip(h, 0, None)))

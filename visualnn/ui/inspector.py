@@ -1,0 +1,128 @@
+"""The inspector: what is selected, its value and gradient, and a finite-difference check."""
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFormLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from ..engine import explain
+from ..engine.ops import OPS
+
+
+def numerical(graph, params, sample, name) -> float:
+    """d objective / d ``name``: the engine's gradient check for parameters and
+    feeds, a nudged node value for anything inside the graph."""
+    try:
+        from ..engine.gradcheck import numerical_gradient
+    except ImportError:                       # pragma: no cover - older engine
+        numerical_gradient = None
+    if numerical_gradient is not None and (name in params or name in sample):
+        d = numerical_gradient(graph, params, sample, name)
+        return float(d if isinstance(d, float) else d.reshape(-1)[0])
+    return explain.numerical_gradient(graph, params, sample, name)
+
+
+class Inspector(QWidget):
+    """Shows the last selected node or edge; ``sigEditRequested(name)`` asks to edit a value."""
+    sigEditRequested = Signal(str)
+
+    FIELDS = ("what", "kind", "derivative", "value", "gradient", "numerical", "difference")
+
+    def __init__(self, session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.fields: dict[str, QLabel] = {}
+        form = QFormLayout()
+        titles = {"what": "Selected", "kind": "Kind", "derivative": "Local derivative", "value": "Value",
+                  "gradient": "Gradient (backprop)", "numerical": "Finite difference", "difference": "Relative difference"}
+        for f in self.FIELDS:
+            lab = QLabel()
+            lab.setWordWrap(True)
+            lab.setTextInteractionFlags(Qt.TextSelectableByMouse)
+            self.fields[f] = lab
+            form.addRow(titles[f] + ":", lab)
+        self.edit_button = QPushButton("Edit value…")
+        self.edit_button.clicked.connect(self._edit)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(self.edit_button)
+        lay.addStretch(1)
+        self._target: str | None = None           # the value an edit would change
+        for sig in (session.sigSelectionChanged, session.sigStateChanged, session.sigFormatChanged,
+                    session.sigDocumentChanged):
+            sig.connect(self.refresh)
+        self.refresh()
+
+    def field(self, name: str) -> str:
+        return self.fields[name].text()
+
+    def _edit(self):
+        if self._target is not None:
+            self.sigEditRequested.emit(self._target)
+
+    def refresh(self, *_):
+        s = self.session
+        for lab in self.fields.values():
+            lab.setText("")
+        self._target = None
+        self.edit_button.setEnabled(False)
+        if s.model is None or not s.selection or s.state is None:
+            self.fields["what"].setText("nothing — click a node or an edge")
+            return
+        item = s.selection[-1]
+        g = s.graph
+        st = s.state
+        tr = s.stepper.trace(st.cycle)
+        fmt = lambda x: explain.fmt(x, s.digits)
+        E = explain.objective_name(g)
+        if isinstance(item, str):
+            if item not in g.nodes:
+                return
+            node = g.nodes[item]
+            self.fields["what"].setText(item)
+            if node.is_leaf:
+                self.fields["kind"].setText(node.op)
+                self.fields["derivative"].setText("—")
+            else:
+                op = OPS[node.op]
+                self.fields["kind"].setText(f"{op.kind} {op.name} ({op.symbol}) of {', '.join(node.inputs)}")
+                self.fields["derivative"].setText(op.derivative)
+            v = st.values.get(item)
+            self.fields["value"].setText(fmt(v) if v is not None else "not computed yet")
+            name, backprop = item, tr.gradients.get(item, tr.param_gradients.get(item))
+            if s.editable(item):
+                self._target = item
+        else:
+            src, dst, param = item
+            self.fields["what"].setText(f"edge {src} → {dst}" + (f", weight {param}" if param else ""))
+            dn = g.nodes[dst]
+            self.fields["kind"].setText(f"input of {OPS[dn.op].name}" if not dn.is_leaf else "edge")
+            self.fields["derivative"].setText(OPS[dn.op].derivative if not dn.is_leaf else "—")
+            if param is not None:
+                self.fields["value"].setText(f"{param} = {fmt(st.params.get(param))}")
+                name, backprop = param, tr.param_gradients.get(param)
+                self._target = param
+            else:
+                v = st.edge_values.get((src, dst))
+                self.fields["value"].setText(fmt(v) if v is not None else "not computed yet")
+                name, backprop = src, tr.gradients.get(src)
+                if s.editable(src):
+                    self._target = src
+        self.edit_button.setEnabled(self._target is not None)
+        if self._target is not None:
+            self.edit_button.setText(f"Edit {self._target}…")
+        if backprop is None:
+            self.fields["gradient"].setText("— (no gradient reaches it)")
+            return
+        self.fields["gradient"].setText(f"∂{E}/∂{name} = {fmt(backprop)}  (this pass)")
+        try:
+            num = numerical(g, tr.params, tr.sample, name)
+        except (ValueError, KeyError, ArithmeticError) as err:
+            self.fields["numerical"].setText(f"not available: {err}")
+            return
+        self.fields["numerical"].setText(fmt(num))
+        denom = max(abs(num), abs(backprop), 1e-8)
+        rel = abs(num - backprop) / denom
+        verdict = "agree" if rel < 1e-4 else "DISAGREE"
+        self.fields["difference"].setText(f"{rel:.1e} ({verdict})" if math.isfinite(rel) else "—")

@@ -1,0 +1,154 @@
+"""Where each node goes: columns left to right, a stable order inside each column.
+
+Qt-free.  Op nodes take the column after their latest input (networkx
+topological generations); parameters, targets and constants sit in the
+column just before their first user; inputs stay in column 0.  Inside a
+column nodes keep the graph's order, so the same file always draws the same
+way.  In the neuron view a neuron's ``net_`` and ``out_`` nodes (one
+``group``) merge into one unit drawn as two halves.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+
+from ..engine.graph import Graph
+from ..engine.ops import OPS
+
+COMPACT_ROWS = 14       # columns taller than this draw small nodes
+
+
+@dataclass
+class Box:
+    name: str
+    x: float            # centre
+    y: float
+    w: float
+    h: float
+    shape: str          # input target param const op sum activation loss
+    half: str | None = None      # "left" / "right": the halves of a merged neuron
+    unit: str = ""               # the unit (neuron group or the node itself)
+    symbol: str = ""
+    label: str = ""              # the name drawn above the node ("" for a right half)
+
+
+@dataclass
+class Layout:
+    boxes: dict[str, Box]
+    compact: bool
+    columns: list[list[str]]     # unit names per column
+    internal: set[tuple[str, str]]   # edges inside a merged unit (net -> out)
+
+    @property
+    def bounds(self) -> tuple[float, float, float, float]:
+        xs = [b.x - b.w / 2 for b in self.boxes.values()] + [b.x + b.w / 2 for b in self.boxes.values()]
+        ys = [b.y - b.h / 2 for b in self.boxes.values()] + [b.y + b.h / 2 for b in self.boxes.values()]
+        return (min(xs), min(ys), max(xs), max(ys)) if xs else (0, 0, 0, 0)
+
+
+def shape_of(graph: Graph, name: str) -> str:
+    n = graph.nodes[name]
+    if n.is_leaf:
+        return n.op
+    if n.op == "weighted_sum":
+        return "sum"
+    return OPS[n.op].kind
+
+
+def symbol_of(graph: Graph, name: str) -> str:
+    n = graph.nodes[name]
+    if n.is_leaf:
+        return ""
+    return OPS[n.op].symbol
+
+
+def _units(graph: Graph, merge: bool) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """unit name -> member nodes (in order), and node -> unit."""
+    members: dict[str, list[str]] = {}
+    unit_of: dict[str, str] = {}
+    groups: dict[str, list[str]] = {}
+    if merge:
+        for name in graph.order:
+            g = graph.nodes[name].group
+            if g is not None:
+                groups.setdefault(g, []).append(name)
+    for name in graph.order:
+        n = graph.nodes[name]
+        g = n.group if merge else None
+        mem = groups.get(g, [])
+        mergeable = (len(mem) == 2 and graph.nodes[mem[0]].op in ("weighted_sum", "linear", "add")
+                     and mem[0] in graph.nodes[mem[1]].inputs and f"@{g}" not in graph.nodes)
+        u = f"@{g}" if mergeable else name
+        members.setdefault(u, []).append(name)
+        unit_of[name] = u
+    return members, unit_of
+
+
+def layout(graph: Graph, mode: str = "neuron") -> Layout:
+    merge = mode == "neuron"
+    members, unit_of = _units(graph, merge)
+    order_pos = {n: k for k, n in enumerate(graph.order)}
+    U = nx.DiGraph()
+    U.add_nodes_from(members)
+    for a, b, _ in graph.edges():
+        ua, ub = unit_of[a], unit_of[b]
+        if ua != ub:
+            U.add_edge(ua, ub)
+    col: dict[str, int] = {}
+    for k, gen in enumerate(nx.topological_generations(U)):
+        for u in gen:
+            col[u] = k
+    # leaves other than inputs move right, next to their first user
+    for u in sorted(members, key=lambda u: -order_pos[members[u][0]]):
+        first = graph.nodes[members[u][0]]
+        if len(members[u]) == 1 and first.is_leaf and first.op != "input":
+            users = [col[v] for v in U.successors(u)]
+            if users:
+                col[u] = max(0, min(users) - 1)
+    ncols = max(col.values(), default=-1) + 1
+    columns: list[list[str]] = [[] for _ in range(ncols)]
+    for u in sorted(members, key=lambda u: order_pos[members[u][0]]):
+        columns[col[u]].append(u)
+    columns = [c for c in columns if c]
+    compact = max((len(c) for c in columns), default=0) > COMPACT_ROWS
+
+    if compact:
+        d, half_w, pitch, gap = 16.0, 12.0, 34.0, 170.0
+    else:
+        d, half_w, pitch, gap = 50.0, 44.0, 132.0, 250.0
+    boxes: dict[str, Box] = {}
+    internal: set[tuple[str, str]] = set()
+
+    def unit_width(u):
+        return 2 * half_w if len(members[u]) == 2 else d * (1.2 if shape_of(graph, members[u][0]) == "loss" else 1.0)
+
+    x = 0.0
+    for c in columns:
+        cw = max(unit_width(u) for u in c)
+        cx = x + cw / 2
+        top = -(len(c) - 1) * pitch / 2
+        for r, u in enumerate(c):
+            y = top + r * pitch
+            mem = members[u]
+            if len(mem) == 2:
+                a, b = mem
+                internal.add((a, b))
+                grp = graph.nodes[a].group or u
+                boxes[a] = Box(a, cx - half_w / 2, y, half_w, d, shape_of(graph, a), "left", u,
+                               symbol_of(graph, a), grp)
+                boxes[b] = Box(b, cx + half_w / 2, y, half_w, d, shape_of(graph, b), "right", u,
+                               symbol_of(graph, b), "")
+            else:
+                n = mem[0]
+                shape = shape_of(graph, n)
+                w = h = d
+                if shape in ("param", "const"):
+                    w = h = d * 0.8
+                elif shape == "loss":
+                    w = d * 1.2
+                elif shape in ("input", "target"):
+                    w, h = d, d * 0.8
+                boxes[n] = Box(n, cx, y, w, h, shape, None, u, symbol_of(graph, n), n)
+        x += cw + gap
+    return Layout(boxes, compact, columns, internal)

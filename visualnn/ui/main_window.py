@@ -1,0 +1,438 @@
+"""The stepper window: assembles the graph, the controls and the docks, and wires them.
+
+No maths here: the session forwards to the engine, the panels show.  Other
+panels plug in with ``add_dock(name, widget, area)``, which also adds a
+toggle to the View menu.
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QActionGroup, QColor, QKeySequence, QPalette
+from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QInputDialog, QMainWindow, QMessageBox,
+                               QWidget)
+
+from .controls import StepperControls
+from .equation_panel import EquationPanel
+from .graph_view import GraphView
+from .inspector import Inspector
+from .session import Session
+
+ORGANIZATION = "visualnn"
+APPLICATION = "visualnn"
+MAX_RECENT = 8
+FILE_FILTER = "visualnn networks (*.json);;All files (*)"
+DIGIT_CHOICES = (2, 3, 4, 5, 6, 7, 8, 9)
+
+
+def default_settings() -> QSettings:
+    """The app's settings (an INI file; tests point ``QSettings.setPath`` at a temp folder)."""
+    return QSettings(QSettings.IniFormat, QSettings.UserScope, ORGANIZATION, APPLICATION)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: QSettings | None = None, parent=None):
+        super().__init__(parent)
+        self.settings = settings if settings is not None else default_settings()
+        self.session = Session(parent=self)
+        self.view = GraphView(self.session)
+        self.setCentralWidget(self.view)
+        self.controls = StepperControls(self.session, self)
+        self.stepping_toolbar = self.controls.toolbar(self)
+        self.addToolBar(Qt.TopToolBarArea, self.stepping_toolbar)
+        self.docks: dict[str, QDockWidget] = {}
+        self._build_menus()
+        self.equations = EquationPanel(self.session)
+        self.add_dock("Equations", self.equations, Qt.BottomDockWidgetArea)
+        self.inspector = Inspector(self.session)
+        self.add_dock("Inspector", self.inspector, Qt.RightDockWidgetArea)
+        self.inspector.sigEditRequested.connect(self.edit_value)
+        self.view.sigNodeDoubleClicked.connect(self._node_double_clicked)
+        self.view.sigEdgeDoubleClicked.connect(self._edge_double_clicked)
+        s = self.session
+        s.sigDirtyChanged.connect(lambda dirty: self.setWindowModified(dirty))
+        s.sigDocumentChanged.connect(self._update_title)
+        s.sigDocumentChanged.connect(self._sync_view_actions)
+        s.sigViewModeChanged.connect(lambda _: self._sync_view_actions())
+        self.resize(1400, 900)
+        self._restore_settings()
+        self._update_title()
+
+    # -- docks ------------------------------------------------------------------------------------
+    def add_dock(self, name: str, widget: QWidget, area=Qt.RightDockWidgetArea) -> QDockWidget:
+        """Dock ``widget`` under the title ``name`` and add a View-menu toggle for it."""
+        dock = QDockWidget(name, self)
+        dock.setObjectName(f"dock:{name}")
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        toggle = dock.toggleViewAction()
+        toggle.setStatusTip(f"Show or hide the {name} panel")
+        self.panels_menu.addAction(toggle)
+        self.docks[name] = dock
+        return dock
+
+    # -- menus -------------------------------------------------------------------------------------
+    def _action(self, menu, text, slot=None, shortcut=None, tip=None, checkable=False):
+        a = QAction(text, self)
+        if shortcut is not None:
+            a.setShortcut(QKeySequence(shortcut))
+        if tip:
+            a.setStatusTip(tip)
+            a.setToolTip(tip)
+        a.setCheckable(checkable)
+        if slot is not None:
+            (a.toggled if checkable else a.triggered).connect(slot)
+        menu.addAction(a)
+        return a
+
+    def _build_menus(self):
+        mb = self.menuBar()
+        f = mb.addMenu("&File")
+        self._action(f, "&Open…", lambda: self.open_dialog(), QKeySequence.Open, "Open a network file")
+        self.recent_menu = f.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self._fill_recent()
+        self._action(f, "&Save", lambda: self.save(), QKeySequence.Save, "Save the network with its current values")
+        self._action(f, "Save &As…", lambda: self.save_as(), QKeySequence.SaveAs, "Save under a new name")
+        self.revert_action = self._action(f, "Re&vert", lambda: self.revert(), None,
+                                          "Reload the file, dropping unsaved edits")
+        f.addSeparator()
+        self._action(f, "&Quit", self.close, QKeySequence.Quit, "Quit visualnn")
+
+        self.examples_menu = mb.addMenu("E&xamples")
+        self.examples_menu.setToolTipsVisible(True)
+        self._fill_examples()
+
+        e = mb.addMenu("&Edit")
+        undo = self.session.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.Undo)
+        redo = self.session.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.Redo])
+        e.addAction(undo)
+        e.addAction(redo)
+        self.undo_action, self.redo_action = undo, redo
+        e.addSeparator()
+        self._action(e, "Edit selected &value…", lambda: self.edit_selected(), "Return",
+                     "Edit the selected input, target or parameter")
+
+        st = mb.addMenu("&Step")
+        for a in self.controls.actions:
+            st.addAction(a)
+
+        v = mb.addMenu("&View")
+        group = QActionGroup(self)
+        self.neuron_action = self._action(v, "&Neuron view", None, "Ctrl+1", "One node per neuron, weights on edges",
+                                          checkable=True)
+        self.gate_action = self._action(v, "&Gate view", None, "Ctrl+2", "Every multiply and add as its own gate",
+                                        checkable=True)
+        for a, mode in ((self.neuron_action, "neuron"), (self.gate_action, "gate")):
+            group.addAction(a)
+            a.triggered.connect(lambda checked, m=mode: self.set_view_mode(m))
+        self.neuron_action.setChecked(True)
+        v.addSeparator()
+        self.lecture_action = self._action(v, "Weights as in the &lecture (white +1, black -1)",
+                                           self._set_lecture_style, None,
+                                           "Draw positive weights white, negative black, leave zero out",
+                                           checkable=True)
+        self.legend_action = self._action(v, "&Legend", self.view.set_show_legend, None, "Show the colour legend",
+                                          checkable=True)
+        self.legend_action.setChecked(True)
+        self._action(v, "&Fit to window", self.view.fit, "Ctrl+0", "Zoom to show the whole network")
+        self._action(v, "Zoom &in", lambda: self.view.zoom(1.25), QKeySequence.ZoomIn)
+        self._action(v, "Zoom &out", lambda: self.view.zoom(0.8), QKeySequence.ZoomOut)
+        tm = v.addMenu("&Theme")
+        tg = QActionGroup(self)
+        self.theme_actions = {}
+        for name in ("light", "dark"):
+            a = self._action(tm, name.capitalize(), None, None, f"{name.capitalize()} colours", checkable=True)
+            a.triggered.connect(lambda checked, n=name: self.set_theme(n))
+            tg.addAction(a)
+            self.theme_actions[name] = a
+        dm = v.addMenu("&Digits")
+        dg = QActionGroup(self)
+        self.digit_actions = {}
+        for n in DIGIT_CHOICES:
+            a = self._action(dm, f"{n} decimals", None, None, f"Show numbers with {n} decimals", checkable=True)
+            a.triggered.connect(lambda checked, n=n: self.set_digits(n))
+            dg.addAction(a)
+            self.digit_actions[n] = a
+        v.addSeparator()
+        self.panels_menu = v.addMenu("&Panels")
+        self.view_menu = v
+
+    def _fill_recent(self):
+        self.recent_menu.clear()
+        files = self.recent_files()
+        for p in files:
+            a = self.recent_menu.addAction(Path(p).name)
+            a.setStatusTip(p)
+            a.setToolTip(p)
+            a.triggered.connect(lambda checked=False, p=p: self.open_file(p))
+        if not files:
+            a = self.recent_menu.addAction("(none yet)")
+            a.setEnabled(False)
+
+    def _fill_examples(self):
+        self.examples_menu.clear()
+        self.example_actions: list[QAction] = []
+        try:
+            from ..io import list_examples
+            examples = list_examples()
+        except (ImportError, OSError) as err:
+            a = self.examples_menu.addAction(f"(examples not found: {err})")
+            a.setEnabled(False)
+            return
+        for path, title, desc in examples:
+            a = self.examples_menu.addAction(f"{title}  [{path.stem}]")
+            tip = desc if len(desc) <= 400 else desc[:397] + "…"
+            a.setToolTip(tip or title)
+            a.setStatusTip((desc.split(". ")[0] if desc else title)[:200])
+            a.setData(str(path))
+            a.triggered.connect(lambda checked=False, p=path: self.open_file(p))
+            self.example_actions.append(a)
+
+    # -- settings ------------------------------------------------------------------------------------
+    def recent_files(self) -> list[str]:
+        v = self.settings.value("recentFiles", [])
+        if isinstance(v, str):
+            v = [v]
+        return [str(x) for x in (v or [])]
+
+    def _add_recent(self, path):
+        p = str(Path(path).resolve())
+        files = [f for f in self.recent_files() if f != p]
+        files.insert(0, p)
+        self.settings.setValue("recentFiles", files[:MAX_RECENT])
+
+    def _restore_settings(self):
+        s = self.settings
+        geom = s.value("geometry")
+        if geom is not None:
+            self.restoreGeometry(geom)
+        state = s.value("windowState")
+        if state is not None:
+            self.restoreState(state)
+        self.set_theme(str(s.value("theme", "light")) if s.value("theme", "light") in ("light", "dark") else "light")
+        try:
+            digits = int(s.value("digits", self.session.digits))
+        except (TypeError, ValueError):
+            digits = self.session.digits
+        self.set_digits(digits if digits in DIGIT_CHOICES else 4)
+
+    def _save_settings(self):
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("windowState", self.saveState())
+        self.settings.setValue("theme", self.view.theme.name)
+        self.settings.setValue("digits", self.session.digits)
+        self.settings.sync()
+
+    # -- view settings -----------------------------------------------------------------------------
+    def set_theme(self, name: str):
+        self.view.set_theme(name)
+        self.theme_actions[name].setChecked(True)
+        app = QApplication.instance()
+        if app is not None:
+            app.setPalette(_palette(name))
+        self.settings.setValue("theme", name)
+
+    def set_digits(self, n: int):
+        self.session.set_digits(n)
+        if n in self.digit_actions:
+            self.digit_actions[n].setChecked(True)
+        self.settings.setValue("digits", n)
+
+    def _set_lecture_style(self, on: bool):
+        self.view.set_lecture_style(on)
+
+    def set_view_mode(self, mode: str) -> bool:
+        ok = self.session.set_view_mode(mode)
+        if not ok:
+            self.statusBar().showMessage("This network is too large for the gate view: it would need more gates "
+                                         "than can be drawn one by one. Use the neuron view.", 8000)
+        self._sync_view_actions()
+        return ok
+
+    def _sync_view_actions(self):
+        self.neuron_action.setChecked(self.session.view_mode == "neuron")
+        self.gate_action.setChecked(self.session.view_mode == "gate")
+        self.gate_action.setEnabled(self.session.model is not None and self.session.gate_available())
+
+    # -- documents --------------------------------------------------------------------------------
+    def _update_title(self):
+        s = self.session
+        name = Path(s.path).name if s.path else "untitled"
+        title = s.title or name
+        self.setWindowTitle(f"{title} — {name}[*] — visualnn" if s.model is not None else "visualnn")
+        self.setWindowModified(s.dirty)
+        self.revert_action.setEnabled(s.path is not None)
+
+    def show_model(self, model, document=None):
+        """Show a model (or an io Document); the view mode, digits and weight
+        style come from the document's ``view`` section when it has one."""
+        if document is not None:
+            self.session.set_document(document)
+            self._apply_view_section(getattr(document, "view", None) or {})
+        else:
+            self.session.set_model(model)
+        self.view.fit()
+
+    def _apply_view_section(self, view: dict):
+        mode = view.get("mode")
+        if mode in ("neuron", "gate"):
+            self.set_view_mode(mode)
+        digits = view.get("digits")
+        if isinstance(digits, int) and not isinstance(digits, bool) and 1 <= digits <= 12:
+            self.set_digits(digits)
+        lec = view.get("lecture_weights")
+        if isinstance(lec, bool):
+            self.lecture_action.setChecked(lec)
+
+    def open_file(self, path) -> bool:
+        """Open a network file; on a bad file show what is wrong and keep the current one."""
+        if not self.maybe_save():
+            return False
+        from ..io import FileFormatError, load
+        try:
+            doc = load(path)
+        except FileFormatError as err:
+            QMessageBox.critical(self, "Cannot open file", f"{path} is not a valid visualnn file:\n\n{err}")
+            return False
+        except OSError as err:
+            QMessageBox.critical(self, "Cannot open file", f"{path}: {err.strerror or err}")
+            return False
+        try:
+            self.show_model(doc.model, doc)
+        except (ValueError, KeyError, ArithmeticError) as err:
+            QMessageBox.critical(self, "Cannot show file", f"{path}: {err}")
+            return False
+        self._add_recent(path)
+        self.statusBar().showMessage(f"Opened {path}", 5000)
+        return True
+
+    def open_dialog(self):
+        start = str(Path(self.session.path).parent) if self.session.path else ""
+        path, _ = QFileDialog.getOpenFileName(self, "Open network", start, FILE_FILTER)
+        if path:
+            self.open_file(path)
+
+    def save(self) -> bool:
+        if self.session.path is None:
+            return self.save_as()
+        return self._save_to(self.session.path)
+
+    def save_as(self, path=None) -> bool:
+        if path is None:
+            start = str(self.session.path or "network.json")
+            path, _ = QFileDialog.getSaveFileName(self, "Save network as", start, FILE_FILTER)
+            if not path:
+                return False
+        return self._save_to(path)
+
+    def _save_to(self, path) -> bool:
+        from ..io import Document, SaveError, save
+        s = self.session
+        doc = s.document if s.document is not None else Document(model=s.model)
+        try:
+            written = save(doc, path)
+        except (SaveError, OSError, ValueError) as err:
+            QMessageBox.critical(self, "Cannot save", f"{path}: {err}")
+            return False
+        doc.path = Path(written) if written is not None else Path(path)
+        s.document = doc
+        s.mark_saved()
+        self._add_recent(doc.path)
+        self._update_title()
+        self.statusBar().showMessage(f"Saved {doc.path}", 5000)
+        return True
+
+    def revert(self) -> bool:
+        path = self.session.path
+        if path is None:
+            return False
+        if self.session.dirty:
+            answer = QMessageBox.question(self, "Revert", f"Drop the unsaved edits and reload {Path(path).name}?",
+                                          QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
+            if answer != QMessageBox.Yes:
+                return False
+        self.session.mark_saved()
+        return self.open_file(path)
+
+    def maybe_save(self) -> bool:
+        """True when it is fine to drop the current network (saved, discarded, or no edits)."""
+        if not self.session.dirty:
+            return True
+        answer = QMessageBox.question(
+            self, "Unsaved edits", f"{self.session.title or 'The network'} has unsaved edits. Save them?",
+            QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, QMessageBox.Save)
+        if answer == QMessageBox.Save:
+            return self.save()
+        return answer == QMessageBox.Discard
+
+    def closeEvent(self, event):
+        if not self.maybe_save():
+            event.ignore()
+            return
+        self.controls.set_playing(False)
+        self._save_settings()
+        event.accept()
+
+    # -- editing values ------------------------------------------------------------------------------
+    def ask_value(self, name: str, current: float) -> float | None:
+        """Ask for a new value (a dialog; tests patch ``QInputDialog.getDouble``)."""
+        value, ok = QInputDialog.getDouble(self, "Edit value", f"New value of {name}:", current,
+                                           -1e12, 1e12, 9)
+        return float(value) if ok else None
+
+    def edit_value(self, name: str) -> bool:
+        s = self.session
+        if s.model is None or not s.editable(name):
+            return False
+        v = self.ask_value(name, s.value_of(name))
+        if v is None or not math.isfinite(v):
+            return False
+        s.edit_value(name, v)
+        return True
+
+    def edit_selected(self) -> bool:
+        sel = self.session.selection
+        if not sel:
+            return False
+        it = sel[-1]
+        if isinstance(it, str):
+            return self.edit_value(it)
+        return self.edit_value(it[2] if it[2] is not None else it[0])
+
+    def _node_double_clicked(self, name: str):
+        if self.session.editable(name):
+            self.edit_value(name)
+
+    def _edge_double_clicked(self, src: str, dst: str):
+        p = self.session._edge_param(src, dst)
+        if p is not None:
+            self.edit_value(p)
+
+
+def _palette(name: str) -> QPalette:
+    if name != "dark":
+        app = QApplication.instance()
+        return app.style().standardPalette() if app is not None else QPalette()
+    p = QPalette()
+    base, alt, text = QColor("#2b2d31"), QColor("#232427"), QColor("#e8e8e8")
+    p.setColor(QPalette.Window, QColor("#1e1f22"))
+    p.setColor(QPalette.WindowText, text)
+    p.setColor(QPalette.Base, base)
+    p.setColor(QPalette.AlternateBase, alt)
+    p.setColor(QPalette.Text, text)
+    p.setColor(QPalette.Button, QColor("#2b2d31"))
+    p.setColor(QPalette.ButtonText, text)
+    p.setColor(QPalette.ToolTipBase, base)
+    p.setColor(QPalette.ToolTipText, text)
+    p.setColor(QPalette.Highlight, QColor("#4477aa"))
+    p.setColor(QPalette.HighlightedText, QColor("#ffffff"))
+    p.setColor(QPalette.PlaceholderText, QColor("#a0a0a0"))
+    p.setColor(QPalette.Disabled, QPalette.Text, QColor("#777777"))
+    p.setColor(QPalette.Disabled, QPalette.ButtonText, QColor("#777777"))
+    p.setColor(QPalette.Disabled, QPalette.WindowText, QColor("#777777"))
+    return p
