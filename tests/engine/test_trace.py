@@ -1,0 +1,169 @@
+"""The trace and the stepper: the lecture's step list, one operation at a time."""
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from engine_nets import MAZUR_PARAMS, MAZUR_SAMPLE, mazur_model, mazur_spec
+from visualnn.engine import Graph, Node, Stepper, compile_layered, record
+from visualnn.engine.trace import apply_step
+
+
+def mazur_trace():
+    return record(compile_layered(mazur_spec()), MAZUR_PARAMS, MAZUR_SAMPLE)
+
+
+def test_forward_steps_follow_topological_order_then_the_loss():
+    g = compile_layered(mazur_spec())
+    tr = mazur_trace()
+    forward = [s for s in tr.steps if s.phase in ("forward", "loss")]
+    assert [s.node for s in forward] == [n for n in g.order if not g.nodes[n].is_leaf]
+    assert [s.phase for s in forward][-1] == "loss" and forward[-1].node == "E_total"
+    assert all(s.phase == "forward" for s in forward[:-1])
+    assert [s.index for s in tr.steps] == list(range(len(tr.steps)))
+
+
+def test_backward_steps_follow_the_lecture_order():
+    tr = mazur_trace()
+    backward = [s.node for s in tr.steps if s.phase == "backward"]
+    assert backward == ["E_total", "out_o1", "net_o1", "out_o2", "net_o2", "out_h1", "net_h1", "out_h2", "net_h2"]
+    phases = [s.phase for s in tr.steps]
+    assert phases.index("backward") == phases.index("loss") + 1
+
+
+def test_backward_step_shows_local_times_upstream():
+    tr = mazur_trace()
+    step = next(s for s in tr.steps if s.phase == "backward" and s.node == "out_o1")
+    (edge,) = step.edges
+    assert round(edge.upstream, 8) == 0.74136507
+    assert round(edge.local, 9) == 0.186815602
+    assert edge.gradient == edge.local * edge.upstream
+    w5 = next(e for s in tr.steps if s.node == "net_o1" and s.phase == "backward" for e in s.edges if e.param == "w5")
+    assert round(w5.param_gradient, 9) == 0.082167041
+
+
+def test_gradients_add_up_at_branches():
+    tr = mazur_trace()
+    edges = [e for s in tr.steps if s.phase == "backward" for e in s.edges]
+    # out_h1 feeds o1 and o2: 0.055399425 + -0.019049119 = 0.036350306
+    to_h1 = [e for e in edges if e.src == "out_h1"]
+    assert [e.dst for e in to_h1] == ["net_o1", "net_o2"]
+    assert round(to_h1[0].gradient, 9) == 0.055399425
+    # the lecture prints -0.019049119 (rounded intermediates); exactly it is -0.01904911826
+    assert to_h1[1].gradient == pytest.approx(-0.019049119, abs=1e-9)
+    assert to_h1[0].accumulated == to_h1[0].gradient
+    assert round(to_h1[1].accumulated, 9) == 0.036350306
+    # b1 is shared by h1 and h2: its running sum ends at its full gradient
+    b1 = [e for e in edges if e.src == "b1"]
+    assert [e.dst for e in b1] == ["net_h1", "net_h2"]
+    assert b1[0].accumulated == b1[0].gradient
+    assert b1[1].accumulated == pytest.approx(b1[0].gradient + b1[1].gradient, rel=1e-15)
+    assert b1[1].accumulated == pytest.approx(tr.param_gradients["b1"], rel=1e-15)
+    assert tr.param_gradients["b1"] == pytest.approx(b1[0].param_gradient + b1[1].param_gradient, rel=1e-15)
+
+
+def test_graph_without_a_loss_seeds_its_output_with_one():
+    g = Graph([Node("x", "input"), Node("y", "input"), Node("z", "input"),
+               Node("q", "add", ("x", "y")), Node("f", "mul", ("q", "z"))])
+    tr = record(g, {}, {"x": -2.0, "y": 5.0, "z": -4.0})
+    assert tr.loss is None
+    assert [s.phase for s in tr.steps] == ["forward", "forward", "backward", "backward"]
+    first = tr.steps[2]
+    assert first.node == "f" and first.upstream == 1.0
+    assert tr.gradients == {"f": 1.0, "q": -4.0, "z": 3.0, "x": -4.0, "y": -4.0}
+    assert tr.result_json()["output"] == {"f": -12.0}
+
+
+def test_trace_result_json_has_loss_outputs_and_parameter_gradients():
+    res = mazur_trace().result_json()
+    assert round(res["loss"], 9) == 0.298371109
+    assert set(res["output"]) == {"out_o1", "out_o2"}
+    assert res["params"]["w5"]["value"] == 0.4
+    assert round(res["params"]["w5"]["gradient"], 9) == 0.082167041
+
+
+def make_stepper(**kw):
+    m = mazur_model()
+    return Stepper(m.graph, m.params, m.samples(), **kw)
+
+
+def test_update_step_applies_the_learning_rate_to_every_parameter():
+    st_ = make_stepper(lr=0.5)
+    state = st_.end()
+    assert state.updated and state.step.phase == "update"
+    new = {p: n for p, old, g, n in state.step.updates}
+    assert round(new["w5"], 8) == 0.35891648
+    assert round(new["w1"], 9) == 0.149780716
+    assert round(new["w6"], 9) == 0.408666186
+    for p, old, g, n in state.step.updates:
+        assert n == old - 0.5 * g
+        assert state.params[p] == n
+
+
+def test_second_cycle_starts_from_the_updated_parameters():
+    st_ = make_stepper(lr=0.5)
+    L = st_.cycle_length
+    after = st_.state(L)
+    second = st_.trace(1)
+    assert second.params == after.params
+    assert second.loss < st_.trace(0).loss
+
+
+def states_equal(a, b):
+    assert (a.position, a.cycle, a.index, a.updated) == (b.position, b.cycle, b.index, b.updated)
+    assert a.step == b.step
+    assert a.params == b.params and a.values == b.values
+    assert a.gradients == b.gradients and a.param_gradients == b.param_gradients
+    assert a.edge_values == b.edge_values and a.edge_gradients == b.edge_gradients
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(["step", "back", "reset", "end"]),
+                          st.integers(0, 70)), max_size=25))
+def test_stepper_moves_give_exactly_the_state_of_a_fresh_replay(moves):
+    st_ = make_stepper(optimizer="momentum", lr=0.5)
+    for m in moves:
+        state = st_.seek(m) if isinstance(m, int) else getattr(st_, m)()
+        fresh = make_stepper(optimizer="momentum", lr=0.5)
+        states_equal(state, fresh.seek(st_.position))
+
+
+def test_stepping_incrementally_equals_rebuilding_the_state():
+    st_ = make_stepper()
+    state = st_.state(0)
+    for p in range(1, 2 * st_.cycle_length + 1):
+        nxt = st_.state(p)
+        if nxt.cycle == state.cycle:
+            apply_step(state, nxt.step)
+            state.position = p
+            states_equal(state, nxt)
+        state = st_.state(p)
+
+
+def test_reset_returns_to_the_start():
+    st_ = make_stepper()
+    start = st_.state()
+    for _ in range(30):
+        st_.step()
+    states_equal(st_.reset(), start)
+    assert start.step is None and start.phase == "start"
+    assert start.values["i1"] == 0.05 and start.values["b1"] == 0.35 and start.params["w1"] == 0.15
+
+
+def test_editing_a_parameter_replays_from_the_current_cycle():
+    st_ = make_stepper()
+    st_.seek(3)
+    st_.set_param("w5", 1.0)
+    assert st_.position == 3
+    assert st_.trace(0).params["w5"] == 1.0
+    fresh = Stepper(st_.graph, {**MAZUR_PARAMS, "w5": 1.0}, [MAZUR_SAMPLE])
+    states_equal(st_.state(), fresh.seek(3))
+
+
+def test_loss_step_value_equals_the_trace_loss():
+    tr = mazur_trace()
+    loss_step = next(s for s in tr.steps if s.phase == "loss")
+    assert loss_step.value == tr.loss
+    values = compile_layered(mazur_spec()).forward({k: np.array([v]) for k, v in MAZUR_PARAMS.items()},
+                                                   {k: np.array([v]) for k, v in MAZUR_SAMPLE.items()})
+    assert tr.loss == float(values["E_total"][0])
