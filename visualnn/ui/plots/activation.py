@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLa
 
 from ...engine.ops import ACTIVATIONS, OPS
 from ...engine.plotting_data import activation_curve, activation_node_for
-from .source import as_source, model_of, selected_nodes, state_of
+from .source import as_source, graph_of, selected_nodes, state_of
 from .style import BACKGROUND, CURVE_PEN, DERIV_PEN, MARK_BRUSH, MARK_PEN, fmt, style_plot
 
 HALF_RANGE = 6.0
@@ -94,13 +94,13 @@ class ActivationPanel(QWidget):
 
     def follow_node(self, name: str | None) -> bool:
         """Follow the neuron ``name`` belongs to; False if it has no activation."""
-        model = model_of(self.session)
-        if model is None:
+        graph = graph_of(self.session)
+        if graph is None:
             return False
-        act = activation_node_for(model.graph, name)
+        act = activation_node_for(graph, name)
         if act is None:
             return False
-        node = model.graph.nodes[act]
+        node = graph.nodes[act]
         self.node = act
         self._show(node.op, node.attrs)
         self._refresh_marker()
@@ -154,7 +154,7 @@ class ActivationPanel(QWidget):
         self.text_d.setPos(net, d)
         for it in items:
             it.show()
-        inp = model_of(self.session).graph.nodes[node].inputs[0]
+        inp = graph_of(self.session).nodes[node].inputs[0]
         note = ""
         if abs(d) < 0.01:
             note = " — almost no gradient passes here" if d else " — no gradient passes here"
@@ -172,12 +172,12 @@ class ActivationPanel(QWidget):
     def _refresh_marker(self):
         if self.node is None or not self.follow.isChecked():
             return
-        model = model_of(self.session)
-        if model is None or self.node not in model.graph.nodes:
+        graph = graph_of(self.session)
+        if graph is None or self.node not in graph.nodes:
             self.node = None
             self._set_marker(None, None)
             return
-        inp = model.graph.nodes[self.node].inputs[0]
+        inp = graph.nodes[self.node].inputs[0]
         st = state_of(self.session)
         net = None
         if st is not None and inp in st.values:
@@ -197,10 +197,10 @@ class ActivationPanel(QWidget):
 
     def _on_document_change(self):
         self.node = None
-        model = model_of(self.session)
+        graph = graph_of(self.session)
         first = None
-        if model is not None:
-            first = next((n for n in model.graph.order if activation_node_for(model.graph, n) == n), None)
+        if graph is not None:
+            first = next((n for n in graph.order if activation_node_for(graph, n) == n), None)
         if first is not None and self.follow.isChecked():
             self.follow_node(first)
         else:

@@ -178,8 +178,8 @@ class MarbleLayer:
         self.heads: dict[str, pg.ScatterPlotItem] = {}
         for name in OPTIMIZERS:
             colour = OPTIMIZER_COLOURS[name]
-            line = pg.PlotDataItem(pen=pg.mkPen(colour, width=2.5), symbol="o", symbolSize=4,
-                                   symbolPen=None, symbolBrush=colour, name=OPTIMIZER_LABELS[name])
+            # a plain polyline: its corners are the steps (per-step symbols cost 5x the frame time)
+            line = pg.PlotDataItem(pen=pg.mkPen(colour, width=2.5))
             head = pg.ScatterPlotItem(size=15, pen=pg.mkPen("w", width=2), brush=colour)
             line.setZValue(20)
             head.setZValue(21)

@@ -88,8 +88,20 @@ def selection_of(source) -> list:
     return list(sel)
 
 
+def graph_of(source):
+    """The graph the stepper walks (a session may show the gate view)."""
+    g = getattr(source, "graph", None)
+    if g is not None and hasattr(g, "nodes"):
+        return g
+    model = model_of(source)
+    return model.graph if model is not None else None
+
+
 def selected_params(source) -> list[str]:
     """The parameters named by the selection (weight edges, parameter leaves), in order."""
+    fn = getattr(source, "selected_params", None)
+    if callable(fn):
+        return list(fn())
     model = model_of(source)
     if model is None:
         return []
@@ -114,10 +126,10 @@ def selected_params(source) -> list[str]:
 
 
 def selected_nodes(source) -> list[str]:
-    model = model_of(source)
-    if model is None:
+    graph = graph_of(source)
+    if graph is None:
         return []
-    return [s for s in selection_of(source) if isinstance(s, str) and s in model.graph.nodes]
+    return [s for s in selection_of(source) if isinstance(s, str) and s in graph.nodes]
 
 
 def push_params(source, params: dict):

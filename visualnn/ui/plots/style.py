@@ -35,6 +35,7 @@ def style_plot(plot: pg.PlotItem, left: str | None = None, bottom: str | None = 
         ax = plot.getAxis(name)
         ax.setPen(pg.mkPen(FOREGROUND))
         ax.setTextPen(pg.mkPen(FOREGROUND))
+        ax.enableAutoSIPrefix(False)        # "loss (x0.001)" reads as a different quantity
     if left:
         plot.setLabel("left", left, color="#222")
     if bottom:

@@ -43,6 +43,7 @@ class SurfaceMap(pg.PlotWidget):
         self.addItem(self.image)
         self.colorbar = pg.ColorBarItem(colorMap=pg.colormap.get(SURFACE_CMAP), interactive=False, width=14)
         self.colorbar.setImageItem(self.image, insert_in=self.plotItem)
+        self.colorbar.axis.enableAutoSIPrefix(False)
         self.contours = pg.PlotCurveItem(pen=pg.mkPen((255, 255, 255, 150), width=1), connect="finite")
         self.contours.setZValue(5)
         self.addItem(self.contours)
@@ -59,11 +60,11 @@ class SurfaceMap(pg.PlotWidget):
         self.point = pg.ScatterPlotItem(size=13, pen=pg.mkPen("k", width=2), brush=(230, 30, 30))
         self.point.setZValue(32)
         self.addItem(self.point, ignoreBounds=True)
-        self.start = pg.ScatterPlotItem(symbol="x", size=14, pen=pg.mkPen("w", width=2), brush="w")
-        self.start.setZValue(33)
+        self.start = pg.ScatterPlotItem(symbol="o", size=22, pen=pg.mkPen("w", width=2.5), brush=None)
+        self.start.setZValue(29)
         self.addItem(self.start, ignoreBounds=True)
-        self.legend = self.plotItem.addLegend(offset=(10, 10), labelTextColor=(20, 20, 20),
-                                              brush=pg.mkBrush(255, 255, 255, 200))
+        self.legend = self.plotItem.addLegend(offset=(-10, -10), labelTextColor=(20, 20, 20),
+                                              brush=pg.mkBrush(255, 255, 255, 210), verSpacing=-6)
         self.marbles = MarbleLayer(self.plotItem, self.legend)
         self.surface = None
         self._arrow = None
@@ -83,7 +84,7 @@ class SurfaceMap(pg.PlotWidget):
         hi = hi if hi > lo else lo + 1e-12
         self.image.setImage(shown, autoLevels=False, levels=(lo, hi))
         self.colorbar.setLevels((lo, hi))
-        self.colorbar.setLabel("left" if False else "right", "log10(loss − min + 0.001)" if log else "loss")
+        self.colorbar.setLabel("right", "log10(loss − min + 0.001)" if log else "loss")
         xs, ys = surface.xs, surface.ys
         dx, dy = xs[1] - xs[0], ys[1] - ys[0]
         self.image.setRect(xs[0] - dx / 2, ys[0] - dy / 2, xs[-1] - xs[0] + dx, ys[-1] - ys[0] + dy)
@@ -185,6 +186,7 @@ class SurfacePanel(QWidget):
         self._start_clicked = False
         self._surface_params: dict[str, float] = {}
         self._surface_samples = None
+        self._point_params: dict[str, float] = {}
         self._pending = ({}, None)
         self.paths: dict = {}
 
@@ -381,6 +383,7 @@ class SurfacePanel(QWidget):
         """(Re)compute the surface in the background; the old one stays until then."""
         self._recompute.stop()
         self.race.stop()
+        self.cancel()                 # a surface still being computed is not wanted any more
         n = self.resolution.value()
         if self.kind != NETWORK:
             surface = ANALYTIC[self.kind].surface(n)
@@ -407,7 +410,7 @@ class SurfacePanel(QWidget):
         self.jobs.start(work, self._on_surface_done, self._on_failed)
 
     def _on_surface_done(self, surface):
-        if surface is None:
+        if surface is None or self.kind != NETWORK:
             return
         self._surface_params, self._surface_samples = self._pending
         self._show_surface(surface)
@@ -492,6 +495,7 @@ class SurfacePanel(QWidget):
         if self.surface is None:
             return
         x, y = self.point()
+        self._point_params = current_params(self.session) if self.kind == NETWORK else {}
         loss, g = self.point_loss_and_gradient()
         self.point_loss, self.point_gradient = loss, g
         self.map.set_point(x, y, (-g[0], -g[1]))
@@ -512,7 +516,7 @@ class SurfacePanel(QWidget):
             return
         params = current_params(self.session)
         s = self.surface
-        if s.p1 not in params or s.p2 not in params:
+        if s.p1 not in params or s.p2 not in params or params == self._point_params:
             return
         others_moved = any(abs(params[k] - v) > 1e-15 for k, v in self._surface_params.items()
                            if k not in (s.p1, s.p2) and k in params)

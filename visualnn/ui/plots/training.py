@@ -11,7 +11,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QThread, Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel, QProgressBar,
-                               QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget)
+                               QPushButton, QSpinBox, QSplitter, QStyle, QVBoxLayout, QWidget)
 
 from ...engine.optimizers import OPTIMIZERS
 from ...engine.plotting_data import decision_grid
@@ -124,10 +124,12 @@ class TrainingPanel(QWidget):
         self._run_offset = 0
 
         # controls
-        self.play_button = QPushButton("▶ Play")
-        self.pause_button = QPushButton("⏸ Pause")
-        self.step_button = QPushButton("+1 epoch")
-        self.reset_button = QPushButton("⟲ Reset")
+        icon = self.style().standardIcon
+        self.play_button = QPushButton(icon(QStyle.SP_MediaPlay), "Play")
+        self.pause_button = QPushButton(icon(QStyle.SP_MediaPause), "Pause")
+        self.step_button = QPushButton(icon(QStyle.SP_MediaSkipForward), "1 epoch")
+        self.reset_button = QPushButton(icon(QStyle.SP_BrowserReload), "Reset")
+        self.step_button.setToolTip("Train one more epoch, then pause")
         self.optimizer = QComboBox()
         for name in OPTIMIZERS:
             self.optimizer.addItem(OPTIMIZER_LABELS.get(name, name), name)
@@ -173,8 +175,8 @@ class TrainingPanel(QWidget):
         self.boundary = pg.ImageItem()
         self.boundary.setColorMap(CLASS_CMAP)
         bp.addItem(self.boundary)
-        self.points = pg.ScatterPlotItem(size=9, pen=pg.mkPen("w", width=1.2))
-        self.test_points = pg.ScatterPlotItem(size=9, pen=pg.mkPen((20, 20, 20), width=1.5))
+        self.points = pg.ScatterPlotItem(size=10, pen=pg.mkPen((60, 60, 60), width=1.2))
+        self.test_points = pg.ScatterPlotItem(size=10, symbol="s", pen=pg.mkPen((20, 20, 20), width=1.5))
         bp.addItem(self.points)
         bp.addItem(self.test_points)
         plots = QSplitter(Qt.Horizontal)

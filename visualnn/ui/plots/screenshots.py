@@ -1,0 +1,126 @@
+"""Screenshots of every plot panel, for the docs.
+
+    DISPLAY=:99 QT_QPA_PLATFORM=xcb python -m visualnn.ui.plots.screenshots docs/
+
+Needs a display for the 3-D view (Xvfb and Mesa do); under offscreen the
+3-D screenshot shows the fallback message instead.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+SIZE = (1100, 640)
+
+
+def _wait(app, until, timeout=30.0):
+    end = time.time() + timeout
+    while not until() and time.time() < end:
+        app.processEvents()
+        time.sleep(0.005)
+    for _ in range(10):
+        app.processEvents()
+
+
+def _example(name):
+    from ...io import examples_dir, load
+    path = examples_dir() / f"{name}.json"
+    return load(path).model if path.exists() else None
+
+
+def take(outdir: Path) -> list[Path]:
+    from PySide6.QtWidgets import QApplication
+    app = QApplication.instance() or QApplication(sys.argv)
+    from ..session import Session
+    from .activation import ActivationPanel
+    from .surface import SurfacePanel
+    from .training import TrainingPanel
+
+    outdir.mkdir(parents=True, exist_ok=True)
+    saved = []
+    keep = []                           # sessions stay alive until the app ends
+
+    def save(widget, name):
+        _wait(app, lambda: True)
+        path = outdir / f"screenshot-{name}.png"
+        widget.grab().save(str(path))
+        saved.append(path)
+
+    mazur = _example("mazur_2_2_2")
+
+    # activation: the stepper has just computed out_h1 of the 2-2-2 network, which is pushed into saturation
+    session = Session(mazur.copy())
+    keep.append(session)
+    session.set_params({"w1": 100.0})
+    panel = ActivationPanel(session)
+    panel.resize(*SIZE)
+    panel.show()
+    while session.state.step is None or session.state.step.node != "out_h1":
+        session.step()
+    save(panel, "activation")
+    panel.close()
+
+    # surface: the loss over (w5, w6) of the 2-2-2 network
+    session = Session(mazur.copy())
+    keep.append(session)
+    panel = SurfacePanel(session)
+    panel.resize(*SIZE)
+    panel.show()
+    panel.set_pair("w5", "w6")
+    panel.span.setValue(4.0)
+    _wait(app, lambda: not panel.busy)
+    panel.marble.interval.setValue(0)
+    panel.marble.steps.setValue(60)
+    panel.roll()
+    _wait(app, lambda: not panel.busy)
+    save(panel, "surface")
+    panel.tabs.setCurrentIndex(1)
+    _wait(app, lambda: True)
+    save(panel, "surface3d")
+
+    # marble race on a teaching surface
+    panel.set_source("rosenbrock")
+    panel.marble.steps.setValue(400)
+    panel.roll()
+    panel.tabs.setCurrentIndex(0)
+    save(panel, "marble")
+    panel.close()
+
+    # 1-D: tea temperature
+    tea = _example("tea_temperature") or _example("mm_bag")
+    try:
+        from . import oned  # noqa: F401
+    except ImportError:
+        tea = None
+    if tea is not None:
+        from .oned import OneDPanel
+        panel = OneDPanel(Session(tea))
+        panel.resize(*SIZE)
+        panel.show()
+        _wait(app, lambda: not panel.busy)
+        panel.descent.interval.setValue(0)
+        panel.roll()
+        _wait(app, lambda: not panel.busy)
+        save(panel, "oned")
+        panel.close()
+
+    # training: spiral (or XOR) with the decision boundary
+    model = _example("spiral") or _example("xor")
+    panel = TrainingPanel(Session(model))
+    panel.resize(*SIZE)
+    panel.show()
+    if model.title.lower().startswith("xor"):
+        panel.seed.setValue(0)          # the file's seed 1 starts XOR in a poor local minimum
+        panel.reset()
+    panel.epochs.setValue(min(model.training.epochs, 3000))
+    panel.play()
+    _wait(app, lambda: panel.state != "running", timeout=120)
+    save(panel, "training")
+    panel.close()
+    return saved
+
+
+if __name__ == "__main__":
+    for p in take(Path(sys.argv[1] if len(sys.argv) > 1 else "docs")):
+        print(p)
