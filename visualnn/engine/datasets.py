@@ -9,7 +9,8 @@ onto the first target); ``as_dataset`` does that for an engine ``Dataset``.
 ``noise`` is the standard deviation of Gaussian jitter added to every input
 value (for the ``sine`` regression set: to the target instead).  With
 ``test_fraction`` a seeded random part of the samples is held out as the
-test set; both parts keep the order the samples were generated in.
+test set (``{}`` when there is none); both parts keep the order the samples
+were generated in.
 
 Generators (``GENERATORS``):
 
@@ -177,7 +178,7 @@ def generate(name: str, n: int | None = None, noise: float = 0.0, seed: int = 0,
     test_idx = np.sort(rng.permutation(n)[:n_test])
     mask = np.ones(n, dtype=bool)
     mask[test_idx] = False
-    return _columns(X[mask], T[mask]), _columns(X[~mask], T[~mask])
+    return _columns(X[mask], T[mask]), (_columns(X[~mask], T[~mask]) if n_test else {})
 
 
 def as_dataset(train: Columns, test: Columns, inputs: list[str], targets: list[str]):
