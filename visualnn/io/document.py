@@ -30,7 +30,7 @@ from .files import read_text
 from .jsontext import JsonSyntaxError, describe, dumps_value, join, parse, walk
 from .lecture import validate_lecture
 from .limits import FORMAT_NAME, FORMAT_VERSION, MAX_FILE_BYTES, MAX_TEXT_LENGTH
-from .network import (NetworkInfo, graph_declaration, layered_declaration, read_network, restrict,
+from .network import (NetworkInfo, graph_declaration, guess_feeds, layered_declaration, read_network, restrict,
                       signature)
 from .settings import read_training, training_declaration
 
@@ -215,7 +215,12 @@ def _parse_document(text: str, name: str, base_dir: Path | None, default_title: 
             ck.add("data", f"missing; the network has inputs or targets ({listing(net.inputs + net.targets, 8)}) "
                            f"so the file needs data for them")
     elif "data" in top:
-        ck.obj(top["data"], "data", "an object with samples, columns, a generator or a csv file")
+        # the network did not check out: still check the data against the names it seems to have
+        ins, tgs = guess_feeds(top.get("network"))
+        if ins or tgs:
+            read_data(ck, top["data"], "data", ins, tgs, base_dir)
+        else:
+            ck.obj(top["data"], "data", "an object with samples, columns, a generator or a csv file")
 
     lecture = None
     if "lecture" in top:
@@ -370,12 +375,13 @@ def to_json(doc: Document, path: Path | None = None) -> dict:
     if m.description:
         out["description"] = m.description
     out["network"] = network
-    if params:
+    if params and not _is_seeded_start(m, params):
         out["params"] = params
     data = _data_out(doc, path)
     if data is not None:
         out["data"] = data
-    out["training"] = training_declaration(m.training)
+    if m.training != TrainingSettings():
+        out["training"] = training_declaration(m.training)
     if doc.lecture is not None:
         out["lecture"] = doc.lecture
     if doc.view:
@@ -384,6 +390,15 @@ def to_json(doc: Document, path: Path | None = None) -> dict:
         if k not in out:
             out[k] = v
     return out
+
+
+def _is_seeded_start(m: Model, params: dict) -> bool:
+    """The parameters are exactly the seeded random start the file asks for:
+    leaving them out reproduces them (the file stays short until trained)."""
+    if m.training.init != "random" or set(params) != set(m.graph.param_names):
+        return False
+    from ..engine.training import initial_params
+    return initial_params(m) == params
 
 
 def dumps(doc: Document, path=None) -> str:

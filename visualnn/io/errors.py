@@ -46,6 +46,9 @@ class FileFormatError(ValueError):
 class SaveError(OSError):
     """The file could not be written; the previous file, if any, is untouched."""
 
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "cannot save"
+
 
 class Problems:
     """Collects problems while a file is checked, all of them, not just the first."""

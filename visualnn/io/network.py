@@ -673,6 +673,38 @@ def read_network(ck: Checker, decl, place: str = "network") -> NetworkInfo | Non
     return None
 
 
+def guess_feeds(decl) -> tuple[list[str], list[str]]:
+    """Best-effort input and target names of a declaration that did not check
+    out, so the data can still be checked against them."""
+    ins, tgs = [], []
+    if not isinstance(decl, dict):
+        return ins, tgs
+    if decl.get("type") == "graph" and isinstance(decl.get("nodes"), list):
+        for n in decl["nodes"]:
+            if isinstance(n, dict) and isinstance(n.get("name"), str):
+                if n.get("op") == "input":
+                    ins.append(n["name"])
+                elif n.get("op") == "target":
+                    tgs.append(n["name"])
+    elif decl.get("type") == "layered":
+        if isinstance(decl.get("inputs"), list):
+            ins = [x for x in decl["inputs"] if isinstance(x, str)]
+        elif isinstance(decl.get("sizes"), list) and decl["sizes"] and isinstance(decl["sizes"][0], int) \
+                and not isinstance(decl["sizes"][0], bool) and 0 < decl["sizes"][0] <= 10_000:
+            ins = [f"x{i + 1}" for i in range(decl["sizes"][0])]
+        loss = decl.get("loss")
+        if isinstance(loss, dict):
+            if isinstance(loss.get("targets"), list):
+                tgs = [x for x in loss["targets"] if isinstance(x, str)]
+            elif isinstance(decl.get("layers"), list) and decl["layers"] and isinstance(decl["layers"][-1], dict) \
+                    and isinstance(decl["layers"][-1].get("neurons"), list):
+                tgs = [f"target_{x}" for x in decl["layers"][-1]["neurons"] if isinstance(x, str)]
+            elif isinstance(decl.get("sizes"), list) and decl["sizes"] and isinstance(decl["sizes"][-1], int) \
+                    and not isinstance(decl["sizes"][-1], bool) and 0 < decl["sizes"][-1] <= 10_000:
+                tgs = [f"target_y{j + 1}" for j in range(decl["sizes"][-1])]
+    return list(dict.fromkeys(ins)), list(dict.fromkeys(t for t in tgs if t not in ins))
+
+
 # -- writing ----------------------------------------------------------------------
 def graph_declaration(graph: Graph, output: str | None = None) -> dict:
     nodes = []
