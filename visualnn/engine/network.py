@@ -156,6 +156,9 @@ class DenseModel:
         self.idx_b = [np.array([P if b is None else pos[b] for b in L.biases], dtype=np.intp) for L in spec.layers]
         self.acts = [(OPS[L.activation], dict(OPS[L.activation].attrs) | L.attrs) for L in spec.layers]
         self.loss = (OPS[spec.loss], dict(OPS[spec.loss].attrs) | spec.loss_attrs) if spec.loss else None
+        # a layer whose entries name distinct parameters can add its gradient in place
+        self._unique_w = [len(np.unique(iw)) == iw.size for iw in self.idx_w]
+        self._unique_b = [len(np.unique(ib)) == ib.size for ib in self.idx_b]
 
     def theta(self, params: dict) -> np.ndarray:
         return np.array([float(params[n]) for n in self.names])
@@ -195,15 +198,27 @@ class DenseModel:
         """(objective, d objective / d theta) for one parameter vector."""
         X = np.asarray(X, dtype=float)
         T = np.asarray(T, dtype=float)
-        th = self._ext(theta)
-        cache = self.forward(theta, X)
-        out = cache[-1][1]
+        th = np.append(np.asarray(theta, dtype=float), 0.0)
+        # forward, written out for a single parameter vector: this is the training hot path
+        Ws = [th[iw] for iw in self.idx_w]
+        A, cache = X, [(None, X)]
+        for W, ib, (act, attrs) in zip(Ws, self.idx_b, self.acts):
+            Z = A @ W.T
+            Z += th[ib]
+            if act.name == "softmax":
+                e = np.exp(Z - Z.max(axis=-1, keepdims=True))
+                A = e / e.sum(axis=-1, keepdims=True)
+            else:
+                A = act.forward([Z], [], attrs)
+            cache.append((Z, A))
+        out = A
         B, k = out.shape
         op, attrs = self.loss
         cols = [out[:, j] for j in range(k)] + [T[:, j] for j in range(k)]
         L = op.forward(cols, [], attrs)
         dcols, _ = op.local(cols, [], L, attrs)
-        dA = np.stack(dcols[:k], axis=1) / B
+        dA = np.stack(dcols[:k], axis=1)
+        dA /= B
         g = np.zeros(self.P + 1)
         for l in range(len(self.idx_w) - 1, -1, -1):
             Z, A = cache[l + 1]
@@ -212,11 +227,18 @@ class DenseModel:
                 dZ = A * (dA - (dA * A).sum(axis=1, keepdims=True))
             else:
                 dZ = dA * act.local([Z], [], A, aattrs)[0][0]
-            Aprev = cache[l][1]
-            g += np.bincount(self.idx_w[l].ravel(), weights=(dZ.T @ Aprev).ravel(), minlength=self.P + 1)
-            g += np.bincount(self.idx_b[l], weights=dZ.sum(axis=0), minlength=self.P + 1)
+            gW = dZ.T @ cache[l][1]
+            if self._unique_w[l]:
+                g[self.idx_w[l]] += gW
+            else:
+                g += np.bincount(self.idx_w[l].ravel(), weights=gW.ravel(), minlength=self.P + 1)
+            gb = dZ.sum(axis=0)
+            if self._unique_b[l]:
+                g[self.idx_b[l]] += gb
+            else:
+                g += np.bincount(self.idx_b[l], weights=gb, minlength=self.P + 1)
             if l:
-                dA = dZ @ th[self.idx_w[l]]
+                dA = dZ @ Ws[l]
         return float(L.mean()), g[:-1]
 
     def predict(self, theta, X) -> np.ndarray:

@@ -1,0 +1,176 @@
+"""Speed of the engine: a training step, a loss surface and a trace.
+
+    python benchmarks/engine.py
+
+Prints a table with PASS/MISS per target; ``results()`` returns the rows
+(dicts) for other scripts.  Targets:
+
+- one training step (forward, backward, SGD) of a [2, 16, 16, 1] tanh MLP
+  on 100 samples through the training code within 3x of the same network
+  written by hand in NumPy (the neuron-level graph path is shown for
+  information: it is what the stepper shows, not what training uses);
+- a 200x200 loss surface of the 2-2-2 network over (w5, w6) under 50 ms;
+- recording the full trace of one 2-2-2 sample under 5 ms.
+"""
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np  # noqa: E402
+
+from visualnn.engine import Dataset, Layer, LayeredSpec, Model, TrainingSettings, compile_layered, record  # noqa: E402
+from visualnn.engine.datasets import as_dataset, generate  # noqa: E402
+from visualnn.engine.surface import loss_surface  # noqa: E402
+from visualnn.engine.training import Trainer, initial_params  # noqa: E402
+
+SIZES = [2, 16, 16, 1]
+SAMPLES = 100
+LR = 0.05
+
+
+def median_time(fn, number: int = 20, repeat: int = 15) -> float:
+    """Median over ``repeat`` runs of the mean time of ``number`` calls, in seconds."""
+    fn()
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        for _ in range(number):
+            fn()
+        times.append((time.perf_counter() - t) / number)
+    return statistics.median(times)
+
+
+def mlp() -> Model:
+    inputs = [f"x{i + 1}" for i in range(SIZES[0])]
+    prev, layers = inputs, []
+    for l, n in enumerate(SIZES[1:], start=1):
+        neurons = [f"h{l}_{j + 1}" for j in range(n)]
+        layers.append(Layer(neurons, "tanh", [[f"w{l}_{j}_{i}" for i in range(len(prev))] for j in range(n)],
+                            [f"b{l}_{j}" for j in range(n)]))
+        prev = neurons
+    spec = LayeredSpec(inputs, layers, "mse", ["t1"])
+    data = as_dataset(*generate("circles", n=SAMPLES, noise=0.05, labels=(-1.0, 1.0)), inputs, ["t1"])
+    m = Model("mlp", compile_layered(spec), {}, spec, data, TrainingSettings(learning_rate=LR))
+    m.params = initial_params(m, seed=0)
+    return m
+
+
+class HandWritten:
+    """The same network and step, written out in NumPy."""
+
+    def __init__(self, model: Model):
+        spec, p = model.spec, model.params
+        self.W = [np.array([[p[w] for w in row] for row in L.weights]) for L in spec.layers]
+        self.b = [np.array([p[b] for b in L.biases]) for L in spec.layers]
+        self.X = model.data.matrix(spec.inputs)
+        self.T = model.data.matrix(spec.targets)
+
+    def step(self):
+        A = [self.X]
+        for W, b in zip(self.W, self.b):
+            A.append(np.tanh(A[-1] @ W.T + b))
+        out = A[-1]
+        loss = np.mean((self.T - out) ** 2)
+        dA = -2.0 * (self.T - out) / out.size
+        for l in range(len(self.W) - 1, -1, -1):
+            dZ = dA * (1.0 - A[l + 1] ** 2)
+            gW, gb = dZ.T @ A[l], dZ.sum(axis=0)
+            dA = dZ @ self.W[l]
+            self.W[l] -= LR * gW
+            self.b[l] -= LR * gb
+        return loss
+
+    def params(self, model: Model) -> np.ndarray:
+        vals = {}
+        for L, W, b in zip(model.spec.layers, self.W, self.b):
+            for row, wrow in zip(L.weights, W):
+                vals.update(zip(row, wrow))
+            vals.update(zip(L.biases, b))
+        return np.array([vals[n] for n in model.graph.param_names])
+
+
+def mazur() -> Model:
+    try:
+        from visualnn.io import examples_dir, load
+        path = examples_dir() / "mazur_2_2_2.json"
+        if path.exists():
+            return load(path).model
+    except ImportError:
+        pass
+    spec = LayeredSpec(["i1", "i2"], [
+        Layer(["h1", "h2"], "sigmoid", [["w1", "w2"], ["w3", "w4"]], ["b1", "b1"]),
+        Layer(["o1", "o2"], "sigmoid", [["w5", "w6"], ["w7", "w8"]], ["b2", "b2"])],
+        "squared_error", ["target_o1", "target_o2"], "E_total")
+    params = dict(w1=.15, w2=.20, w3=.25, w4=.30, w5=.40, w6=.45, w7=.50, w8=.55, b1=.35, b2=.60)
+    data = Dataset({"i1": np.array([.05]), "i2": np.array([.10]),
+                    "target_o1": np.array([.01]), "target_o2": np.array([.99])})
+    return Model("Mazur 2-2-2", compile_layered(spec), params, spec, data)
+
+
+def results() -> list[dict]:
+    rows = []
+    m = mlp()
+
+    # the training code's step (matrix form) and the hand-written one, checked equal first
+    trainer = Trainer(m, lr=LR, optimizer="sgd")
+    hand = HandWritten(m)
+    theta, _ = trainer.step(trainer.theta)
+    hand.step()
+    assert np.allclose(theta, hand.params(m), rtol=1e-12, atol=1e-14), "engine and hand-written steps differ"
+    state = {"theta": trainer.theta}
+
+    def engine_step():
+        state["theta"], _ = trainer.step(state["theta"])
+
+    t_engine = median_time(engine_step, number=50)
+    t_hand = median_time(hand.step, number=50)
+    label = f"[{', '.join(map(str, SIZES))}] tanh MLP, {SAMPLES} samples"
+    rows.append({"what": f"training step, {label}: NumPy by hand", "ms": 1e3 * t_hand})
+    rows.append({"what": "  engine (training.Trainer.step, matrix form)", "ms": 1e3 * t_engine,
+                 "ratio": t_engine / t_hand, "target_ratio": 3.0, "ok": t_engine / t_hand <= 3.0})
+
+    graph_model = m.copy()
+    graph_model.spec = None                       # the neuron-level graph, one node per neuron
+    g_trainer = Trainer(graph_model, lr=LR, optimizer="sgd")
+    g_state = {"theta": g_trainer.theta}
+
+    def graph_step():
+        g_state["theta"], _ = g_trainer.step(g_state["theta"])
+    t_graph = median_time(graph_step, number=5)
+    rows.append({"what": "  engine, neuron-level graph (for information)", "ms": 1e3 * t_graph,
+                 "ratio": t_graph / t_hand})
+
+    mz = mazur()
+    t_surface = median_time(lambda: loss_surface(mz, "w5", "w6", n=200), number=3, repeat=9)
+    rows.append({"what": "loss surface 200x200 over (w5, w6), Mazur 2-2-2", "ms": 1e3 * t_surface,
+                 "target_ms": 50.0, "ok": t_surface < 0.050})
+    t_surface2 = median_time(lambda: loss_surface(mz, "w1", "w8", n=200), number=3, repeat=9)
+    rows.append({"what": "  same over (w1, w8): the hidden layer varies too", "ms": 1e3 * t_surface2,
+                 "target_ms": 50.0, "ok": t_surface2 < 0.050})
+
+    sample = mz.samples()[0]
+    t_trace = median_time(lambda: record(mz.graph, mz.params, sample), number=20)
+    rows.append({"what": "record the full trace of one sample, Mazur 2-2-2", "ms": 1e3 * t_trace,
+                 "target_ms": 5.0, "ok": t_trace < 0.005})
+    return rows
+
+
+def main() -> list[dict]:
+    rows = results()
+    print(f"{'benchmark':<62} {'ms':>9} {'ratio':>7} {'target':>8}  result")
+    for r in rows:
+        ratio = f"{r['ratio']:.2f}x" if "ratio" in r else ""
+        target = (f"<{r['target_ms']:g} ms" if "target_ms" in r
+                  else f"<={r['target_ratio']:g}x" if "target_ratio" in r else "")
+        verdict = ("PASS" if r["ok"] else "MISS") if "ok" in r else ""
+        print(f"{r['what']:<62} {r['ms']:9.3f} {ratio:>7} {target:>8}  {verdict}")
+    return rows
+
+
+if __name__ == "__main__":
+    main()
