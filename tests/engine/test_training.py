@@ -159,7 +159,7 @@ def test_optimizer_settings_come_from_the_model():
 
 def test_models_that_cannot_train_say_why():
     no_loss = Model("f", Graph([Node("x", "input"), Node("p", "param"), Node("y", "mul", ("x", "p"))]), {"p": 1.0})
-    with pytest.raises(ValueError, match="f has no loss node: there is nothing to train"):
+    with pytest.raises(ValueError, match="f has no loss node, so there is no objective to train or to plot"):
         train(no_loss)
     with pytest.raises(ValueError, match="mlp has no training data"):
         train(mlp_model([2, 1]))

@@ -109,49 +109,67 @@ class Evaluator:
     def _chunk(self, per_point: int) -> int:
         return max(1, self.max_bytes // max(1, per_point))
 
-    # -- a few parameters varied ---------------------------------------------
+    # -- a few parameters, or a few directions, varied ---------------------------
     def along(self, names: Sequence[str], values: np.ndarray) -> np.ndarray:
         """Loss for each row of ``values`` (G, k): the parameters ``names`` set
         to that row, every other at its base value."""
         ks = [self.index(n) for n in names]
         values = np.asarray(values, dtype=float).reshape(-1, len(ks))
-        if self.dense is not None:
-            return self._dense_along(ks, values)
-        return self._graph_along(ks, values)
+        if self.dense is None:
+            return self._graph_along(ks, values)
+        D = np.zeros((len(ks), len(self.names)))
+        D[np.arange(len(ks)), ks] = 1.0
+        return self._dense_affine(D, values - self.base[ks])
 
-    def _dense_along(self, ks, values):
+    def plane(self, directions: np.ndarray, coords: np.ndarray) -> np.ndarray:
+        """Loss at ``base + coords @ directions`` for each row of ``coords``
+        (G, K); ``directions`` is (K, P)."""
+        D = np.asarray(directions, dtype=float).reshape(-1, len(self.names))
+        U = np.asarray(coords, dtype=float).reshape(-1, len(D))
+        if self.dense is None:
+            return self.at(self.base + U @ D)
+        return self._dense_affine(D, U)
+
+    def _dense_affine(self, D, U):
+        # Each layer's pre-activation is linear in its own weights, so with
+        # theta = c + sum_k u_k d_k:  Z = A W(c)^T + b(c) + sum_k u_k (A W(d_k)^T + b(d_k)),
+        # plain matrix products for every grid point at once.  Layers before the
+        # first one the directions touch are computed once.
         d = self.dense
-        th0 = d._ext(self.base)
-        varied = [bool(np.isin(iw, ks).any() or np.isin(ib, ks).any()) for iw, ib in zip(d.idx_w, d.idx_b)]
-        first = varied.index(True)
+        c = d._ext(self.base)
+        Dx = np.concatenate([D, np.zeros((len(D), 1))], axis=1)
+        layers = []
+        for iw, ib in zip(d.idx_w, d.idx_b):
+            terms = [(k, Dx[k][iw], Dx[k][ib]) for k in range(len(D)) if Dx[k][iw].any() or Dx[k][ib].any()]
+            layers.append((c[iw], c[ib], terms))
+        touched = [bool(t) for _, _, t in layers]
+        first = touched.index(True) if any(touched) else len(layers)
         A = self.X
         for l in range(first):
-            (act, attrs), W, b = d.acts[l], th0[d.idx_w[l]], th0[d.idx_b[l]]
-            A = _activate(act, attrs, A @ W.T + b)
-        # the first varied layer's pre-activation is linear in its parameters
-        iw, ib = d.idx_w[first], d.idx_b[first]
-        Z0 = A @ th0[iw].T + th0[ib]
-        M = np.stack([A @ (iw == k).T.astype(float) + (ib == k) for k in ks])      # (k, B, out)
-        widths = sum(len(L.neurons) for L in d.spec.layers[first:])
-        chunk = self._chunk(8 * 4 * self.B * max(widths, 1))
-        out = np.empty(len(values))
-        later = [l for l in range(first + 1, len(d.idx_w))]
-        for s in range(0, len(values), chunk):
-            v = values[s:s + chunk]
-            g = len(v)
-            Z = Z0 + np.tensordot(v - self.base[ks], M, axes=(1, 0))                  # (g, B, out)
+            Wc, bc, _ = layers[l]
+            A = _activate(*d.acts[l], A @ Wc.T + bc)
+        if first == len(layers):
+            return np.full(len(U), float(d.per_sample_loss(A, self.T).mean(axis=-1)))
+        widest = max(len(L.neurons) for L in d.spec.layers[first:])
+        chunk = self._chunk(8 * 4 * self.B * (widest + max(d.spec.sizes[first:])))
+        # the first touched layer sees the same input at every grid point
+        Wc, bc, terms = layers[first]
+        Z0 = A @ Wc.T + bc
+        M = [(k, A @ Wk.T + bk) for k, Wk, bk in terms]
+        out = np.empty(len(U))
+        for s in range(0, len(U), chunk):
+            u = U[s:s + chunk]
+            Z = np.broadcast_to(Z0, (len(u),) + Z0.shape).copy()
+            for k, Mk in M:
+                Z += u[:, k, None, None] * Mk
             Ag = _activate(*d.acts[first], Z)
-            if later:
-                th = np.broadcast_to(th0, (g, len(th0))).copy()
-                th[:, ks] = v
-            for l in later:
-                if varied[l]:
-                    W, b = th[:, d.idx_w[l]], th[:, d.idx_b[l]]
-                    Z = Ag @ np.swapaxes(W, -1, -2) + b[:, None, :]
-                else:
-                    Z = Ag @ th0[d.idx_w[l]].T + th0[d.idx_b[l]]
+            for l in range(first + 1, len(layers)):
+                Wc, bc, terms = layers[l]
+                Z = Ag @ Wc.T + bc
+                for k, Wk, bk in terms:
+                    Z += u[:, k, None, None] * (Ag @ Wk.T + bk)
                 Ag = _activate(*d.acts[l], Z)
-            out[s:s + g] = d.per_sample_loss(Ag, self.T).mean(axis=-1)
+            out[s:s + len(u)] = d.per_sample_loss(Ag, self.T).mean(axis=-1)
         return out
 
     def _graph_losses(self, P, g):
@@ -268,8 +286,7 @@ def direction_surface(model: Model, d1=None, d2=None, span1=(-1.0, 1.0), span2=(
     a = np.linspace(*_span(span1, 0.0), n)
     b = np.linspace(*_span(span2, 0.0), n)
     A, Bg = np.meshgrid(a, b, indexing="ij")
-    thetas = ev.base + A.reshape(-1, 1) * d1 + Bg.reshape(-1, 1) * d2
-    Z = ev.at(thetas).reshape(n, n)
+    Z = ev.plane(np.stack([d1, d2]), np.stack([A.ravel(), Bg.ravel()], axis=1)).reshape(n, n)
     return Surface(a, b, Z, "direction 1", "direction 2", (0.0, 0.0), ev.value(), (d1, d2))
 
 

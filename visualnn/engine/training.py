@@ -29,7 +29,8 @@ class Objective:
     def __init__(self, model: Model, test: bool = False):
         g = model.graph
         if g.loss is None:
-            raise ValueError(f"{model.title or 'the model'} has no loss node: there is nothing to train")
+            raise ValueError(f"{model.title or 'the model'} has no loss node, so there is no objective to train "
+                             f"or to plot")
         self.model = model
         self.graph: Graph = g
         self.names: list[str] = list(g.param_names)
