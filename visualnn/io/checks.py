@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 
 from .errors import Problems
 from .jsontext import NonFinite, describe, join
 from .limits import MAX_NAME_LENGTH
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def is_number(v) -> bool:
@@ -89,7 +92,7 @@ class Checker:
         if len(s) > MAX_NAME_LENGTH:
             self.add(place, f"{what} is {len(s)} characters long; at most {MAX_NAME_LENGTH} are allowed")
             return None
-        if any(ord(c) < 32 or ord(c) == 127 for c in s):
+        if _CONTROL.search(s):
             self.add(place, f"{what} {s!r} contains a control character (tab, newline, ...)")
             return None
         if s != s.strip():

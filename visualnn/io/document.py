@@ -13,7 +13,6 @@ field by field.  See ``docs/file-format.md``.
 """
 from __future__ import annotations
 
-import copy
 import os
 import stat
 import tempfile
@@ -48,6 +47,7 @@ class Source:
     inline: dict                     # automatic parameter name -> path of its number in ``network``
     param_names: list[str]           # every parameter the declaration uses, in order
     full_graph: Graph | None = None
+    start: tuple | None = None       # (seed, scale, parameters) of the seeded random start, if one was made
     output: str | None = None
     data: dict | None = None
     data_form: str = "none"
@@ -126,8 +126,8 @@ def loads(text, source: str = "<string>", base_dir=None) -> Document:
 
 
 def _plain(v):
-    """Parsed JSON as plain dicts and lists (iteratively deep-copied)."""
-    return copy.deepcopy(_unwrap(v))
+    """Parsed JSON as plain (new) dicts and lists."""
+    return _unwrap(v)
 
 
 def _unwrap(v):
@@ -238,13 +238,14 @@ def _parse_document(text: str, name: str, base_dir: Path | None, default_title: 
 
     dataset = data_info.dataset if data_info else Dataset()
     model = Model(title or default_title, net.graph, {}, net.spec, dataset, training, description or "")
-    model.params = _with_random_start(model, net, params, training)
-    src = Source(network=_plain(top["network"]), signature=signature(net.graph), spec=copy.deepcopy(net.spec),
+    model.params, start = _with_random_start(model, net, params, training)
+    src = Source(network=_plain(top["network"]), signature=signature(net.graph), spec=copy_spec(net.spec),
                  inline={k: path for k, (_, path) in net.inline.items()}, param_names=list(net.param_places),
                  full_graph=net.full_graph if net.kind == "graph" else None, output=net.output,
                  data=_plain(top["data"]) if "data" in top else None,
                  data_form=data_info.form if data_info else "none",
-                 dataset=copy_dataset(dataset), base_dir=base_dir)
+                 dataset=copy_dataset(dataset), base_dir=base_dir,
+                 start=None if start is None else (training.seed, training.init_scale, start))
     return Document(model, None, _plain(lecture) if lecture is not None else None, _plain(view),
                     {k: _plain(v) for k, v in extra.items()}, src)
 
@@ -279,17 +280,28 @@ def _resolve_params(ck: Checker, net: NetworkInfo, given: dict, training) -> dic
     return params
 
 
-def _with_random_start(model: Model, net: NetworkInfo, params: dict, training) -> dict:
+def _with_random_start(model: Model, net: NetworkInfo, params: dict, training) -> tuple[dict, dict | None]:
     """Parameters the file leaves out start at the engine's seeded random values
-    (the same start training uses), when the training section asks for it."""
+    (the same start training uses), when the training section asks for it.
+    Returns the parameters and, if any were drawn, the whole seeded start."""
     missing = [n for n in net.param_places if n not in params]
     if not missing:
-        return {n: params[n] for n in net.param_places}
+        return {n: params[n] for n in net.param_places}, None
     from ..engine.training import initial_params
     start = initial_params(model)
     if any(n not in start for n in missing) and net.full_graph is not None and net.full_graph is not net.graph:
         start = {**initial_params(Model(model.title, net.full_graph, {}, None, model.data, training)), **start}
-    return {n: params[n] if n in params else float(start.get(n, 0.0)) for n in net.param_places}
+    return {n: params[n] if n in params else float(start.get(n, 0.0)) for n in net.param_places}, start
+
+
+def copy_spec(spec: LayeredSpec | None) -> LayeredSpec | None:
+    if spec is None:
+        return None
+    from ..engine.network import Layer
+    layers = [Layer(list(L.neurons), L.activation, [list(r) for r in L.weights], list(L.biases), dict(L.attrs))
+              for L in spec.layers]
+    return LayeredSpec(list(spec.inputs), layers, spec.loss, list(spec.targets), spec.loss_name,
+                       dict(spec.loss_attrs))
 
 
 # -- saving -----------------------------------------------------------------------
@@ -306,7 +318,7 @@ def _network_out(doc: Document) -> tuple[dict, set, list[str]]:
     unchanged = (src is not None and signature(m.graph) == src.signature
                  and (m.spec is None) == (src.spec is None) and (m.spec is None or m.spec == src.spec))
     if unchanged:
-        decl = copy.deepcopy(src.network)
+        decl = _unwrap(src.network)
         for name, path in src.inline.items():
             _number_at(decl, path, m.params[name])
         if src.output is not None:
@@ -322,7 +334,7 @@ def _data_out(doc: Document, path: Path | None):
     src = doc.source
     if src is not None and src.data_form in ("generator", "csv") and src.dataset is not None \
             and same_dataset(m.data, src.dataset):
-        decl = copy.deepcopy(src.data)
+        decl = _unwrap(src.data)
         if src.data_form == "csv" and path is not None:
             decl["csv"] = _rebase(decl["csv"], src.base_dir, path.parent)
         return decl
@@ -375,7 +387,7 @@ def to_json(doc: Document, path: Path | None = None) -> dict:
     if m.description:
         out["description"] = m.description
     out["network"] = network
-    if params and not _is_seeded_start(m, params):
+    if params and not _is_seeded_start(doc, params):
         out["params"] = params
     data = _data_out(doc, path)
     if data is not None:
@@ -392,13 +404,21 @@ def to_json(doc: Document, path: Path | None = None) -> dict:
     return out
 
 
-def _is_seeded_start(m: Model, params: dict) -> bool:
+def _is_seeded_start(doc: Document, params: dict) -> bool:
     """The parameters are exactly the seeded random start the file asks for:
     leaving them out reproduces them (the file stays short until trained)."""
+    m = doc.model
     if m.training.init != "random" or set(params) != set(m.graph.param_names):
         return False
-    from ..engine.training import initial_params
-    return initial_params(m) == params
+    src = doc.source
+    if src is not None and src.start is None:
+        return False                 # the file gave the values: keep giving them
+    if src is not None and src.start[:2] == (m.training.seed, m.training.init_scale):
+        start = src.start[2]
+    else:
+        from ..engine.training import initial_params
+        start = initial_params(m)
+    return all(start.get(k) == v for k, v in params.items())
 
 
 def dumps(doc: Document, path=None) -> str:

@@ -97,26 +97,33 @@ def describe(value) -> str:
 def walk(value, place: str, problems) -> None:
     """Report, anywhere in a parsed value, non-finite numbers, repeated keys and
     nesting deeper than ``MAX_DEPTH`` (iteratively: depth cannot overflow the stack)."""
-    stack = [(value, place, 0)]
+    def bad_number(v, p):
+        problems.add(p, f"expected a finite number, got {v.text} (JSON numbers must be finite "
+                        f"and within about ±1.8e308)")
+
+    if isinstance(value, NonFinite):
+        bad_number(value, place)
+        return
+    stack = [(value, place, 0)] if isinstance(value, (dict, list)) else []
     while stack:
         v, p, depth = stack.pop()
-        if isinstance(v, NonFinite):
-            problems.add(p, f"expected a finite number, got {v.text} (JSON numbers must be finite "
-                            f"and within about ±1.8e308)")
-        elif isinstance(v, (dict, list)):
-            if depth >= MAX_DEPTH:
-                problems.add(p, f"nested too deeply: at most {MAX_DEPTH} levels of arrays and objects")
-                continue
-            if isinstance(v, dict):
-                for k in getattr(v, "duplicates", ()):
-                    problems.add(join(p, k), "this key appears more than once in the same object; "
-                                             "keep one (JSON would silently use the last)")
-                items = [(join(p, k), x) for k, x in v.items()]
-            else:
-                items = [(f"{p}[{i}]", x) for i, x in enumerate(v)]
-            for q, x in reversed(items):
-                if isinstance(x, (dict, list, NonFinite)):
-                    stack.append((x, q, depth + 1))
+        if depth >= MAX_DEPTH:
+            problems.add(p, f"nested too deeply: at most {MAX_DEPTH} levels of arrays and objects")
+            continue
+        if isinstance(v, dict):
+            for k in getattr(v, "duplicates", ()):
+                problems.add(join(p, k), "this key appears more than once in the same object; "
+                                         "keep one (JSON would silently use the last)")
+            items = v.items()
+        else:
+            items = enumerate(v)
+        later = []
+        for k, x in items:
+            if isinstance(x, (dict, list)):
+                later.append((x, join(p, k) if isinstance(v, dict) else f"{p}[{k}]", depth + 1))
+            elif isinstance(x, NonFinite):
+                bad_number(x, join(p, k) if isinstance(v, dict) else f"{p}[{k}]")
+        stack.extend(reversed(later))
 
 
 def join(place: str, key) -> str:
@@ -132,10 +139,28 @@ def join(place: str, key) -> str:
 LINE = 100
 
 
+try:
+    from _json import encode_basestring as _quote
+except ImportError:                       # pragma: no cover - pure-Python json
+    from json.encoder import py_encode_basestring as _quote
+
+
 def _scalar(v) -> str:
-    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
-        return str(int(v))
-    return json.dumps(v, ensure_ascii=False, allow_nan=False)
+    if v is None:
+        return "null"
+    if v is True:
+        return "true"
+    if v is False:
+        return "false"
+    if isinstance(v, int):
+        return int.__repr__(v)
+    if isinstance(v, float):
+        if not math.isfinite(v):
+            raise ValueError(f"{v!r} is not a JSON number")
+        return str(int(v)) if v.is_integer() and abs(v) < 1e15 else float.__repr__(v)
+    if isinstance(v, str):
+        return _quote(v)
+    raise TypeError(f"{type(v).__name__} is not a JSON value")
 
 
 def dumps_value(value, indent: int = 2) -> str:
@@ -143,28 +168,38 @@ def dumps_value(value, indent: int = 2) -> str:
     return _dump(value, 0, indent) + "\n"
 
 
-def _flat(v) -> str | None:
+class _TooLong(Exception):
+    pass
+
+
+def _flat(v, budget: int) -> str | None:
+    """``v`` on one line, or None if that is longer than ``budget``."""
+    try:
+        out = _flat_parts(v, [budget])
+    except _TooLong:
+        return None
+    return out
+
+
+def _flat_parts(v, budget: list) -> str:
     if isinstance(v, dict):
-        parts = []
-        for k, x in v.items():
-            f = _flat(x)
-            if f is None:
-                return None
-            parts.append(f"{json.dumps(str(k), ensure_ascii=False)}: {f}")
-        return "{" + ", ".join(parts) + "}"
-    if isinstance(v, list):
-        parts = [_flat(x) for x in v]
-        if any(p is None for p in parts):
-            return None
-        return "[" + ", ".join(parts) + "]"
-    return _scalar(v)
+        parts = [f"{_quote(str(k))}: {_flat_parts(x, budget)}" for k, x in v.items()]
+        text = "{" + ", ".join(parts) + "}"
+    elif isinstance(v, list):
+        text = "[" + ", ".join(_flat_parts(x, budget) for x in v) + "]"
+    else:
+        text = _scalar(v)
+        budget[0] -= len(text) + 2
+    if budget[0] < 0:
+        raise _TooLong
+    return text
 
 
 def _dump(v, level: int, indent: int) -> str:
     if not isinstance(v, (dict, list)):
         return _scalar(v)
     if v and not (isinstance(v, list) and len(v) > 1 and any(isinstance(x, dict) for x in v)):
-        flat = _flat(v)
+        flat = _flat(v, LINE - level * indent)
         if flat is not None and len(flat) + level * indent <= LINE:
             return flat
     if not v:
@@ -172,7 +207,7 @@ def _dump(v, level: int, indent: int) -> str:
     pad = " " * (indent * (level + 1))
     end = " " * (indent * level)
     if isinstance(v, dict):
-        body = [f"{pad}{json.dumps(str(k), ensure_ascii=False)}: {_dump(x, level + 1, indent)}" for k, x in v.items()]
+        body = [f"{pad}{_quote(str(k))}: {_dump(x, level + 1, indent)}" for k, x in v.items()]
         return "{\n" + ",\n".join(body) + "\n" + end + "}"
     if all(not isinstance(x, (dict, list)) for x in v):
         # a long row of numbers: wrap it, many to a line
