@@ -9,6 +9,8 @@ and an update step, and can rebuild the exact state after any number of steps.
 """
 from __future__ import annotations
 
+import copy
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Mapping
 
@@ -116,6 +118,8 @@ def record(graph: Graph, params: Mapping[str, float], sample: Mapping[str, float
         for src, w, loc, wl in zip(n.inputs, n.weights or (None,) * len(n.inputs), b.local, b.weight_local):
             g = loc * b.upstream
             grads[src] = grads[src] + g if src in grads else g
+            if graph.nodes[src].op == "target":
+                continue  # targets are given, not learned: the lecture sends nothing back to them
             param, pg = None, None
             if w is not None:
                 param, pg = w, _f(wl * b.upstream)
@@ -168,25 +172,69 @@ class Stepper:
         self.position = 0
         self._set_start(dict(params))
 
-    # -- configuration (each change keeps the position) -------------------
+    # -- storage ---------------------------------------------------------------
+    # A cycle's parameters depend on every update before it, so going back must
+    # not mean recomputing from the start, and stepping for hours must not keep
+    # every past trace.  We keep checkpoints (parameters and optimizer state) every
+    # CHECKPOINT_EVERY cycles, a small cache of recent cycles, and the frontier.
+    CHECKPOINT_EVERY = 64
+    CACHE_CYCLES = 8
+
     def _set_start(self, params):
-        self._cycle_params: list[dict[str, float]] = [{p: float(params[p]) for p in self.graph.param_names}]
-        self._traces: list[Trace] = []
-        self._opt = make_optimizer(self.optimizer_name, self.lr, **self.hyper)
+        start = {p: float(params[p]) for p in self.graph.param_names}
+        self._checkpoints: dict[int, tuple[dict[str, float], object]] = {
+            0: (start, make_optimizer(self.optimizer_name, self.lr, **self.hyper))}
+        self._cache: "OrderedDict[int, tuple[dict[str, float], Trace | None]]" = OrderedDict()
+        self._frontier = (0, dict(start), make_optimizer(self.optimizer_name, self.lr, **self.hyper))
+        self._trace_length: int | None = None
 
-    def _invalidate_from(self, cycle: int):
-        # keep what came before ``cycle``; recompute the rest lazily
-        del self._cycle_params[cycle + 1:]
-        del self._traces[cycle:]
-        if cycle == 0:
-            self._opt = make_optimizer(self.optimizer_name, self.lr, **self.hyper)
-        else:
-            self._replay_optimizer(cycle)
+    def _invalidate_from(self, cycle: int, params: dict[str, float] | None = None):
+        """Forget every cycle after ``cycle`` (and ``cycle``'s trace); with
+        ``params``, cycle ``cycle`` starts from them from now on."""
+        cp = max(k for k in self._checkpoints if k <= cycle)
+        base_params, base_opt = self._checkpoints[cp]
+        if params is None:
+            params = self._roll(cp, base_params, base_opt, cycle)[1] if cycle != cp else base_params
+        opt = self._roll(cp, base_params, base_opt, cycle)[2] if cycle != cp else copy.deepcopy(base_opt)
+        for k in [k for k in self._checkpoints if k >= cycle]:
+            del self._checkpoints[k]
+        self._checkpoints[cycle] = (dict(params), copy.deepcopy(opt))
+        self._cache.clear()
+        self._frontier = (cycle, dict(params), opt)
+        self._trace_length = None
 
-    def _replay_optimizer(self, upto: int):
-        self._opt = make_optimizer(self.optimizer_name, self.lr, **self.hyper)
-        for c in range(upto):
-            self._update_params(c)
+    def _roll(self, cycle, params, opt, target):
+        """Replay updates from ``cycle`` (params, optimizer state) to ``target``."""
+        opt = copy.deepcopy(opt)
+        params = dict(params)
+        while cycle < target:
+            tr = self._trace_at(cycle, params)
+            params = self._apply_update(opt, tr)
+            cycle += 1
+            if cycle % self.CHECKPOINT_EVERY == 0 and cycle not in self._checkpoints:
+                self._checkpoints[cycle] = (dict(params), copy.deepcopy(opt))
+        return cycle, params, opt
+
+    def _trace_at(self, cycle, params) -> Trace:
+        hit = self._cache.get(cycle)
+        if hit is not None and hit[1] is not None:
+            self._cache.move_to_end(cycle)
+            return hit[1]
+        tr = record(self.graph, params, self.samples[self._sample])
+        self._remember(cycle, params, tr)
+        return tr
+
+    def _remember(self, cycle, params, tr):
+        self._cache[cycle] = (dict(params), tr)
+        self._cache.move_to_end(cycle)
+        while len(self._cache) > self.CACHE_CYCLES:
+            self._cache.popitem(last=False)
+
+    def _apply_update(self, opt, tr: Trace) -> dict[str, float]:
+        names = self.graph.param_names
+        theta = np.array([tr.params[p] for p in names])
+        grad = np.array([tr.param_gradients[p] for p in names])
+        return dict(zip(names, map(float, opt.step(theta, grad))))
 
     @property
     def sample_index(self) -> int:
@@ -196,22 +244,26 @@ class Stepper:
         if not 0 <= index < len(self.samples):
             raise IndexError(f"sample {index} out of range 0..{len(self.samples) - 1}")
         self._sample = index
-        self._invalidate_from(0)
+        self._restart()
 
     def set_learning_rate(self, lr: float):
         self.lr = float(lr)
-        self._invalidate_from(0)
+        self._restart()
+
+    def _restart(self):
+        # later cycles depend on the sample and the learning rate: replay from the start
+        self._set_start(self._checkpoints[0][0])
 
     def set_param(self, name: str, value: float):
         """Edit a parameter as it stands in the current cycle."""
         c = self.cycle_of(self.position)
-        self.params_for(c)
-        self._cycle_params[c][name] = float(value)
-        self._invalidate_from(c)
+        params = dict(self.params_for(c))
+        params[name] = float(value)
+        self._invalidate_from(c, params)
 
     def set_input(self, name: str, value: float):
         self.samples[self._sample][name] = float(value)
-        self._invalidate_from(0)
+        self._restart()
 
     def value_of(self, name: str) -> float:
         """The current value of an input, target or parameter."""
@@ -228,41 +280,43 @@ class Stepper:
 
     @property
     def trace_length(self) -> int:
-        return len(self.trace(0).steps)
+        if self._trace_length is None:
+            self._trace_length = len(record(self.graph, self._checkpoints[0][0], self.samples[self._sample]).steps)
+        return self._trace_length
 
     @property
     def cycle_length(self) -> int:
         return self.trace_length + (1 if self.has_update else 0)
 
     def cycle_of(self, position: int) -> int:
-        if not self.has_update:
+        if not self.has_update or not position:
             return 0
-        return max(0, position - 1) // self.cycle_length if position else 0
+        return (position - 1) // self.cycle_length
 
     def params_for(self, cycle: int) -> dict[str, float]:
-        while len(self._cycle_params) <= cycle:
-            self._update_params(len(self._cycle_params) - 1)
-        return self._cycle_params[cycle]
-
-    def _update_params(self, cycle: int):
-        tr = self.trace(cycle)
-        names = self.graph.param_names
-        theta = np.array([tr.params[p] for p in names])
-        grad = np.array([tr.param_gradients[p] for p in names])
-        new = self._opt.step(theta, grad)
-        params = dict(zip(names, map(float, new)))
-        if len(self._cycle_params) == cycle + 1:
-            self._cycle_params.append(params)
-        else:
-            self._cycle_params[cycle + 1] = params
+        """The parameters cycle ``cycle`` starts from."""
+        hit = self._cache.get(cycle)
+        if hit is not None:
+            return hit[0]
+        fc, fparams, fopt = self._frontier
+        if cycle == fc:
+            return fparams
+        if cycle > fc:
+            fc, fparams, fopt = self._roll(fc, fparams, fopt, cycle)
+            self._frontier = (fc, fparams, fopt)
+            return fparams
+        cp = max(k for k in self._checkpoints if k <= cycle)
+        p, o = self._checkpoints[cp]
+        params = self._roll(cp, p, o, cycle)[1]
+        self._cache[cycle] = (dict(params), None)
+        while len(self._cache) > self.CACHE_CYCLES:
+            self._cache.popitem(last=False)
+        return params
 
     def trace(self, cycle: int | None = None) -> Trace:
         if cycle is None:
             cycle = self.cycle_of(self.position)
-        while len(self._traces) <= cycle:
-            c = len(self._traces)
-            self._traces.append(record(self.graph, self.params_for(c), self.samples[self._sample]))
-        return self._traces[cycle]
+        return self._trace_at(cycle, self.params_for(cycle))
 
     def steps_of_cycle(self, cycle: int) -> list[Step]:
         tr = self.trace(cycle)
