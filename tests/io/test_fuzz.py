@@ -202,6 +202,28 @@ def test_hypothesis_arbitrary_json_loads_or_fails_cleanly(value):
     check(json.dumps({"format": "visualnn", "version": 1, "network": value}, allow_nan=True))
 
 
+extreme_numbers = st.one_of(st.floats(allow_nan=False, allow_infinity=False), st.integers(-10 ** 20, 10 ** 20),
+                            st.sampled_from([0, -1, 1e308, -1e308, 5e-324, 2 ** 53 + 1, 1_000_000]))
+
+
+@settings(max_examples=max(50, CASES // 10), deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.sampled_from(["xor", "and", "or", "gaussians", "circles", "spiral", "sine", "four_pixel"]),
+       st.dictionaries(st.sampled_from(["n", "noise", "seed", "test_fraction", "low", "spread", "radius", "turns",
+                                        "frequency"]), extreme_numbers, max_size=4),
+       st.one_of(st.none(), st.lists(extreme_numbers, min_size=0, max_size=3)))
+def test_hypothesis_generator_settings_load_or_fail_cleanly(generator, numbers, pair):
+    from visualnn.engine import datasets
+    n_in, n_out = datasets.shape(generator)
+    data = {"generator": generator, **numbers}
+    if "n" in data and isinstance(data["n"], (int, float)) and abs(data["n"]) > 5000:
+        data["n"] = 5000                      # keep each case fast; the limit itself is tested elsewhere
+    if pair is not None:
+        data["labels" if generator != "sine" else "span"] = pair
+    doc = {"format": "visualnn", "version": 1, "data": data, "training": {"init": "random"},
+           "network": {"type": "layered", "sizes": [n_in, n_out], "activations": "sigmoid", "loss": {"op": "mse"}}}
+    check(json.dumps(doc))
+
+
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)
 def test_every_example_passes_the_property_unchanged(name):
     check(TEXTS[name])

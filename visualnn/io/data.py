@@ -219,7 +219,7 @@ def _read_generator(ck: Checker, decl: dict, place: str, inputs, targets) -> Dat
         with np.errstate(all="ignore"):
             train, test = ds.generate(name, n=n, noise=float(noise), seed=int(seed), test_fraction=float(frac), **kw)
         dataset = ds.as_dataset(train, test, list(inputs), list(targets))
-    except (ValueError, TypeError) as e:
+    except (ValueError, TypeError, ArithmeticError) as e:     # e.g. numpy's OverflowError for a huge span
         ck.add(place, f"cannot generate the {name!r} data: {e}")
         return None
     for cols in (dataset.columns, dataset.test):
