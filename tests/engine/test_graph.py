@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from engine_nets import MAZUR_PARAMS, MAZUR_SAMPLE, mazur_spec
 from visualnn.engine import DenseModel, Graph, GraphError, Layer, LayeredSpec, Node, compile_layered
 from visualnn.engine.gradcheck import kink_distances, numerical_gradient
-from visualnn.engine.ops import ACTIVATIONS, LOSSES, OPS
+from visualnn.engine.ops import ACTIVATIONS, LOSSES
 
 B = 2
 H = 2e-4
