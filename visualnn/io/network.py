@@ -616,9 +616,9 @@ def _read_compact(ck: Checker, decl: dict, place: str) -> NetworkInfo | None:
             names.add(t)
         if loss["name"] in names:
             ck.add(f"{place}.loss.name", f"the name {loss['name']!r} is already used by the network")
+    neuron_nodes = {x for ns in neuron_names for m in ns for x in (m, net_name(m), out_name(m))}
     for k, n in enumerate(inputs):
-        if n in {m for ns in neuron_names for m in ns} or any(n in (net_name(m), out_name(m))
-                                                               for ns in neuron_names for m in ns):
+        if n in neuron_nodes:
             ck.add(f"{place}.inputs[{k}]", f"the input name {n!r} is already used by a neuron")
     if ck.failures > before:
         return None
