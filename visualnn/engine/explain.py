@@ -272,15 +272,23 @@ def _came_from(state: State, node: str) -> list:
     return [e for (s, _), e in state.edge_gradients.items() if s == node]
 
 
-def backward_equations(step: Step, state: State, graph: Graph, digits: int = 4) -> list[str]:
-    """One block of lines per input edge: local derivative, chain rule, running sums."""
+def backward_equations(step: Step, state: State, graph: Graph, digits: int = 4,
+                       limit: int | None = 12) -> list[str]:
+    """One block of lines per input edge: local derivative, chain rule, running sums
+    (the first ``limit`` edges)."""
     E = objective_name(graph)
     node = step.node
     lines: list[str] = []
     is_seed = step.upstream is not None and node == E
+    shown = 0
     for i, e in enumerate(step.edges):
         if not _shown_edge(graph, e.src):
             continue
+        shown += 1
+        if limit is not None and shown > limit:
+            rest = sum(1 for x in step.edges[i:] if _shown_edge(graph, x.src))
+            lines.append(f"… and {rest} more inputs, each the same way")
+            break
         loc = local_formula(graph, node, i, state.values, digits)
         # the local gradient
         if loc is not None:

@@ -59,7 +59,8 @@ class StepperControls(QObject):
         self.slider.setToolTip("Scrub through the steps of this pass")
         self.slider.valueChanged.connect(self._scrub)
         self.phase = QLabel()
-        self.phase.setMinimumWidth(230)
+        # a fixed width: a label that grows would resize (and re-render) the graph
+        self.phase.setFixedWidth(self.phase.fontMetrics().horizontalAdvance("pass 9999 · backward — step 99999 of 99999") + 8)
 
         self.lr = QDoubleSpinBox()
         self.lr.setDecimals(4)
@@ -160,7 +161,7 @@ class StepperControls(QObject):
             self.lr.setValue(s.learning_rate)
         with QSignalBlocker(self.sample):
             self.sample.setCurrentIndex(s.sample_index)
-        self.lr.setEnabled(s.stepper.has_update)
+        self.lr.setEnabled(s.has_update)
 
     def _on_state(self, state):
         s = self.session
@@ -171,7 +172,7 @@ class StepperControls(QObject):
             self.slider.setRange(0, L)
             self.slider.setValue(state.position - s.cycle_start(state.cycle))
         self.phase.setText(explain.phase_text(state, L))
-        at_end = not s.stepper.has_update and state.position >= L
+        at_end = not s.has_update and state.position >= L
         self.step_action.setEnabled(not at_end)
         self.back_action.setEnabled(state.position > 0)
 

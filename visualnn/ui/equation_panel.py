@@ -1,9 +1,12 @@
-"""The equation panel: the step just done, written out with its numbers."""
+"""The equation panel: the step just done, written out with its numbers.
+
+Everything sits in one scrolling text view, so a long step never resizes
+the dock (and with it the graph, which would have to re-render)."""
 from __future__ import annotations
 
 import html
 
-from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
 from ..engine import explain
 
@@ -14,17 +17,13 @@ class EquationPanel(QWidget):
     def __init__(self, session, parent=None):
         super().__init__(parent)
         self.session = session
-        self.header = QLabel()
-        self.header.setObjectName("phase")
-        self.caption = QLabel()
-        self.caption.setWordWrap(True)
         self.browser = QTextBrowser()
         self.browser.setOpenLinks(False)
         lay = QVBoxLayout(self)
-        lay.setContentsMargins(6, 6, 6, 6)
-        lay.addWidget(self.header)
-        lay.addWidget(self.caption)
+        lay.setContentsMargins(2, 2, 2, 2)
         lay.addWidget(self.browser, 1)
+        self._header = ""
+        self._caption = ""
         self._lines: list[str] = []
         session.sigStateChanged.connect(self.refresh)
         session.sigFormatChanged.connect(self.refresh)
@@ -35,25 +34,31 @@ class EquationPanel(QWidget):
         """The equations shown, one string per line."""
         return list(self._lines)
 
+    def header(self) -> str:
+        return self._header
+
+    def caption(self) -> str:
+        return self._caption
+
     def text(self) -> str:
         """Everything the panel shows, as plain text."""
-        return "\n".join([self.header.text(), self.caption.text()] + self._lines)
+        return "\n".join([self._header, self._caption] + self._lines)
 
     def refresh(self, *_):
         s = self.session
         st = s.state
         if s.model is None or st is None:
-            self.header.setText("")
-            self.caption.setText("")
+            self._header = self._caption = ""
             self.browser.clear()
             self._lines = []
             return
         g, digits = s.graph, s.digits
         lr, opt = s.learning_rate, s.stepper.optimizer_name
-        self.header.setText(f"<b>{html.escape(explain.phase_text(st, s.cycle_length))}</b>")
-        self.caption.setText(explain.caption(st, g, digits, lr, opt))
+        self._header = explain.phase_text(st, s.cycle_length)
+        self._caption = explain.caption(st, g, digits, lr, opt)
         self._lines = explain.equations(st, g, digits, lr, opt)
-        body = []
+        body = [f"<div style='font-weight:bold'>{html.escape(self._header)}</div>",
+                f"<div style='margin:3px 0 6px 0'>{html.escape(self._caption)}</div>"]
         for line in self._lines:
             if not line:
                 body.append("<div style='height:6px'></div>")

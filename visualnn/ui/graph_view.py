@@ -22,7 +22,7 @@ import math
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen,
+from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPixmap,
                            QPolygonF)
 from PySide6.QtWidgets import (QGraphicsItem, QGraphicsPathItem, QGraphicsScene, QGraphicsSimpleTextItem,
                                QGraphicsView)
@@ -53,6 +53,7 @@ class TextItem(QGraphicsSimpleTextItem):
         self.setBrush(QBrush(color))
         self.align = align
         self.anchor = QPointF(0, 0)
+        self.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
 
     def set_text(self, text: str):
         if text != self.text():
@@ -120,6 +121,7 @@ class NodeItem(QGraphicsPathItem):
         self.setPath(_shape_path(box))
         self.setPos(box.x, box.y)
         self.setZValue(Z_NODE)
+        self.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
         self._theme = theme
         self._current: str | None = None
         self._selected = False
@@ -214,6 +216,7 @@ class EdgeLabelItem(QGraphicsItem):
         super().__init__()
         self.key = key
         self.setZValue(Z_LABEL)
+        self.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
         self._theme = theme
         size = 7.0 if compact else 8.5
         self._font = _font(size)
@@ -280,6 +283,45 @@ class EdgeLabelItem(QGraphicsItem):
             painter.drawRoundedRect(p, 3, 3)
 
 
+class EdgeBinsItem(QGraphicsItem):
+    """Every edge line, batched: one path per colour bin, drawn from one
+    cached pixmap (redrawn only when weights, style or zoom change)."""
+
+    def __init__(self):
+        super().__init__()
+        self.setZValue(Z_EDGE)
+        self.setAcceptedMouseButtons(Qt.NoButton)
+        self.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
+        self.bins: dict = {}            # key -> (QPainterPath, QPen)
+        self._rect = QRectF()
+
+    def set_bins(self, bins: dict):
+        self.prepareGeometryChange()
+        self.bins = dict(bins)
+        r = QRectF()
+        for path, pen in self.bins.values():
+            if not path.isEmpty():
+                w = pen.widthF()
+                r = r.united(path.boundingRect().adjusted(-w, -w, w, w))
+        self._rect = r
+        self.update()
+
+    def pen_of(self, key) -> QPen | None:
+        entry = self.bins.get(key)
+        return None if entry is None else entry[1]
+
+    def boundingRect(self) -> QRectF:
+        return self._rect
+
+    def paint(self, painter: QPainter, option, widget=None):
+        painter.setBrush(Qt.NoBrush)
+        # weak edges first, strong ones on top
+        for key in sorted(self.bins, key=lambda k: -1 if k == "neutral" else abs(k)):
+            path, pen = self.bins[key]
+            painter.setPen(pen)
+            painter.drawPath(path)
+
+
 class GraphView(QGraphicsView):
     """Draws the session's graph and the current step on it."""
     sigNodeClicked = Signal(str)
@@ -340,7 +382,7 @@ class GraphView(QGraphicsView):
         key = self._edge_keys_drawn[k]
         if key is None:
             return None
-        pen = self._bin_items[key].pen()
+        pen = self._edge_lines.pen_of(key)
         return QColor(pen.color()), pen.widthF()
 
     def current_edges(self) -> list[tuple[str, str]]:
@@ -392,7 +434,7 @@ class GraphView(QGraphicsView):
         self._edges: list[tuple[str, str, str | None]] = []
         self._edge_index: dict[tuple[str, str], int] = {}
         self._seg = np.zeros((0, 4))
-        self._bin_items: dict[int, QGraphicsPathItem] = {}
+        self._edge_lines: EdgeBinsItem | None = None
         self._bins_params = None
         self._layout: Layout | None = None
         self._current_node: str | None = None
@@ -400,6 +442,8 @@ class GraphView(QGraphicsView):
         self._step_label_keys: set[tuple[str, str]] = set()
         self._shown: tuple[int, int] | None = None
         self._stale = True
+        self._touched: set = set()
+        self._label_rects: dict = {}
 
     def _apply_background(self):
         bg = th.LECTURE_BACKGROUND if self.lecture_style else self.theme.background
@@ -434,6 +478,8 @@ class GraphView(QGraphicsView):
         self._internal = np.array([(a, b) in lay.internal for a, b, _ in self._edges], dtype=bool)
         self._weighted = [k for k, (_, _, w) in enumerate(self._edges) if w is not None]
         self._weight_labels = len(self._weighted) <= WEIGHT_LABEL_LIMIT
+        self._edge_lines = EdgeBinsItem()
+        self.scene().addItem(self._edge_lines)
         self._overlay = QGraphicsPathItem()
         self._overlay.setZValue(Z_OVERLAY)
         self.scene().addItem(self._overlay)
@@ -474,38 +520,28 @@ class GraphView(QGraphicsView):
         keys = set(np.unique(bins[visible & ~neutral]).tolist())
         if (visible & neutral).any():
             keys.add("neutral")
-        for key, item in list(self._bin_items.items()):
-            if key not in keys:
-                item.setPath(QPainterPath())
         base = 0.8 if self._layout.compact else 1.3
+        out = {}
         for key in keys:
             if key == "neutral":
                 mask = visible & neutral
                 color = QColor(self.theme.muted if not self.lecture_style else "#5a5a5a")
                 width = base
             else:
-                mask = visible & ~neutral & (bins == key)
                 if key == 0 and self.lecture_style:
-                    mask = np.zeros_like(mask)      # the lecture leaves missing weights out
+                    continue                        # the lecture leaves missing weights out
+                mask = visible & ~neutral & (bins == key)
                 color = th.bin_color(key, self.theme, self.lecture_style)
                 width = th.bin_width(key, base)
             seg = self._seg[mask]
-            item = self._bin_items.get(key)
-            if item is None:
-                item = QGraphicsPathItem()
-                item.setZValue(Z_EDGE)
-                item.setAcceptedMouseButtons(Qt.NoButton)
-                self.scene().addItem(item)
-                self._bin_items[key] = item
-            if len(seg):
-                x = seg[:, [0, 2]].ravel()
-                y = seg[:, [1, 3]].ravel()
-                item.setPath(pg.arrayToQPath(x, y, connect="pairs", finiteCheck=False))
-            else:
-                item.setPath(QPainterPath())
+            if not len(seg):
+                continue
+            x = seg[:, [0, 2]].ravel()
+            y = seg[:, [1, 3]].ravel()
             pen = QPen(color, width)
             pen.setCapStyle(Qt.RoundCap)
-            item.setPen(pen)
+            out[key] = (pg.arrayToQPath(x, y, connect="pairs", finiteCheck=False), pen)
+        self._edge_lines.set_bins(out)
         self._bins_params = dict(params)
 
     def _edges_path(self, keys) -> QPainterPath:
@@ -587,7 +623,7 @@ class GraphView(QGraphicsView):
                     a, b, _ = self._edges[k]
                     self._refresh_label((a, b), state)
         self._mark_step(state)
-        self._place_labels()
+        self._place_labels(only=self._touched)
 
     def _clear_step(self):
         if self._current_node and self._current_node in self._nodes:
@@ -663,52 +699,64 @@ class GraphView(QGraphicsView):
             below.append((f"∂E/∂{w} = {self._fmt(state.param_gradients[w])}", "gradient"))
         item = self._labels.get(key)
         if not above and not below:
-            if item is not None:
+            if item is not None and not item.is_empty():
                 item.set_lines([], [])
                 item.setVisible(False)
+                self._touched.add(key)
             return
         if item is None:
             item = EdgeLabelItem(key, self.theme, self._layout.compact)
             self.scene().addItem(item)
             self._labels[key] = item
+        if (above, below) != (item.above, item.below):
+            self._touched.add(key)
         item.set_lines(above, below)
         item.setVisible(self._texts_visible)
 
     # -- label placement ------------------------------------------------------------------------
-    T_CANDIDATES = (0.5, 0.38, 0.62, 0.28, 0.72, 0.2, 0.8)
+    _t_candidates = np.array([0.5, 0.38, 0.62, 0.28, 0.72, 0.2, 0.8])
 
-    def _place_labels(self):
-        """Greedy: step labels first, each at the first spot along its edge that
-        overlaps neither nodes nor labels already placed."""
-        items = [it for it in self._labels.values() if it.isVisible() and not it.is_empty()]
-        if not items or not self._texts_visible:
+    def _place_labels(self, only: set | None = None):
+        """Greedy: each label at the first spot along its edge (middle first)
+        that overlaps neither nodes nor labels already placed.  ``only``: just
+        these labels move, the others stay where they are."""
+        self._touched = set()
+        if not self._texts_visible:
             return
-        items.sort(key=lambda it: (it.key not in self._step_label_keys, self._edge_index.get(it.key, 0)))
-        placed = np.zeros((0, 4))
+        visible = {k: it for k, it in self._labels.items() if it.isVisible() and not it.is_empty()}
+        if only is None:
+            self._label_rects = {}
+        else:
+            self._label_rects = {k: r for k, r in self._label_rects.items() if k in visible and k not in only}
+        todo = [k for k in visible if k not in self._label_rects]
+        if not todo:
+            return
+        todo.sort(key=lambda k: (k not in self._step_label_keys, self._edge_index.get(k, 0)))
+        placed = list(self._label_rects.values())
         obst = self._obstacles
-        for it in items:
-            k = self._edge_index[it.key]
+        for key in todo:
+            it = visible[key]
+            k = self._edge_index[key]
             r = it.local_rect()
             x1, y1, x2, y2 = self._seg[k]
             if self._internal[k]:
-                nb = self._nodes[it.key[0]]
-                cands = [(x2 - self._layout.boxes[it.key[1]].w / 2 + nb.box.w / 2,
-                          y1 + nb.text_bottom + 2 - r.top())]
-                own = set()
+                nb = self._nodes[key[0]]
+                cands = np.array([[x2 - self._layout.boxes[key[1]].w / 2 + nb.box.w / 2,
+                                   y1 + nb.text_bottom + 2 - r.top()]])
             else:
-                cands = [(x1 + t * (x2 - x1), y1 + t * (y2 - y1)) for t in self.T_CANDIDATES]
-                own = None
-            best, best_cost = cands[0], None
-            for cx, cy in cands:
-                rect = np.array([cx + r.left(), cy + r.top(), cx + r.right(), cy + r.bottom()])
-                cost = _overlap(rect, placed) * 3 + (_overlap(rect, obst) if own is None else 0.0)
-                if best_cost is None or cost < best_cost - 1e-9:
-                    best, best_cost = (cx, cy), cost
-                    if cost == 0:
-                        break
-            it.setPos(best[0], best[1])
-            placed = np.vstack([placed, [best[0] + r.left(), best[1] + r.top(), best[0] + r.right(),
-                                         best[1] + r.bottom()]])
+                t = self._t_candidates
+                cands = np.column_stack([x1 + t * (x2 - x1), y1 + t * (y2 - y1)])
+            rects = np.column_stack([cands[:, 0] + r.left(), cands[:, 1] + r.top(), cands[:, 0] + r.right(),
+                                     cands[:, 1] + r.bottom()])
+            cost = _overlaps(rects, np.array(placed).reshape(-1, 4)) * 3
+            if not self._internal[k]:
+                cost = cost + _overlaps(rects, obst)
+            # the first candidate among the least overlapping
+            b = int(np.argmax(cost <= cost.min() + 1e-9))
+            it.setPos(float(cands[b, 0]), float(cands[b, 1]))
+            rect = tuple(rects[b])
+            self._label_rects[key] = rect
+            placed.append(rect)
 
     # -- reactions -----------------------------------------------------------------------------
     def _on_params_changed(self):
@@ -732,7 +780,7 @@ class GraphView(QGraphicsView):
         if self.session.state is not None and self._nodes and not self._stale:
             for key in set(keys) | {k for k, it in self._labels.items() if it.isVisible()}:
                 self._refresh_label(key, self.session.state)
-            self._place_labels()
+            self._place_labels(only=self._touched)
 
     # -- level of detail -------------------------------------------------------------------------
     def _update_lod(self):
@@ -845,19 +893,42 @@ class GraphView(QGraphicsView):
     def drawForeground(self, painter: QPainter, rect: QRectF):
         if not self.show_legend or not self._nodes:
             return
+        key = (self.theme.name, self.lecture_style, fmt(getattr(self, "_scale", 1.0), 2),
+               self.devicePixelRatioF())
+        if getattr(self, "_legend_key", None) != key:
+            self._legend_key = key
+            self._legend = self._render_legend()
+        vp = self.viewport().rect()
+        pm = self._legend
+        size = pm.deviceIndependentSize()
         painter.save()
         painter.resetTransform()
+        painter.drawPixmap(QPointF(vp.width() - size.width() - 10, vp.height() - size.height() - 10), pm)
+        painter.restore()
+
+    def _render_legend(self) -> QPixmap:
         t = self.theme
         f = _font(8.0)
-        painter.setFont(f)
         fm = QFontMetricsF(f)
         lh = fm.height()
-        scale = getattr(self, "_scale", 1.0)
         lines = [("value (forward)", t.value), ("local × upstream = gradient", t.gradient)]
         w = max(170.0, max(fm.horizontalAdvance(s) for s, _ in lines) + 16)
         h = lh * 4.4 + 12
-        vp = self.viewport().rect()
-        x0, y0 = vp.width() - w - 10, vp.height() - h - 10
+        dpr = self.devicePixelRatioF()
+        pm = QPixmap(int(math.ceil((w + 1) * dpr)), int(math.ceil((h + 1) * dpr)))
+        pm.setDevicePixelRatio(dpr)
+        pm.fill(Qt.transparent)
+        painter = QPainter(pm)
+        painter.setRenderHints(QPainter.Antialiasing | QPainter.TextAntialiasing)
+        self._paint_legend(painter, f, fm, lh, lines, w, h)
+        painter.end()
+        return pm
+
+    def _paint_legend(self, painter, f, fm, lh, lines, w, h):
+        t = self.theme
+        painter.setFont(f)
+        scale = getattr(self, "_scale", 1.0)
+        x0, y0 = 0.5, 0.5
         bg = QColor(th.LECTURE_BACKGROUND if self.lecture_style else t.background)
         bg.setAlphaF(0.88)
         painter.setPen(QPen(QColor(t.muted), 0.8))
@@ -885,13 +956,12 @@ class GraphView(QGraphicsView):
             painter.setPen(QColor(c) if not self.lecture_style else text)
             yy += lh
             painter.drawText(QPointF(x0 + 8, yy), s)
-        painter.restore()
 
 
-def _overlap(rect: np.ndarray, others: np.ndarray) -> float:
-    """Total overlap area of ``rect`` (x1, y1, x2, y2) with the rows of ``others``."""
+def _overlaps(rects: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """For each row of ``rects`` (x1, y1, x2, y2), its total overlap area with the rows of ``others``."""
     if not len(others):
-        return 0.0
-    w = np.minimum(rect[2], others[:, 2]) - np.maximum(rect[0], others[:, 0])
-    h = np.minimum(rect[3], others[:, 3]) - np.maximum(rect[1], others[:, 1])
-    return float(np.sum(np.clip(w, 0, None) * np.clip(h, 0, None)))
+        return np.zeros(len(rects))
+    w = np.minimum(rects[:, None, 2], others[None, :, 2]) - np.maximum(rects[:, None, 0], others[None, :, 0])
+    h = np.minimum(rects[:, None, 3], others[None, :, 3]) - np.maximum(rects[:, None, 1], others[None, :, 1])
+    return (np.maximum(w, 0) * np.maximum(h, 0)).sum(axis=1)

@@ -95,6 +95,7 @@ class Session(QObject):
         self._steps: dict[tuple[str, int], list[Step]] = {}
         self._state: State | None = None
         self._gate_graph: Graph | None = None
+        self._shapes: dict[str, tuple[bool, int]] = {}
         if document is not None:
             self.set_document(document)
         elif model is not None:
@@ -114,6 +115,7 @@ class Session(QObject):
         self._steppers.clear()
         self._log.clear()
         self._steps.clear()
+        self._shapes.clear()
         self._gate_graph = None
         self.selection = []
         self.undo_stack.clear()
@@ -194,7 +196,27 @@ class Session(QObject):
 
     @property
     def cycle_length(self) -> int:
-        return self.stepper.cycle_length
+        """Steps in one pass: the trace, plus the update when there is one."""
+        return self._shape()[1]
+
+    @property
+    def has_update(self) -> bool:
+        """Whether a pass ends with an optimizer update (a loss and parameters)."""
+        return self._shape()[0]
+
+    def _shape(self) -> tuple[bool, int]:
+        # depends on the graph only; the stepper recomputes it on every call
+        key = self.view_mode
+        if key not in self._shapes:
+            st = self.stepper
+            self._shapes[key] = (st.has_update, st.cycle_length)
+        return self._shapes[key]
+
+    def _cycle_of(self, position: int) -> int:
+        has_update, L = self._shape()
+        if not has_update or not position:
+            return 0
+        return (position - 1) // L
 
     def steps_of_cycle(self, cycle: int) -> list[Step]:
         key = (self.view_mode, cycle)
@@ -206,12 +228,12 @@ class Session(QObject):
     def step(self) -> State:
         """One operation forward (incremental: the shown State advances in place)."""
         st, state = self.stepper, self._state
-        L = st.cycle_length
-        if not st.has_update and st.position >= L:
+        has_update, L = self._shape()
+        if not has_update and st.position >= L:
             return state
         nxt = st.position + 1
         if (state is not None and state.position == st.position
-                and st.cycle_of(nxt) == state.cycle and state.index < L):
+                and self._cycle_of(nxt) == state.cycle and state.index < L):
             s = self.steps_of_cycle(state.cycle)[state.index]
             apply_step(state, s)
             state.position = nxt
@@ -243,7 +265,7 @@ class Session(QObject):
     def cycle_start(self, cycle: int | None = None) -> int:
         """The position where pass ``cycle`` (default: the current one) begins."""
         c = self._state.cycle if cycle is None else cycle
-        return c * self.stepper.cycle_length
+        return c * self.cycle_length
 
     # -- view mode --------------------------------------------------------------------------
     def set_view_mode(self, mode: str) -> bool:
