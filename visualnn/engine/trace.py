@@ -31,6 +31,7 @@ class EdgeGradient:
     accumulated: float               # the running sum at ``src`` after adding it
     param: str | None = None         # parameter this edge carries (weight, or a parameter leaf)
     param_gradient: float | None = None
+    src_param: bool = False          # ``src`` is itself a parameter (its gradient grows by ``gradient``)
 
     def to_json(self) -> dict:
         return {"from": self.src, "to": self.dst, "local": self.local, "upstream": self.upstream,
@@ -121,13 +122,15 @@ def record(graph: Graph, params: Mapping[str, float], sample: Mapping[str, float
             if graph.nodes[src].op == "target":
                 continue  # targets are given, not learned: the lecture sends nothing back to them
             param, pg = None, None
+            src_param = graph.nodes[src].op == "param"
             if w is not None:
                 param, pg = w, _f(wl * b.upstream)
-            elif graph.nodes[src].op == "param":
+                pgrads[w] = pgrads.get(w, 0.0) + pg
+            elif src_param:
                 param, pg = src, _f(g)
-            if param is not None:
-                pgrads[param] = pgrads.get(param, 0.0) + pg
-            edges.append(EdgeGradient(src, b.node, _f(loc), up, _f(g), _f(grads[src]), param, pg))
+            if src_param:
+                pgrads[src] = pgrads.get(src, 0.0) + _f(g)
+            edges.append(EdgeGradient(src, b.node, _f(loc), up, _f(g), _f(grads[src]), param, pg, src_param))
         steps.append(Step(index=len(steps), phase="backward", node=b.node, op=n.op,
                           inputs=n.inputs, weights=n.weights, upstream=up, edges=tuple(edges)))
     return Trace(graph, {p: float(params[p]) for p in graph.param_names}, dict(sample), steps,
@@ -385,6 +388,9 @@ def apply_step(st: State, s: Step) -> None:
             st.edge_gradients[(e.src, e.dst)] = e
             if e.param is not None:
                 st.param_gradients[e.param] = st.param_gradients.get(e.param, 0.0) + e.param_gradient
+            if e.src_param and e.param != e.src:
+                # a parameter leaf on a weighted edge: both the leaf and the weight learn
+                st.param_gradients[e.src] = st.param_gradients.get(e.src, 0.0) + e.gradient
     elif s.phase == "update":
         for p, old, g, new in s.updates:
             st.params[p] = new
