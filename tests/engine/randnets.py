@@ -16,8 +16,8 @@ import math
 
 import numpy as np
 
-from visualnn.engine import DenseModel, Graph, Layer, LayeredSpec, Node, compile_layered
-from visualnn.engine.ops import ACTIVATIONS, LOSSES, OPS
+from visualnn.engine import Graph, Layer, LayeredSpec, Node
+from visualnn.engine.ops import ACTIVATIONS, OPS
 
 # every op an expression graph can use (losses come last, at the end of a graph)
 EXPR_OPS = [n for n, o in OPS.items() if o.kind != "loss" and n != "identity"]
@@ -551,7 +551,3 @@ def mazur_spec():
     sample = {"i1": .05, "i2": .10, "target_o1": .01, "target_o2": .99}
     return spec, params, sample
 
-
-__all__ = ["EXPR_OPS", "LAYER_ACTIVATIONS", "LOSSES", "Twin", "random_expression", "add_loss",
-           "random_layered", "torch_layered", "layered_ok", "torch_op", "torch_loss", "rel_err",
-           "mazur_spec", "compile_layered", "DenseModel"]
