@@ -150,8 +150,8 @@ def cmd_train(args) -> int:
     from .engine.training import train
     doc = _load(args.file)
     m = doc.model
-    if m.graph.loss is None:
-        raise CliError(f"{args.file}: the network has no loss, so there is nothing to train")
+    if m.graph.objective is None:
+        raise CliError(f"{args.file}: the network has no loss and several outputs, so there is nothing to train")
     if len(m.data) == 0:
         raise CliError(f"{args.file}: the file has no training data")
     epochs = args.epochs if args.epochs is not None else m.training.epochs

@@ -158,12 +158,23 @@ def test_optimizer_settings_come_from_the_model():
 
 
 def test_models_that_cannot_train_say_why():
-    no_loss = Model("f", Graph([Node("x", "input"), Node("p", "param"), Node("y", "mul", ("x", "p"))]), {"p": 1.0})
-    with pytest.raises(ValueError, match="f has no loss node, so there is no objective to train or to plot"):
-        train(no_loss)
+    two_outputs = Model("f", Graph([Node("x", "input"), Node("p", "param"), Node("y", "mul", ("x", "p")),
+                                     Node("z", "add", ("x", "p"))]), {"p": 1.0})
+    with pytest.raises(ValueError, match="f has no loss node and more than one output, so there is no objective"):
+        train(two_outputs)
     with pytest.raises(ValueError, match="mlp has no training data"):
         train(mlp_model([2, 1]))
     bad = xor_model()
     bad.data = Dataset({"x1": np.zeros(4), "t1": np.zeros(4)})
     with pytest.raises(ValueError, match="the training data has no column for x2"):
         train(bad)
+
+
+def test_a_graph_without_loss_minimises_its_single_output():
+    # the tea-temperature example: the cost is computed by ops, not a loss node
+    g = Graph([Node("T", "input"), Node("guess", "param"), Node("d", "sub", ("T", "guess")),
+               Node("cost", "square", ("d",))])
+    m = Model("tea", g, {"guess": 80.0}, data=Dataset({"T": np.array([57.0, 62.0, 55.0, 60.0])}))
+    result = train(m, epochs=200, lr=0.1, optimizer="sgd")
+    assert abs(result.model.params["guess"] - 58.5) < 1e-6   # the mean minimises the squared cost
+    assert result.history[-1] < result.history[0]

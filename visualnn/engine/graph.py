@@ -163,6 +163,15 @@ class Graph:
         return losses[-1] if losses else None
 
     @property
+    def objective(self) -> str | None:
+        """The node training minimises: the loss, or else the one output (a cost
+        computed by ops, as in the tea-temperature example); None if ambiguous."""
+        if self.loss is not None:
+            return self.loss
+        outs = self.outputs
+        return outs[0] if len(outs) == 1 else None
+
+    @property
     def outputs(self) -> list[str]:
         """The network's outputs: the loss's predictions, or the sinks without a loss."""
         loss = self.loss

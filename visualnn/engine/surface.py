@@ -173,7 +173,7 @@ class Evaluator:
         return out
 
     def _graph_losses(self, P, g):
-        L = np.asarray(self.graph.forward(P, self.feeds, keep=False)[self.graph.loss], dtype=float)
+        L = np.asarray(self.graph.forward(P, self.feeds, keep=False)[self.graph.objective], dtype=float)
         if L.ndim < 2:
             L = np.broadcast_to(L.reshape((1,) * (2 - L.ndim) + L.shape), (g, L.shape[-1] if L.ndim else 1))
         return L.mean(axis=-1)

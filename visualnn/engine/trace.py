@@ -279,7 +279,7 @@ class Stepper:
     # -- the step list --------------------------------------------------------
     @property
     def has_update(self) -> bool:
-        return self.graph.loss is not None and bool(self.graph.param_names)
+        return self.graph.objective is not None and bool(self.graph.param_names)
 
     @property
     def trace_length(self) -> int:

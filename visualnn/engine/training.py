@@ -28,9 +28,10 @@ class Objective:
 
     def __init__(self, model: Model, test: bool = False):
         g = model.graph
-        if g.loss is None:
-            raise ValueError(f"{model.title or 'the model'} has no loss node, so there is no objective to train "
-                             f"or to plot")
+        if g.objective is None:
+            raise ValueError(f"{model.title or 'the model'} has no loss node and more than one output, so there is "
+                             f"no objective to train or to plot")
+        self.target = g.objective
         self.model = model
         self.graph: Graph = g
         self.names: list[str] = list(g.param_names)
@@ -71,8 +72,9 @@ class Objective:
             return self.dense.gradient(theta, X, T)
         P = {n: np.array([v]) for n, v in zip(self.names, theta)}
         values = self.graph.forward(P, self._feeds(rows))
-        _, pg = self.graph.backward(P, values)
-        L = values[self.graph.loss]
+        L = values[self.target]
+        batch = L.shape[-1] if L.ndim else 1
+        _, pg = self.graph.backward(P, values, {self.target: np.full(L.shape, 1.0 / batch)})
         return float(np.mean(L)), np.array([float(np.sum(pg[n])) for n in self.names])
 
     def value(self, theta: np.ndarray, rows=None) -> float:
@@ -81,7 +83,7 @@ class Objective:
             return float(self.dense.objective(theta, X, T))
         P = {n: np.array([v]) for n, v in zip(self.names, theta)}
         values = self.graph.forward(P, self._feeds(rows), keep=False)
-        return float(np.mean(values[self.graph.loss]))
+        return float(np.mean(values[self.target]))
 
 
 @dataclass
@@ -136,11 +138,12 @@ def initial_params(model: Model, seed: int | None = None, scale: float | None = 
     scale = model.training.init_scale if scale is None else scale
     rng = np.random.default_rng(seed)
     fans = _fan(model)
+    names = model.graph.param_names
+    u = rng.uniform(-1.0, 1.0, size=len(names))   # one draw per parameter: names never shift the stream
     out = {}
-    for name in model.graph.param_names:
+    for name, ui in zip(names, u.tolist()):
         fan_in, fan_out, is_bias = fans.get(name, (1, 1, False))
-        u = rng.uniform(-1.0, 1.0)          # drawn for every parameter: names never shift the stream
-        out[name] = 0.0 if is_bias else float(u * scale * np.sqrt(6.0 / (fan_in + fan_out)))
+        out[name] = 0.0 if is_bias else ui * scale * (6.0 / (fan_in + fan_out)) ** 0.5
     return out
 
 
