@@ -4,7 +4,7 @@ Qt-free.  The stepper window's equation panel shows ``equations(...)``; the
 graph labels and the presentation mode reuse ``fmt`` and ``caption``.
 
 Numbers use ``digits`` places after the point, trailing zeros dropped, but at
-least three significant digits for small numbers, so the lecture's
+least two significant digits for small numbers, so the lecture's
 0.082167041 prints as 0.08217 with 5 digits and 0.000438568 does not vanish.
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ from .graph import Graph
 from .ops import OPS
 from .trace import State, Step
 
-MIN_SIGNIFICANT = 3
+MIN_SIGNIFICANT = 2
 
 
 def fmt(x, digits: int = 4) -> str:
@@ -60,6 +60,25 @@ def objective_name(graph: Graph) -> str:
     return outs[0] if len(outs) == 1 else "L"
 
 
+def op_symbol(graph: Graph, name: str) -> str:
+    """How the lecture writes a node's gate: ``+``, ``×``, ``σ``, and constants
+    filled in (``*-1``, ``+1``, ``x^2``)."""
+    n = graph.nodes[name]
+    if n.is_leaf:
+        return ""
+    a = n.attrs or {}
+    if n.op == "mul_const":
+        return f"*{_g(a.get('c'))}"
+    if n.op == "add_const":
+        c = a.get("c", 0.0)
+        return f"+{_g(c)}" if c >= 0 else f"-{_g(-c)}"
+    if n.op == "pow":
+        return f"x^{_g(a.get('p'))}"
+    if n.op == "exp_base":
+        return f"{_g(a.get('base'))}^x"
+    return OPS[n.op].symbol
+
+
 def d(top: str, bottom: str) -> str:
     return f"∂{top}/∂{bottom}"
 
@@ -90,7 +109,7 @@ def _loss_sym(op, a, c):
         return f"CE(softmax({zs}), ({ts}))"
     if op == "hinge":
         zs = ", ".join(o for o, _ in pr)
-        return f"hinge({zs})"
+        return f"Σ over j ≠ y of max(0, s_j - s_y + {_g(c.get('margin', 1.0))}), s = ({zs})"
     return f"{op}({', '.join(a)})"
 
 
@@ -279,7 +298,7 @@ def backward_equations(step: Step, state: State, graph: Graph, digits: int = 4,
     E = objective_name(graph)
     node = step.node
     lines: list[str] = []
-    is_seed = step.upstream is not None and node == E
+    is_seed = step.upstream is not None and node == graph.loss
     shown = 0
     for i, e in enumerate(step.edges):
         if not _shown_edge(graph, e.src):
@@ -345,7 +364,7 @@ def _expand_upstream(state: State, graph: Graph, node: str):
     if len(came) != 1:
         return None
     e = came[0]
-    if e.dst == objective_name(graph) and e.upstream == 1.0:
+    if e.dst == graph.loss:
         return None
     return e.dst, e.upstream, e.local
 
@@ -423,18 +442,18 @@ def caption(state: State, graph: Graph, digits: int = 4, lr: float = 0.5, optimi
         if kind == "activation":
             return (f"Forward: {ACTIVATION_WORDS.get(s.op, s.op)} turns {s.inputs[0]} = "
                     f"{fmt(s.input_values[0], digits)} into {s.node} = {v}.")
-        return f"Forward: the {OPS[s.op].symbol} gate {s.node} takes {_names(s.inputs)} and gives {v}."
+        return f"Forward: the {op_symbol(graph, s.node)} gate {s.node} takes {_names(s.inputs)} and gives {v}."
     # backward
     shown = [e for e in s.edges if _shown_edge(graph, e.src)]
     up = fmt(s.upstream, digits)
-    if s.node == E and s.upstream == 1.0:
+    if s.node == graph.loss:
         parts = ", ".join(f"{e.src} {fmt(e.gradient, digits)}" for e in shown[:4])
         return f"Backward from the loss {E}: each output gets {d(E, 'output')}: {parts}."
     if len(shown) == 1:
         e = shown[0]
         loc = local_formula(graph, s.node, list(s.inputs).index(e.src), state.values, digits)
-        what = ACTIVATION_WORDS.get(s.op, f"the {OPS[s.op].symbol} gate") if kind == "activation" else \
-            f"the {OPS[s.op].symbol} gate"
+        what = ACTIVATION_WORDS.get(s.op, f"the {op_symbol(graph, s.node)} gate") if kind == "activation" else \
+            f"the {op_symbol(graph, s.node)} gate"
         lf = f" {loc[0]}" if loc is not None and loc[0] not in ("1",) else ""
         return (f"Backward through {what} {s.node}: local gradient{lf} = {fmt(e.local, digits)} "
                 f"times upstream {up} gives {fmt(e.gradient, digits)} for {e.src}.")

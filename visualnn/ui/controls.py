@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QSlider, QToolBar,
-                               QWidget)
+from PySide6.QtWidgets import (QApplication, QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QSlider, QStyle,
+                               QToolBar, QWidget)
 
 from ..engine import explain
 
@@ -35,15 +35,22 @@ class StepperControls(QObject):
             a.triggered.connect(slot)
             return a
 
-        self.step_action = act("Step ▶", STEP_KEYS, self.step, "Next operation")
-        self.back_action = act("◀ Back", BACK_KEYS, self.back, "Previous operation (the state after one step fewer)")
-        self.reset_action = act("⏮ Reset", (Qt.Key_Home,), self.reset, "Back to the start of the first pass")
-        self.end_action = act("End ⏭", (Qt.Key_End,), self.end, "Run to the end of this pass")
+        self.step_action = act("Step", STEP_KEYS, self.step, "Next operation")
+        self.back_action = act("Back", BACK_KEYS, self.back, "Previous operation (the state after one step fewer)")
+        self.reset_action = act("Reset", (Qt.Key_Home,), self.reset, "Back to the start of the first pass")
+        self.end_action = act("End", (Qt.Key_End,), self.end, "Run to the end of this pass")
+        style = QApplication.style()
+        for a, icon in ((self.step_action, QStyle.SP_MediaSeekForward), (self.back_action, QStyle.SP_MediaSeekBackward),
+                        (self.reset_action, QStyle.SP_MediaSkipBackward), (self.end_action, QStyle.SP_MediaSkipForward)):
+            a.setIcon(style.standardIcon(icon))
+        self._play_icon = style.standardIcon(QStyle.SP_MediaPlay)
+        self._pause_icon = style.standardIcon(QStyle.SP_MediaPause)
         self.play_action = QAction("Play", self)
         self.play_action.setShortcut(QKeySequence("P"))
         self.play_action.setToolTip("Play the steps at the chosen speed (P)")
         self.play_action.setStatusTip("Play the steps at the chosen speed")
         self.play_action.setCheckable(True)
+        self.play_action.setIcon(self._play_icon)
         self.play_action.toggled.connect(self.set_playing)
         self.actions = [self.reset_action, self.back_action, self.step_action, self.end_action, self.play_action]
 
@@ -105,9 +112,11 @@ class StepperControls(QObject):
         if on:
             self.timer.start(int(1000 / self.speed.value()))
             self.play_action.setText("Pause")
+            self.play_action.setIcon(self._pause_icon)
         else:
             self.timer.stop()
             self.play_action.setText("Play")
+            self.play_action.setIcon(self._play_icon)
 
     @property
     def playing(self) -> bool:
@@ -180,6 +189,7 @@ class StepperControls(QObject):
     def toolbar(self, parent=None) -> QToolBar:
         tb = QToolBar("Stepping", parent)
         tb.setObjectName("stepping")
+        tb.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
         for a in self.actions:
             tb.addAction(a)
         tb.addWidget(self.speed)

@@ -695,7 +695,8 @@ class GraphView(QGraphicsView):
                                   "gradient"))
                     if not math.isclose(e.accumulated, e.gradient, rel_tol=0.0, abs_tol=0.0):
                         below.append((f"Σ at {a} = {self._fmt(e.accumulated)}", "gradient"))
-        if w is not None and w in state.param_gradients and (self._weight_labels or step or sel):
+        if (w is not None and w in state.param_gradients and (step or sel) and s is not None
+                and s.phase in ("backward", "update")):
             below.append((f"∂E/∂{w} = {self._fmt(state.param_gradients[w])}", "gradient"))
         item = self._labels.get(key)
         if not above and not below:
@@ -715,6 +716,8 @@ class GraphView(QGraphicsView):
 
     # -- label placement ------------------------------------------------------------------------
     _t_candidates = np.array([0.5, 0.38, 0.62, 0.28, 0.72, 0.2, 0.8])
+    # a step's edges all meet at its node: their labels sit nearer the sources
+    _t_step = np.array([0.42, 0.32, 0.52, 0.24, 0.6, 0.16, 0.68])
 
     def _place_labels(self, only: set | None = None):
         """Greedy: each label at the first spot along its edge (middle first)
@@ -744,13 +747,13 @@ class GraphView(QGraphicsView):
                 cands = np.array([[x2 - self._layout.boxes[key[1]].w / 2 + nb.box.w / 2,
                                    y1 + nb.text_bottom + 2 - r.top()]])
             else:
-                t = self._t_candidates
+                t = self._t_step if key in self._step_label_keys else self._t_candidates
                 cands = np.column_stack([x1 + t * (x2 - x1), y1 + t * (y2 - y1)])
             rects = np.column_stack([cands[:, 0] + r.left(), cands[:, 1] + r.top(), cands[:, 0] + r.right(),
                                      cands[:, 1] + r.bottom()])
             cost = _overlaps(rects, np.array(placed).reshape(-1, 4)) * 3
             if not self._internal[k]:
-                cost = cost + _overlaps(rects, obst)
+                cost = cost + _overlaps(rects, obst) * 4
             # the first candidate among the least overlapping
             b = int(np.argmax(cost <= cost.min() + 1e-9))
             it.setPos(float(cands[b, 0]), float(cands[b, 1]))
@@ -894,7 +897,7 @@ class GraphView(QGraphicsView):
         if not self.show_legend or not self._nodes:
             return
         key = (self.theme.name, self.lecture_style, fmt(getattr(self, "_scale", 1.0), 2),
-               self.devicePixelRatioF())
+               self.devicePixelRatioF(), bool(self._weighted))
         if getattr(self, "_legend_key", None) != key:
             self._legend_key = key
             self._legend = self._render_legend()
@@ -912,7 +915,7 @@ class GraphView(QGraphicsView):
         fm = QFontMetricsF(f)
         lh = fm.height()
         lines = [("value (forward)", t.value), ("local × upstream = gradient", t.gradient)]
-        w = max(170.0, max(fm.horizontalAdvance(s) for s, _ in lines) + 16)
+        w = max(180.0, max(fm.horizontalAdvance(s) for s, _ in lines) + 16)
         h = lh * 4.4 + 12
         dpr = self.devicePixelRatioF()
         pm = QPixmap(int(math.ceil((w + 1) * dpr)), int(math.ceil((h + 1) * dpr)))
@@ -936,15 +939,24 @@ class GraphView(QGraphicsView):
         painter.drawRoundedRect(QRectF(x0, y0, w, h), 4, 4)
         text = QColor("#000000") if self.lecture_style else QColor(t.text)
         painter.setPen(text)
-        painter.drawText(QPointF(x0 + 8, y0 + 4 + fm.ascent()), "edge colour = weight")
+        weights = bool(self._weighted)
+        painter.drawText(QPointF(x0 + 8, y0 + 4 + fm.ascent()),
+                         "edge colour = weight" if weights else "node colour = value")
         bar_y = y0 + 6 + lh
         n = 2 * th.WEIGHT_BINS + 1
         bw = (w - 16) / n
         painter.setPen(Qt.NoPen)
         for i, k in enumerate(range(-th.WEIGHT_BINS, th.WEIGHT_BINS + 1)):
-            painter.setBrush(th.bin_color(k, t, self.lecture_style) if not (self.lecture_style and k == 0)
-                             else QColor(th.LECTURE_BACKGROUND))
+            if not weights:
+                color = th.value_fill(k / th.WEIGHT_BINS, t, self.lecture_style)
+            elif self.lecture_style and k == 0:
+                color = QColor(th.LECTURE_BACKGROUND)
+            else:
+                color = th.bin_color(k, t, self.lecture_style)
+            painter.setBrush(color)
             painter.drawRect(QRectF(x0 + 8 + i * bw, bar_y, bw + 0.5, lh * 0.6))
+        if not weights:
+            scale = 1.0
         painter.setPen(text)
         ty = bar_y + lh * 0.6 + fm.ascent() + 1
         lo, hi = f"-{fmt(scale, 2)}", f"+{fmt(scale, 2)}"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+from ..engine.explain import op_symbol
 from ..engine.graph import Graph
 from ..engine.ops import OPS
 
@@ -57,10 +58,7 @@ def shape_of(graph: Graph, name: str) -> str:
 
 
 def symbol_of(graph: Graph, name: str) -> str:
-    n = graph.nodes[name]
-    if n.is_leaf:
-        return ""
-    return OPS[n.op].symbol
+    return op_symbol(graph, name)
 
 
 def _units(graph: Graph, merge: bool) -> tuple[dict[str, list[str]], dict[str, str]]:
@@ -113,10 +111,14 @@ def layout(graph: Graph, mode: str = "neuron") -> Layout:
     columns = [c for c in columns if c]
     compact = max((len(c) for c in columns), default=0) > COMPACT_ROWS
 
+    # edges that carry weights get two-line labels with long formulas; gates get one number
+    weighted = any(w is not None for _, _, w in graph.edges())
     if compact:
         d, half_w, pitch, gap = 16.0, 12.0, 34.0, 170.0
+    elif weighted:
+        d, half_w, pitch, gap = 50.0, 44.0, 140.0, 320.0
     else:
-        d, half_w, pitch, gap = 50.0, 44.0, 132.0, 250.0
+        d, half_w, pitch, gap = 46.0, 44.0, 118.0, 170.0
     boxes: dict[str, Box] = {}
     internal: set[tuple[str, str]] = set()
 

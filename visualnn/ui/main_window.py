@@ -47,7 +47,9 @@ class MainWindow(QMainWindow):
         self.equations = EquationPanel(self.session)
         self.add_dock("Equations", self.equations, Qt.BottomDockWidgetArea)
         self.inspector = Inspector(self.session)
-        self.add_dock("Inspector", self.inspector, Qt.RightDockWidgetArea)
+        self.add_dock("Inspector", self.inspector, Qt.BottomDockWidgetArea)
+        # side by side under the graph: the graph keeps the full width
+        self.splitDockWidget(self.docks["Equations"], self.docks["Inspector"], Qt.Horizontal)
         self.inspector.sigEditRequested.connect(self.edit_value)
         self.view.sigNodeDoubleClicked.connect(self._node_double_clicked)
         self.view.sigEdgeDoubleClicked.connect(self._edge_double_clicked)
@@ -57,6 +59,8 @@ class MainWindow(QMainWindow):
         s.sigDocumentChanged.connect(self._sync_view_actions)
         s.sigViewModeChanged.connect(lambda _: self._sync_view_actions())
         self.resize(1400, 900)
+        self.resizeDocks([self.docks["Equations"]], [200], Qt.Vertical)
+        self.resizeDocks([self.docks["Equations"], self.docks["Inspector"]], [900, 420], Qt.Horizontal)
         self._restore_settings()
         self._update_title()
 

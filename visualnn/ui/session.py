@@ -84,7 +84,7 @@ class Session(QObject):
     def __init__(self, model: Model | None = None, document=None, parent=None):
         super().__init__(parent)
         self.undo_stack = QUndoStack(self)
-        self.undo_stack.cleanChanged.connect(lambda clean: self.sigDirtyChanged.emit(not clean))
+        self.undo_stack.cleanChanged.connect(self._on_clean_changed)
         self.document = None
         self.model: Model | None = None
         self.view_mode = "neuron"
@@ -127,6 +127,9 @@ class Session(QObject):
         self.sigSelectionChanged.emit()
         self.sigStateChanged.emit(self._state)
         self.sigDirtyChanged.emit(False)
+
+    def _on_clean_changed(self, clean: bool):
+        self.sigDirtyChanged.emit(not clean)
 
     @property
     def path(self):
