@@ -225,7 +225,7 @@ def _parse_document(text: str, name: str, base_dir: Path | None, default_title: 
     lecture = None
     if "lecture" in top:
         lecture = top["lecture"]
-        problems.extend(validate_lecture(lecture, "lecture"))
+        problems.extend(validate_lecture(lecture, "lecture", net.graph if net is not None else None))
     view = {}
     if "view" in top:
         view = ck.obj(top["view"], "view", "an object of view settings") or {}
