@@ -102,7 +102,7 @@ class Handout:
 
     # -- writers ---------------------------------------------------------------------------
     def markdown(self, digits: int = 9) -> str:
-        E = self.objective
+        E = _md(self.objective)
         f = lambda x: "" if x is None else fmt(x, digits)  # noqa: E731
         out = []
         if self.title:
