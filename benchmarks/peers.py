@@ -323,7 +323,7 @@ def main(argv=None) -> list[dict]:
         if r["workload"] != current:
             current = r["workload"]
             print(f"\n{current}")
-            print(f"  {'implementation':<52} {'median ms':>11} {'x visualnn':>11}  {'target':<24} result")
+            print(f"  {'implementation':<52} {'median ms':>11} {'÷ visualnn':>11}  {'target':<24} result")
         if r.get("skipped"):
             print(f"  {r['what']}")
             continue
