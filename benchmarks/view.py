@@ -3,10 +3,13 @@
     python benchmarks/view.py            # offscreen; DISPLAY=:99 for a real X server
 
 For each network the real MainWindow (graph, equation panel, inspector,
-controls) steps through one whole pass (forward, loss, backward, update);
-each step is timed from ``session.step()`` until the graph's viewport has
-repainted and every posted paint of the window is done
-(``viewport().repaint()`` then ``QApplication.processEvents()``).
+controls) steps through two whole passes (forward, loss, backward, update);
+each step is timed from ``session.step()`` until the graph's whole viewport
+has repainted and every other posted paint of the window is done
+(``viewport().repaint()`` then ``QApplication.processEvents()``).  The
+first pass warms the caches (glyphs, label items) and is reported apart;
+the target applies to the second, steady pass.  CPU time is shown beside
+wall time because the machine may be shared.
 Targets: the median step of the 2-2-2 and [2,16,16,1] networks within one
 60 Hz frame (16.7 ms); [64,64,64,10] (~8,900 edges) reported against the
 same frame.  Also: time from launching ``visualnn`` to its first painted
@@ -56,8 +59,19 @@ def layered_model(sizes, seed=0):
 
 
 def _mazur():
-    from visualnn.io import examples_dir, load
-    return load(examples_dir() / "mazur_2_2_2.json").model
+    """The bundled 2-2-2 example, or the same network built in code if it cannot be read."""
+    from visualnn.io import FileFormatError, examples_dir, load
+    try:
+        return load(examples_dir() / "mazur_2_2_2.json").model
+    except (FileFormatError, OSError):
+        from visualnn.engine import Dataset, Layer, LayeredSpec, Model, TrainingSettings, compile_layered
+        spec = LayeredSpec(["i1", "i2"], [Layer(["h1", "h2"], "sigmoid", [["w1", "w2"], ["w3", "w4"]], ["b1", "b1"]),
+                                          Layer(["o1", "o2"], "sigmoid", [["w5", "w6"], ["w7", "w8"]], ["b2", "b2"])],
+                           "squared_error", ["target_o1", "target_o2"], "E_total")
+        params = dict(w1=.15, w2=.2, w3=.25, w4=.3, w5=.4, w6=.45, w7=.5, w8=.55, b1=.35, b2=.6)
+        data = Dataset({"i1": np.array([.05]), "i2": np.array([.1]), "target_o1": np.array([.01]),
+                        "target_o2": np.array([.99])})
+        return Model("2-2-2", compile_layered(spec), params, spec, data, TrainingSettings(learning_rate=0.5))
 
 
 def _app():
@@ -65,8 +79,8 @@ def _app():
     return QApplication.instance() or QApplication([])
 
 
-def time_steps(model, max_steps=None):
-    """Milliseconds per step over one whole pass, in the real window."""
+def time_steps(model, passes=2):
+    """Per pass, (wall ms, cpu ms) of every step, in the real window."""
     import tempfile
 
     from PySide6.QtCore import QSettings
@@ -79,20 +93,23 @@ def time_steps(model, max_steps=None):
         win.show_model(model)
         app.processEvents()
         s, vp = win.session, win.view.viewport()
-        n = s.cycle_length if max_steps is None else min(max_steps, s.cycle_length)
-        times = []
-        for _ in range(n):
-            t = time.perf_counter()
-            s.step()
-            vp.repaint()
-            app.processEvents()
-            times.append((time.perf_counter() - t) * 1000)
+        runs = []
+        for _ in range(passes):
+            wall, cpu = [], []
+            for _ in range(s.cycle_length):
+                t, c = time.perf_counter(), time.process_time()
+                s.step()
+                vp.repaint()
+                app.processEvents()
+                wall.append((time.perf_counter() - t) * 1000)
+                cpu.append((time.process_time() - c) * 1000)
+            runs.append((wall, cpu))
         edges = sum(1 for _ in s.graph.edges())
         win.session.mark_saved()
         win.close()
         win.deleteLater()
         app.processEvents()
-    return times, edges
+    return runs, edges
 
 
 def time_to_first_paint() -> float:
@@ -129,31 +146,37 @@ NETWORKS = [("2-2-2 (mazur)", _mazur, True), ("2-16-16-1", lambda: layered_model
 
 
 def results() -> list[dict]:
+    """One row per network (steady-pass wall median against one 60 Hz frame), and the launch time."""
     rows = []
     for name, make, strict in NETWORKS:
-        times, edges = time_steps(make())
-        med = statistics.median(times)
-        rows.append({"network": name, "edges": edges, "steps": len(times), "median_ms": med,
-                     "p90_ms": float(np.percentile(times, 90)), "max_ms": max(times),
-                     "target_ms": FRAME_MS, "strict": strict, "pass": med <= FRAME_MS})
+        runs, edges = time_steps(make())
+        (first, _), (wall, cpu) = runs[0], runs[-1]
+        med = statistics.median(wall)
+        rows.append({"network": name, "edges": edges, "steps": len(wall),
+                     "first_pass_ms": statistics.median(first), "median_ms": med,
+                     "cpu_ms": statistics.median(cpu), "p90_ms": float(np.percentile(wall, 90)),
+                     "max_ms": max(wall), "target_ms": FRAME_MS, "strict": strict, "pass": med <= FRAME_MS})
     launch = time_to_first_paint()
-    rows.append({"network": "launch to first paint", "edges": None, "steps": None, "median_ms": launch * 1000,
-                 "p90_ms": None, "max_ms": None, "target_ms": LAUNCH_TARGET_S * 1000, "strict": False,
-                 "pass": launch <= LAUNCH_TARGET_S})
+    rows.append({"network": "launch to first paint", "edges": None, "steps": None, "first_pass_ms": None,
+                 "median_ms": launch * 1000, "cpu_ms": None, "p90_ms": None, "max_ms": None,
+                 "target_ms": LAUNCH_TARGET_S * 1000, "strict": False, "pass": launch <= LAUNCH_TARGET_S})
     return rows
 
 
 def main() -> int:
     rows = results()
     print(f"platform: {os.environ.get('QT_QPA_PLATFORM') or 'default'}"
-          f"{' DISPLAY=' + os.environ['DISPLAY'] if os.environ.get('DISPLAY') else ''}")
-    print(f"{'network':<24}{'edges':>7}{'steps':>7}{'median ms':>11}{'p90 ms':>9}{'max ms':>9}{'target':>9}  result")
+          f"{'  DISPLAY=' + os.environ['DISPLAY'] if os.environ.get('DISPLAY') else ''}"
+          f"  load average: {os.getloadavg()[0]:.2f}")
+    head = ("network", "edges", "steps", "1st pass", "median", "cpu", "p90", "max", "target")
+    print(f"{head[0]:<23}{head[1]:>6}{head[2]:>6}" + "".join(f"{h:>10}" for h in head[3:]) + "  (ms)")
+    f = lambda v: "" if v is None else f"{v:.1f}"
     for r in rows:
-        f = lambda v: "" if v is None else f"{v:.1f}"
         verdict = "PASS" if r["pass"] else ("MISS" if r["strict"] else "MISS (reported)")
-        print(f"{r['network']:<24}{f(r['edges'] if r['edges'] is None else float(r['edges'])).replace('.0', ''):>7}"
-              f"{'' if r['steps'] is None else r['steps']:>7}{f(r['median_ms']):>11}{f(r['p90_ms']):>9}"
-              f"{f(r['max_ms']):>9}{r['target_ms']:>9.1f}  {verdict}")
+        print(f"{r['network']:<23}{'' if r['edges'] is None else r['edges']:>6}{'' if r['steps'] is None else r['steps']:>6}"
+              + "".join(f"{f(r[k]):>10}" for k in ("first_pass_ms", "median_ms", "cpu_ms", "p90_ms", "max_ms",
+                                                    "target_ms"))
+              + f"  {verdict}")
     return 0 if all(r["pass"] for r in rows if r["strict"]) else 1
 
 

@@ -144,3 +144,13 @@ def test_every_op_has_a_readable_forward_formula(op):
     assert "a0" in text
     if o.kind == "loss" or o.weighted:        # written out, not just named
         assert not text.startswith(f"{op}(")
+
+
+def test_a_long_sum_is_shortened():
+    from visualnn.engine.network import auto_names
+    inputs, layers = auto_names([20, 1])
+    spec = LayeredSpec(inputs, [Layer(layers[0], "sigmoid", [[f"w{i}" for i in range(20)]], ["b"])])
+    g = compile_layered(spec)
+    st = Stepper(g, {**{f"w{i}": 0.5 for i in range(20)}, "b": 1.0}, [{x: 1.0 for x in inputs}])
+    line = X.equations(st.state(1), g, 3)[0]
+    assert line == "net_y1 = w0·x1 + w1·x2 + w2·x3 + … + b (21 terms) = 0.5×1 + 0.5×1 + 0.5×1 + … + 1 (21 terms) = 11"

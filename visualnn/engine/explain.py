@@ -10,6 +10,7 @@ least two significant digits for small numbers, so the lecture's
 from __future__ import annotations
 
 import math
+import weakref
 from typing import Mapping
 
 import numpy as np
@@ -52,10 +53,25 @@ def _p(x, digits) -> str:
     return f"({s})" if s.startswith("-") else s
 
 
+_LOSS = weakref.WeakKeyDictionary()
+
+
+def loss_of(graph: Graph) -> str | None:
+    """``graph.loss``, remembered while the graph's order stays the same
+    (the property walks every node; a step asks for it several times)."""
+    order = graph.order
+    hit = _LOSS.get(graph)
+    if hit is None or hit[0] is not order:
+        hit = (order, graph.loss)
+        _LOSS[graph] = hit
+    return hit[1]
+
+
 def objective_name(graph: Graph) -> str:
     """What the gradients are gradients of: the loss node, or the single output."""
-    if graph.loss:
-        return graph.loss
+    loss = loss_of(graph)
+    if loss:
+        return loss
     outs = graph.outputs
     return outs[0] if len(outs) == 1 else "L"
 
@@ -267,13 +283,27 @@ def local_formula(graph: Graph, node: str, i: int, values: Mapping[str, float], 
 
 
 # -- the equation panel ------------------------------------------------------------
-def forward_equation(step: Step, graph: Graph, digits: int = 4) -> str:
-    """``net_h1 = w1·i1 + w2·i2 + b1 = 0.15×0.05 + 0.2×0.1 + 0.35 = 0.3775``."""
+MAX_TERMS = 8
+
+
+def _shorten(text: str, terms: int) -> str:
+    """``a + b + c + … + z (64 terms)`` for a sum too long to read."""
+    parts = text.split(" + ")
+    if len(parts) <= terms:
+        return text
+    return " + ".join(parts[:3]) + " + … + " + parts[-1] + f" ({len(parts)} terms)"
+
+
+def forward_equation(step: Step, graph: Graph, digits: int = 4, max_terms: int = MAX_TERMS) -> str:
+    """``net_h1 = w1·i1 + w2·i2 + b1 = 0.15×0.05 + 0.2×0.1 + 0.35 = 0.3775``
+    (sums of more than ``max_terms`` terms shortened)."""
     n = graph.nodes[step.node]
     ws = list(step.weights) if step.weights else None
     sym = forward_formula(step.op, list(step.inputs), n.attrs, ws)
     nums = forward_numbers(step.op, list(step.input_values), n.attrs,
                            list(step.weight_values) if step.weight_values else None, digits)
+    if step.op in ("weighted_sum", "add"):
+        sym, nums = _shorten(sym, max_terms), _shorten(nums, max_terms)
     parts = [step.node, sym]
     if nums != sym:
         parts.append(nums)
@@ -286,19 +316,33 @@ def _shown_edge(graph: Graph, src: str) -> bool:
     return graph.nodes[src].op not in ("target", "const")
 
 
-def _came_from(state: State, node: str) -> list:
+def _came_from(state: State, node: str, index: dict | None = None) -> list:
     """The backward edges that brought ``node`` its gradient so far."""
+    if index is not None:
+        return index.get(node, [])
     return [e for (s, _), e in state.edge_gradients.items() if s == node]
+
+
+def _arrivals(state: State, nodes) -> dict:
+    """node -> the backward edges that reached it, for the given nodes (one scan)."""
+    wanted = set(nodes)
+    out: dict = {}
+    for (s, _), e in state.edge_gradients.items():
+        if s in wanted:
+            out.setdefault(s, []).append(e)
+    return out
 
 
 def backward_equations(step: Step, state: State, graph: Graph, digits: int = 4,
                        limit: int | None = 12) -> list[str]:
     """One block of lines per input edge: local derivative, chain rule, running sums
     (the first ``limit`` edges)."""
-    E = objective_name(graph)
+    loss = loss_of(graph)
+    E = loss if loss else objective_name(graph)
     node = step.node
     lines: list[str] = []
-    is_seed = step.upstream is not None and node == graph.loss
+    is_seed = step.upstream is not None and node == loss
+    arrived = _arrivals(state, [e.src for e in step.edges] + [node])
     shown = 0
     for i, e in enumerate(step.edges):
         if not _shown_edge(graph, e.src):
@@ -327,10 +371,10 @@ def backward_equations(step: Step, state: State, graph: Graph, digits: int = 4,
                          f"{_p(e.upstream, digits)} × {_p(e.local, digits)} = {fmt(e.gradient, digits)}")
         # branches meet: the running sum at the source
         if not math.isclose(e.accumulated, e.gradient, rel_tol=0, abs_tol=0):
-            parts = [x.gradient for x in _came_from(state, e.src)]
+            came = _came_from(state, e.src, arrived)
+            parts = [x.gradient for x in came]
             if len(parts) >= 2:
-                lines.append(f"{d(E, e.src)} = " + " + ".join(d(E, e.src) + f" via {x.dst}"
-                                                             for x in _came_from(state, e.src))
+                lines.append(f"{d(E, e.src)} = " + " + ".join(d(E, e.src) + f" via {x.dst}" for x in came)
                              + " = " + " + ".join(_p(g, digits) for g in parts) + f" = {fmt(e.accumulated, digits)}")
             else:
                 lines.append(f"running sum at {e.src}: {fmt(e.accumulated, digits)}")
@@ -339,7 +383,7 @@ def backward_equations(step: Step, state: State, graph: Graph, digits: int = 4,
         if w is not None and e.param_gradient is not None:
             x = state.values.get(e.src)
             up = step.upstream
-            chain = _expand_upstream(state, graph, node)
+            chain = _expand_upstream(state, loss, node, arrived)
             if chain is not None:
                 via, up_up, up_loc = chain
                 lines.append(f"{d(E, w)} = {d(E, via)} × {d(via, node)} × {d(node, w)} = "
@@ -357,14 +401,14 @@ def backward_equations(step: Step, state: State, graph: Graph, digits: int = 4,
     return lines
 
 
-def _expand_upstream(state: State, graph: Graph, node: str):
+def _expand_upstream(state: State, loss: str | None, node: str, index: dict | None = None):
     """When ``node`` got its gradient along a single edge, (that edge's
     receiving node, its upstream, its local gradient): one more link of the chain."""
-    came = _came_from(state, node)
+    came = _came_from(state, node, index)
     if len(came) != 1:
         return None
     e = came[0]
-    if e.dst == graph.loss:
+    if e.dst == loss:
         return None
     return e.dst, e.upstream, e.local
 
@@ -446,7 +490,7 @@ def caption(state: State, graph: Graph, digits: int = 4, lr: float = 0.5, optimi
     # backward
     shown = [e for e in s.edges if _shown_edge(graph, e.src)]
     up = fmt(s.upstream, digits)
-    if s.node == graph.loss:
+    if s.node == loss_of(graph):
         parts = ", ".join(f"{e.src} {fmt(e.gradient, digits)}" for e in shown[:4])
         return f"Backward from the loss {E}: each output gets {d(E, 'output')}: {parts}."
     if len(shown) == 1:

@@ -4,11 +4,11 @@ Everything sits in one scrolling text view, so a long step never resizes
 the dock (and with it the graph, which would have to re-render)."""
 from __future__ import annotations
 
-import html
-
-from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QPlainTextEdit, QVBoxLayout, QWidget
 
 from ..engine import explain
+from ..engine.ops import OPS
 
 
 class EquationPanel(QWidget):
@@ -17,8 +17,14 @@ class EquationPanel(QWidget):
     def __init__(self, session, parent=None):
         super().__init__(parent)
         self.session = session
-        self.browser = QTextBrowser()
-        self.browser.setOpenLinks(False)
+        # plain text: a backward step through a wide layer has dozens of lines,
+        # and laying them out as rich text cost more than the rest of the step
+        self.browser = QPlainTextEdit()
+        self.browser.setReadOnly(True)
+        self.browser.setLineWrapMode(QPlainTextEdit.WidgetWidth)
+        font = QFont(self.browser.font())
+        font.setPointSizeF(font.pointSizeF() * 1.1)
+        self.browser.setFont(font)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(2, 2, 2, 2)
         lay.addWidget(self.browser, 1)
@@ -41,8 +47,8 @@ class EquationPanel(QWidget):
         return self._caption
 
     def text(self) -> str:
-        """Everything the panel shows, as plain text."""
-        return "\n".join([self._header, self._caption] + self._lines)
+        """Everything the panel shows."""
+        return self.browser.toPlainText()
 
     def refresh(self, *_):
         s = self.session
@@ -57,17 +63,9 @@ class EquationPanel(QWidget):
         self._header = explain.phase_text(st, s.cycle_length)
         self._caption = explain.caption(st, g, digits, lr, opt)
         self._lines = explain.equations(st, g, digits, lr, opt)
-        body = [f"<div style='font-weight:bold'>{html.escape(self._header)}</div>",
-                f"<div style='margin:3px 0 6px 0'>{html.escape(self._caption)}</div>"]
-        for line in self._lines:
-            if not line:
-                body.append("<div style='height:6px'></div>")
-            else:
-                body.append(f"<div style='margin:2px 0'>{html.escape(line)}</div>")
+        text = [self._header, self._caption, ""] + self._lines
         node = st.step.node if st.step is not None else None
         if node is not None and node in g.nodes and not g.nodes[node].is_leaf:
-            from ..engine.ops import OPS
             op = OPS[g.nodes[node].op]
-            body.append(f"<p style='color:gray'>{html.escape(op.name)} ({html.escape(op.symbol)}): "
-                        f"{html.escape(op.derivative)}</p>")
-        self.browser.setHtml("<div style='font-size:11pt'>" + "".join(body) + "</div>")
+            text += ["", f"{op.name} ({op.symbol}): {op.derivative}"]
+        self.browser.setPlainText("\n".join(text))

@@ -34,6 +34,7 @@ from .layout import Box, Layout, layout
 
 LABEL_MIN_PIXELS = 6.0          # text smaller than this on screen is not drawn
 WEIGHT_LABEL_LIMIT = 160        # more weighted edges than this: weights shown on demand only
+ANTIALIAS_EDGES = 3000          # more edges than this are drawn without smoothing
 Z_EDGE, Z_OVERLAY, Z_NODE, Z_LABEL = 0, 1, 2, 3
 
 
@@ -126,40 +127,58 @@ class NodeItem(QGraphicsPathItem):
         self._current: str | None = None
         self._selected = False
         self._kind_color = QColor(theme.kind_colors.get(box.shape, theme.node_border))
-        small = 7.0 if compact else 9.0
-        line = QFontMetricsF(_font(small)).height()
-        self._symbol = TextItem(self, _font(small * (1.0 if compact else 1.35), True), QColor(theme.text))
-        self._symbol.set_text(box.symbol)
-        self._symbol.set_anchor(0, -self._symbol.boundingRect().height() / 2)
-        self._label = TextItem(self, _font(small, True), QColor(theme.text), "bottom")
-        self._label.set_text(box.label)
-        lx = box.w / 2 if box.half == "left" else 0.0
-        self._label.set_anchor(lx, -box.h / 2 - 2)
-        # a merged neuron's two values sit side by side under it
-        vx = {"left": -box.w * 0.55, "right": box.w * 0.55}.get(box.half, 0.0)
-        self._value = TextItem(self, _font(small), QColor(theme.value))
-        self._value.set_anchor(vx, box.h / 2 + 2)
-        self._grad = TextItem(self, _font(small), QColor(theme.gradient))
-        self._grad.set_anchor(vx, box.h / 2 + 2 + line)
-        self.text_bottom = box.h / 2 + 2 + 2 * line
+        self._compact = compact
+        self._size = 7.0 if compact else 9.0
+        self._line = QFontMetricsF(_font(self._size)).height()
+        self.text_bottom = box.h / 2 + 2 + 2 * self._line
+        # the texts as strings; the text items exist once they can be seen (large
+        # networks start zoomed out, and thousands of hidden items slow every repaint)
+        self._strings = {"label": box.label, "symbol": box.symbol, "value": "", "grad": ""}
+        self._texts: dict[str, TextItem] = {}
         tip = box.name if box.name == box.label or not box.label else f"{box.name} ({box.label})"
         self.setToolTip(tip)
         self._fill = QColor(theme.node_fill)
         self.setBrush(QBrush(self._fill))
         self._restyle()
+        if not compact:
+            self._make_texts()
+
+    def _make_texts(self):
+        box, small, line, theme = self.box, self._size, self._line, self._theme
+        sym = TextItem(self, _font(small * (1.0 if self._compact else 1.35), True), th.readable_on(self._fill))
+        sym.set_text(self._strings["symbol"])
+        sym.set_anchor(0, -sym.boundingRect().height() / 2)
+        label = TextItem(self, _font(small, True), QColor(theme.text), "bottom")
+        label.set_text(self._strings["label"])
+        label.set_anchor(box.w / 2 if box.half == "left" else 0.0, -box.h / 2 - 2)
+        # a merged neuron's two values sit side by side under it
+        vx = {"left": -box.w * 0.55, "right": box.w * 0.55}.get(box.half, 0.0)
+        value = TextItem(self, _font(small), QColor(theme.value))
+        value.set_anchor(vx, box.h / 2 + 2)
+        value.set_text(self._strings["value"])
+        grad = TextItem(self, _font(small), QColor(theme.gradient))
+        grad.set_anchor(vx, box.h / 2 + 2 + line)
+        grad.set_text(self._strings["grad"])
+        self._texts = {"symbol": sym, "label": label, "value": value, "grad": grad}
+
+    def _set_string(self, key: str, text: str):
+        self._strings[key] = text
+        item = self._texts.get(key)
+        if item is not None:
+            item.set_text(text)
 
     # -- what tests and panels read --------------------------------------------------
     def value_text(self) -> str:
-        return self._value.text()
+        return self._strings["value"]
 
     def gradient_text(self) -> str:
-        return self._grad.text()
+        return self._strings["grad"]
 
     def name_text(self) -> str:
-        return self._label.text()
+        return self._strings["label"]
 
     def symbol_text(self) -> str:
-        return self._symbol.text()
+        return self._strings["symbol"]
 
     @property
     def is_current(self) -> bool:
@@ -171,14 +190,16 @@ class NodeItem(QGraphicsPathItem):
 
     # -- what the view sets ------------------------------------------------------------
     def set_value(self, text: str, fill: QColor):
-        self._value.set_text(text)
+        self._set_string("value", text)
         if fill != self._fill:
             self._fill = fill
             self.setBrush(QBrush(fill))
-            self._symbol.setBrush(QBrush(th.readable_on(fill)))
+            sym = self._texts.get("symbol")
+            if sym is not None:
+                sym.setBrush(QBrush(th.readable_on(fill)))
 
     def set_gradient(self, text: str):
-        self._grad.set_text(text)
+        self._set_string("grad", text)
 
     def set_current(self, phase: str | None):
         if phase != self._current:
@@ -191,8 +212,11 @@ class NodeItem(QGraphicsPathItem):
             self._restyle()
 
     def set_texts_visible(self, on: bool):
-        for t in (self._label, self._value, self._grad):
-            t.setVisible(on)
+        if on and not self._texts:
+            self._make_texts()
+        for key, t in self._texts.items():
+            if key != "symbol" or self._compact:
+                t.setVisible(on)
 
     def _restyle(self):
         t = self._theme
@@ -313,8 +337,11 @@ class EdgeBinsItem(QGraphicsItem):
     def boundingRect(self) -> QRectF:
         return self._rect
 
+    antialias = True
+
     def paint(self, painter: QPainter, option, widget=None):
         painter.setBrush(Qt.NoBrush)
+        painter.setRenderHint(QPainter.Antialiasing, self.antialias)
         # weak edges first, strong ones on top
         for key in sorted(self.bins, key=lambda k: -1 if k == "neutral" else abs(k)):
             path, pen = self.bins[key]
@@ -338,7 +365,7 @@ class GraphView(QGraphicsView):
         self.setTransformationAnchor(QGraphicsView.AnchorUnderMouse)
         self.setResizeAnchor(QGraphicsView.AnchorViewCenter)
         self.setViewportUpdateMode(QGraphicsView.MinimalViewportUpdate)
-        self.setOptimizationFlags(QGraphicsView.DontSavePainterState)
+        self.setOptimizationFlags(QGraphicsView.DontSavePainterState | QGraphicsView.DontAdjustForAntialiasing)
         self.setFocusPolicy(Qt.StrongFocus)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
@@ -379,8 +406,10 @@ class GraphView(QGraphicsView):
     def edge_style(self, src: str, dst: str):
         """(colour, width) the edge is drawn with, or None when it is not drawn."""
         k = self._edge_index[(src, dst)]
-        key = self._edge_keys_drawn[k]
-        if key is None:
+        if self._internal[k]:
+            return None
+        key = "neutral" if self._neutral[k] else int(self._edge_bins[k])
+        if key == 0 and self.lecture_style:
             return None
         pen = self._edge_lines.pen_of(key)
         return QColor(pen.color()), pen.widthF()
@@ -477,8 +506,11 @@ class GraphView(QGraphicsView):
         self._seg = np.array(segs, dtype=float).reshape(-1, 4)
         self._internal = np.array([(a, b) in lay.internal for a, b, _ in self._edges], dtype=bool)
         self._weighted = [k for k, (_, _, w) in enumerate(self._edges) if w is not None]
+        self._neutral = np.array([w is None for _, _, w in self._edges], dtype=bool)
         self._weight_labels = len(self._weighted) <= WEIGHT_LABEL_LIMIT
         self._edge_lines = EdgeBinsItem()
+        # thousands of smoothed lines take tens of ms to draw, and blur into a haze anyway
+        self._edge_lines.antialias = len(self._edges) <= ANTIALIAS_EDGES
         self.scene().addItem(self._edge_lines)
         self._overlay = QGraphicsPathItem()
         self._overlay.setZValue(Z_OVERLAY)
@@ -496,27 +528,24 @@ class GraphView(QGraphicsView):
         self._on_selection_changed()
         if self._auto_fit:
             self.fit()
+        self._update_lod(force=True)
 
     # -- edges -------------------------------------------------------------------------------
-    def _weight_scale(self, params: dict) -> float:
-        ws = [abs(params.get(self._edges[k][2], 0.0)) for k in self._weighted]
-        return max(ws) if ws else 1.0
-
     def _rebuild_bins(self, params: dict):
         """Recolour every edge: one path per colour bin."""
         import pyqtgraph as pg
-        scale = self._weight_scale(params) or 1.0
-        self._scale = scale
         n = len(self._edges)
-        bins = np.zeros(n, dtype=int)
-        for k in self._weighted:
-            bins[k] = th.weight_bin(params.get(self._edges[k][2], 0.0), scale)
-        neutral = np.array([w is None for _, _, w in self._edges], dtype=bool)
+        w = np.zeros(n)
+        if self._weighted:
+            w[self._weighted] = [params.get(self._edges[k][2], 0.0) for k in self._weighted]
+        scale = float(np.abs(w).max()) if self._weighted else 0.0
+        scale = scale or 1.0
+        self._scale = scale
+        bins = np.clip(np.rint(w / scale * th.WEIGHT_BINS), -th.WEIGHT_BINS, th.WEIGHT_BINS).astype(int)
+        bins[(bins == 0) & (w != 0)] = np.sign(w[(bins == 0) & (w != 0)]).astype(int)   # only exact zeros are 0
+        neutral = self._neutral
         visible = ~self._internal
-        drawn = [None if self._internal[k] else ("neutral" if neutral[k] else int(bins[k])) for k in range(n)]
-        if self.lecture_style:
-            drawn = [None if d == 0 else d for d in drawn]
-        self._edge_keys_drawn = drawn
+        self._edge_bins = bins
         keys = set(np.unique(bins[visible & ~neutral]).tolist())
         if (visible & neutral).any():
             keys.add("neutral")
@@ -539,7 +568,7 @@ class GraphView(QGraphicsView):
             x = seg[:, [0, 2]].ravel()
             y = seg[:, [1, 3]].ravel()
             pen = QPen(color, width)
-            pen.setCapStyle(Qt.RoundCap)
+            pen.setCapStyle(Qt.FlatCap)
             out[key] = (pg.arrayToQPath(x, y, connect="pairs", finiteCheck=False), pen)
         self._edge_lines.set_bins(out)
         self._bins_params = dict(params)
@@ -657,7 +686,7 @@ class GraphView(QGraphicsView):
         if self._step_edges:
             color.setAlphaF(0.35)
             pen = QPen(color, 9.0 if not self._layout.compact else 4.0)
-            pen.setCapStyle(Qt.RoundCap)
+            pen.setCapStyle(Qt.FlatCap)
             self._overlay.setPen(pen)
             self._overlay.setPath(self._edges_path(self._step_edges))
         if self._texts_visible:
@@ -778,6 +807,7 @@ class GraphView(QGraphicsView):
             item.set_selected(name in names)
         keys = [(s[0], s[1]) for s in sel if isinstance(s, tuple)]
         pen = QPen(QColor(self.theme.selection), 3.0, Qt.DashLine)
+        pen.setCapStyle(Qt.FlatCap)
         self._sel_overlay.setPen(pen)
         self._sel_overlay.setPath(self._edges_path(keys))
         if self.session.state is not None and self._nodes and not self._stale:
@@ -786,13 +816,14 @@ class GraphView(QGraphicsView):
             self._place_labels(only=self._touched)
 
     # -- level of detail -------------------------------------------------------------------------
-    def _update_lod(self):
+    def _update_lod(self, force: bool = False):
+        """Show texts only when they are big enough on screen to read."""
         if not self._layout:
             return
         size = 7.0 if self._layout.compact else 8.5
         px = size * 96 / 72 * self.transform().m11()
         on = px >= LABEL_MIN_PIXELS
-        if on != self._texts_visible:
+        if on != self._texts_visible or force:
             self._texts_visible = on
             for item in self._nodes.values():
                 item.set_texts_visible(on)

@@ -110,6 +110,18 @@ def layout(graph: Graph, mode: str = "neuron") -> Layout:
         columns[col[u]].append(u)
     columns = [c for c in columns if c]
     compact = max((len(c) for c in columns), default=0) > COMPACT_ROWS
+    attached: dict[str, str] = {}
+    if compact:
+        # a large network: a parameter leaf feeding one unit (a neuron's own bias)
+        # sits beside that unit instead of taking a row of the column before it
+        for c in columns:
+            for u in list(c):
+                first = graph.nodes[members[u][0]]
+                succ = list(U.successors(u))
+                if len(members[u]) == 1 and first.op == "param" and len(succ) == 1:
+                    attached[u] = succ[0]
+                    c.remove(u)
+        columns = [c for c in columns if c]
 
     # edges that carry weights get two-line labels with long formulas; gates get one number
     weighted = any(w is not None for _, _, w in graph.edges())
@@ -121,6 +133,10 @@ def layout(graph: Graph, mode: str = "neuron") -> Layout:
         d, half_w, pitch, gap = 46.0, 44.0, 118.0, 170.0
     boxes: dict[str, Box] = {}
     internal: set[tuple[str, str]] = set()
+    if compact and len(columns) > 1:
+        # wide enough to look like a network, not a column of dots
+        rows = max(len(c) for c in columns)
+        gap = max(gap, 2.0 * rows * pitch / (len(columns) - 1))
 
     def unit_width(u):
         return 2 * half_w if len(members[u]) == 2 else d * (1.2 if shape_of(graph, members[u][0]) == "loss" else 1.0)
@@ -153,4 +169,9 @@ def layout(graph: Graph, mode: str = "neuron") -> Layout:
                     w, h = d, d * 0.8
                 boxes[n] = Box(n, cx, y, w, h, shape, None, u, symbol_of(graph, n), n)
         x += cw + gap
+    for u, v in attached.items():
+        n = members[u][0]
+        target = boxes[members[v][0]]
+        boxes[n] = Box(n, target.x - target.w / 2 - min(gap * 0.2, 120.0), target.y - pitch * 0.3, d * 0.6, d * 0.6,
+                       shape_of(graph, n), None, u, symbol_of(graph, n), n)
     return Layout(boxes, compact, columns, internal)
