@@ -30,7 +30,7 @@ file without a lecture gets.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .checks import Checker, listing, suggestion
 from .errors import Problem, Problems

@@ -1,0 +1,670 @@
+"""Presentation mode: the network full screen, large type, one click per step.
+
+F5 (View > Present) opens a full-screen ``PresentationWindow`` over the
+stepper window: no menus, toolbars or docks, a projector theme (black on
+white, thick lines, Paul Tol's high-contrast colours: blue values, red
+gradients, yellow for what to look at) and type sized for the back of a hall
+at 1920x1080.  A clicker drives it:
+
+=====================  ==================================
+PageDown, Right, Space  next (a step, or reveal a "?")
+PageUp, Left            previous
+Home / End              first / last click
+B or .                  black screen (again: back)
+Esc                     leave; the window is as it was
+=====================  ==================================
+
+A file with a ``lecture`` section follows its slides (``io.lecture``): each
+slide's steps one click at a time, its panels, its caption, its highlights,
+and its hidden values shown as "?" until the click after the slide's last
+step reveals them ("predict, then reveal").  Without one it follows the trace
+step by step.  Under the graph, the step's equations and a caption line say
+what is happening in words (``engine.explain``).
+
+``PresentationView`` is the slide itself (also what ``export`` renders);
+``Deck`` is the Qt-free list of clicks.
+"""
+from __future__ import annotations
+
+import contextlib
+import html
+import re
+from dataclasses import dataclass
+
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeySequence, QPainterPath, QPainterPathStroker, QPen
+from PySide6.QtWidgets import (QGraphicsPathItem, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget)
+
+from ..engine import explain
+from ..engine.trace import State
+from ..io.lecture import Slide, default_slides, read_lecture
+from . import graph_view as gv
+from . import theme as th
+
+# -- the projector theme -------------------------------------------------------------------
+# Paul Tol's high-contrast scheme (blue, red, yellow: safe for every colour-vision
+# deficiency, and blue and red differ in lightness too), black text on white.
+PROJECTOR = th.Theme(
+    name="projector", background="#ffffff", node_fill="#f4f4f4", node_border="#000000", text="#000000",
+    muted="#333333", value="#004488", gradient="#bb2244", negative="#e66100", positive="#5d3a9b",
+    zero="#bbbbbb", plate="#ffffff", current="#ddaa33", selection="#000000",
+    kind_colors={"input": "#004488", "target": "#004488", "param": "#5d3a9b", "const": "#555555",
+                 "op": "#000000", "activation": "#000000", "sum": "#000000", "loss": "#bb2244"},
+)
+HIGHLIGHT = "#ddaa33"
+GRAPH_TEXT_SCALE = 1.5        # the graph's type, relative to the stepper window's
+HIDDEN = "?"
+LEGEND_MIN_WIDTH = 1200       # narrower graphs (a small GIF) leave the colour legend out
+BASE_SIZE = (1920, 1080)      # type sizes below are in pixels at this size; other sizes scale them
+TITLE_PX, CAPTION_PX, STEP_PX, EQUATION_PX, STATUS_PX = 46, 34, 27, 27, 24
+MAX_EQUATION_LINES = 3
+PANEL_TITLES = {"activation": "Activation", "surface": "Loss surface", "training": "Training"}
+
+
+# -- the clicks of a presentation (Qt-free) ---------------------------------------------------
+@dataclass(frozen=True)
+class Frame:
+    """One click: slide ``slide`` at stepper position ``position``; ``revealed``
+    once the click after the slide's last step has shown its hidden values."""
+    slide: int
+    position: int
+    revealed: bool = False
+
+
+class Deck:
+    """The slides of a presentation flattened into clicks."""
+
+    def __init__(self, slides: list[Slide]):
+        if not slides:
+            raise ValueError("a presentation needs at least one slide")
+        self.slides = list(slides)
+        self.frames: list[Frame] = []
+        for i, s in enumerate(self.slides):
+            self.frames += [Frame(i, p) for p in s.positions]
+            if s.hide:
+                self.frames.append(Frame(i, s.end, True))
+
+    def __len__(self) -> int:
+        return len(self.frames)
+
+    def slide_of(self, k: int) -> Slide:
+        return self.slides[self.frames[k].slide]
+
+    def hidden(self, k: int) -> tuple[tuple[str, str], ...]:
+        """The values hidden at click ``k`` (none once revealed)."""
+        f = self.frames[k]
+        return () if f.revealed else self.slides[f.slide].hide
+
+    def first_at(self, position: int) -> int:
+        """The first click showing ``position`` (0 if none does)."""
+        return next((k for k, f in enumerate(self.frames) if f.position == position), 0)
+
+
+def deck_for(session) -> tuple[Deck, bool]:
+    """The session's lecture as a deck, or the step-by-step deck of the first
+    pass; and whether it is the file's lecture."""
+    doc = session.document
+    lecture = getattr(doc, "lecture", None)
+    if lecture:
+        try:
+            return Deck(read_lecture(lecture, session.model.graph)), True
+        except ValueError:
+            pass            # the network was edited out from under the lecture: step through instead
+    return Deck(default_slides(session.cycle_length)), False
+
+
+# -- words and numbers ---------------------------------------------------------------------------
+def quantity(state: State, kind: str, name: str):
+    """The value or gradient of a node or parameter in ``state`` (None if not known yet)."""
+    if kind == "value":
+        v = state.values.get(name)
+        return state.params.get(name) if v is None else v
+    g = state.gradients.get(name)
+    return state.param_gradients.get(name) if g is None else g
+
+
+def hidden_numbers(state: State, hidden, digits: int) -> list[str]:
+    """The hidden quantities as they would print."""
+    out = []
+    for kind, name in hidden:
+        v = quantity(state, kind, name)
+        if v is not None:
+            s = explain.fmt(v, digits)
+            if s not in out:
+                out.append(s)
+    return out
+
+
+def mask_numbers(text: str, numbers) -> str:
+    """``text`` with each of ``numbers`` (as printed) replaced by "?"."""
+    for s in sorted(numbers, key=len, reverse=True):
+        text = re.sub(r"(?<![\w.])" + re.escape(s) + r"(?![\d])", HIDDEN, text)
+    return text
+
+
+_PLACEHOLDER = re.compile(r"\{(grad:)?([^{}]+)\}")
+
+
+def fill_caption(text: str, state: State, digits: int, hidden=()) -> str:
+    """A slide caption with ``{name}`` / ``{grad:name}`` filled in from ``state``
+    ("?" while hidden, "…" before it is computed)."""
+    hid = set(hidden)
+
+    def one(m):
+        kind = "gradient" if m.group(1) else "value"
+        name = m.group(2)
+        if (kind, name) in hid:
+            return HIDDEN
+        v = quantity(state, kind, name)
+        return "…" if v is None else explain.fmt(v, digits)
+    return _PLACEHOLDER.sub(one, text)
+
+
+def emphasis_html(text: str) -> str:
+    """Plain text with ``**strong**`` and ``*emphasis*`` as HTML (everything else escaped)."""
+    s = html.escape(text)
+    s = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", s)
+    s = re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"<i>\1</i>", s)
+    return s
+
+
+# -- the graph, for a projector --------------------------------------------------------------------
+@contextlib.contextmanager
+def _scaled_type(scale: float):
+    """The graph view sizes its type with ``graph_view._font``: scale it while
+    this view builds or updates its items."""
+    original = gv._font
+    gv._font = lambda size, bold=False: original(size * scale, bold)
+    try:
+        yield
+    finally:
+        gv._font = original
+
+
+class ProjectorGraphView(gv.GraphView):
+    """The stepper's graph view in the projector theme with larger type, the
+    slide's highlights, and hidden values shown as "?"."""
+
+    def __init__(self, session, parent=None, text_scale: float = GRAPH_TEXT_SCALE):
+        self.text_scale = text_scale
+        self._hidden: tuple = ()
+        self._highlight: tuple = ((), ())
+        self._halo = None
+        super().__init__(session, parent)
+        self.theme = PROJECTOR
+        self.show_legend = True
+        self.setDragMode(gv.QGraphicsView.NoDrag)
+        self.setFrameShape(gv.QGraphicsView.NoFrame)
+        self.setFocusPolicy(Qt.NoFocus)
+        self.setAttribute(Qt.WA_TransparentForMouseEvents)
+        self.rebuild()
+        if session.state is not None:
+            self.show_state(session.state, full=True)
+
+    # every place the base class makes text items, with the larger type
+    def rebuild(self):
+        with _scaled_type(self.text_scale):
+            super().rebuild()
+        self._halo = None
+        if self._nodes:
+            self._halo = QGraphicsPathItem()
+            self._halo.setZValue(gv.Z_EDGE - 1)
+            self._halo.setPen(QPen(Qt.NoPen))
+            self._halo.setBrush(Qt.NoBrush)
+            self.scene().addItem(self._halo)
+            self._draw_highlight()
+
+    def show_state(self, state, full: bool = False):
+        with _scaled_type(self.text_scale):
+            super().show_state(state, full)
+        self._apply_hidden(state)
+
+    def _on_selection_changed(self):
+        with _scaled_type(self.text_scale):
+            super()._on_selection_changed()
+
+    def drawForeground(self, painter, rect):
+        # the colour legend is drawn at a fixed pixel size: on a small picture it would cover the graph
+        if self.viewport().width() >= LEGEND_MIN_WIDTH:
+            super().drawForeground(painter, rect)
+
+    # -- the slide's marks ---------------------------------------------------------------------------
+    def set_marks(self, hidden=(), nodes=(), edges=()):
+        """Hide these values ((kind, name) pairs) and highlight these nodes and edges."""
+        self._hidden = tuple(hidden)
+        self._highlight = (tuple(nodes), tuple(edges))
+        self._draw_highlight()
+        if self.session.state is not None and self._nodes:
+            self.show_state(self.session.state, full=True)
+
+    def hidden_texts(self) -> dict:
+        """What a test reads: {node: (value text, gradient text)} for every node."""
+        return {n: (it.value_text(), it.gradient_text()) for n, it in self._nodes.items()}
+
+    def _draw_highlight(self):
+        if self._halo is None:
+            return
+        nodes, edges = self._highlight
+        path = QPainterPath()
+        lay = self.layout_info
+        for n in nodes:
+            box = lay.boxes.get(n) if lay else None
+            if box is None:
+                continue
+            pad = 10.0
+            path.addRoundedRect(QRectF(box.x - box.w / 2 - pad, box.y - box.h / 2 - pad, box.w + 2 * pad,
+                                       box.h + 2 * pad), 14, 14)
+        line = QPainterPath()
+        for a, b in edges:
+            ba, bb = (lay.boxes.get(a), lay.boxes.get(b)) if lay else (None, None)
+            if ba is None or bb is None:
+                continue
+            line.moveTo(QPointF(ba.x + ba.w / 2, ba.y))
+            line.lineTo(QPointF(bb.x - bb.w / 2, bb.y))
+        color = QColor(HIGHLIGHT)
+        color.setAlphaF(0.55)
+        if not line.isEmpty():
+            stroke = QPen(color, 22.0)
+            stroke.setCapStyle(Qt.RoundCap)
+            st = QPainterPathStroker(stroke)
+            path = path.united(st.createStroke(line)) if not path.isEmpty() else st.createStroke(line)
+        self._halo.setBrush(QBrush(color))
+        self._halo.setPath(path)
+
+    def _apply_hidden(self, state):
+        if not self._hidden or state is None or not self._nodes:
+            return
+        values = {n for k, n in self._hidden if k == "value"}
+        grads = {n for k, n in self._hidden if k == "gradient"}
+        fill = QColor(self.theme.node_fill)
+        for n in values:
+            if n in self._nodes and self._nodes[n].value_text():
+                self._nodes[n].set_value(HIDDEN, fill)
+        for n in grads:
+            if n in self._nodes and self._nodes[n].gradient_text():
+                self._nodes[n].set_gradient(f"∂ {HIDDEN}")
+        digits = self.session.digits
+        for (a, b), item in list(self._labels.items()):
+            if item.is_empty() or not item.isVisible():
+                continue
+            above = [(self._mask_line(t, a, b, state, values, grads, digits), r) for t, r in item.above]
+            below = [(self._mask_line(t, a, b, state, values, grads, digits), r) for t, r in item.below]
+            if (above, below) != (item.above, item.below):
+                item.set_lines(above, below)
+
+    def _mask_line(self, text, a, b, state, values, grads, digits):
+        """One line of an edge label with the numbers it must not give away masked."""
+        w = self._edge_weight(a, b)
+        hide = []
+        if a in values:
+            hide.append(("value", a))
+        if a in grads:
+            hide.append(("gradient", a))
+        if b in grads:
+            hide.append(("gradient", b))
+        if w is not None:
+            if w in values:
+                hide.append(("value", w))
+            if w in grads:
+                hide.append(("gradient", w))
+        if not hide:
+            return text
+        return mask_numbers(text, hidden_numbers(state, hide, digits))
+
+    def _edge_weight(self, a, b):
+        n = self._graph.nodes.get(b) if hasattr(self, "_graph") else None
+        if n is None or not n.weights:
+            return None
+        for i, w in zip(n.inputs, n.weights):
+            if i == a:
+                return w
+        return None
+
+
+# -- the slide ------------------------------------------------------------------------------------
+class PresentationView(QWidget):
+    """One slide: title and progress, the graph (and the slide's plot panels),
+    the step's equations, the slide's caption and the step's caption line.
+    ``graph_only``: nothing but the graph (for exporting pictures of it)."""
+    sigFrameChanged = Signal(int)
+
+    def __init__(self, session, deck: Deck | None = None, parent=None, graph_only: bool = False):
+        super().__init__(parent)
+        self.session = session
+        self.graph_only = graph_only
+        self.deck = deck if deck is not None else deck_for(session)[0]
+        self.index = 0
+        self.setAutoFillBackground(True)
+        pal = self.palette()
+        pal.setColor(self.backgroundRole(), QColor(PROJECTOR.background))
+        pal.setColor(self.foregroundRole(), QColor(PROJECTOR.text))
+        self.setPalette(pal)
+        self.graph = ProjectorGraphView(session)
+        self.title = self._label(bold=True)
+        self.status = self._label(color=PROJECTOR.muted)
+        self.status.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
+        self.equations = self._label(color="#000000")
+        self.slide_caption = self._label()
+        self.step_caption = self._label(color="#222222")
+        for lab in (self.equations, self.slide_caption, self.step_caption):
+            lab.setWordWrap(True)
+        self.panels: dict[str, QWidget] = {}
+        self._panel_box = QVBoxLayout()
+        self._panel_box.setContentsMargins(0, 0, 0, 0)
+        lay = QVBoxLayout(self)
+        self._layout = lay
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.status, 0)
+        lay.addLayout(top)
+        middle = QHBoxLayout()
+        middle.addWidget(self.graph, 3)
+        self._side = QWidget()
+        self._side.setLayout(self._panel_box)
+        self._side.hide()
+        middle.addWidget(self._side, 2)
+        lay.addLayout(middle, 1)
+        lay.addWidget(self.equations)
+        lay.addWidget(self.slide_caption)
+        lay.addWidget(self.step_caption)
+        if graph_only:
+            for w in (self.title, self.status, self.equations, self.slide_caption, self.step_caption):
+                w.hide()
+            lay.setContentsMargins(0, 0, 0, 0)
+        self._texts = {"equations": [], "slide": "", "step": "", "title": ""}
+        self._apply_sizes()
+        session.sigFormatChanged.connect(self.refresh)
+
+    def _label(self, bold=False, color=None) -> QLabel:
+        lab = QLabel()
+        lab.setTextFormat(Qt.RichText)
+        lab.setFocusPolicy(Qt.NoFocus)
+        lab.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Maximum)
+        if color:
+            lab.setStyleSheet(f"color: {color}")
+        lab._bold = bold
+        return lab
+
+    # -- type sized to the screen ----------------------------------------------------------------
+    def _scale(self) -> float:
+        w, h = max(1, self.width()), max(1, self.height())
+        return max(0.35, min(w / BASE_SIZE[0], h / BASE_SIZE[1]))
+
+    def _apply_sizes(self):
+        s = self._scale()
+        for lab, px in ((self.title, TITLE_PX), (self.status, STATUS_PX), (self.equations, EQUATION_PX),
+                        (self.slide_caption, CAPTION_PX), (self.step_caption, STEP_PX)):
+            f = QFont(lab.font())
+            f.setPixelSize(max(8, round(px * s)))
+            f.setBold(lab._bold)
+            lab.setFont(f)
+        m = round(28 * s)
+        if not self.graph_only:
+            self._layout.setContentsMargins(m, round(16 * s), m, round(18 * s))
+            self._layout.setSpacing(round(10 * s))
+
+    def resizeEvent(self, ev):
+        super().resizeEvent(ev)
+        self._apply_sizes()
+
+    # -- what is shown ------------------------------------------------------------------------------
+    @property
+    def frame(self) -> Frame:
+        return self.deck.frames[self.index]
+
+    @property
+    def slide(self) -> Slide:
+        return self.deck.slide_of(self.index)
+
+    def hidden(self):
+        return self.deck.hidden(self.index)
+
+    def show_frame(self, k: int) -> None:
+        k = max(0, min(len(self.deck) - 1, int(k)))
+        self.index = k
+        f = self.frame
+        s = self.session
+        if s.position != f.position or s.state is None:
+            s.seek(f.position)
+        self.refresh()
+        self.sigFrameChanged.emit(k)
+
+    def next(self) -> bool:
+        if self.index + 1 >= len(self.deck):
+            return False
+        self.show_frame(self.index + 1)
+        return True
+
+    def previous(self) -> bool:
+        if self.index == 0:
+            return False
+        self.show_frame(self.index - 1)
+        return True
+
+    def first(self):
+        self.show_frame(0)
+
+    def last(self):
+        self.show_frame(len(self.deck) - 1)
+
+    def refresh(self, *_):
+        s = self.session
+        st = s.state
+        if st is None or s.model is None:
+            return
+        slide, hidden = self.slide, self.hidden()
+        self.graph.set_marks(hidden, slide.highlight_nodes, slide.highlight_edges)
+        self._show_panels(slide.panels)
+        if self.graph_only:
+            return
+        g, digits = s.graph, s.digits
+        lr, opt = s.learning_rate, s.stepper.optimizer_name
+        numbers = hidden_numbers(st, hidden, digits)
+        title = slide.title or s.title or "visualnn"
+        self._texts["title"] = title
+        self.title.setText(emphasis_html(title))
+        k = self.index
+        where = explain.phase_text(st, s.cycle_length) if st.step is not None else "start"
+        self.status.setText(html.escape(f"{where}  ·  {k + 1} / {len(self.deck)}"))
+        # the equations of the step just done
+        lines = [x for x in explain.equations(st, g, digits, lr, opt) if x] if "equation" in slide.panels else []
+        lines = lines[:MAX_EQUATION_LINES]
+        lines = [mask_numbers(x, numbers) for x in lines]
+        self._texts["equations"] = lines
+        self.equations.setText("<br>".join(html.escape(x) for x in lines))
+        self.equations.setVisible(bool(lines))
+        # the slide's caption, then what the step did, in words
+        cap = fill_caption(slide.caption, st, digits, hidden) if slide.caption else ""
+        self._texts["slide"] = cap
+        self.slide_caption.setText(emphasis_html(cap))
+        self.slide_caption.setVisible(bool(cap))
+        step = mask_numbers(explain.caption(st, g, digits, lr, opt), numbers)
+        self._texts["step"] = step
+        self.step_caption.setText(html.escape(step))
+
+    def texts(self) -> dict:
+        """The words on the slide now: title, equations (list), slide caption, step caption."""
+        return dict(self._texts)
+
+    def _show_panels(self, names):
+        wanted = [n for n in names if n in PANEL_TITLES]
+        for n in wanted:
+            if n not in self.panels:
+                panel = self._make_panel(n)
+                if panel is None:
+                    continue
+                self.panels[n] = panel
+                self._panel_box.addWidget(panel)
+        for n, p in self.panels.items():
+            p.setVisible(n in wanted)
+        self._side.setVisible(any(n in self.panels for n in wanted))
+
+    def _make_panel(self, name):
+        try:
+            if name == "activation":
+                from .plots.activation import ActivationPanel as P
+            elif name == "surface":
+                from .plots.surface import SurfacePanel as P
+            else:
+                from .plots.training import TrainingPanel as P
+            panel = P(self.session)
+        except (ImportError, ValueError, RuntimeError):
+            return None
+        for w in [panel] + panel.findChildren(QWidget):
+            w.setFocusPolicy(Qt.NoFocus)
+        return panel
+
+    def close_panels(self):
+        for p in self.panels.values():
+            p.close()
+
+
+# -- full screen ------------------------------------------------------------------------------------
+NEXT_KEYS = (Qt.Key_PageDown, Qt.Key_Right, Qt.Key_Space, Qt.Key_Down, Qt.Key_Return, Qt.Key_Enter)
+PREVIOUS_KEYS = (Qt.Key_PageUp, Qt.Key_Left, Qt.Key_Up, Qt.Key_Backspace)
+BLACK_KEYS = (Qt.Key_B, Qt.Key_Period)
+
+
+class PresentationWindow(QWidget):
+    """The full-screen presentation over the stepper window; Esc closes it and
+    puts the session back where it was."""
+    sigClosed = Signal()
+
+    def __init__(self, session, deck: Deck | None = None, parent=None):
+        super().__init__(parent, Qt.Window)
+        self.setWindowTitle(f"{session.title or 'visualnn'} — presentation")
+        self.session = session
+        self._restore = (session.view_mode, session.position)
+        self.is_lecture = False
+        if deck is None:
+            if session.document is not None and getattr(session.document, "lecture", None):
+                session.set_view_mode("neuron")     # lectures name the nodes of the file's own graph
+            deck, self.is_lecture = deck_for(session)
+        self.view = PresentationView(session, deck, self)
+        self.black = QWidget(self)
+        self.black.setAutoFillBackground(True)
+        pal = self.black.palette()
+        pal.setColor(self.black.backgroundRole(), QColor("#000000"))
+        self.black.setPalette(pal)
+        self.black.hide()
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.view)
+        self.setFocusPolicy(Qt.StrongFocus)
+        self.setCursor(Qt.BlankCursor)
+        start = 0 if self.is_lecture else deck.first_at(session.position if session.position <= deck.frames[-1].position
+                                                          else 0)
+        self.view.show_frame(start)
+
+    @property
+    def deck(self) -> Deck:
+        return self.view.deck
+
+    @property
+    def blacked_out(self) -> bool:
+        return self.black.isVisible()
+
+    def toggle_black(self):
+        if self.black.isVisible():
+            self.black.hide()
+        else:
+            self.black.setGeometry(self.rect())
+            self.black.show()
+            self.black.raise_()
+
+    def resizeEvent(self, ev):
+        super().resizeEvent(ev)
+        self.black.setGeometry(self.rect())
+
+    def keyPressEvent(self, ev):
+        key = ev.key()
+        if key == Qt.Key_Escape:
+            self.close()
+        elif key in BLACK_KEYS:
+            self.toggle_black()
+        elif self.black.isVisible() and key in NEXT_KEYS + PREVIOUS_KEYS + (Qt.Key_Home, Qt.Key_End):
+            self.black.hide()           # any move brings the picture back first
+        elif key in NEXT_KEYS:
+            self.view.next()
+        elif key in PREVIOUS_KEYS:
+            self.view.previous()
+        elif key == Qt.Key_Home:
+            self.view.first()
+        elif key == Qt.Key_End:
+            self.view.last()
+        else:
+            super().keyPressEvent(ev)
+            return
+        ev.accept()
+
+    def mousePressEvent(self, ev):
+        if ev.button() == Qt.LeftButton:
+            self._click(True)
+        elif ev.button() == Qt.RightButton:
+            self._click(False)
+
+    def _click(self, forward: bool):
+        if self.black.isVisible():
+            self.black.hide()
+        elif forward:
+            self.view.next()
+        else:
+            self.view.previous()
+
+    def closeEvent(self, ev):
+        self.view.close_panels()
+        mode, pos = self._restore
+        s = self.session
+        if s.model is not None:
+            if s.view_mode != mode:
+                s.set_view_mode(mode)
+            if s.position != pos:
+                s.seek(pos)
+        super().closeEvent(ev)
+        self.sigClosed.emit()
+
+
+def start_presentation(window) -> PresentationWindow | None:
+    """Present the stepper window's network full screen (F5)."""
+    s = window.session
+    if s.model is None:
+        return None
+    if getattr(window, "presentation", None) is not None and window.presentation.isVisible():
+        return window.presentation
+    controls = getattr(window, "controls", None)
+    if controls is not None:
+        controls.set_playing(False)
+    p = PresentationWindow(s, parent=window)
+    p.setAttribute(Qt.WA_DeleteOnClose)
+    window.presentation = p
+
+    def closed():
+        window.presentation = None
+        window.activateWindow()
+    p.sigClosed.connect(closed)
+    screen = window.screen()
+    if screen is not None:
+        p.setGeometry(screen.geometry())
+    p.showFullScreen()
+    p.activateWindow()
+    p.setFocus()
+    return p
+
+
+def install_presentation(window) -> QAction:
+    """Add View > Present (F5) to the stepper window."""
+    a = QAction("&Present", window)
+    a.setShortcut(QKeySequence(Qt.Key_F5))
+    a.setShortcutContext(Qt.WindowShortcut)
+    a.setStatusTip("Full screen with large type for a lecture hall; PageDown/PageUp step, B blacks out, Esc leaves")
+    a.setToolTip("Present full screen (F5)")
+    a.triggered.connect(lambda: start_presentation(window))
+    menu = getattr(window, "view_menu", None)
+    if menu is not None:
+        menu.addSeparator()
+        menu.addAction(a)
+    else:
+        window.addAction(a)
+    window.present_action = a
+    window.presentation = None
+    return a
