@@ -63,6 +63,10 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.docks["Equations"], self.docks["Inspector"]], [900, 420], Qt.Horizontal)
         self._restore_settings()
         self._update_title()
+        from .export import install_export
+        from .present import install_presentation
+        install_presentation(self)      # View > Present (F5)
+        install_export(self)            # File > Export…
 
     # -- docks ------------------------------------------------------------------------------------
     def add_dock(self, name: str, widget: QWidget, area=Qt.RightDockWidgetArea) -> QDockWidget:
