@@ -82,7 +82,15 @@ class Graph:
                 raise GraphError(f"node {node.name!r}: op {node.op} takes no edge weights")
         self.nodes[node.name] = node
         self._order = None
+        self._derived = {}
         return node
+
+    def _cached(self, key, compute):
+        # structure-derived answers (loss, outputs, parameter names) are asked on every step
+        d = self.__dict__.setdefault("_derived", {})
+        if key not in d:
+            d[key] = compute()
+        return d[key]
 
     # -- structure --------------------------------------------------------
     @property
@@ -159,11 +167,19 @@ class Graph:
 
     @property
     def loss(self) -> str | None:
+        """The loss node (the last one, if several), or None."""
+        return self._cached('loss', self._loss)
+
+    def _loss(self) -> str | None:
         losses = [n for n in self.order if not self.nodes[n].is_leaf and OPS[self.nodes[n].op].kind == "loss"]
         return losses[-1] if losses else None
 
     @property
     def objective(self) -> str | None:
+        """The node training minimises: the loss, or else the single output."""
+        return self._cached('objective', self._objective)
+
+    def _objective(self) -> str | None:
         """The node training minimises: the loss, or else the one output (a cost
         computed by ops, as in the tea-temperature example); None if ambiguous."""
         if self.loss is not None:
@@ -173,6 +189,10 @@ class Graph:
 
     @property
     def outputs(self) -> list[str]:
+        """The loss's predictions, or the sinks when there is no loss."""
+        return list(self._cached('outputs', self._outputs))
+
+    def _outputs(self) -> list[str]:
         """The network's outputs: the loss's predictions, or the sinks without a loss."""
         loss = self.loss
         if loss is not None:
@@ -183,6 +203,10 @@ class Graph:
 
     @property
     def param_names(self) -> list[str]:
+        """Every parameter, leaf or edge weight, in first-use order."""
+        return list(self._cached('param_names', self._param_names))
+
+    def _param_names(self) -> list[str]:
         """Every parameter, leaf or edge weight, in first-use order."""
         names: list[str] = []
         seen = set()

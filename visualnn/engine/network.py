@@ -186,6 +186,8 @@ class DenseModel:
 
     def per_sample_loss(self, out, T):
         op, attrs = self.loss
+        if op.matrix is not None:
+            return op.matrix(out, np.broadcast_to(T, out.shape), attrs)[0]
         cols = [out[..., j] for j in range(out.shape[-1])] + [T[..., j] for j in range(T.shape[-1])]
         return op.forward(cols, [], attrs)
 
@@ -198,7 +200,9 @@ class DenseModel:
         """(objective, d objective / d theta) for one parameter vector."""
         X = np.asarray(X, dtype=float)
         T = np.asarray(T, dtype=float)
-        th = np.append(np.asarray(theta, dtype=float), 0.0)
+        th = np.empty(self.P + 1)
+        th[:-1] = theta
+        th[-1] = 0.0
         # forward, written out for a single parameter vector: this is the training hot path
         Ws = [th[iw] for iw in self.idx_w]
         A, cache = X, [(None, X)]
@@ -214,10 +218,14 @@ class DenseModel:
         out = A
         B, k = out.shape
         op, attrs = self.loss
-        cols = [out[:, j] for j in range(k)] + [T[:, j] for j in range(k)]
-        L = op.forward(cols, [], attrs)
-        dcols, _ = op.local(cols, [], L, attrs)
-        dA = np.stack(dcols[:k], axis=1)
+        if op.matrix is not None:
+            # a sum or mean of per-output terms: whole matrices, no per-column calls
+            L, dA = op.matrix(out, T, attrs)
+        else:
+            cols = [out[:, j] for j in range(k)] + [T[:, j] for j in range(k)]
+            L = op.forward(cols, [], attrs)
+            dcols, _ = op.local(cols, [], L, attrs)
+            dA = np.stack(dcols[:k], axis=1)
         dA /= B
         g = np.zeros(self.P + 1)
         for l in range(len(self.idx_w) - 1, -1, -1):

@@ -48,15 +48,18 @@ class Op:
     kind: str = "op"                # op | activation | loss
     weighted: bool = False          # edges carry weight parameters
     pairs: bool = False             # loss: inputs are outputs then targets (same count)
+    matrix: Callable | None = None  # loss on (samples, k) matrices: (O, T, attrs) -> (loss per sample, dL/dO)
 
 
 OPS: dict[str, Op] = {}
 
 
-def op(name, arity, symbol, derivative, *, min_inputs=1, attrs=(), kind="op", weighted=False, pairs=False):
+def op(name, arity, symbol, derivative, *, min_inputs=1, attrs=(), kind="op", weighted=False, pairs=False,
+       matrix=None):
     def register(pair):
         fwd, loc = pair
-        OPS[name] = Op(name, arity, fwd, loc, symbol, derivative, min_inputs, tuple(attrs), kind, weighted, pairs)
+        OPS[name] = Op(name, arity, fwd, loc, symbol, derivative, min_inputs, tuple(attrs), kind, weighted, pairs,
+                       matrix)
         return pair
     return register
 
@@ -244,7 +247,10 @@ def _loss(name, symbol, derivative, f, dfdo, dfdt):
         o, t = _split(xs)
         return ([dfdo(oi, ti) * _ones(out) for oi, ti in zip(o, t)]
                 + [dfdt(oi, ti) * _ones(out) for oi, ti in zip(o, t)]), []
-    op(name, None, symbol, derivative, min_inputs=2, kind="loss", pairs=True)((fwd, loc))
+
+    def matrix(O, T, a):
+        return f(O, T).sum(axis=-1), dfdo(O, T)
+    op(name, None, symbol, derivative, min_inputs=2, kind="loss", pairs=True, matrix=matrix)((fwd, loc))
 
 
 _loss("squared_error", "E", "dE/do = -(t - o)",
@@ -261,7 +267,11 @@ def _mean_loss(name, symbol, derivative, f, dfdo, dfdt):
         k = len(o)
         return ([dfdo(oi, ti) / k * _ones(out) for oi, ti in zip(o, t)]
                 + [dfdt(oi, ti) / k * _ones(out) for oi, ti in zip(o, t)]), []
-    op(name, None, symbol, derivative, min_inputs=2, kind="loss", pairs=True)((fwd, loc))
+
+    def matrix(O, T, a):
+        k = O.shape[-1]
+        return f(O, T).sum(axis=-1) / k, dfdo(O, T) / k
+    op(name, None, symbol, derivative, min_inputs=2, kind="loss", pairs=True, matrix=matrix)((fwd, loc))
 
 
 _mean_loss("mse", "MSE", "dL/do = -2(t - o)/k",
