@@ -366,3 +366,30 @@ def test_add_dock_puts_a_panel_and_its_toggle_in_the_view_menu(qtbot, window):
     assert not dock.isVisible()
     dock.toggleViewAction().trigger()
     assert dock.isVisible()
+
+
+def test_visualnn_without_a_file_opens_the_2_2_2_example(window):
+    assert window.session.path.name == "mazur_2_2_2.json"
+    assert window.session.model.params["w5"] == 0.4
+
+
+def test_visualnn_with_a_file_opens_it(qtbot, dialogs):
+    from visualnn.app import create_window
+    from visualnn.io import examples_dir
+    from visualnn.ui.main_window import default_settings
+    win = create_window(examples_dir() / "add_mul.json", settings=default_settings())
+    qtbot.addWidget(win)
+    assert win.session.path.name == "add_mul.json" and not dialogs.shown
+
+
+def test_run_shows_the_window_and_returns_the_exit_code(qtbot, monkeypatch):
+    from PySide6.QtWidgets import QApplication
+    from visualnn import app as vapp
+    shown = []
+    monkeypatch.setattr(QApplication, "exec", lambda *a: shown.append(
+        [w for w in QApplication.topLevelWidgets() if w.isVisible() and w.windowTitle().endswith("visualnn")]) or 0)
+    assert vapp.run() == 0
+    assert shown and shown[0]
+    for w in shown[0]:
+        w.session.mark_saved()
+        w.close()

@@ -427,13 +427,17 @@ class GraphView(QGraphicsView):
         self.rebuild()
         self.show_state(self.session.state)
 
+    @property
+    def style_theme(self) -> th.Theme:
+        """The colours items are drawn in: the theme, or the lecture's on grey."""
+        return th.LECTURE if self.lecture_style else self.theme
+
     def set_lecture_style(self, on: bool):
         """Weights as the lecture draws them: +1 white, -1 black, 0 left out."""
         if on != self.lecture_style:
             self.lecture_style = on
-            self._apply_background()
-            self._bins_params = None
-            self.show_state(self.session.state, full=True)
+            self.rebuild()
+            self.show_state(self.session.state)
 
     def set_show_legend(self, on: bool):
         self.show_legend = on
@@ -491,7 +495,7 @@ class GraphView(QGraphicsView):
         lay = layout(g, s.view_mode)
         self._layout = lay
         for name, box in lay.boxes.items():
-            item = NodeItem(box, self.theme, lay.compact)
+            item = NodeItem(box, self.style_theme, lay.compact)
             self.scene().addItem(item)
             self._nodes[name] = item
         self._edges = list(g.edges())
@@ -670,7 +674,7 @@ class GraphView(QGraphicsView):
         s = state.step
         if s is None:
             return
-        t = self.theme
+        t = self.style_theme
         if s.node is not None and s.node in self._nodes:
             self._nodes[s.node].set_current(s.phase)
             self._current_node = s.node
@@ -735,7 +739,7 @@ class GraphView(QGraphicsView):
                 self._touched.add(key)
             return
         if item is None:
-            item = EdgeLabelItem(key, self.theme, self._layout.compact)
+            item = EdgeLabelItem(key, self.style_theme, self._layout.compact)
             self.scene().addItem(item)
             self._labels[key] = item
         if (above, below) != (item.above, item.below):
@@ -806,7 +810,7 @@ class GraphView(QGraphicsView):
         for name, item in self._nodes.items():
             item.set_selected(name in names)
         keys = [(s[0], s[1]) for s in sel if isinstance(s, tuple)]
-        pen = QPen(QColor(self.theme.selection), 3.0, Qt.DashLine)
+        pen = QPen(QColor(self.style_theme.selection), 3.0, Qt.DashLine)
         pen.setCapStyle(Qt.FlatCap)
         self._sel_overlay.setPen(pen)
         self._sel_overlay.setPath(self._edges_path(keys))
@@ -941,7 +945,7 @@ class GraphView(QGraphicsView):
         painter.restore()
 
     def _render_legend(self) -> QPixmap:
-        t = self.theme
+        t = self.style_theme
         f = _font(8.0)
         fm = QFontMetricsF(f)
         lh = fm.height()
@@ -959,7 +963,7 @@ class GraphView(QGraphicsView):
         return pm
 
     def _paint_legend(self, painter, f, fm, lh, lines, w, h):
-        t = self.theme
+        t = self.style_theme
         painter.setFont(f)
         scale = getattr(self, "_scale", 1.0)
         x0, y0 = 0.5, 0.5
@@ -996,7 +1000,7 @@ class GraphView(QGraphicsView):
         painter.drawText(QPointF(x0 + w - 8 - fm.horizontalAdvance(hi), ty), hi)
         yy = ty + 2
         for s, c in lines:
-            painter.setPen(QColor(c) if not self.lecture_style else text)
+            painter.setPen(QColor(c))
             yy += lh
             painter.drawText(QPointF(x0 + 8, yy), s)
 

@@ -54,6 +54,15 @@ THEMES = {"light": LIGHT, "dark": DARK}
 
 LECTURE_BACKGROUND = "#808080"
 
+# the lecture's drawing: mid-grey ground, so dark text colours
+LECTURE = Theme(
+    name="lecture", background=LECTURE_BACKGROUND, node_fill="#9a9a9a", node_border="#1a1a1a", text="#000000",
+    muted="#1a1a1a", value="#00320f", gradient="#4d0733", negative="#000000", positive="#ffffff",
+    zero=LECTURE_BACKGROUND, plate="#c4c4c4", current="#ffee88", selection="#000000",
+    kind_colors={"input": "#0a3d14", "target": "#0a4a40", "param": "#3a1a5c", "const": "#333333",
+                 "op": "#1a1a1a", "activation": "#1a1a1a", "sum": "#1a1a1a", "loss": "#6a0f00"},
+)
+
 
 def mix(a: QColor, b: QColor, t: float) -> QColor:
     t = min(1.0, max(0.0, t))
