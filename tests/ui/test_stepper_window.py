@@ -393,3 +393,10 @@ def test_run_shows_the_window_and_returns_the_exit_code(qtbot, monkeypatch):
     for w in shown[0]:
         w.session.mark_saved()
         w.close()
+
+
+def test_the_whole_graph_renders_to_an_image_for_export(window):
+    img = window.view.render_scene(scale=0.5)
+    assert img.width() > 300 and img.height() > 150
+    colours = {img.pixel(x, y) for x in range(0, img.width(), 7) for y in range(0, img.height(), 7)}
+    assert len(colours) > 10          # nodes, edges and text, not a blank

@@ -22,7 +22,7 @@ import math
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPixmap,
+from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen, QPixmap,
                            QPolygonF)
 from PySide6.QtWidgets import (QGraphicsItem, QGraphicsPathItem, QGraphicsScene, QGraphicsSimpleTextItem,
                                QGraphicsView)
@@ -452,6 +452,18 @@ class GraphView(QGraphicsView):
         pad = 24
         self.fitInView(r.adjusted(-pad, -pad, pad, pad), Qt.KeepAspectRatio)
         self._update_lod()
+
+    def render_scene(self, scale: float = 1.0, background: bool = True) -> QImage:
+        """The whole graph (not just what the window shows) as an image, for export."""
+        r = self.scene().itemsBoundingRect().adjusted(-20, -20, 20, 20)
+        img = QImage(max(1, int(r.width() * scale)), max(1, int(r.height() * scale)), QImage.Format_ARGB32)
+        img.fill(QColor(th.LECTURE_BACKGROUND if self.lecture_style else self.theme.background) if background
+                 else QColor(0, 0, 0, 0))
+        p = QPainter(img)
+        p.setRenderHints(QPainter.Antialiasing | QPainter.TextAntialiasing)
+        self.scene().render(p, QRectF(0, 0, img.width(), img.height()), r)
+        p.end()
+        return img
 
     def zoom(self, factor: float):
         cur = self.transform().m11()

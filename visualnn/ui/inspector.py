@@ -49,6 +49,7 @@ class Inspector(QWidget):
         lay.addWidget(self.edit_button)
         lay.addStretch(1)
         self._target: str | None = None           # the value an edit would change
+        self._num_for = None                       # (name, trace, finite difference) last computed
         for sig in (session.sigSelectionChanged, session.sigStateChanged, session.sigFormatChanged,
                     session.sigDocumentChanged):
             sig.connect(self.refresh)
@@ -117,7 +118,10 @@ class Inspector(QWidget):
             return
         self.fields["gradient"].setText(f"∂{E}/∂{name} = {fmt(backprop)}  (this pass)")
         try:
-            num = numerical(g, tr.params, tr.sample, name)
+            # the same within a pass: stepping with something selected stays fast
+            if self._num_for is None or self._num_for[0] != name or self._num_for[1] is not tr:
+                self._num_for = (name, tr, numerical(g, tr.params, tr.sample, name))
+            num = self._num_for[2]
         except (ValueError, KeyError, ArithmeticError) as err:
             self.fields["numerical"].setText(f"not available: {err}")
             return

@@ -122,7 +122,7 @@ class MainWindow(QMainWindow):
         e.addAction(redo)
         self.undo_action, self.redo_action = undo, redo
         e.addSeparator()
-        self._action(e, "Edit selected &value…", lambda: self.edit_selected(), "Return",
+        self._action(e, "Edit selected &value…", lambda: self.edit_selected(), "F2",
                      "Edit the selected input, target or parameter")
 
         st = mb.addMenu("&Step")
