@@ -400,3 +400,30 @@ def test_the_whole_graph_renders_to_an_image_for_export(window):
     assert img.width() > 300 and img.height() > 150
     colours = {img.pixel(x, y) for x in range(0, img.width(), 7) for y in range(0, img.height(), 7)}
     assert len(colours) > 10          # nodes, edges and text, not a blank
+
+
+def _examples():
+    from visualnn.io import examples_dir
+    return sorted(p.name for p in examples_dir().glob("*.json"))
+
+
+@pytest.mark.parametrize("name", _examples())
+def test_every_example_opens_and_steps_through_a_pass_in_both_views(qtbot, window, dialogs, name):
+    from visualnn.io import examples_dir
+    assert window.open_file(examples_dir() / name), dialogs.shown
+    s = window.session
+    for mode in ("neuron", "gate"):
+        if mode == "gate" and not s.gate_available():
+            continue
+        assert window.set_view_mode(mode)
+        s.reset()
+        for _ in range(s.cycle_length):
+            s.step()
+        assert s.position == s.cycle_length
+        for n in s.graph.order:
+            if not s.graph.nodes[n].is_leaf:
+                assert window.view.node_item(n).value_text() != "", (mode, n)
+        assert window.equations.lines()
+        s.back()
+        assert s.position == s.cycle_length - 1
+    assert not dialogs.shown

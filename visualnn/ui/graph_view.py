@@ -33,7 +33,7 @@ from . import theme as th
 from .layout import Box, Layout, layout
 
 LABEL_MIN_PIXELS = 6.0          # text smaller than this on screen is not drawn
-WEIGHT_LABEL_LIMIT = 160        # more weighted edges than this: weights shown on demand only
+WEIGHT_LABEL_LIMIT = 24         # more weighted edges than this: weights shown on the step and selection only
 ANTIALIAS_EDGES = 3000          # more edges than this are drawn without smoothing
 Z_EDGE, Z_OVERLAY, Z_NODE, Z_LABEL = 0, 1, 2, 3
 

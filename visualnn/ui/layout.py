@@ -109,10 +109,9 @@ def layout(graph: Graph, mode: str = "neuron") -> Layout:
     for u in sorted(members, key=lambda u: order_pos[members[u][0]]):
         columns[col[u]].append(u)
     columns = [c for c in columns if c]
-    compact = max((len(c) for c in columns), default=0) > COMPACT_ROWS
     attached: dict[str, str] = {}
-    if compact:
-        # a large network: a parameter leaf feeding one unit (a neuron's own bias)
+    if max((len(c) for c in columns), default=0) > COMPACT_ROWS:
+        # a tall network: a parameter leaf feeding one unit (a neuron's own bias)
         # sits beside that unit instead of taking a row of the column before it
         for c in columns:
             for u in list(c):
@@ -122,6 +121,7 @@ def layout(graph: Graph, mode: str = "neuron") -> Layout:
                     attached[u] = succ[0]
                     c.remove(u)
         columns = [c for c in columns if c]
+    compact = max((len(c) for c in columns), default=0) > COMPACT_ROWS
 
     # edges that carry weights get two-line labels with long formulas; gates get one number
     weighted = any(w is not None for _, _, w in graph.edges())
@@ -172,6 +172,7 @@ def layout(graph: Graph, mode: str = "neuron") -> Layout:
     for u, v in attached.items():
         n = members[u][0]
         target = boxes[members[v][0]]
-        boxes[n] = Box(n, target.x - target.w / 2 - min(gap * 0.2, 120.0), target.y - pitch * 0.3, d * 0.6, d * 0.6,
+        size = d * 0.6
+        boxes[n] = Box(n, target.x - target.w / 2 - min(gap * 0.22, 90.0), target.y - pitch * 0.3, size, size,
                        shape_of(graph, n), None, u, symbol_of(graph, n), n)
     return Layout(boxes, compact, columns, internal)
