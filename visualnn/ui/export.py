@@ -817,7 +817,6 @@ def install_export(window) -> QAction:
             file_menu.insertSeparator(quit_action)
         else:
             file_menu.addAction(a)
-    else:
-        window.addAction(a)
+    window.addAction(a)
     window.export_action = a
     return a

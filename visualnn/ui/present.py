@@ -202,9 +202,9 @@ class ProjectorGraphView(gv.GraphView):
             self.show_state(session.state, full=True)
 
     # every place the base class makes text items, with the larger type
-    def rebuild(self):
+    def rebuild(self, *args, **kwargs):
         with _scaled_type(self.text_scale):
-            super().rebuild()
+            super().rebuild(*args, **kwargs)
         self._halo = None
         if self._nodes:
             self._halo = QGraphicsPathItem()
@@ -214,14 +214,18 @@ class ProjectorGraphView(gv.GraphView):
             self.scene().addItem(self._halo)
             self._draw_highlight()
 
-    def show_state(self, state, full: bool = False):
+    def show_state(self, state, *args, **kwargs):
         with _scaled_type(self.text_scale):
-            super().show_state(state, full)
+            super().show_state(state, *args, **kwargs)
         self._apply_hidden(state)
 
-    def _on_selection_changed(self):
+    def _on_selection_changed(self, *args, **kwargs):
         with _scaled_type(self.text_scale):
-            super()._on_selection_changed()
+            super()._on_selection_changed(*args, **kwargs)
+
+    def _update_lod(self, *args, **kwargs):
+        with _scaled_type(self.text_scale):      # node texts appear once they can be read
+            super()._update_lod(*args, **kwargs)
 
     def drawForeground(self, painter, rect):
         # the colour legend is drawn at a fixed pixel size: on a small picture it would cover the graph
@@ -663,8 +667,7 @@ def install_presentation(window) -> QAction:
     if menu is not None:
         menu.addSeparator()
         menu.addAction(a)
-    else:
-        window.addAction(a)
+    window.addAction(a)             # F5 works wherever the focus is in the window, menus closed
     window.present_action = a
     window.presentation = None
     return a
