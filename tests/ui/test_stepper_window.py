@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QInputDialog
+from PySide6.QtWidgets import QApplication, QInputDialog
 
 from visualnn.engine.explain import fmt
 from visualnn.engine.trace import Stepper
@@ -427,3 +427,36 @@ def test_every_example_opens_and_steps_through_a_pass_in_both_views(qtbot, windo
         s.back()
         assert s.position == s.cycle_length - 1
     assert not dialogs.shown
+
+
+def test_zooming_out_hides_unreadable_text_and_fit_brings_it_back(qtbot, window):
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+    view = window.view
+    assert view.texts_visible
+    before = view.transform().m11()
+    centre = QPointF(view.viewport().rect().center())
+    for _ in range(6):      # the wheel, turned towards the user
+        ev = QWheelEvent(centre, view.viewport().mapToGlobal(centre), QPoint(0, 0), QPoint(0, -240),
+                         Qt.NoButton, Qt.NoModifier, Qt.NoScrollPhase, False)
+        QApplication.sendEvent(view.viewport(), ev)
+    assert view.transform().m11() < before / 4
+    assert not view.texts_visible
+    window.view.fit()
+    assert view.texts_visible and view.transform().m11() == pytest.approx(before)
+
+
+def test_dragging_pans_a_zoomed_in_view(qtbot, window):
+    from PySide6.QtCore import QPoint
+    view = window.view
+    view.zoom(3.0)
+    vp = view.viewport()
+    start = vp.rect().center()
+    before = view.mapToScene(start)
+    qtbot.mousePress(vp, Qt.LeftButton, pos=start)
+    for k in range(1, 11):
+        qtbot.mouseMove(vp, start + QPoint(12 * k, 6 * k))
+    qtbot.mouseRelease(vp, Qt.LeftButton, pos=start + QPoint(120, 60))
+    after = view.mapToScene(start)
+    assert after.x() < before.x() - 10 and after.y() < before.y() - 5
+    assert window.session.selection == []          # a drag is not a click

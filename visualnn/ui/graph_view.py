@@ -418,6 +418,11 @@ class GraphView(QGraphicsView):
         return list(self._step_edges)
 
     @property
+    def texts_visible(self) -> bool:
+        """Whether names, values and labels are drawn (they are not when too small to read)."""
+        return self._texts_visible
+
+    @property
     def layout_info(self) -> Layout | None:
         return self._layout
 
@@ -446,12 +451,17 @@ class GraphView(QGraphicsView):
     def fit(self):
         """Zoom so the whole graph fits the window."""
         self._auto_fit = True
-        r = self.scene().itemsBoundingRect()
-        if r.isEmpty():
+        if self._layout is None or not self._nodes:
             return
-        pad = 24
-        self.fitInView(r.adjusted(-pad, -pad, pad, pad), Qt.KeepAspectRatio)
+        self.fitInView(self._graph_rect(), Qt.KeepAspectRatio)
         self._update_lod()
+
+    def _graph_rect(self) -> QRectF:
+        """The nodes with room for their names and values (not the labels of the moment)."""
+        x1, y1, x2, y2 = self._layout.bounds
+        big = not self._layout.compact
+        return QRectF(QPointF(x1 - (50 if big else 12), y1 - (30 if big else 12)),
+                      QPointF(x2 + (50 if big else 12), y2 + (46 if big else 12)))
 
     def render_scene(self, scale: float = 1.0, background: bool = True) -> QImage:
         """The whole graph (not just what the window shows) as an image, for export."""
@@ -539,7 +549,7 @@ class GraphView(QGraphicsView):
                                      b.y - b.h / 2 - (16 if not lay.compact else 10),
                                      b.x + max(b.w / 2, 34 if not lay.compact else 10),
                                      b.y + self._nodes[n].text_bottom] for n, b in lay.boxes.items()]).reshape(-1, 4)
-        self.scene().setSceneRect(self.scene().itemsBoundingRect().adjusted(-200, -200, 200, 200))
+        self.scene().setSceneRect(self._graph_rect().adjusted(-300, -300, 300, 300))
         self._stale = True
         self._on_selection_changed()
         if self._auto_fit:
