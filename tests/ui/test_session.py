@@ -164,3 +164,17 @@ def test_a_graph_without_loss_stops_at_the_end_of_its_trace(qtbot):
         s.step()
     assert s.position == s.cycle_length == 4
     assert s.state.gradients["x"] == -4 and s.state.gradients["z"] == 3
+
+
+def test_a_drag_of_parameters_is_one_undo_step(qtbot):
+    s = Session(model=mazur_model())
+    for k in range(5):
+        s.set_params({"w5": 0.1 * k + 0.05, "w6": 0.2}, merge=True)
+    assert s.undo_stack.count() == 1 and s.value_of("w5") == pytest.approx(0.45)
+    s.edit_value("w5", 0.9)
+    s.edit_value("w5", 0.8)
+    assert s.undo_stack.count() == 3                 # edits from the dialog stay separate
+    s.undo_stack.undo()
+    s.undo_stack.undo()
+    s.undo_stack.undo()
+    assert (s.value_of("w5"), s.value_of("w6")) == (0.4, 0.45)

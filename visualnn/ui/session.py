@@ -47,11 +47,24 @@ DEFAULT_DIGITS = 4
 
 
 class _EditValues(QUndoCommand):
-    """Set inputs/parameters; undo puts the old values back (same cycle)."""
+    """Set inputs/parameters; undo puts the old values back (same cycle).
+    With ``merge``, a following edit of the same names joins this one (a drag)."""
 
-    def __init__(self, session: "Session", new: dict, old: dict, cycle: int, text: str):
+    MERGE_ID = 7301
+
+    def __init__(self, session: "Session", new: dict, old: dict, cycle: int, text: str, merge: bool = False):
         super().__init__(text)
-        self.session, self.new, self.old, self.cycle = session, new, old, cycle
+        self.session, self.new, self.old, self.cycle, self.merge = session, new, old, cycle, merge
+
+    def id(self) -> int:
+        return self.MERGE_ID if self.merge else -1
+
+    def mergeWith(self, other) -> bool:
+        if not (isinstance(other, _EditValues) and other.merge and other.cycle == self.cycle
+                and set(other.new) == set(self.new)):
+            return False
+        self.new = dict(other.new)
+        return True
 
     def redo(self):
         self.session._apply_values(self.new, self.cycle)
@@ -336,8 +349,10 @@ class Session(QObject):
         """Set an input, target or parameter (undoable); the trace recomputes, the step stays."""
         self.set_params({name: value}, text=f"set {name} = {value:g}")
 
-    def set_params(self, values: dict, text: str | None = None) -> None:
-        """Set several values in one undoable edit (plots push parameters here)."""
+    def set_params(self, values: dict, text: str | None = None, merge: bool = False) -> None:
+        """Set several values in one undoable edit (plots push parameters here).
+        ``merge``: consecutive calls on the same names become one undo step, as
+        when dragging a point across a loss surface."""
         values = {k: float(v) for k, v in values.items()}
         for k, v in values.items():
             if not self.editable(k):
@@ -348,7 +363,7 @@ class Session(QObject):
         if old == values:
             return
         self.undo_stack.push(_EditValues(self, values, old, self._edit_cycle(),
-                                         text or "set " + ", ".join(values)))
+                                         text or "set " + ", ".join(values), merge))
 
     def _apply_values(self, values: dict, cycle: int):
         params = set(self.model.graph.param_names)
