@@ -145,7 +145,7 @@ def render_image(widget: QWidget, scale: float = 1.0) -> QImage:
     p = QPainter(img)
     try:
         p.setRenderHints(QPainter.Antialiasing | QPainter.TextAntialiasing | QPainter.SmoothPixmapTransform)
-        widget.render(p, QPoint())
+        QWidget.render(widget, p, QPoint())     # the widget as drawn (QGraphicsView.render means the scene)
     finally:
         p.end()
     img.setDevicePixelRatio(1.0)
@@ -191,7 +191,7 @@ def write_svg(widget: QWidget, path: Path, title: str = "", description: str = "
                 raise ExportError(f"cannot write {path}")
             try:
                 p.setRenderHints(QPainter.Antialiasing | QPainter.TextAntialiasing)
-                widget.render(p, QPoint())
+                QWidget.render(widget, p, QPoint())     # the widget as drawn (QGraphicsView.render means the scene)
             finally:
                 p.end()
         if not tmp.exists() or tmp.stat().st_size == 0:
