@@ -214,3 +214,84 @@ def loss_surface_in_strips(model, p1: str, p2: str, span1=None, span2=None, n: i
         if progress is not None:
             progress(b / n)
     return Surface(xs, ys, Z, p1, p2, (float(c1), float(c2)), ev.value())
+
+
+# -- one parameter: cost curves, exhaustive search, the marble on a curve ----------------
+class OneParameterCost:
+    """The cost of a graph as a function of one parameter, all others fixed.
+
+    With a loss node it is the training objective (mean loss over the samples,
+    as ``surface.loss_curve``).  Without one (the tea-temperature and M&M
+    graphs) it is the total of an output node over the samples, the lecture's
+    "add up each bag's cost", and its slope is what the graph's backward pass
+    sends to the parameter when every sample's output is seeded with 1."""
+
+    def __init__(self, graph: Graph, params: dict, feeds: dict, param: str, output: str | None = None):
+        if param not in graph.param_names:
+            raise ValueError(f"{param!r} is not a parameter of the graph")
+        self.graph = graph
+        self.param = param
+        self.params = {p: float(params[p]) for p in graph.param_names}
+        self.feeds = {k: np.asarray(v, dtype=float) for k, v in feeds.items()}
+        self.loss = graph.loss
+        self.output = output or self.loss or graph.outputs[0]
+        if self.output not in graph.nodes:
+            raise ValueError(f"{self.output!r} is not a node of the graph")
+
+    def _P(self, values):
+        P = {p: np.array(v) for p, v in self.params.items()}
+        P[self.param] = values
+        return P
+
+    def totals(self, xs, outputs: list[str] | None = None) -> dict[str, np.ndarray]:
+        """Cost at every value in ``xs`` for each node in ``outputs`` (default:
+        the chosen output), from one vectorised forward pass."""
+        xs = np.asarray(xs, dtype=float).reshape(-1)
+        outputs = outputs or [self.output]
+        values = self.graph.forward(self._P(xs[:, None]), self.feeds)
+        out = {}
+        for o in outputs:
+            v = np.broadcast_to(np.asarray(values[o], float), (len(xs), np.shape(values[o])[-1] if
+                                                                 np.ndim(values[o]) else 1))
+            out[o] = v.mean(axis=-1) if o == self.loss else v.sum(axis=-1)
+        return out
+
+    def value(self, x) -> np.ndarray:
+        x = np.asarray(x, dtype=float)
+        return self.totals(x.reshape(-1))[self.output].reshape(x.shape)
+
+    def slope(self, x) -> np.ndarray:
+        """d cost / d parameter at each value in ``x`` (the graph's backward pass)."""
+        x = np.asarray(x, dtype=float)
+        flat = x.reshape(-1)
+        P = self._P(flat[:, None])
+        values = self.graph.forward(P, self.feeds)
+        seed = None
+        if self.output != self.loss:
+            seed = {self.output: np.ones(np.broadcast_shapes(np.shape(values[self.output]), (len(flat), 1)))}
+        else:
+            v = values[self.loss]
+            seed = {self.loss: np.full(np.broadcast_shapes(np.shape(v), (len(flat), 1)),
+                                       1.0 / (np.shape(v)[-1] if np.ndim(v) else 1))}
+        _, pgrads = self.graph.backward(P, values, seed)
+        g = np.broadcast_to(np.asarray(pgrads[self.param], float).reshape(-1), flat.shape)
+        return g.reshape(x.shape)
+
+
+def exhaustive_search(cost: OneParameterCost, xs) -> tuple[np.ndarray, np.ndarray, int]:
+    """Evaluate every candidate and pick the lowest: (xs, costs, index of the lowest)."""
+    xs = np.asarray(xs, dtype=float)
+    costs = cost.value(xs)
+    finite = np.where(np.isfinite(costs), costs, np.inf)
+    return xs, costs, int(np.argmin(finite))
+
+
+def descend(cost: OneParameterCost, start: float, optimizer: str = "sgd", lr: float = 0.01, steps: int = 50,
+            **hyper) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Gradient descent on the curve with the engine's optimizers
+    (``surface.marble_path``): (positions, costs, slopes) at every step."""
+    from .surface import marble_path
+    path, losses = marble_path(lambda p: cost.slope(p), np.array([float(start)]), optimizer, lr, steps,
+                               f=lambda p: cost.value(p[..., 0]), **hyper)
+    xs = path[:, 0]
+    return xs, np.asarray(losses, float), cost.slope(xs)

@@ -187,6 +187,7 @@ class SurfacePanel(QWidget):
         self._surface_params: dict[str, float] = {}
         self._surface_samples = None
         self._point_params: dict[str, float] = {}
+        self._stale = False
         self._pending = ({}, None)
         self.paths: dict = {}
 
@@ -317,8 +318,14 @@ class SurfacePanel(QWidget):
             self.p2.setCurrentText(pick[1])
         trainable = model is not None and model.graph.loss is not None and len(names) >= 2
         self.source.model().item(0).setEnabled(trainable)
-        if self.kind == NETWORK and not trainable:
-            self.source.setCurrentIndex(1)         # the bowl: something to look at
+        self.source.blockSignals(True)
+        # a new network shows its own surface; without one, the bowl: something to look at
+        self.source.setCurrentIndex(0 if trainable else 1)
+        self.source.blockSignals(False)
+        if self._hidden_in_window():
+            self._stale = True
+            self.kind = self.source.currentData()
+            return
         self._on_source_change()
 
     @staticmethod
@@ -369,8 +376,21 @@ class SurfacePanel(QWidget):
         if len(picked) >= 2:
             self.set_pair(picked[-2], picked[-1])
 
+    def _hidden_in_window(self) -> bool:
+        # a docked panel nobody can see does no work until it is shown
+        return self.window() is not self and not self.isVisible()
+
     def _schedule(self, *_):
+        if self._hidden_in_window():
+            self._stale = True
+            return
         self._recompute.start()
+
+    def showEvent(self, ev):
+        super().showEvent(ev)
+        if self._stale:
+            self._stale = False
+            self._on_source_change()
 
     # -- computing ----------------------------------------------------------------------
     def _samples(self, model):
@@ -513,6 +533,9 @@ class SurfacePanel(QWidget):
 
     def _on_params_change(self):
         if self.kind != NETWORK or self.surface is None or model_of(self.session) is None:
+            return
+        if self._hidden_in_window():
+            self._stale = True
             return
         params = current_params(self.session)
         s = self.surface

@@ -17,6 +17,7 @@ from ...engine.optimizers import OPTIMIZERS
 from ...engine.plotting_data import decision_grid
 from ...engine.training import initial_params, train
 from .source import as_source, current_params, model_of, push_params
+from .worker import keep_alive
 from .style import BACKGROUND, CLASS_CMAP, OPTIMIZER_LABELS, TEST_PEN, TRAIN_PEN, fmt, style_plot
 
 EMIT_EVERY = 0.03          # seconds between progress signals from the training thread
@@ -268,6 +269,8 @@ class TrainingPanel(QWidget):
         th.sigResult.connect(self._on_result)
         th.sigFailed.connect(self._on_failed)
         self.thread = th
+        keep_alive(th)
+        self.destroyed.connect(th.stop)     # a paused run must not outlive its panel
         th.start()
 
     def play(self):

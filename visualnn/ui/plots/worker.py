@@ -9,7 +9,36 @@ from __future__ import annotations
 import threading
 import traceback
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal
+from shiboken6 import isValid
+
+# every plot thread still running: kept referenced (a QThread collected while it runs aborts the
+# process) and stopped and joined when the application quits
+_LIVE: set = set()
+_HOOKED: list = []
+
+
+def keep_alive(thread: QThread) -> None:
+    """Hold ``thread`` until it finishes; stop it (``cancel()``/``stop()``) when the app quits."""
+    _LIVE.add(thread)
+    thread.finished.connect(lambda t=thread: _LIVE.discard(t))
+    app = QCoreApplication.instance()
+    if app is not None and not _HOOKED:
+        app.aboutToQuit.connect(lambda: stop_all())
+        _HOOKED.append(app)
+
+
+def stop_all(ms: int = 5000) -> bool:
+    """Ask every plot thread to stop and wait for them (quitting, tests)."""
+    for t in list(_LIVE):
+        for name in ("cancel", "stop"):
+            fn = getattr(t, name, None)
+            if callable(fn):
+                fn()
+    ok = True
+    for t in list(_LIVE):
+        ok = t.wait(ms) and ok
+    return ok
 
 
 class Job(QThread):
@@ -64,13 +93,13 @@ class JobRunner(QObject):
         self.job = job
 
         def done(result, job=job):
-            if self.job is job:
+            if isValid(self) and self.job is job:
                 self.job = None
                 self.sigBusy.emit(False)
                 on_done(result)
 
         def failed(msg, job=job):
-            if self.job is job:
+            if isValid(self) and self.job is job:
                 self.job = None
                 self.sigBusy.emit(False)
                 if on_failed is not None:
@@ -81,6 +110,7 @@ class JobRunner(QObject):
         job.sigProgress.connect(self.sigProgress)
         job.finished.connect(lambda job=job: self._reap(job))
         self.sigBusy.emit(True)
+        keep_alive(job)
         job.start()
         return job
 
