@@ -238,7 +238,8 @@ class OneDPanel(QWidget):
             return
         xs = self._xs(CURVE_POINTS)
         c = self.cost
-        y = c.value(xs)
+        with np.errstate(all="ignore"):
+            y = c.value(xs)
         self.curve.setData(xs, y)
         cp = self.curve_plot.getPlotItem()
         cp.setLabel("bottom", c.param, color="#222")
@@ -246,7 +247,8 @@ class OneDPanel(QWidget):
         # every candidate cost on the same data
         graph = self._full_graph()
         outs = self._outputs(graph)
-        totals = c.totals(xs, outs)
+        with np.errstate(all="ignore"):
+            totals = c.totals(xs, outs)
         for name in list(self.compare_curves):
             if name not in totals:
                 self.compare_plot.removeItem(self.compare_curves.pop(name))

@@ -423,9 +423,10 @@ class SurfacePanel(QWidget):
         self._pending = (dict(params), samples)
 
         def work(job):
-            return loss_surface_in_strips(model, p1, p2, (c1 - span, c1 + span), (c2 - span, c2 + span), n,
-                                          params=params, samples=samples, progress=job.progress,
-                                          cancelled=job.cancelled)
+            with np.errstate(all="ignore"):       # a loss may be infinite in a corner of the grid
+                return loss_surface_in_strips(model, p1, p2, (c1 - span, c1 + span), (c2 - span, c2 + span),
+                                              n, params=params, samples=samples, progress=job.progress,
+                                              cancelled=job.cancelled)
 
         self.jobs.start(work, self._on_surface_done, self._on_failed)
 
@@ -454,6 +455,10 @@ class SurfacePanel(QWidget):
         return self._recompute.isActive() or self.jobs.busy or self.marble_jobs.busy
 
     def wait(self, ms=10000) -> bool:
+        """Start any pending recomputation now and block until the threads are
+        done; their results arrive with the next event processing."""
+        if self._recompute.isActive():
+            self.compute()
         return self.jobs.wait(ms) and self.marble_jobs.wait(ms)
 
     def closeEvent(self, ev):
@@ -507,9 +512,11 @@ class SurfacePanel(QWidget):
             g = a.gradient(np.array([x, y]))
             return float(a.value(np.array([x, y]))), (float(g[0]), float(g[1]))
         model = model_of(self.session)
-        ev = Evaluator(model, current_params(self.session), self._samples(model))
-        g = ev.gradient()
-        return ev.value(), (float(g[ev.index(self.surface.p1)]), float(g[ev.index(self.surface.p2)]))
+        with np.errstate(all="ignore"):
+            ev = Evaluator(model, current_params(self.session), self._samples(model))
+            g = ev.gradient()
+            loss = ev.value()
+        return loss, (float(g[ev.index(self.surface.p1)]), float(g[ev.index(self.surface.p2)]))
 
     def _update_point(self):
         if self.surface is None:
@@ -576,8 +583,9 @@ class SurfacePanel(QWidget):
         samples = self._surface_samples
 
         def work(job):
-            f, grad = parameter_functions(model, s.p1, s.p2, params, samples)
-            return roll_all(grad, f, start, runs, steps)
+            with np.errstate(all="ignore"):
+                f, grad = parameter_functions(model, s.p1, s.p2, params, samples)
+                return roll_all(grad, f, start, runs, steps)
 
         self.marble_jobs.start(work, self._start_race, self._on_failed)
 

@@ -465,7 +465,8 @@ class TrainingPanel(QWidget):
         if not force and now - self._last_boundary < BOUNDARY_EVERY:
             return
         self._last_boundary = now
-        xs, ys, V, (lo, hi) = decision_grid(self.model, self.params, n=BOUNDARY_N)
+        with np.errstate(all="ignore"):
+            xs, ys, V, (lo, hi) = decision_grid(self.model, self.params, n=BOUNDARY_N)
         self.boundary_grid = (xs, ys, V)
         self.boundary.setImage(V, levels=(lo, hi), autoLevels=False)
         dx, dy = xs[1] - xs[0], ys[1] - ys[0]
