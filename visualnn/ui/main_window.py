@@ -18,6 +18,7 @@ from .controls import StepperControls
 from .equation_panel import EquationPanel
 from .graph_view import GraphView
 from .inspector import Inspector
+from .plots import install_plot_panels
 from .session import Session
 
 ORGANIZATION = "visualnn"
@@ -51,6 +52,7 @@ class MainWindow(QMainWindow):
         # side by side under the graph: the graph keeps the full width
         self.splitDockWidget(self.docks["Equations"], self.docks["Inspector"], Qt.Horizontal)
         self.inspector.sigEditRequested.connect(self.edit_value)
+        install_plot_panels(self)
         self.view.sigNodeDoubleClicked.connect(self._node_double_clicked)
         self.view.sigEdgeDoubleClicked.connect(self._edge_double_clicked)
         s = self.session
