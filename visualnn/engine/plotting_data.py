@@ -51,11 +51,12 @@ def activation_node_for(graph: Graph, name: str | None) -> str | None:
 
 # -- contours ---------------------------------------------------------------------
 def contour_levels(Z: np.ndarray, count: int = 12, log: bool = False) -> np.ndarray:
-    """``count`` levels spread over the finite values of Z (evenly, or evenly in log)."""
+    """``count`` levels spread over the finite values of Z (evenly, or evenly in
+    log), from its 2nd percentile up: a flat valley floor gets no scribble of lines."""
     z = Z[np.isfinite(Z)]
     if z.size == 0:
         return np.zeros(0)
-    lo, hi = float(z.min()), float(z.max())
+    lo, hi = float(np.quantile(z, 0.02)), float(z.max())
     if hi <= lo:
         return np.zeros(0)
     if log:

@@ -53,8 +53,8 @@ class ActivationPanel(QWidget):
         self.mark_d = pg.ScatterPlotItem(size=12, pen=MARK_PEN, brush=MARK_BRUSH)
         self.vline_f = pg.InfiniteLine(angle=90, pen=pg.mkPen(MARK_BRUSH, width=1, style=Qt.DashLine))
         self.vline_d = pg.InfiniteLine(angle=90, pen=pg.mkPen(MARK_BRUSH, width=1, style=Qt.DashLine))
-        self.text_f = pg.TextItem(anchor=(0, 1), color=(30, 30, 30))
-        self.text_d = pg.TextItem(anchor=(0, 1), color=(30, 30, 30))
+        self.text_f = pg.TextItem(anchor=(-0.05, 1.1), color=(30, 30, 30), fill=(255, 255, 255, 210))
+        self.text_d = pg.TextItem(anchor=(-0.05, 1.1), color=(30, 30, 30), fill=(255, 255, 255, 210))
         self.hover_f = pg.InfiniteLine(angle=90, pen=pg.mkPen((150, 150, 150), width=1))
         self.hover_d = pg.InfiniteLine(angle=90, pen=pg.mkPen((150, 150, 150), width=1))
         for plot, items in ((self.plot_f, (self.vline_f, self.mark_f, self.text_f, self.hover_f)),

@@ -339,7 +339,7 @@ class OneDPanel(QWidget):
         self.trail.setData(xs[:k + 1], cs[:k + 1], symbolBrush=colour, pen=pg.mkPen(colour, width=1.5,
                                                                                   style=Qt.DashLine))
         self.marble.setData([xs[k]], [cs[k]], brush=colour)
-        half = 0.08 * (self.hi.value() - self.lo.value())
+        half = 0.12 * (self.hi.value() - self.lo.value())
         tx = np.array([xs[k] - half, xs[k] + half])
         self.tangent.setData(tx, cs[k] + gs[k] * (tx - xs[k]))
 

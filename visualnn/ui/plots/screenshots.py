@@ -61,17 +61,24 @@ def take(outdir: Path) -> list[Path]:
     save(panel, "activation")
     panel.close()
 
-    # surface: the loss over (w5, w6) of the 2-2-2 network
-    session = Session(mazur.copy())
+    # surface: XOR after training, the loss over its two output weights, marbles from a corner
+    from ...engine.training import initial_params, train
+    xor = _example("xor")
+    xor = train(xor, start=initial_params(xor, 0), seed=0).model
+    session = Session(xor)
     keep.append(session)
     panel = SurfacePanel(session)
     panel.resize(*SIZE)
     panel.show()
     panel.set_pair("w5", "w6")
-    panel.span.setValue(4.0)
+    panel.span.setValue(6.0)
     _wait(app, lambda: not panel.busy)
+    c = panel.surface.center
+    panel._on_map_clicked(c[0] - 5.0, c[1] + 4.0)
     panel.marble.interval.setValue(0)
-    panel.marble.steps.setValue(60)
+    panel.marble.steps.setValue(80)
+    for name, lr in (("sgd", 2.0), ("momentum", 1.0), ("nesterov", 1.0), ("rmsprop", 0.1), ("adam", 0.3)):
+        panel.marble.rows[name][1].setValue(lr)
     panel.roll()
     _wait(app, lambda: not panel.busy)
     save(panel, "surface")
@@ -88,14 +95,16 @@ def take(outdir: Path) -> list[Path]:
     panel.close()
 
     # 1-D: tea temperature
-    tea = _example("tea_temperature") or _example("mm_bag")
+    from ...io import examples_dir, load
+    tea = load(examples_dir() / "tea_temperature.json") if (examples_dir() / "tea_temperature.json").exists() \
+        else None
     try:
         from . import oned  # noqa: F401
     except ImportError:
         tea = None
     if tea is not None:
         from .oned import OneDPanel
-        panel = OneDPanel(Session(tea))
+        panel = OneDPanel(Session(document=tea))
         panel.resize(*SIZE)
         panel.show()
         _wait(app, lambda: not panel.busy)

@@ -26,7 +26,9 @@ OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "Momentum", "nesterov": "Nesterov"
                     "rmsprop": "RMSProp", "adam": "Adam"}
 
 SURFACE_CMAP = "viridis"
+# playground colours: orange for the low label, blue for the high one; the map behind the points is paler
 CLASS_CMAP = pg.ColorMap([0.0, 0.5, 1.0], [(245, 146, 62), (235, 235, 235), (8, 119, 189)])
+BOUNDARY_CMAP = pg.ColorMap([0.0, 0.5, 1.0], [(250, 196, 150), (245, 245, 245), (140, 190, 228)])
 
 
 def style_plot(plot: pg.PlotItem, left: str | None = None, bottom: str | None = None):

@@ -536,7 +536,8 @@ class SurfacePanel(QWidget):
             dnames = ("∂f/∂x", "∂f/∂y")
         self.info.setText(f"{where}<br>loss = <b>{fmt(loss, 6)}</b><br>"
                           f"{dnames[0]} = {fmt(g[0])}, {dnames[1]} = {fmt(g[1])}<br>"
-                          "<span style='color:#e61e1e'>red arrow</span>: the way downhill, −gradient")
+                          "<span style='color:#e61e1e'>red arrow</span>: the way downhill, −gradient "
+                          f"(its direction; steepness |∇| = {fmt(math.hypot(*g))})")
 
     def _on_params_change(self):
         if self.kind != NETWORK or self.surface is None or model_of(self.session) is None:

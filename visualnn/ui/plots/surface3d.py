@@ -86,6 +86,7 @@ class Surface3DView(QWidget):
         grid = gl.GLGridItem(color=(0, 0, 0, 40))
         grid.setSize(BOX, BOX)
         grid.setSpacing(BOX / 10, BOX / 10)
+        grid.translate(0, 0, -0.5)          # a floor under the surface, not through its lowest point
         self.view.addItem(grid)
         self.point = gl.GLScatterPlotItem(pos=np.zeros((1, 3)), size=14, color=(0.84, 0.15, 0.16, 1.0),
                                           pxMode=True)

@@ -18,7 +18,7 @@ from ...engine.plotting_data import decision_grid
 from ...engine.training import initial_params, train
 from .source import as_source, current_params, model_of, push_params
 from .worker import keep_alive
-from .style import BACKGROUND, CLASS_CMAP, OPTIMIZER_LABELS, TEST_PEN, TRAIN_PEN, fmt, style_plot
+from .style import BACKGROUND, BOUNDARY_CMAP, CLASS_CMAP, OPTIMIZER_LABELS, TEST_PEN, TRAIN_PEN, fmt, style_plot
 
 EMIT_EVERY = 0.03          # seconds between progress signals from the training thread
 BOUNDARY_EVERY = 0.1       # seconds between decision-boundary redraws
@@ -174,7 +174,7 @@ class TrainingPanel(QWidget):
         style_plot(bp)
         bp.setAspectLocked(True)
         self.boundary = pg.ImageItem()
-        self.boundary.setColorMap(CLASS_CMAP)
+        self.boundary.setColorMap(BOUNDARY_CMAP)
         bp.addItem(self.boundary)
         self.points = pg.ScatterPlotItem(size=10, pen=pg.mkPen((60, 60, 60), width=1.2))
         self.test_points = pg.ScatterPlotItem(size=10, symbol="s", pen=pg.mkPen((20, 20, 20), width=1.5))
@@ -236,6 +236,8 @@ class TrainingPanel(QWidget):
         if two:
             self._draw_points()
             self._draw_boundary(force=True)
+            xs, ys, _ = self.boundary_grid
+            self.boundary_plot.setRange(xRange=(xs[0], xs[-1]), yRange=(ys[0], ys[-1]), padding=0.02)
         if model.graph.loss is None:
             self._set_status("This network has no loss node: there is nothing to train.")
         elif not model.data.columns:
