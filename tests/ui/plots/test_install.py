@@ -2,20 +2,13 @@ import numpy as np
 import pytest
 
 from visualnn.io import examples_dir, load
-from visualnn.ui.main_window import MainWindow
-from visualnn.ui.plots import PANELS, install_plot_panels
+from visualnn.ui.plots import PANELS
 from visualnn.ui.plots.worker import stop_all
 
 
-@pytest.fixture
-def window(qtbot, tmp_path):
-    from PySide6.QtCore import QSettings
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat)
-    w = MainWindow(settings)
-    qtbot.addWidget(w)
-    if not hasattr(w, "plot_panels"):
-        install_plot_panels(w)
-    yield w
+@pytest.fixture(autouse=True)
+def _stop_threads():
+    yield
     stop_all()
 
 
@@ -25,7 +18,6 @@ def test_plot_panels_dock_in_the_window_and_follow_its_session(qtbot, window):
     panels = window.plot_panels
     window.docks["Loss surface"].show()
     window.docks["Loss surface"].raise_()
-    window.show()
     surface = panels["Loss surface"]
     qtbot.waitUntil(lambda: surface.surface is not None and not surface.busy, timeout=10000)
     assert (surface.surface.p1, surface.surface.p2) == ("w5", "w6")
@@ -47,4 +39,3 @@ def test_training_pushes_weights_back_to_the_graph(qtbot, window):
     qtbot.waitUntil(lambda: panel.thread is None and panel.state == "idle", timeout=20000)
     assert window.session.state.params == pytest.approx(panel.params)
     assert window.session.dirty                       # trained weights are unsaved edits
-    window.session.mark_saved()                       # (closing would ask to save them)

@@ -112,3 +112,28 @@ def test_analytic_surfaces_roll_every_optimizer_from_the_clicked_point(qtbot, ma
         np.testing.assert_array_equal(panel.paths[name][0], path)
         np.testing.assert_array_equal(panel.paths[name][1], losses)
         assert panel.marble.rows[name][2].text().startswith(f"{losses[-1]:.4g}")
+
+
+def test_a_slow_surface_computes_off_the_gui_thread_and_can_be_cancelled(qtbot):
+    from PySide6.QtCore import QTimer
+    from visualnn.io import examples_dir, load
+    spiral = load(examples_dir() / "spiral.json").model
+    panel = SurfacePanel(ModelSource(spiral))
+    qtbot.addWidget(panel)
+    panel.resolution.setValue(301)                  # 90,000 grid points x 300 samples: seconds of work
+    panel.compute()
+    assert panel.jobs.busy and panel.progress.isVisibleTo(panel) and panel.cancel_button.isVisibleTo(panel)
+    ticks = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(10)
+    qtbot.wait(300)                                 # the event loop keeps running meanwhile
+    timer.stop()
+    assert len(ticks) >= 5
+    assert panel.jobs.busy
+    panel.cancel_button.click()
+    assert not panel.busy and not panel.progress.isVisibleTo(panel)
+    assert panel.surface is None or panel.surface.Z.shape != (301, 301)
+    assert panel.wait(30000)
+    qtbot.wait(50)
+    assert panel.surface is None or panel.surface.Z.shape != (301, 301)   # the cancelled result is dropped

@@ -35,7 +35,7 @@ from visualnn.ui.plots.surface3d import gl_unavailable_reason
 reason = gl_unavailable_reason()
 if reason is not None:
     print(json.dumps({"skip": reason})); sys.exit(0)
-from conftest import mazur_model
+from plot_nets import mazur_model
 from visualnn.ui.plots.source import ModelSource
 from visualnn.ui.plots.surface import SurfacePanel
 panel = SurfacePanel(ModelSource(mazur_model()))
