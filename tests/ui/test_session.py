@@ -178,3 +178,20 @@ def test_a_drag_of_parameters_is_one_undo_step(qtbot):
     s.undo_stack.undo()
     s.undo_stack.undo()
     assert (s.value_of("w5"), s.value_of("w6")) == (0.4, 0.45)
+
+
+def test_the_weights_in_effect_are_announced_only_when_they_change(qtbot):
+    s = Session(model=mazur_model())
+    seen = []
+    s.sigShownParamsChanged.connect(lambda p: seen.append(dict(p)))
+    for _ in range(s.cycle_length - 1):
+        s.step()                               # forward and backward: the same weights
+    assert seen == []
+    s.step()                                   # the update
+    assert len(seen) == 1 and seen[0]["w5"] == pytest.approx(0.35891648, abs=1e-8)
+    s.step()                                   # pass 2 starts from the same new weights
+    assert len(seen) == 1
+    s.edit_value("w5", 0.3)
+    assert len(seen) == 2 and seen[-1]["w5"] == 0.3
+    s.reset()
+    assert len(seen) == 3 and seen[-1]["w5"] == 0.4

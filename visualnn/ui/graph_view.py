@@ -151,8 +151,11 @@ class NodeItem(QGraphicsPathItem):
         label = TextItem(self, _font(small, True), QColor(theme.text), "bottom")
         label.set_text(self._strings["label"])
         label.set_anchor(box.w / 2 if box.half == "left" else 0.0, -box.h / 2 - 2)
-        # a merged neuron's two values sit side by side under it
-        vx = {"left": -box.w * 0.55, "right": box.w * 0.55}.get(box.half, 0.0)
+        # a merged neuron's two values sit side by side under it (a packed one shows its output only)
+        if self._compact and box.half == "right":
+            vx = -box.w / 2
+        else:
+            vx = {"left": -box.w * 0.55, "right": box.w * 0.55}.get(box.half, 0.0)
         value = TextItem(self, _font(small), QColor(theme.value))
         value.set_anchor(vx, box.h / 2 + 2)
         value.set_text(self._strings["value"])
@@ -160,6 +163,9 @@ class NodeItem(QGraphicsPathItem):
         grad.set_anchor(vx, box.h / 2 + 2 + line)
         grad.set_text(self._strings["grad"])
         self._texts = {"symbol": sym, "label": label, "value": value, "grad": grad}
+        if box.quiet:
+            value.hide()
+            grad.hide()
 
     def _set_string(self, key: str, text: str):
         self._strings[key] = text
@@ -215,6 +221,8 @@ class NodeItem(QGraphicsPathItem):
         if on and not self._texts:
             self._make_texts()
         for key, t in self._texts.items():
+            if key in ("value", "grad") and self.box.quiet:
+                continue
             if key != "symbol" or self._compact:
                 t.setVisible(on)
 
@@ -727,8 +735,8 @@ class GraphView(QGraphicsView):
         if step is None:
             step = key in self._step_label_keys
         k = self._edge_index.get(key)
-        if k is None:
-            return
+        if k is None or (self._internal[k] and self._layout.compact):
+            return          # a packed neuron has no room under it for its inner edge
         a, b, w = self._edges[k]
         s = state.step if state is not None else None
         above: list[tuple[str, str]] = []

@@ -32,6 +32,7 @@ class Box:
     unit: str = ""               # the unit (neuron group or the node itself)
     symbol: str = ""
     label: str = ""              # the name drawn above the node ("" for a right half)
+    quiet: bool = False          # no value texts (no room: a packed neuron's net half, a tucked-in bias)
 
 
 @dataclass
@@ -126,7 +127,7 @@ def layout(graph: Graph, mode: str = "neuron") -> Layout:
     # edges that carry weights get two-line labels with long formulas; gates get one number
     weighted = any(w is not None for _, _, w in graph.edges())
     if compact:
-        d, half_w, pitch, gap = 16.0, 12.0, 34.0, 170.0
+        d, half_w, pitch, gap = 16.0, 12.0, 60.0, 170.0     # room for a name and two numbers per row
     elif weighted:
         d, half_w, pitch, gap = 50.0, 44.0, 140.0, 320.0
     else:
@@ -154,7 +155,7 @@ def layout(graph: Graph, mode: str = "neuron") -> Layout:
                 internal.add((a, b))
                 grp = graph.nodes[a].group or u
                 boxes[a] = Box(a, cx - half_w / 2, y, half_w, d, shape_of(graph, a), "left", u,
-                               symbol_of(graph, a), grp)
+                               symbol_of(graph, a), grp, quiet=compact)
                 boxes[b] = Box(b, cx + half_w / 2, y, half_w, d, shape_of(graph, b), "right", u,
                                symbol_of(graph, b), "")
             else:
@@ -174,5 +175,5 @@ def layout(graph: Graph, mode: str = "neuron") -> Layout:
         target = boxes[members[v][0]]
         size = d * 0.6
         boxes[n] = Box(n, target.x - target.w / 2 - min(gap * 0.22, 90.0), target.y - pitch * 0.3, size, size,
-                       shape_of(graph, n), None, u, symbol_of(graph, n), n)
+                       shape_of(graph, n), None, u, symbol_of(graph, n), "", quiet=True)
     return Layout(boxes, compact, columns, internal)

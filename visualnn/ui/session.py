@@ -19,6 +19,11 @@ Signals
     trace was recomputed (the new State follows with ``sigStateChanged``).
 ``sigSelectionChanged()``
     ``session.selection`` changed.
+``sigShownParamsChanged(params)``
+    The parameter values in effect changed: an update step, a move into
+    another pass, an edit, a new network.  Panels that depend on the weights
+    only (loss surfaces, decision maps) should listen to this rather than to
+    every step.
 ``sigViewModeChanged(mode)``, ``sigFormatChanged()``, ``sigDirtyChanged(dirty)``
     Neuron/gate view; number of digits; unsaved edits.
 
@@ -93,6 +98,7 @@ class Session(QObject):
     sigViewModeChanged = Signal(str)
     sigFormatChanged = Signal()
     sigDirtyChanged = Signal(bool)
+    sigShownParamsChanged = Signal(object)
 
     def __init__(self, model: Model | None = None, document=None, parent=None):
         super().__init__(parent)
@@ -109,6 +115,8 @@ class Session(QObject):
         self._state: State | None = None
         self._gate_graph: Graph | None = None
         self._shapes: dict[str, tuple[bool, int]] = {}
+        self._revision = 0                   # bumped whenever the trace is recomputed
+        self._params_key = None
         if document is not None:
             self.set_document(document)
         elif model is not None:
@@ -129,6 +137,7 @@ class Session(QObject):
         self._log.clear()
         self._steps.clear()
         self._shapes.clear()
+        self._revision += 1
         self._gate_graph = None
         self.selection = []
         self.undo_stack.clear()
@@ -138,8 +147,16 @@ class Session(QObject):
         self._state = self.stepper.state()
         self.sigDocumentChanged.emit()
         self.sigSelectionChanged.emit()
-        self.sigStateChanged.emit(self._state)
+        self._emit_state()
         self.sigDirtyChanged.emit(False)
+
+    def _emit_state(self):
+        st = self._state
+        self.sigStateChanged.emit(st)
+        key = (self._revision, st.cycle + (1 if st.updated else 0))
+        if key != self._params_key:
+            self._params_key = key
+            self.sigShownParamsChanged.emit(st.params)
 
     def _on_clean_changed(self, clean: bool):
         self.sigDirtyChanged.emit(not clean)
@@ -256,12 +273,12 @@ class Session(QObject):
             st.position = nxt
         else:
             self._state = st.seek(nxt)
-        self.sigStateChanged.emit(self._state)
+        self._emit_state()
         return self._state
 
     def _show(self, state: State) -> State:
         self._state = state
-        self.sigStateChanged.emit(state)
+        self._emit_state()
         return state
 
     def back(self) -> State:
@@ -302,7 +319,7 @@ class Session(QObject):
         self.sigViewModeChanged.emit(mode)
         self.sigDocumentChanged.emit()
         self.sigSelectionChanged.emit()
-        self.sigStateChanged.emit(self._state)
+        self._emit_state()
         return True
 
     def _map_position(self, old: Stepper, state: State, new: Stepper) -> int:
@@ -402,10 +419,11 @@ class Session(QObject):
             st.set_sample(entry[1])
 
     def _recomputed(self):
+        self._revision += 1
         self._steps.clear()
         self._state = self.stepper.state()
         self.sigParamsChanged.emit()
-        self.sigStateChanged.emit(self._state)
+        self._emit_state()
 
     # -- learning rate and sample ----------------------------------------------------------
     @property
