@@ -116,7 +116,7 @@ def _half_pill(w: float, h: float, left: bool) -> QPainterPath:
 class NodeItem(QGraphicsPathItem):
     """One graph node: its shape, symbol, name, value and gradient."""
 
-    def __init__(self, box: Box, theme: th.Theme, compact: bool):
+    def __init__(self, box: Box, theme: th.Theme, compact: bool, text_scale: float = 1.0):
         super().__init__()
         self.name, self.box = box.name, box
         self.setPath(_shape_path(box))
@@ -128,7 +128,7 @@ class NodeItem(QGraphicsPathItem):
         self._selected = False
         self._kind_color = QColor(theme.kind_colors.get(box.shape, theme.node_border))
         self._compact = compact
-        self._size = 7.0 if compact else 9.0
+        self._size = (7.0 if compact else 9.0) * text_scale
         self._line = QFontMetricsF(_font(self._size)).height()
         self.text_bottom = box.h / 2 + 2 + 2 * self._line
         # the texts as strings; the text items exist once they can be seen (large
@@ -244,13 +244,13 @@ class NodeItem(QGraphicsPathItem):
 class EdgeLabelItem(QGraphicsItem):
     """The numbers on one edge: lines above it and lines below it, on a plate."""
 
-    def __init__(self, key: tuple[str, str], theme: th.Theme, compact: bool):
+    def __init__(self, key: tuple[str, str], theme: th.Theme, compact: bool, text_scale: float = 1.0):
         super().__init__()
         self.key = key
         self.setZValue(Z_LABEL)
         self.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
         self._theme = theme
-        size = 7.0 if compact else 8.5
+        size = (7.0 if compact else 8.5) * text_scale
         self._font = _font(size)
         self._line_h = QFontMetricsF(self._font).height()
         self.above: list[tuple[str, str]] = []      # (text, colour role)
@@ -364,9 +364,10 @@ class GraphView(QGraphicsView):
     sigNodeDoubleClicked = Signal(str)
     sigEdgeDoubleClicked = Signal(str, str)
 
-    def __init__(self, session, parent=None):
+    def __init__(self, session, parent=None, text_scale: float = 1.0):
         super().__init__(parent)
         self.session = session
+        self._text_scale = float(text_scale)
         self.setScene(QGraphicsScene(self))
         self.setRenderHints(QPainter.Antialiasing | QPainter.TextAntialiasing)
         self.setDragMode(QGraphicsView.ScrollHandDrag)
@@ -452,6 +453,21 @@ class GraphView(QGraphicsView):
             self.rebuild()
             self.show_state(self.session.state)
 
+    @property
+    def text_scale(self) -> float:
+        """The graph's type relative to its normal size (a projector: 1.5)."""
+        return self._text_scale
+
+    @text_scale.setter
+    def text_scale(self, scale: float):
+        scale = float(scale)
+        if not scale > 0:
+            raise ValueError(f"text_scale must be positive, not {scale}")
+        if scale != self._text_scale:
+            self._text_scale = scale
+            self.rebuild()
+            self.show_state(self.session.state)
+
     def set_show_legend(self, on: bool):
         self.show_legend = on
         self.viewport().update()
@@ -525,7 +541,7 @@ class GraphView(QGraphicsView):
         lay = layout(g, s.view_mode)
         self._layout = lay
         for name, box in lay.boxes.items():
-            item = NodeItem(box, self.style_theme, lay.compact)
+            item = NodeItem(box, self.style_theme, lay.compact, self._text_scale)
             self.scene().addItem(item)
             self._nodes[name] = item
         self._edges = list(g.edges())
@@ -769,7 +785,7 @@ class GraphView(QGraphicsView):
                 self._touched.add(key)
             return
         if item is None:
-            item = EdgeLabelItem(key, self.style_theme, self._layout.compact)
+            item = EdgeLabelItem(key, self.style_theme, self._layout.compact, self._text_scale)
             self.scene().addItem(item)
             self._labels[key] = item
         if (above, below) != (item.above, item.below):
@@ -854,7 +870,7 @@ class GraphView(QGraphicsView):
         """Show texts only when they are big enough on screen to read."""
         if not self._layout:
             return
-        size = 7.0 if self._layout.compact else 8.5
+        size = (7.0 if self._layout.compact else 8.5) * self._text_scale
         px = size * 96 / 72 * self.transform().m11()
         on = px >= LABEL_MIN_PIXELS
         if on != self._texts_visible or force:
