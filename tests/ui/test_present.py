@@ -152,6 +152,19 @@ def test_type_is_large_enough_for_a_lecture_hall(present):
     assert px >= 20
 
 
+def test_the_projector_graph_scales_its_own_type_and_leaves_the_stepper_window_alone(window, present):
+    from visualnn.ui.present import GRAPH_TEXT_SCALE
+    g = present.view.graph
+    assert g.text_scale == GRAPH_TEXT_SCALE and window.view.text_scale == 1.0
+    big = g.node_item("i1")._texts["value"].font().pointSizeF()
+    small = window.view.node_item("i1")._texts["value"].font().pointSizeF()
+    assert big == pytest.approx(small * GRAPH_TEXT_SCALE)
+    window.view.text_scale = 2.0            # a property: the items are rebuilt at the new size
+    assert window.view.node_item("i1")._texts["value"].font().pointSizeF() == pytest.approx(2 * small)
+    with pytest.raises(ValueError):
+        window.view.text_scale = 0
+
+
 def test_without_a_lecture_every_click_is_one_step(qtbot):
     s = Session(model=mazur_model())
     p = PresentationWindow(s)

@@ -26,7 +26,6 @@ what is happening in words (``engine.explain``).
 """
 from __future__ import annotations
 
-import contextlib
 import html
 import re
 from dataclasses import dataclass
@@ -169,28 +168,15 @@ def emphasis_html(text: str) -> str:
 
 
 # -- the graph, for a projector --------------------------------------------------------------------
-@contextlib.contextmanager
-def _scaled_type(scale: float):
-    """The graph view sizes its type with ``graph_view._font``: scale it while
-    this view builds or updates its items."""
-    original = gv._font
-    gv._font = lambda size, bold=False: original(size * scale, bold)
-    try:
-        yield
-    finally:
-        gv._font = original
-
-
 class ProjectorGraphView(gv.GraphView):
     """The stepper's graph view in the projector theme with larger type, the
     slide's highlights, and hidden values shown as "?"."""
 
     def __init__(self, session, parent=None, text_scale: float = GRAPH_TEXT_SCALE):
-        self.text_scale = text_scale
         self._hidden: tuple = ()
         self._highlight: tuple = ((), ())
         self._halo = None
-        super().__init__(session, parent)
+        super().__init__(session, parent, text_scale=text_scale)
         self.theme = PROJECTOR
         self.show_legend = True
         self.setDragMode(gv.QGraphicsView.NoDrag)
@@ -201,10 +187,8 @@ class ProjectorGraphView(gv.GraphView):
         if session.state is not None:
             self.show_state(session.state, full=True)
 
-    # every place the base class makes text items, with the larger type
     def rebuild(self, *args, **kwargs):
-        with _scaled_type(self.text_scale):
-            super().rebuild(*args, **kwargs)
+        super().rebuild(*args, **kwargs)
         self._halo = None
         if self._nodes:
             self._halo = QGraphicsPathItem()
@@ -215,17 +199,8 @@ class ProjectorGraphView(gv.GraphView):
             self._draw_highlight()
 
     def show_state(self, state, *args, **kwargs):
-        with _scaled_type(self.text_scale):
-            super().show_state(state, *args, **kwargs)
+        super().show_state(state, *args, **kwargs)
         self._apply_hidden(state)
-
-    def _on_selection_changed(self, *args, **kwargs):
-        with _scaled_type(self.text_scale):
-            super()._on_selection_changed(*args, **kwargs)
-
-    def _update_lod(self, *args, **kwargs):
-        with _scaled_type(self.text_scale):      # node texts appear once they can be read
-            super()._update_lod(*args, **kwargs)
 
     def drawForeground(self, painter, rect):
         # the colour legend is drawn at a fixed pixel size: on a small picture it would cover the graph
