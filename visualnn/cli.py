@@ -66,8 +66,11 @@ def cmd_check(args) -> int:
     n_test = len(next(iter(m.data.test.values()))) if m.data.test else 0
     lines.append(f"  samples:     {len(m.data)} training" + (f", {n_test} test" if n_test else ""))
     t = m.training
-    lines.append(f"  training:    {t.optimizer}, learning rate {fmt(t.learning_rate)}, {t.epochs} epochs"
-                 + (f", batch {t.batch_size}" if t.batch_size else ", full batch"))
+    if g.objective is None or not g.param_names:
+        lines.append("  training:    none (nothing to minimise, or no parameters)")
+    else:
+        lines.append(f"  training:    minimises {g.objective}; {t.optimizer}, learning rate {fmt(t.learning_rate)}, "
+                     f"{t.epochs} epochs" + (f", batch {t.batch_size}" if t.batch_size else ", full batch"))
     if doc.lecture:
         lines.append(f"  lecture:     {len(doc.lecture)} slides")
     print("\n".join(lines))
@@ -151,7 +154,8 @@ def cmd_train(args) -> int:
     doc = _load(args.file)
     m = doc.model
     if m.graph.objective is None:
-        raise CliError(f"{args.file}: the network has no loss and several outputs, so there is nothing to train")
+        raise CliError(f"{args.file}: the network has no loss node and its output is not declared a cost "
+                       f"(network.cost), so there is nothing to train")
     if len(m.data) == 0:
         raise CliError(f"{args.file}: the file has no training data")
     epochs = args.epochs if args.epochs is not None else m.training.epochs

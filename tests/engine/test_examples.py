@@ -307,3 +307,34 @@ def test_compiled_examples_match_compile_layered_of_their_spec():
         m = example(name).model
         g = compile_layered(m.spec)
         assert list(g.nodes) == list(m.graph.nodes), name
+
+
+# --- seed 000: the four-pixel camera's neuron and its error table -----------------------
+def test_pixel_neuron_sums_to_minus_1_075_then_squashes():
+    m = example("pixel_neuron").model
+    tr = record(m.graph, m.params, m.samples()[0])
+    assert_printed(tr.values["sum"], "-1.075", "weighted sum")
+    assert_printed(tr.values["squashed"], "-0.7913", "tanh")
+    assert -1 < tr.values["squashed"] < 1
+    # every weight 1.0: the plain sum of the inputs, as the lecture's first slide shows
+    ones = {p: 1.0 for p in m.params}
+    assert_printed(record(m.graph, ones, m.samples()[0]).values["sum"], ".50", "sum with unit weights")
+
+
+def test_error_table_gives_each_error_and_the_total_3_25():
+    m = example("error_table").model
+    tr = record(m.graph, m.params, m.samples()[0])
+    for cat, err in (("solid", ".5"), ("vertical", ".75"), ("diagonal", ".25"), ("horizontal", "1.75")):
+        assert_printed(tr.values[f"error_{cat}"], err, f"error of {cat}")
+    assert_printed(tr.values["total"], "3.25", "total error")
+    # no parameters and no cost flag: stepping has no update step
+    assert Stepper(m.graph, m.params, m.samples()).has_update is False
+
+
+def test_cost_examples_step_through_an_update_and_the_sigmoid_neuron_does_not():
+    tea = example("tea_temperature").model
+    assert tea.graph.objective == "cost_square"
+    assert Stepper(tea.graph, tea.params, tea.samples()).has_update
+    neuron = example("sigmoid_neuron").model
+    assert neuron.graph.objective is None
+    assert not Stepper(neuron.graph, neuron.params, neuron.samples()).has_update

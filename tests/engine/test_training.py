@@ -162,6 +162,10 @@ def test_models_that_cannot_train_say_why():
                                      Node("z", "add", ("x", "p"))]), {"p": 1.0})
     with pytest.raises(ValueError, match="f has no loss node and more than one output, so there is no objective"):
         train(two_outputs)
+    not_a_cost = Model("g", Graph([Node("x", "input"), Node("p", "param"), Node("y", "mul", ("x", "p"))]),
+                       {"p": 1.0}, data=Dataset({"x": np.ones(2)}))
+    with pytest.raises(ValueError, match="no objective"):
+        train(not_a_cost)
     with pytest.raises(ValueError, match="mlp has no training data"):
         train(mlp_model([2, 1]))
     bad = xor_model()
@@ -173,7 +177,7 @@ def test_models_that_cannot_train_say_why():
 def test_a_graph_without_loss_minimises_its_single_output():
     # the tea-temperature example: the cost is computed by ops, not a loss node
     g = Graph([Node("T", "input"), Node("guess", "param"), Node("d", "sub", ("T", "guess")),
-               Node("cost", "square", ("d",))])
+               Node("cost", "square", ("d",))], cost_output=True)
     m = Model("tea", g, {"guess": 80.0}, data=Dataset({"T": np.array([57.0, 62.0, 55.0, 60.0])}))
     result = train(m, epochs=200, lr=0.1, optimizer="sgd")
     assert abs(result.model.params["guess"] - 58.5) < 1e-6   # the mean minimises the squared cost

@@ -10,7 +10,8 @@ from iohelp import EXAMPLE_NAMES, EXAMPLES, ROOT
 from visualnn.io import examples_dir, list_examples, load
 from visualnn.io import paths as paths_module
 
-EXPECTED = ["add_mul", "and_or_perceptron", "circles", "four_pixel_camera", "mazur_2_2_2", "mm_bag",
+EXPECTED = ["add_mul", "and_or_perceptron", "circles", "error_table", "four_pixel_camera", "mazur_2_2_2", "mm_bag",
+            "pixel_neuron",
             "sigmoid_neuron", "spiral", "tea_temperature", "xor"]
 
 

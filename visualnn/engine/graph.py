@@ -51,8 +51,9 @@ class BackwardOp:
 
 
 class Graph:
-    def __init__(self, nodes: list[Node] | None = None):
+    def __init__(self, nodes: list[Node] | None = None, cost_output: bool = False):
         self.nodes: dict[str, Node] = {}
+        self._cost_output = bool(cost_output)
         for n in nodes or []:
             self.add(n)
         self._order: list[str] | None = None
@@ -176,16 +177,26 @@ class Graph:
 
     @property
     def objective(self) -> str | None:
-        """The node training minimises: the loss, or else the single output."""
+        """The node training minimises: the loss, or else the single output when
+        it is declared a cost (``cost_output``); None when there is nothing to minimise."""
         return self._cached('objective', self._objective)
 
     def _objective(self) -> str | None:
-        """The node training minimises: the loss, or else the one output (a cost
-        computed by ops, as in the tea-temperature example); None if ambiguous."""
         if self.loss is not None:
             return self.loss
         outs = self.outputs
-        return outs[0] if len(outs) == 1 else None
+        return outs[0] if self.cost_output and len(outs) == 1 else None
+
+    @property
+    def cost_output(self) -> bool:
+        """True when the graph's single output is itself a cost to minimise (the
+        tea-temperature and M&M examples compute their cost with ops, no loss node)."""
+        return self._cost_output
+
+    @cost_output.setter
+    def cost_output(self, value: bool):
+        self._cost_output = bool(value)
+        self.__dict__.get("_derived", {}).pop("objective", None)
 
     @property
     def outputs(self) -> list[str]:

@@ -30,7 +30,9 @@ class Objective:
         g = model.graph
         if g.objective is None:
             raise ValueError(f"{model.title or 'the model'} has no loss node and more than one output, so there is "
-                             f"no objective to train or to plot")
+                             f"no objective to train or to plot" if len(g.outputs) > 1 else
+                             f"{model.title or 'the model'} has no loss node and its output is not declared a "
+                             f"cost, so there is no objective to train or to plot")
         self.target = g.objective
         self.model = model
         self.graph: Graph = g

@@ -92,7 +92,9 @@ class Document:
         full = self.source.full_graph
         if name not in full.nodes:
             raise ValueError(f"no node named {name!r}; the candidates are {', '.join(self.outputs())}")
+        cost = self.model.graph.cost_output
         self.model.graph = restrict(list(full.nodes.values()), name)
+        self.model.graph.cost_output = cost
         self.source.output = name
         self.source.signature = signature(self.model.graph)
 

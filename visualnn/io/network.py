@@ -32,7 +32,7 @@ from .jsontext import NonFinite, join
 from .limits import MAX_NODES, MAX_WEIGHTS
 
 LAYER_ACTIVATIONS = list(ACTIVATIONS) + ["identity", "softmax"]
-GRAPH_KEYS = ("type", "nodes", "output")
+GRAPH_KEYS = ("type", "nodes", "output", "cost")
 NODE_KEYS = ("name", "op", "inputs", "weights", "attrs", "value", "layer", "group")
 LAYERED_KEYS = ("type", "inputs", "layers", "loss")
 COMPACT_KEYS = ("type", "sizes", "activations", "inputs", "biases", "loss")
@@ -50,6 +50,7 @@ class NetworkInfo:
     full_graph: Graph | None = None                  # every declared node
     spec: LayeredSpec | None = None
     output: str | None = None                        # graph: the chosen output node
+    cost: bool = False                               # graph: the output is a cost to minimise
     param_places: dict[str, str] = field(default_factory=dict)     # parameter -> where first used
     inline: dict[str, tuple[float, tuple]] = field(default_factory=dict)  # auto name -> (value, path in decl)
     inputs: list[str] = field(default_factory=list)
@@ -152,6 +153,9 @@ def read_graph(ck: Checker, decl: dict, place: str) -> NetworkInfo | None:
             ck.add(out_place, f"no node named {out!r}{suggestion(out, where)}")
         elif out is not None:
             info.output = out
+    if "cost" in decl:
+        info.cost = bool(ck.boolean(decl["cost"], join(place, "cost"),
+                                    "true or false (true: training minimises the output)"))
     if ck.failures > before:
         return None
     cycle = _find_cycle(nodes)
@@ -175,6 +179,7 @@ def read_graph(ck: Checker, decl: dict, place: str) -> NetworkInfo | None:
         info.full_graph = Graph([_copy_node(n) for n in nodes])
         info.full_graph.order
         info.graph = restrict(nodes, info.output) if info.output else Graph([_copy_node(n) for n in nodes])
+        info.graph.cost_output = info.cost
         info.graph.order
     except GraphError as e:          # checked above already; the engine has the last word
         ck.add(place, str(e))
@@ -729,6 +734,8 @@ def graph_declaration(graph: Graph, output: str | None = None) -> dict:
     out = {"type": "graph", "nodes": nodes}
     if output is not None and output in graph.nodes:
         out["output"] = output
+    if graph.cost_output:
+        out["cost"] = True
     return out
 
 
