@@ -156,7 +156,7 @@ def cmd_train(args) -> int:
     if m.graph.objective is None:
         raise CliError(f"{args.file}: the network has no loss node and its output is not declared a cost "
                        f"(network.cost), so there is nothing to train")
-    if len(m.data) == 0:
+    if len(m.data) == 0 and m.graph.feeds_needed():
         raise CliError(f"{args.file}: the file has no training data")
     epochs = args.epochs if args.epochs is not None else m.training.epochs
     every = max(1, epochs // 20)

@@ -338,3 +338,12 @@ def test_cost_examples_step_through_an_update_and_the_sigmoid_neuron_does_not():
     neuron = example("sigmoid_neuron").model
     assert neuron.graph.objective is None
     assert not Stepper(neuron.graph, neuron.params, neuron.samples()).has_update
+
+
+def test_slope_of_weight_squared_at_minus_one_is_minus_two():
+    m = example("slope").model
+    tr = record(m.graph, m.params, m.samples()[0])
+    assert tr.values["error"] == 1.0
+    assert tr.param_gradients["weight"] == -2.0
+    st = Stepper(m.graph, m.params, m.samples(), lr=m.training.learning_rate)
+    assert st.end().params["weight"] == -1.0 - 0.25 * -2.0   # one step downhill
