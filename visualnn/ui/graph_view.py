@@ -19,11 +19,12 @@ Tests and other panels query by node name: ``view.node_item("net_h1").value_text
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen, QPixmap,
-                           QPolygonF)
+                           QPolygonF, QTransform)
 from PySide6.QtWidgets import (QGraphicsItem, QGraphicsPathItem, QGraphicsScene, QGraphicsSimpleTextItem,
                                QGraphicsView)
 
@@ -35,6 +36,11 @@ from .layout import Box, Layout, layout
 LABEL_MIN_PIXELS = 6.0          # text smaller than this on screen is not drawn
 WEIGHT_LABEL_LIMIT = 24         # more weighted edges than this: weights shown on the step and selection only
 ANTIALIAS_EDGES = 3000          # more edges than this are drawn without smoothing
+PROGRESSIVE_EDGES = 20000       # more edges than this are drawn on screen a slice at a time
+RASTER_SLICE = 2500             # edges per slice (one path)
+RASTER_BUDGET = 0.03            # seconds of edge drawing per turn of the event loop
+LABEL_CULL_EDGES = 2000         # more edges than this: step labels only for edges in sight
+STEP_LABELS_IN_SIGHT = 60       # at most this many step labels at once on a big graph
 Z_EDGE, Z_OVERLAY, Z_NODE, Z_LABEL = 0, 1, 2, 3
 
 
@@ -316,26 +322,46 @@ class EdgeLabelItem(QGraphicsItem):
 
 
 class EdgeBinsItem(QGraphicsItem):
-    """Every edge line, batched: one path per colour bin, drawn from one
-    cached pixmap (redrawn only when weights, style or zoom change)."""
+    """Every edge line, batched: a few paths per colour bin.
 
-    def __init__(self):
+    Small graphs are drawn from Qt's cached pixmap (redrawn only when weights,
+    style or zoom change).  A graph with more than ``PROGRESSIVE_EDGES`` edges
+    takes long to rasterise (50,000 lines cover tens of millions of pixels):
+    on screen it is drawn into an image of the viewport a slice at a time,
+    between events, while the previous image (moved to the new zoom) stays
+    up, so stepping, zooming and clicking never wait for it.  Pictures made
+    for export (``scene().render``, ``QWidget.render``, SVG) are drawn whole
+    at once."""
+
+    antialias = True
+
+    def __init__(self, progressive: bool = False, request=None):
         super().__init__()
         self.setZValue(Z_EDGE)
         self.setAcceptedMouseButtons(Qt.NoButton)
-        self.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
-        self.bins: dict = {}            # key -> (QPainterPath, QPen)
+        self.progressive = progressive
+        self.setCacheMode(QGraphicsItem.NoCache if progressive else QGraphicsItem.DeviceCoordinateCache)
+        self.bins: dict = {}            # key -> ([QPainterPath, ...], QPen)
         self._rect = QRectF()
+        self._request = request         # called when the on-screen image must be redrawn
+        self._version = 0
+        self._front: QImage | None = None       # the last complete on-screen image
+        self._front_key = None
+        self._front_transform = QTransform()
+        self.job = None                 # the image being drawn: _RasterJob
 
     def set_bins(self, bins: dict):
         self.prepareGeometryChange()
-        self.bins = dict(bins)
+        self.bins = {k: (list(paths), pen) for k, (paths, pen) in bins.items()}
         r = QRectF()
-        for path, pen in self.bins.values():
-            if not path.isEmpty():
-                w = pen.widthF()
-                r = r.united(path.boundingRect().adjusted(-w, -w, w, w))
+        for paths, pen in self.bins.values():
+            w = pen.widthF()
+            for path in paths:
+                if not path.isEmpty():
+                    r = r.united(path.boundingRect().adjusted(-w, -w, w, w))
         self._rect = r
+        self._version += 1
+        self.job = None
         self.update()
 
     def pen_of(self, key) -> QPen | None:
@@ -345,16 +371,98 @@ class EdgeBinsItem(QGraphicsItem):
     def boundingRect(self) -> QRectF:
         return self._rect
 
-    antialias = True
+    def _ordered(self):
+        """(path, pen) in drawing order: weak edges first, strong ones on top."""
+        for key in sorted(self.bins, key=lambda k: -1 if k == "neutral" else abs(k)):
+            paths, pen = self.bins[key]
+            for path in paths:
+                yield path, pen
 
-    def paint(self, painter: QPainter, option, widget=None):
+    def draw_all(self, painter: QPainter):
+        """Draw every edge, at once, with ``painter`` (in scene coordinates)."""
         painter.setBrush(Qt.NoBrush)
         painter.setRenderHint(QPainter.Antialiasing, self.antialias)
-        # weak edges first, strong ones on top
-        for key in sorted(self.bins, key=lambda k: -1 if k == "neutral" else abs(k)):
-            path, pen = self.bins[key]
+        for path, pen in self._ordered():
             painter.setPen(pen)
             painter.drawPath(path)
+
+    def paint(self, painter: QPainter, option, widget=None):
+        if not self.progressive or widget is None or painter.device() != widget:
+            self.draw_all(painter)         # export, grab, or a small graph
+            return
+        t = painter.worldTransform()
+        dpr = widget.devicePixelRatioF()
+        key = (self._version, _transform_key(t), widget.width(), widget.height(), dpr)
+        painter.save()
+        if self._front is not None:
+            if self._front_key == key:
+                painter.setWorldTransform(QTransform())
+            else:
+                # the last image, moved and scaled to where its edges are now
+                inv, ok = self._front_transform.inverted()
+                painter.setWorldTransform(inv * t if ok else QTransform())
+                painter.setRenderHint(QPainter.SmoothPixmapTransform, False)
+            painter.drawImage(QPointF(0, 0), self._front)
+        painter.restore()
+        if self._front_key != key and (self.job is None or self.job.key != key):
+            self.job = _RasterJob(key, QTransform(t), widget.width(), widget.height(), dpr, list(self._ordered()))
+            if self._request is not None:
+                self._request()
+
+    def raster_step(self, budget: float) -> bool:
+        """Draw slices of the pending image for about ``budget`` seconds; True when more remain."""
+        job = self.job
+        if job is None:
+            return False
+        if job.run(budget, self.antialias):
+            return True
+        self._front, self._front_key, self._front_transform = job.image, job.key, job.transform
+        self.job = None
+        self.update()
+        return False
+
+    @property
+    def pending(self) -> bool:
+        """Whether the on-screen image is being redrawn."""
+        return self.job is not None
+
+    def screen_image(self) -> tuple[QImage | None, QTransform]:
+        """The last complete on-screen image and the scene-to-viewport transform it was drawn at."""
+        return self._front, QTransform(self._front_transform)
+
+
+class _RasterJob:
+    """An image of the viewport being drawn a slice at a time."""
+
+    def __init__(self, key, transform: QTransform, w: int, h: int, dpr: float, slices: list):
+        self.key, self.transform = key, transform
+        self.image = QImage(max(1, math.ceil(w * dpr)), max(1, math.ceil(h * dpr)), QImage.Format_ARGB32_Premultiplied)
+        self.image.setDevicePixelRatio(dpr)
+        self.image.fill(Qt.transparent)
+        self.slices = slices
+        self.done = 0
+
+    def run(self, budget: float, antialias: bool) -> bool:
+        start = time.perf_counter()
+        p = QPainter(self.image)
+        p.setTransform(self.transform)
+        p.setBrush(Qt.NoBrush)
+        p.setRenderHint(QPainter.Antialiasing, antialias)
+        try:
+            while self.done < len(self.slices):
+                path, pen = self.slices[self.done]
+                p.setPen(pen)
+                p.drawPath(path)
+                self.done += 1
+                if time.perf_counter() - start >= budget:
+                    break
+        finally:
+            p.end()
+        return self.done < len(self.slices)
+
+
+def _transform_key(t: QTransform) -> tuple:
+    return tuple(round(v, 9) for v in (t.m11(), t.m12(), t.m21(), t.m22(), t.dx(), t.dy()))
 
 
 class GraphView(QGraphicsView):
@@ -384,6 +492,15 @@ class GraphView(QGraphicsView):
         self._auto_fit = True
         self._texts_visible = True
         self._press = None
+        # big graphs: the on-screen edge image is drawn a slice per turn of the event loop
+        self._raster_timer = QTimer(self)
+        self._raster_timer.setSingleShot(True)
+        self._raster_timer.setInterval(0)
+        self._raster_timer.timeout.connect(self._raster_tick)
+        self._sight_timer = QTimer(self)
+        self._sight_timer.setSingleShot(True)
+        self._sight_timer.setInterval(40)
+        self._sight_timer.timeout.connect(self._relabel_in_sight)
         self._reset_items()
         session.sigDocumentChanged.connect(self.rebuild)
         session.sigStateChanged.connect(self.show_state)
@@ -479,6 +596,7 @@ class GraphView(QGraphicsView):
             return
         self.fitInView(self._graph_rect(), Qt.KeepAspectRatio)
         self._update_lod()
+        self._view_moved()
 
     def _graph_rect(self) -> QRectF:
         """The nodes with room for their names and values (not the labels of the moment)."""
@@ -505,6 +623,7 @@ class GraphView(QGraphicsView):
         self.scale(factor, factor)
         self._auto_fit = False
         self._update_lod()
+        self._view_moved()
 
     # -- building ----------------------------------------------------------------------------
     def _reset_items(self):
@@ -530,6 +649,7 @@ class GraphView(QGraphicsView):
 
     def rebuild(self):
         """Build every item for ``session.graph`` (new document or view mode)."""
+        self._raster_timer.stop()
         self.scene().clear()
         self._reset_items()
         self._apply_background()
@@ -556,9 +676,11 @@ class GraphView(QGraphicsView):
         self._seg = np.array(segs, dtype=float).reshape(-1, 4)
         self._internal = np.array([(a, b) in lay.internal for a, b, _ in self._edges], dtype=bool)
         self._weighted = [k for k, (_, _, w) in enumerate(self._edges) if w is not None]
+        self._weight_names = [self._edges[k][2] for k in self._weighted]
         self._neutral = np.array([w is None for _, _, w in self._edges], dtype=bool)
         self._weight_labels = len(self._weighted) <= WEIGHT_LABEL_LIMIT
-        self._edge_lines = EdgeBinsItem()
+        self._edge_lines = EdgeBinsItem(progressive=len(self._edges) > PROGRESSIVE_EDGES,
+                                        request=self._schedule_raster)
         # thousands of smoothed lines take tens of ms to draw, and blur into a haze anyway
         self._edge_lines.antialias = len(self._edges) <= ANTIALIAS_EDGES
         self.scene().addItem(self._edge_lines)
@@ -580,6 +702,35 @@ class GraphView(QGraphicsView):
             self.fit()
         self._update_lod(force=True)
 
+    # -- the progressive edge image ---------------------------------------------------------
+    def _schedule_raster(self):
+        if not self._raster_timer.isActive():
+            self._raster_timer.start()
+
+    def _raster_tick(self):
+        item = self._edge_lines
+        if item is not None and item.scene() is self.scene() and item.raster_step(RASTER_BUDGET):
+            self._raster_timer.start()
+
+    @property
+    def edge_item(self) -> EdgeBinsItem | None:
+        """The item that draws every edge line."""
+        return self._edge_lines
+
+    @property
+    def edges_pending(self) -> bool:
+        """Whether the edges on screen are still being drawn (big graphs only)."""
+        return self._edge_lines is not None and self._edge_lines.pending
+
+    def finish_edges(self):
+        """Draw the on-screen edge image to the end now (tests, screenshots)."""
+        self.viewport().repaint()
+        item = self._edge_lines
+        while item is not None and item.raster_step(3600.0):
+            pass
+        self._raster_timer.stop()
+        self.viewport().repaint()
+
     # -- edges -------------------------------------------------------------------------------
     def _rebuild_bins(self, params: dict):
         """Recolour every edge: one path per colour bin."""
@@ -587,7 +738,9 @@ class GraphView(QGraphicsView):
         n = len(self._edges)
         w = np.zeros(n)
         if self._weighted:
-            w[self._weighted] = [params.get(self._edges[k][2], 0.0) for k in self._weighted]
+            get = params.get
+            w[self._weighted] = np.fromiter((get(p, 0.0) for p in self._weight_names), float,
+                                            len(self._weight_names))
         scale = float(np.abs(w).max()) if self._weighted else 0.0
         scale = scale or 1.0
         self._scale = scale
@@ -615,11 +768,15 @@ class GraphView(QGraphicsView):
             seg = self._seg[mask]
             if not len(seg):
                 continue
-            x = seg[:, [0, 2]].ravel()
-            y = seg[:, [1, 3]].ravel()
             pen = QPen(color, width)
             pen.setCapStyle(Qt.FlatCap)
-            out[key] = (pg.arrayToQPath(x, y, connect="pairs", finiteCheck=False), pen)
+            # slices of a few thousand edges: the progressive image draws one at a time
+            paths = []
+            for i in range(0, len(seg), RASTER_SLICE if self._edge_lines.progressive else len(seg)):
+                part = seg[i:i + RASTER_SLICE] if self._edge_lines.progressive else seg
+                paths.append(pg.arrayToQPath(part[:, [0, 2]].ravel(), part[:, [1, 3]].ravel(), connect="pairs",
+                                             finiteCheck=False))
+            out[key] = (paths, pen)
         self._edge_lines.set_bins(out)
         self._bins_params = dict(params)
 
@@ -740,11 +897,57 @@ class GraphView(QGraphicsView):
             self._overlay.setPen(pen)
             self._overlay.setPath(self._edges_path(self._step_edges))
         if self._texts_visible:
-            self._step_label_keys = set(self._step_edges)
+            self._step_label_keys = self._in_sight(self._step_edges)
             if s.phase == "update" and self._weight_labels:
                 self._step_label_keys = {(self._edges[k][0], self._edges[k][1]) for k in self._weighted}
             for key in self._step_label_keys:
                 self._refresh_label(key, state, step=True)
+
+    # -- labels in sight (big graphs) -------------------------------------------------------------
+    @property
+    def _culling(self) -> bool:
+        return len(self._edges) > LABEL_CULL_EDGES
+
+    def _in_sight(self, keys) -> set:
+        """The step edges that get labels: all of them on a small graph; on a big
+        one only those with a label spot in the window, at most
+        ``STEP_LABELS_IN_SIGHT``, nearest the middle first (a node with 784
+        inputs would otherwise make 784 labels, nearly all out of sight)."""
+        if not self._culling or not keys:
+            return set(keys)
+        idx = [self._edge_index[k] for k in keys if k in self._edge_index]
+        if not idx:
+            return set()
+        rect = self.mapToScene(self.viewport().rect()).boundingRect()
+        seg = self._seg[idx]
+        t = self._t_step[None, :]
+        x = seg[:, [0]] + t * (seg[:, [2]] - seg[:, [0]])
+        y = seg[:, [1]] + t * (seg[:, [3]] - seg[:, [1]])
+        inside = (x >= rect.left()) & (x <= rect.right()) & (y >= rect.top()) & (y <= rect.bottom())
+        cx, cy = rect.center().x(), rect.center().y()
+        dist = np.where(inside, np.hypot(x - cx, y - cy), np.inf).min(axis=1)
+        order = np.argsort(dist, kind="stable")[:STEP_LABELS_IN_SIGHT]
+        return {(self._edges[idx[i]][0], self._edges[idx[i]][1]) for i in order if np.isfinite(dist[i])}
+
+    def _view_moved(self):
+        """After a scroll or zoom of a big graph: label the step's edges now in sight."""
+        if self._culling and self._step_edges:
+            self._sight_timer.start()
+
+    def _relabel_in_sight(self):
+        state = self.session.state
+        if not self._texts_visible or state is None or not self._step_edges or self._stale:
+            return
+        keys = self._in_sight(self._step_edges)
+        if keys == self._step_label_keys:
+            return
+        gone = self._step_label_keys - keys
+        self._step_label_keys = keys
+        for key in gone:
+            self._refresh_label(key, state, step=False)
+        for key in keys:
+            self._refresh_label(key, state, step=True)
+        self._place_labels(only=self._touched)
 
     def _refresh_label(self, key: tuple[str, str], state: State, step: bool | None = None):
         """Set the lines of the label on edge ``key`` from ``state``."""
@@ -779,7 +982,12 @@ class GraphView(QGraphicsView):
             below.append((f"∂E/∂{w} = {self._fmt(state.param_gradients[w])}", "gradient"))
         item = self._labels.get(key)
         if not above and not below:
-            if item is not None and not item.is_empty():
+            if item is not None and self._culling:
+                # big graphs: drop it, or every node ever stepped would keep its labels
+                self.scene().removeItem(item)
+                del self._labels[key]
+                self._label_rects.pop(key, None)
+            elif item is not None and not item.is_empty():
                 item.set_lines([], [])
                 item.setVisible(False)
                 self._touched.add(key)
@@ -814,7 +1022,10 @@ class GraphView(QGraphicsView):
         if not todo:
             return
         todo.sort(key=lambda k: (k not in self._step_label_keys, self._edge_index.get(k, 0)))
-        placed = list(self._label_rects.values())
+        placed = np.zeros((len(self._label_rects) + len(todo), 4))
+        n_placed = len(self._label_rects)
+        if n_placed:
+            placed[:n_placed] = list(self._label_rects.values())
         obst = self._obstacles
         for key in todo:
             it = visible[key]
@@ -830,7 +1041,7 @@ class GraphView(QGraphicsView):
                 cands = np.column_stack([x1 + t * (x2 - x1), y1 + t * (y2 - y1)])
             rects = np.column_stack([cands[:, 0] + r.left(), cands[:, 1] + r.top(), cands[:, 0] + r.right(),
                                      cands[:, 1] + r.bottom()])
-            cost = _overlaps(rects, np.array(placed).reshape(-1, 4)) * 3
+            cost = _overlaps(rects, placed[:n_placed]) * 3
             if not self._internal[k]:
                 cost = cost + _overlaps(rects, obst) * 4
             # the first candidate among the least overlapping
@@ -838,7 +1049,8 @@ class GraphView(QGraphicsView):
             it.setPos(float(cands[b, 0]), float(cands[b, 1]))
             rect = tuple(rects[b])
             self._label_rects[key] = rect
-            placed.append(rect)
+            placed[n_placed] = rect
+            n_placed += 1
 
     # -- reactions -----------------------------------------------------------------------------
     def _on_params_changed(self):
@@ -887,6 +1099,10 @@ class GraphView(QGraphicsView):
         super().resizeEvent(event)
         if self._auto_fit:
             self.fit()
+
+    def scrollContentsBy(self, dx: int, dy: int):
+        super().scrollContentsBy(dx, dy)
+        self._view_moved()
 
     def wheelEvent(self, event):
         delta = event.angleDelta().y()
