@@ -9,8 +9,8 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QActionGroup, QColor, QKeySequence, QPalette
+from PySide6.QtCore import QRect, QSettings, Qt
+from PySide6.QtGui import QAction, QActionGroup, QColor, QGuiApplication, QKeySequence, QPalette
 from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QInputDialog, QMainWindow, QMessageBox,
                                QWidget)
 
@@ -26,6 +26,10 @@ APPLICATION = "visualnn"
 MAX_RECENT = 8
 FILE_FILTER = "visualnn networks (*.json);;All files (*)"
 DIGIT_CHOICES = (2, 3, 4, 5, 6, 7, 8, 9)
+STATE_VERSION = 2           # of saveState(): a layout saved by an older version is not restored
+EQUATION_LINES = 5          # the equation strip's height on first launch, in lines of text
+SIDE_FRACTION = 0.27        # the right-hand column (inspector, plots) on first launch
+SIDE_RANGE = (300, 480)     # ... within these pixels
 
 
 def default_settings() -> QSettings:
@@ -45,12 +49,14 @@ class MainWindow(QMainWindow):
         self.addToolBar(Qt.TopToolBarArea, self.stepping_toolbar)
         self.docks: dict[str, QDockWidget] = {}
         self._build_menus()
+        # the graph takes most of the window: the equations a strip under it, the
+        # inspector and the plot panels tabbed in one column on the right
+        self.setCorner(Qt.TopRightCorner, Qt.RightDockWidgetArea)
+        self.setCorner(Qt.BottomRightCorner, Qt.RightDockWidgetArea)
         self.equations = EquationPanel(self.session)
         self.add_dock("Equations", self.equations, Qt.BottomDockWidgetArea)
         self.inspector = Inspector(self.session)
-        self.add_dock("Inspector", self.inspector, Qt.BottomDockWidgetArea)
-        # side by side under the graph: the graph keeps the full width
-        self.splitDockWidget(self.docks["Equations"], self.docks["Inspector"], Qt.Horizontal)
+        self.add_dock("Inspector", self.inspector, Qt.RightDockWidgetArea)
         self.inspector.sigEditRequested.connect(self.edit_value)
         install_plot_panels(self)
         self.view.sigNodeDoubleClicked.connect(self._node_double_clicked)
@@ -60,10 +66,8 @@ class MainWindow(QMainWindow):
         s.sigDocumentChanged.connect(self._update_title)
         s.sigDocumentChanged.connect(self._sync_view_actions)
         s.sigViewModeChanged.connect(lambda _: self._sync_view_actions())
-        self.resize(1400, 900)
-        self.resizeDocks([self.docks["Equations"]], [200], Qt.Vertical)
-        self.resizeDocks([self.docks["Equations"], self.docks["Inspector"]], [900, 420], Qt.Horizontal)
-        self._restore_settings()
+        self.setGeometry(default_geometry(self._screen_geometry()))
+        self._layout_pending = not self._restore_settings()
         self._update_title()
         from .export import install_export
         from .present import install_presentation
@@ -216,24 +220,57 @@ class MainWindow(QMainWindow):
         files.insert(0, p)
         self.settings.setValue("recentFiles", files[:MAX_RECENT])
 
-    def _restore_settings(self):
+    def _screen_geometry(self, rect: QRect | None = None) -> QRect:
+        """The available geometry of the screen showing ``rect`` (default: the primary screen)."""
+        screen = None
+        if rect is not None:
+            screen = QGuiApplication.screenAt(rect.center())
+        if screen is None:
+            screen = QGuiApplication.primaryScreen()
+        return screen.availableGeometry() if screen is not None else QRect(0, 0, 1280, 800)
+
+    def _restore_settings(self) -> bool:
+        """Geometry, docks, theme and digits as last saved; True when the dock layout was restored."""
         s = self.settings
         geom = s.value("geometry")
-        if geom is not None:
-            self.restoreGeometry(geom)
+        if geom is not None and self.restoreGeometry(geom):
+            # the screen may have changed since (a projector, a smaller laptop)
+            self.setGeometry(clamp_geometry(self.geometry(), self._screen_geometry(self.geometry())))
         state = s.value("windowState")
+        restored = False
         if state is not None:
-            self.restoreState(state)
+            try:
+                restored = bool(self.restoreState(state, STATE_VERSION))
+            except TypeError:                  # not a QByteArray: a damaged settings file
+                restored = False
         self.set_theme(str(s.value("theme", "light")) if s.value("theme", "light") in ("light", "dark") else "light")
         try:
             digits = int(s.value("digits", self.session.digits))
         except (TypeError, ValueError):
             digits = self.session.digits
         self.set_digits(digits if digits in DIGIT_CHOICES else 4)
+        return restored
+
+    def apply_default_layout(self):
+        """The first-launch layout: the equations a few lines tall under the graph,
+        the right-hand column about a quarter of the width, the inspector in front."""
+        eq = self.docks["Equations"]
+        line = self.equations.browser.fontMetrics().lineSpacing()
+        self.resizeDocks([eq], [EQUATION_LINES * line + 40], Qt.Vertical)
+        side = int(min(SIDE_RANGE[1], max(SIDE_RANGE[0], SIDE_FRACTION * self.width())))
+        self.resizeDocks([self.docks["Inspector"]], [side], Qt.Horizontal)
+        self.docks["Inspector"].raise_()
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        if self._layout_pending:
+            # dock sizes apply to the laid-out window, so on the first show
+            self._layout_pending = False
+            self.apply_default_layout()
 
     def _save_settings(self):
         self.settings.setValue("geometry", self.saveGeometry())
-        self.settings.setValue("windowState", self.saveState())
+        self.settings.setValue("windowState", self.saveState(STATE_VERSION))
         self.settings.setValue("theme", self.view.theme.name)
         self.settings.setValue("digits", self.session.digits)
         self.settings.sync()
@@ -422,6 +459,23 @@ class MainWindow(QMainWindow):
         p = self.session._edge_param(src, dst)
         if p is not None:
             self.edit_value(p)
+
+
+def default_geometry(available: QRect) -> QRect:
+    """The window on first launch: the available screen, less room for a
+    window manager's title bar and border (a lecturer maximises it anyway)."""
+    side = min(8, available.width() // 100)
+    top = min(32, available.height() // 25)
+    return available.adjusted(side, top, -side, -side)
+
+
+def clamp_geometry(rect: QRect, available: QRect) -> QRect:
+    """``rect`` moved and shrunk as little as needed to lie within ``available``."""
+    w = min(rect.width(), available.width())
+    h = min(rect.height(), available.height())
+    x = min(max(rect.x(), available.x()), available.x() + available.width() - w)
+    y = min(max(rect.y(), available.y()), available.y() + available.height() - h)
+    return QRect(x, y, w, h)
 
 
 def _palette(name: str) -> QPalette:

@@ -53,22 +53,25 @@ DEFAULT_DIGITS = 4
 
 class _EditValues(QUndoCommand):
     """Set inputs/parameters; undo puts the old values back (same cycle).
-    With ``merge``, a following edit of the same names joins this one (a drag)."""
+    With ``merge`` (True, or a key such as one training run's), a following
+    edit of the same names with the same ``merge`` joins this one: a drag, a
+    training run.  The joined step takes the latest edit's text."""
 
     MERGE_ID = 7301
 
-    def __init__(self, session: "Session", new: dict, old: dict, cycle: int, text: str, merge: bool = False):
+    def __init__(self, session: "Session", new: dict, old: dict, cycle: int, text: str, merge=False):
         super().__init__(text)
         self.session, self.new, self.old, self.cycle, self.merge = session, new, old, cycle, merge
 
     def id(self) -> int:
-        return self.MERGE_ID if self.merge else -1
+        return self.MERGE_ID if self.merge is not False and self.merge is not None else -1
 
     def mergeWith(self, other) -> bool:
-        if not (isinstance(other, _EditValues) and other.merge and other.cycle == self.cycle
+        if not (isinstance(other, _EditValues) and other.merge == self.merge and other.cycle == self.cycle
                 and set(other.new) == set(self.new)):
             return False
         self.new = dict(other.new)
+        self.setText(other.text())
         return True
 
     def redo(self):
@@ -366,10 +369,12 @@ class Session(QObject):
         """Set an input, target or parameter (undoable); the trace recomputes, the step stays."""
         self.set_params({name: value}, text=f"set {name} = {value:g}")
 
-    def set_params(self, values: dict, text: str | None = None, merge: bool = False) -> None:
+    def set_params(self, values: dict, text: str | None = None, merge=False) -> None:
         """Set several values in one undoable edit (plots push parameters here).
-        ``merge``: consecutive calls on the same names become one undo step, as
-        when dragging a point across a loss surface."""
+        ``merge``: True, or any key: consecutive calls on the same names with
+        the same ``merge`` become one undo step, as when dragging a point across
+        a loss surface (True) or pushing the weights of one training run (a key
+        for that run, so the next run is a step of its own)."""
         values = {k: float(v) for k, v in values.items()}
         for k, v in values.items():
             if not self.editable(k):

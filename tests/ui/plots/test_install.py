@@ -39,3 +39,25 @@ def test_training_pushes_weights_back_to_the_graph(qtbot, window):
     qtbot.waitUntil(lambda: panel.thread is None and panel.state == "idle", timeout=20000)
     assert window.session.state.params == pytest.approx(panel.params)
     assert window.session.dirty                       # trained weights are unsaved edits
+
+
+def test_a_whole_training_run_is_one_undo_step(qtbot, window):
+    window.show_model(load(examples_dir() / "xor.json").model)
+    s, panel = window.session, window.plot_panels["Training"]
+    start = dict(s.state.params)
+    panel.epochs.setValue(300)
+    panel.play()
+    qtbot.waitUntil(lambda: panel.thread is None and panel.state == "idle", timeout=30000)
+    assert panel._pushes > 1                        # the graph followed the weights during the run ...
+    assert s.undo_stack.count() == 1                # ... and undo takes the whole run back at once
+    assert s.undo_stack.undoText() == "Train 300 epochs" and s.dirty
+    trained = dict(s.state.params)
+    assert trained != start and trained == pytest.approx(panel.params)
+    panel.epochs.setValue(20)
+    panel.play()                                    # a second run is a step of its own
+    qtbot.waitUntil(lambda: panel.thread is None and panel.state == "idle", timeout=30000)
+    assert s.undo_stack.count() == 2 and s.undo_stack.undoText() == "Train 20 epochs"
+    s.undo_stack.undo()
+    assert s.state.params == pytest.approx(trained)
+    s.undo_stack.undo()
+    assert s.state.params == start and not s.dirty

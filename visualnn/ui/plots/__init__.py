@@ -13,8 +13,9 @@ PANELS = ("Activation", "Loss surface", "Cost curve", "Training")
 
 def install_plot_panels(window) -> dict:
     """Dock every plot panel in ``window`` (a MainWindow with ``session`` and
-    ``add_dock(name, widget, area)``), tabbed beside the existing docks.
-    Returns {dock name: panel}."""
+    ``add_dock(name, widget, area)``): tabs in the right-hand column beside
+    the inspector, which stays in front.  A panel behind another tab does no
+    work until it is brought forward.  Returns {dock name: panel}."""
     from PySide6.QtCore import Qt
 
     from .activation import ActivationPanel
@@ -30,19 +31,12 @@ def install_plot_panels(window) -> dict:
         "Training": TrainingPanel(session),
     }
     docks = getattr(window, "docks", {})
-    right = docks.get("Inspector")
-    bottom = docks.get("Equations")
-    added = {}
+    beside = docks.get("Inspector")
     for name, panel in panels.items():
-        area = Qt.RightDockWidgetArea if name == "Activation" else Qt.BottomDockWidgetArea
-        added[name] = window.add_dock(name, panel, area)
-    # tabbed with the window's own docks, which stay in front
-    for name, dock in added.items():
-        beside = right if name == "Activation" else bottom
+        dock = window.add_dock(name, panel, Qt.RightDockWidgetArea)
         if beside is not None:
             window.tabifyDockWidget(beside, dock)
-    for d in (right, bottom):
-        if d is not None:
-            d.raise_()
+    if beside is not None:
+        beside.raise_()
     window.plot_panels = panels
     return panels

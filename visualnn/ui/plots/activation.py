@@ -6,10 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QVBoxLayout, QWidget
 
 from ...engine.ops import ACTIVATIONS, OPS
 from ...engine.plotting_data import activation_curve, activation_node_for
+from .adaptive import FlowLayout, labelled
 from .source import as_source, graph_of, selected_nodes, state_of
 from .style import BACKGROUND, CURVE_PEN, DERIV_PEN, MARK_BRUSH, MARK_PEN, fmt, style_plot
 
@@ -32,6 +33,8 @@ class ActivationPanel(QWidget):
         self.combo = QComboBox()
         for name in ACTIVATIONS:
             self.combo.addItem(f"{name}  ({OPS[name].symbol})", name)
+        self.combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.combo.setMinimumContentsLength(12)
         self.follow = QCheckBox("follow the graph")
         self.follow.setChecked(True)
         self.follow.setToolTip("Show the activation of the neuron selected or stepped in the graph")
@@ -64,9 +67,8 @@ class ActivationPanel(QWidget):
         self.hover_f.hide()
         self.hover_d.hide()
 
-        top = QHBoxLayout()
-        top.addWidget(QLabel("Activation"))
-        top.addWidget(self.combo, 1)
+        top = FlowLayout()
+        top.addWidget(labelled("Activation", self.combo))
         top.addWidget(self.follow)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)

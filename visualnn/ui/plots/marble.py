@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QCheckBox, QDoubleSpinBox, QGridLayout, QGroupBox
 
 from ...engine.optimizers import OPTIMIZERS
 from ...engine.surface import marble_path
+from .adaptive import FlowLayout, labelled
 from .style import OPTIMIZER_COLOURS, OPTIMIZER_LABELS, fmt
 
 # learning rates that show each optimizer's character on each surface
@@ -63,7 +64,7 @@ class MarbleControls(QGroupBox):
             lr.setRange(1e-4, 10.0)
             lr.setSingleStep(0.001)
             loss = QLabel("-")
-            loss.setMinimumWidth(110)
+            loss.setMinimumWidth(90)
             grid.addWidget(check, r, 0)
             grid.addWidget(lr, r, 1)
             grid.addWidget(loss, r, 2)
@@ -84,10 +85,9 @@ class MarbleControls(QGroupBox):
         self.stop_button = QPushButton("Stop")
         self.note = QLabel("Click the map to choose where the marbles start.")
         self.note.setWordWrap(True)
-        settings = QHBoxLayout()
+        settings = FlowLayout()
         for label, w in (("momentum", self.momentum), ("steps", self.steps), ("speed", self.interval)):
-            settings.addWidget(QLabel(label))
-            settings.addWidget(w)
+            settings.addWidget(labelled(label, w))
         buttons = QHBoxLayout()
         buttons.addWidget(self.roll_button)
         buttons.addWidget(self.stop_button)

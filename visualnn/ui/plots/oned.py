@@ -8,10 +8,11 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget)
+                               QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from ...engine.optimizers import OPTIMIZERS
 from ...engine.plotting_data import OneParameterCost, descend, exhaustive_search
+from .adaptive import AdaptiveSplitter, scrolled
 from .source import as_source, current_params, model_of
 from .style import BACKGROUND, OPTIMIZER_COLOURS, OPTIMIZER_LABELS, fmt, style_plot
 
@@ -128,13 +129,18 @@ class OneDPanel(QWidget):
         side_w = QWidget()
         side_w.setLayout(side)
         side_w.setMaximumWidth(340)
-        plots = QSplitter(Qt.Horizontal)
+        # wide: the two plots side by side, the controls on the right; a narrow column stacks them
+        plots = AdaptiveSplitter()
         plots.addWidget(self.curve_plot)
         plots.addWidget(self.compare_plot)
-        lay = QHBoxLayout(self)
+        self.split = AdaptiveSplitter(narrow=900, natural=1, share=0.4)
+        self.split.addWidget(plots)
+        self.split.addWidget(scrolled(side_w))
+        self.split.setStretchFactor(0, 1)
+        self.split.setStretchFactor(1, 0)
+        lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
-        lay.addWidget(side_w)
-        lay.addWidget(plots, 1)
+        lay.addWidget(self.split)
 
         self.timer = QTimer(self)
         self.timer.timeout.connect(self._tick)

@@ -132,13 +132,24 @@ def selected_nodes(source) -> list[str]:
     return [s for s in selection_of(source) if isinstance(s, str) and s in graph.nodes]
 
 
-def push_params(source, params: dict):
-    """Hand new parameter values back to the session (the graph recolours)."""
-    for name in ("set_params", "update_params"):
-        fn = getattr(source, name, None)
-        if callable(fn):
+def push_params(source, params: dict, text: str | None = None, merge=None):
+    """Hand new parameter values back to the session (the graph recolours).
+    A session makes them one undoable edit named ``text``; pushes with the
+    same ``merge`` key (one training run) join into one undo step."""
+    fn = getattr(source, "set_params", None)
+    if callable(fn):
+        if isinstance(source, ModelSource):
             fn(dict(params))
-            return
+        else:
+            kw = {} if text is None else {"text": text}
+            if merge is not None:
+                kw["merge"] = merge
+            fn(dict(params), **kw)
+        return
+    fn = getattr(source, "update_params", None)
+    if callable(fn):
+        fn(dict(params))
+        return
     model = model_of(source)
     if model is not None:
         model.params.update(params)

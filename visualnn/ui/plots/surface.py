@@ -12,11 +12,12 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QProgressBar,
-                               QPushButton, QSpinBox, QSplitter, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QLabel, QProgressBar, QPushButton, QSpinBox,
+                               QTabWidget, QVBoxLayout, QWidget)
 
 from ...engine.plotting_data import contour_levels, contour_segments, loss_surface_in_strips
 from ...engine.surface import ANALYTIC, Evaluator, parameter_functions
+from .adaptive import AdaptiveSplitter, FlowLayout, labelled, scrolled
 from .marble import MarbleControls, MarbleLayer, MarbleRace, roll_all
 from .source import as_source, current_params, model_of, selected_params
 from .style import BACKGROUND, SURFACE_CMAP, fmt, style_plot
@@ -232,27 +233,25 @@ class SurfacePanel(QWidget):
         self.jobs = JobRunner(self)
         self.marble_jobs = JobRunner(self)
 
-        row1 = QHBoxLayout()
-        row1.addWidget(self.source, 2)
-        self.pair_label = QLabel("x:")
-        row1.addWidget(self.pair_label)
-        row1.addWidget(self.p1)
-        self.p2_label = QLabel("y:")
-        row1.addWidget(self.p2_label)
-        row1.addWidget(self.p2)
-        row2 = QHBoxLayout()
-        self.span_label = QLabel("range")
-        row2.addWidget(self.span_label)
-        row2.addWidget(self.span)
-        row2.addWidget(QLabel("grid"))
-        row2.addWidget(self.resolution)
-        self.data_label = QLabel("loss over")
-        row2.addWidget(self.data_label)
-        row2.addWidget(self.data)
-        row2.addWidget(self.log)
-        row2.addStretch(1)
-        row2.addWidget(self.progress)
-        row2.addWidget(self.cancel_button)
+        for combo in (self.source, self.p1, self.p2, self.data):
+            combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.source.setMinimumContentsLength(22)
+        self.data.setMinimumContentsLength(12)
+        for combo in (self.p1, self.p2):
+            combo.setMinimumContentsLength(6)
+        # the controls wrap onto as many lines as the panel's width needs
+        controls = FlowLayout()
+        controls.addWidget(self.source)
+        self._pair = labelled("x:", self.p1)
+        self._pair2 = labelled("y:", self.p2)
+        self.pair_label, self.p2_label = self._pair.label, self._pair2.label
+        self._span = labelled("range", self.span)
+        self.span_label = self._span.label
+        self._data = labelled("loss over", self.data)
+        self.data_label = self._data.label
+        for w in (self._pair, self._pair2, self._span, labelled("grid", self.resolution), self._data, self.log,
+                  self.progress, self.cancel_button):
+            controls.addWidget(w)
         left = QWidget()
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
@@ -264,16 +263,16 @@ class SurfacePanel(QWidget):
         rl.addWidget(self.info)
         rl.addWidget(self.marble)
         rl.addStretch(1)
-        split = QSplitter(Qt.Horizontal)
-        split.addWidget(left)
-        split.addWidget(right)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 1)
+        # side by side when the panel is wide; the map above its readout and marbles in a narrow column
+        self.split = AdaptiveSplitter(natural=1, share=0.45)
+        self.split.addWidget(left)
+        self.split.addWidget(scrolled(right))
+        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(1, 1)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
-        lay.addLayout(row1)
-        lay.addLayout(row2)
-        lay.addWidget(split, 1)
+        lay.addLayout(controls)
+        lay.addWidget(self.split, 1)
 
         self._recompute = QTimer(self)
         self._recompute.setSingleShot(True)
@@ -357,8 +356,7 @@ class SurfacePanel(QWidget):
     def _on_source_change(self, *_):
         self.kind = self.source.currentData()
         net = self.kind == NETWORK
-        for w in (self.p1, self.p2, self.pair_label, self.p2_label, self.span, self.span_label, self.data,
-                  self.data_label):
+        for w in (self._pair, self._pair2, self._span, self._data):
             w.setVisible(net)
         self.log.blockSignals(True)
         self.log.setChecked(False if net else ANALYTIC[self.kind].log_scale)

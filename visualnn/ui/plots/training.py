@@ -10,12 +10,13 @@ import time
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QThread, Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel, QProgressBar,
-                               QPushButton, QSpinBox, QSplitter, QStyle, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QLabel, QProgressBar, QPushButton, QSpinBox,
+                               QStyle, QVBoxLayout, QWidget)
 
 from ...engine.optimizers import OPTIMIZERS
 from ...engine.plotting_data import decision_grid
 from ...engine.training import initial_params, train
+from .adaptive import AdaptiveSplitter, FlowLayout, scrolled
 from .source import as_source, current_params, model_of, push_params
 from .worker import keep_alive
 from .style import BACKGROUND, BOUNDARY_CMAP, CLASS_CMAP, OPTIMIZER_LABELS, TEST_PEN, TRAIN_PEN, fmt, style_plot
@@ -123,6 +124,9 @@ class TrainingPanel(QWidget):
         self._last_boundary = 0.0
         self._last_push = 0.0
         self._run_offset = 0
+        self._run_key = None               # one training run's pushes are one undo step
+        self._runs = 0
+        self._pushes = 0                   # weight pushes to the session (tests)
 
         # controls
         icon = self.style().standardIcon
@@ -151,7 +155,7 @@ class TrainingPanel(QWidget):
         self.status.setWordWrap(True)
         self.status.setTextFormat(Qt.RichText)
 
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()
         for b in (self.play_button, self.pause_button, self.step_button, self.reset_button):
             buttons.addWidget(b)
         form = QFormLayout()
@@ -180,20 +184,28 @@ class TrainingPanel(QWidget):
         self.test_points = pg.ScatterPlotItem(size=10, symbol="s", pen=pg.mkPen((20, 20, 20), width=1.5))
         bp.addItem(self.points)
         bp.addItem(self.test_points)
-        plots = QSplitter(Qt.Horizontal)
+        plots = AdaptiveSplitter()
         plots.addWidget(self.loss_plot)
         plots.addWidget(self.boundary_plot)
 
-        side = QVBoxLayout()
+        side_w = QWidget()
+        side = QVBoxLayout(side_w)
+        side.setContentsMargins(0, 0, 0, 0)
         side.addLayout(buttons)
         side.addLayout(form)
         side.addWidget(self.progress)
         side.addWidget(self.status)
         side.addStretch(1)
-        lay = QHBoxLayout(self)
+        side_w.setMaximumWidth(360)
+        # wide: controls left of the plots; a narrow column puts the controls on top
+        self.split = AdaptiveSplitter(narrow=900, natural=0, share=0.4)
+        self.split.addWidget(scrolled(side_w))
+        self.split.addWidget(plots)
+        self.split.setStretchFactor(0, 0)
+        self.split.setStretchFactor(1, 1)
+        lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
-        lay.addLayout(side)
-        lay.addWidget(plots, 1)
+        lay.addWidget(self.split)
 
         self.play_button.clicked.connect(self.play)
         self.pause_button.clicked.connect(self.pause)
@@ -262,6 +274,8 @@ class TrainingPanel(QWidget):
             return
         self._end_run()
         self._run_offset = self.epoch
+        self._runs += 1
+        self._run_key = ("train", id(self), self._runs)
         budget = self.epochs.value()
         self.progress.setRange(0, budget)
         self.progress.setValue(0)
@@ -315,7 +329,8 @@ class TrainingPanel(QWidget):
             self.params = dict(self.start_params)
         self._clear_history()
         self._draw_boundary(force=True)
-        self._push(force=True)
+        self._run_key = None
+        self._push(force=True, text="Reset the training weights")
         self._set_status("Reset to the starting weights.")
         self._update_buttons()
 
@@ -388,7 +403,7 @@ class TrainingPanel(QWidget):
         head = "Training" if self.state == "running" else "Paused"
         self._set_status(f"{head}: epoch {self.epoch}, train loss {fmt(self.history[-1])}{te}")
         self._draw_boundary()
-        self._push()
+        self._push(force=self.state != "running")      # a paused step shows its weights at once
 
     def _on_result(self, result):
         if self.sender() is not self.thread:
@@ -419,14 +434,19 @@ class TrainingPanel(QWidget):
         self._set_status(f"Cannot train: {message}", error=True)
         self._update_buttons()
 
-    def _push(self, force=False):
+    def _push(self, force=False, text: str | None = None):
         now = time.perf_counter()
         if not force and now - self._last_push < PUSH_EVERY:
             return
         self._last_push = now
+        merge = None
+        if text is None and self._run_key is not None:
+            n = self.epoch - self._run_offset
+            text, merge = f"Train {n} epoch{'' if n == 1 else 's'}", self._run_key
         self._pushing = True
+        self._pushes += 1
         try:
-            push_params(self.session, self.params)
+            push_params(self.session, self.params, text=text, merge=merge)
         finally:
             self._pushing = False
 
