@@ -19,6 +19,7 @@ Tests and other panels query by node name: ``view.node_item("net_h1").value_text
 from __future__ import annotations
 
 import math
+import operator
 import time
 
 import numpy as np
@@ -36,6 +37,7 @@ from .layout import Box, Layout, layout
 LABEL_MIN_PIXELS = 6.0          # text smaller than this on screen is not drawn
 WEIGHT_LABEL_LIMIT = 24         # more weighted edges than this: weights shown on the step and selection only
 ANTIALIAS_EDGES = 3000          # more edges than this are drawn without smoothing
+ANTIALIAS_OVERLAY = 64          # more highlighted edges than this in sight: drawn without smoothing
 PROGRESSIVE_EDGES = 20000       # more edges than this are drawn on screen a slice at a time
 RASTER_SLICE = 2500             # edges per slice (one path)
 RASTER_BUDGET = 0.03            # seconds of edge drawing per turn of the event loop
@@ -431,6 +433,89 @@ class EdgeBinsItem(QGraphicsItem):
         return self._front, QTransform(self._front_transform)
 
 
+class SegmentsItem(QGraphicsItem):
+    """Straight lines in one pen (the current step's edges, the selection),
+    cut to the part being painted before they are stroked: a wide smooth pen
+    on 785 lines tens of thousands of pixels long would otherwise be stroked
+    whole on every repaint when zoomed in."""
+
+    def __init__(self):
+        super().__init__()
+        self.setZValue(Z_OVERLAY)
+        self.setAcceptedMouseButtons(Qt.NoButton)
+        self.setFlag(QGraphicsItem.ItemUsesExtendedStyleOption, True)
+        self._pen = QPen(Qt.NoPen)
+        self._seg = np.zeros((0, 4))
+        self._rect = QRectF()
+
+    def setPen(self, pen: QPen):
+        self._pen = QPen(pen)
+        self._update_rect()
+
+    def pen(self) -> QPen:
+        return QPen(self._pen)
+
+    def set_segments(self, seg: np.ndarray):
+        """Lines as rows (x1, y1, x2, y2) in scene coordinates."""
+        self._seg = np.asarray(seg, dtype=float).reshape(-1, 4)
+        self._update_rect()
+
+    def segments(self) -> np.ndarray:
+        return self._seg.copy()
+
+    def _update_rect(self):
+        self.prepareGeometryChange()
+        if not len(self._seg):
+            self._rect = QRectF()
+        else:
+            w = self._pen.widthF()
+            s = self._seg
+            self._rect = QRectF(QPointF(min(s[:, 0].min(), s[:, 2].min()) - w, min(s[:, 1].min(), s[:, 3].min()) - w),
+                                QPointF(max(s[:, 0].max(), s[:, 2].max()) + w, max(s[:, 1].max(), s[:, 3].max()) + w))
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return self._rect
+
+    def paint(self, painter: QPainter, option, widget=None):
+        if not len(self._seg) or self._pen.style() == Qt.NoPen:
+            return
+        m = 2 * self._pen.widthF() + 2.0
+        r = option.exposedRect.adjusted(-m, -m, m, m)
+        seg = _clip_segments(self._seg, r.left(), r.top(), r.right(), r.bottom())
+        if not len(seg):
+            return
+        import pyqtgraph as pg
+        painter.save()
+        painter.setPen(self._pen)
+        painter.setBrush(Qt.NoBrush)
+        if len(seg) > ANTIALIAS_OVERLAY:
+            # hundreds of wide smooth lines fanning into one node take a tenth of a second to stroke
+            painter.setRenderHint(QPainter.Antialiasing, False)
+        painter.drawPath(pg.arrayToQPath(seg[:, [0, 2]].ravel(), seg[:, [1, 3]].ravel(), connect="pairs",
+                                         finiteCheck=False))
+        painter.restore()
+
+
+def _clip_segments(seg: np.ndarray, x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
+    """The parts of the segments (rows x1, y1, x2, y2) inside the rectangle (Liang-Barsky)."""
+    px, py = seg[:, 0], seg[:, 1]
+    dx, dy = seg[:, 2] - px, seg[:, 3] - py
+    lo, hi = np.zeros(len(seg)), np.ones(len(seg))
+    keep = np.ones(len(seg), dtype=bool)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for p, q in ((-dx, px - x0), (dx, x1 - px), (-dy, py - y0), (dy, y1 - py)):
+            par = p == 0
+            keep &= ~(par & (q < 0))
+            t = np.where(par, 0.0, q / np.where(par, 1.0, p))
+            lo = np.where(~par & (p < 0), np.maximum(lo, t), lo)
+            hi = np.where(~par & (p > 0), np.minimum(hi, t), hi)
+    keep &= lo <= hi
+    lo, hi = lo[keep], hi[keep]
+    px, py, dx, dy = px[keep], py[keep], dx[keep], dy[keep]
+    return np.column_stack([px + lo * dx, py + lo * dy, px + hi * dx, py + hi * dy])
+
+
 class _RasterJob:
     """An image of the viewport being drawn a slice at a time."""
 
@@ -677,6 +762,10 @@ class GraphView(QGraphicsView):
         self._internal = np.array([(a, b) in lay.internal for a, b, _ in self._edges], dtype=bool)
         self._weighted = [k for k, (_, _, w) in enumerate(self._edges) if w is not None]
         self._weight_names = [self._edges[k][2] for k in self._weighted]
+        # every weight out of the parameter dict at C speed (a 1-tuple is not a tuple: wrap)
+        getter = operator.itemgetter(*self._weight_names) if self._weight_names else (lambda d: ())
+        self._weight_getter = getter if len(self._weight_names) != 1 else (lambda d: (getter(d),))
+        self._param_nodes = [n for n in self._nodes if g.nodes[n].op == "param"]
         self._neutral = np.array([w is None for _, _, w in self._edges], dtype=bool)
         self._weight_labels = len(self._weighted) <= WEIGHT_LABEL_LIMIT
         self._edge_lines = EdgeBinsItem(progressive=len(self._edges) > PROGRESSIVE_EDGES,
@@ -684,11 +773,9 @@ class GraphView(QGraphicsView):
         # thousands of smoothed lines take tens of ms to draw, and blur into a haze anyway
         self._edge_lines.antialias = len(self._edges) <= ANTIALIAS_EDGES
         self.scene().addItem(self._edge_lines)
-        self._overlay = QGraphicsPathItem()
-        self._overlay.setZValue(Z_OVERLAY)
+        self._overlay = SegmentsItem()
         self.scene().addItem(self._overlay)
-        self._sel_overlay = QGraphicsPathItem()
-        self._sel_overlay.setZValue(Z_OVERLAY)
+        self._sel_overlay = SegmentsItem()
         self.scene().addItem(self._sel_overlay)
         # obstacles for label placement: nodes with their texts
         self._obstacles = np.array([[b.x - max(b.w / 2, 34 if not lay.compact else 10),
@@ -738,9 +825,11 @@ class GraphView(QGraphicsView):
         n = len(self._edges)
         w = np.zeros(n)
         if self._weighted:
-            get = params.get
-            w[self._weighted] = np.fromiter((get(p, 0.0) for p in self._weight_names), float,
-                                            len(self._weight_names))
+            try:
+                w[self._weighted] = self._weight_getter(params)
+            except KeyError:
+                get = params.get
+                w[self._weighted] = [get(p, 0.0) for p in self._weight_names]
         scale = float(np.abs(w).max()) if self._weighted else 0.0
         scale = scale or 1.0
         self._scale = scale
@@ -779,6 +868,11 @@ class GraphView(QGraphicsView):
             out[key] = (paths, pen)
         self._edge_lines.set_bins(out)
         self._bins_params = dict(params)
+
+    def _edge_segments(self, keys) -> np.ndarray:
+        """The drawn lines of these edges (not the inner edges of merged neurons)."""
+        idx = [k for k in (self._edge_index.get(key) for key in keys) if k is not None and not self._internal[k]]
+        return self._seg[idx]
 
     def _edges_path(self, keys) -> QPainterPath:
         p = QPainterPath()
@@ -850,9 +944,8 @@ class GraphView(QGraphicsView):
                 if e.param is not None and self._weight_labels and e.param != e.src:
                     self._refresh_label((e.src, e.dst), state)
         elif s.phase == "update":
-            for p, *_ in s.updates:
-                if p in self._nodes:
-                    self._set_node(p, state)
+            for p in self._param_nodes:
+                self._set_node(p, state)
             self._rebuild_bins(state.params)
             if self._weight_labels:
                 for k in self._weighted:
@@ -871,7 +964,7 @@ class GraphView(QGraphicsView):
         st = self.session.state
         for key in keys:
             self._refresh_label(key, st, step=False)
-        self._overlay.setPath(QPainterPath())
+        self._overlay.set_segments(np.zeros((0, 4)))
 
     def _mark_step(self, state: State):
         s = state.step
@@ -895,7 +988,7 @@ class GraphView(QGraphicsView):
             pen = QPen(color, 9.0 if not self._layout.compact else 4.0)
             pen.setCapStyle(Qt.FlatCap)
             self._overlay.setPen(pen)
-            self._overlay.setPath(self._edges_path(self._step_edges))
+            self._overlay.set_segments(self._edge_segments(self._step_edges))
         if self._texts_visible:
             self._step_label_keys = self._in_sight(self._step_edges)
             if s.phase == "update" and self._weight_labels:
@@ -1071,7 +1164,7 @@ class GraphView(QGraphicsView):
         pen = QPen(QColor(self.style_theme.selection), 3.0, Qt.DashLine)
         pen.setCapStyle(Qt.FlatCap)
         self._sel_overlay.setPen(pen)
-        self._sel_overlay.setPath(self._edges_path(keys))
+        self._sel_overlay.set_segments(self._edge_segments(keys))
         if self.session.state is not None and self._nodes and not self._stale:
             for key in set(keys) | {k for k, it in self._labels.items() if it.isVisible()}:
                 self._refresh_label(key, self.session.state)
