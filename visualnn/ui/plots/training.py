@@ -385,7 +385,7 @@ class TrainingPanel(QWidget):
 
     # -- results from the training thread ------------------------------------------------
     def _on_epochs(self, batch, params):
-        if self.sender() is not self.thread:
+        if self.thread is None or self.sender() is not self.thread:   # late news of an ended run: no sender
             return
         for epoch, tr, te in batch:
             self.epochs_axis.append(self._run_offset + epoch)
@@ -406,7 +406,7 @@ class TrainingPanel(QWidget):
         self._push(force=self.state != "running")      # a paused step shows its weights at once
 
     def _on_result(self, result):
-        if self.sender() is not self.thread:
+        if self.thread is None or self.sender() is not self.thread:   # late news of an ended run: no sender
             return
         self.params = dict(result.model.params)
         self._retire(self.thread)
@@ -426,7 +426,7 @@ class TrainingPanel(QWidget):
         self._update_buttons()
 
     def _on_failed(self, message):
-        if self.sender() is not self.thread:
+        if self.thread is None or self.sender() is not self.thread:   # late news of an ended run: no sender
             return
         self._retire(self.thread)
         self.thread = None
