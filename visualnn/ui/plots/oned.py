@@ -28,6 +28,11 @@ def cost_label(node: str) -> str:
     return node
 
 
+def _changed(a, b) -> bool:
+    """a != b, but NaN equals NaN: NaN weights (an update gone wrong) must not rebuild for ever."""
+    return a != b and not (a != a and b != b)
+
+
 class OneDPanel(QWidget):
     def __init__(self, session, parent=None):
         super().__init__(parent)
@@ -376,5 +381,5 @@ class OneDPanel(QWidget):
         if x is not None:
             self.current.setValue(x)
             others = {k: v for k, v in params.items() if k != self.cost.param}
-            if any(self.cost.params.get(k) != v for k, v in others.items()):
+            if any(_changed(self.cost.params.get(k), v) for k, v in others.items()):
                 self._rebuild()
