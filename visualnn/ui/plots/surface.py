@@ -519,6 +519,8 @@ class SurfacePanel(QWidget):
     def _update_point(self):
         if self.surface is None:
             return
+        if self.kind == NETWORK and not {self.surface.p1, self.surface.p2} <= set(current_params(self.session)):
+            return      # another network's surface (or a formula's): the new one is being computed
         x, y = self.point()
         self._point_params = current_params(self.session) if self.kind == NETWORK else {}
         loss, g = self.point_loss_and_gradient()
