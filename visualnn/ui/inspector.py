@@ -50,6 +50,8 @@ class Inspector(QWidget):
         lay.addStretch(1)
         self._target: str | None = None           # the value an edit would change
         self._num_for = None                       # (name, trace, finite difference) last computed
+        self._seen: bool | None = None
+        self._stale = False
         for sig in (session.sigSelectionChanged, session.sigStateChanged, session.sigFormatChanged,
                     session.sigDocumentChanged):
             sig.connect(self.refresh)
@@ -62,7 +64,17 @@ class Inspector(QWidget):
         if self._target is not None:
             self.sigEditRequested.emit(self._target)
 
+    def set_seen(self, seen: bool):
+        """Whether the panel can be seen (its dock is not behind another tab)."""
+        self._seen = bool(seen)
+        if self._seen and self._stale:
+            self.refresh()
+
     def refresh(self, *_):
+        if self._seen is False:           # behind another tab: brought up to date when shown
+            self._stale = True
+            return
+        self._stale = False
         s = self.session
         for lab in self.fields.values():
             lab.setText("")

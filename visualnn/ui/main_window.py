@@ -81,6 +81,9 @@ class MainWindow(QMainWindow):
         dock.setObjectName(f"dock:{name}")
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
+        if callable(getattr(widget, "set_seen", None)):
+            # a dock behind another tab is covered, not hidden: tell the panel, so it can wait
+            dock.visibilityChanged.connect(widget.set_seen)
         toggle = dock.toggleViewAction()
         toggle.setStatusTip(f"Show or hide the {name} panel")
         self.panels_menu.addAction(toggle)

@@ -85,3 +85,20 @@ def test_selecting_a_neuron_follows_it_and_hover_reads_off_f_and_slope(qtbot, ma
 def pg_point(x, y):
     from PySide6.QtCore import QPointF
     return QPointF(x, y)
+
+
+def test_stepping_through_neurons_of_one_kind_moves_only_the_marker(qtbot, mazur):
+    from visualnn.ui.session import Session
+    s = Session(model=mazur)
+    panel = ActivationPanel(s)
+    qtbot.addWidget(panel)
+    drawn = []
+    panel.curve_f.sigPlotChanged.connect(lambda *_: drawn.append(1))
+    marks = set()
+    for _ in range(s.cycle_length):
+        s.step()
+        m = panel.marker()
+        if m is not None:
+            marks.add(round(m[0], 12))
+    assert len(marks) >= 4               # the marker followed h1, h2, o1, o2 ...
+    assert drawn == []                   # ... over the same sigmoid curve, never redrawn

@@ -22,11 +22,35 @@ def test_plot_panels_dock_in_the_window_and_follow_its_session(qtbot, window):
     qtbot.waitUntil(lambda: surface.surface is not None and not surface.busy, timeout=10000)
     assert (surface.surface.p1, surface.surface.p2) == ("w5", "w6")
     s = window.session
+    window.docks["Activation"].raise_()
     while s.state.step is None or s.state.step.node != "out_o1":
         s.step()
     x, f, d = panels["Activation"].marker()
     assert panels["Activation"].node == "out_o1" and x == pytest.approx(s.state.values["net_o1"])
+    window.docks["Loss surface"].raise_()
     s.end()                                               # the update step
+    (px,), (py,) = surface.map.point.getData()
+    assert (px, py) == pytest.approx((s.state.params["w5"], s.state.params["w6"]))
+
+
+def test_a_panel_behind_another_tab_waits_until_its_tab_is_chosen(qtbot, window):
+    window.show_model(load(examples_dir() / "mazur_2_2_2.json").model)
+    activation, surface = window.plot_panels["Activation"], window.plot_panels["Loss surface"]
+    window.docks["Inspector"].raise_()
+    assert activation.hidden_now() and surface.hidden_now()
+    before = surface.surface
+    s = window.session
+    while s.state.step is None or s.state.step.node != "out_o1":
+        s.step()
+    assert activation.node != "out_o1"
+    window.docks["Activation"].raise_()                   # shown: brought up to date at once
+    qtbot.waitUntil(lambda: not activation.hidden_now())
+    x, f, d = activation.marker()
+    assert activation.node == "out_o1" and x == pytest.approx(s.state.values["net_o1"])
+    s.end()                                               # new weights: a hidden surface is not recomputed
+    assert surface.surface is before and not surface.busy
+    window.docks["Loss surface"].raise_()
+    qtbot.waitUntil(lambda: surface.surface is not None and not surface.busy, timeout=10000)
     (px,), (py,) = surface.map.point.getData()
     assert (px, py) == pytest.approx((s.state.params["w5"], s.state.params["w6"]))
 

@@ -137,3 +137,22 @@ def test_a_slow_surface_computes_off_the_gui_thread_and_can_be_cancelled(qtbot):
     assert panel.wait(30000)
     qtbot.wait(50)
     assert panel.surface is None or panel.surface.Z.shape != (301, 301)   # the cancelled result is dropped
+
+
+def test_stepping_within_a_pass_leaves_the_surface_alone_and_the_update_moves_the_point(qtbot, mazur):
+    from visualnn.ui.session import Session
+    s = Session(model=mazur)
+    panel = SurfacePanel(s)
+    qtbot.addWidget(panel)
+    panel.set_pair("w5", "w6")
+    ready(qtbot, panel)
+    first = panel.surface
+    updates = []
+    real = panel._update_point
+    panel._update_point = lambda: updates.append(1) or real()
+    for _ in range(s.cycle_length - 1):
+        s.step()
+    assert updates == [] and not panel.busy and panel.surface is first
+    s.step()                                                # the update: new w5, w6 (and other weights)
+    (x,), (y,) = panel.map.point.getData()
+    assert updates and (x, y) == pytest.approx((s.state.params["w5"], s.state.params["w6"]))

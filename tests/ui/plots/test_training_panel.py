@@ -78,3 +78,19 @@ def test_loss_curve_shows_train_and_test(qtbot, xor):
     np.testing.assert_allclose(10 ** y if panel.loss_plot.getPlotItem().ctrl.logYCheck.isChecked() else y,
                                panel.history, rtol=1e-9)
     np.testing.assert_allclose(panel.test_history, panel.history)   # test set = training set here
+
+
+def test_the_decision_map_is_redrawn_for_new_weights_not_for_every_step(qtbot, xor, monkeypatch):
+    from visualnn.ui.plots import training
+    from visualnn.ui.session import Session
+    s = Session(model=xor)
+    panel = TrainingPanel(s)
+    qtbot.addWidget(panel)
+    calls = []
+    real = training.decision_grid
+    monkeypatch.setattr(training, "decision_grid", lambda *a, **k: calls.append(1) or real(*a, **k))
+    for _ in range(s.cycle_length - 1):
+        s.step()                           # forward and backward: the same weights
+    assert calls == []
+    s.step()                               # the update step
+    assert len(calls) == 1 and panel.params == s.state.params

@@ -36,6 +36,7 @@ def install_plot_panels(window) -> dict:
         dock = window.add_dock(name, panel, Qt.RightDockWidgetArea)
         if beside is not None:
             window.tabifyDockWidget(beside, dock)
+            panel.set_seen(False)           # behind the inspector's tab until chosen
     if beside is not None:
         beside.raise_()
     window.plot_panels = panels

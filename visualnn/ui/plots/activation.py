@@ -6,11 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QGraphicsItem, QLabel, QVBoxLayout
 
 from ...engine.ops import ACTIVATIONS, OPS
 from ...engine.plotting_data import activation_curve, activation_node_for
-from .adaptive import FlowLayout, labelled
+from .adaptive import FlowLayout, LazyPanel, labelled
 from .source import as_source, graph_of, selected_nodes, state_of
 from .style import BACKGROUND, CURVE_PEN, DERIV_PEN, MARK_BRUSH, MARK_PEN, fmt, style_plot
 
@@ -18,7 +18,7 @@ HALF_RANGE = 6.0
 POINTS = 801
 
 
-class ActivationPanel(QWidget):
+class ActivationPanel(LazyPanel):
     """Plots an activation and its derivative; follows the graph's selected or
     stepped neuron, or shows the activation picked from the list."""
 
@@ -29,6 +29,10 @@ class ActivationPanel(QWidget):
         self.attrs: dict = {}
         self.node: str | None = None         # the followed activation node
         self.net: float | None = None        # its pre-activation, when computed
+        self._drawn = None                   # what the curves show now: (activation, attrs, range)
+        self._marked = None                  # what the marker shows now: (node, net, activation, attrs)
+        self._stale = None                   # the last thing that changed while the panel was hidden
+        self._acts_graph, self._acts = None, {}
 
         self.combo = QComboBox()
         for name in ACTIVATIONS:
@@ -52,6 +56,9 @@ class ActivationPanel(QWidget):
         style_plot(self.plot_d, left="f'(x)", bottom="x (pre-activation, net)")
         self.curve_f = self.plot_f.plot(pen=CURVE_PEN)
         self.curve_d = self.plot_d.plot(pen=DERIV_PEN)
+        for c in (self.curve_f, self.curve_d):
+            # the marker moves on every step; the curves under it stay: draw them from a cached image
+            c.curve.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
         self.mark_f = pg.ScatterPlotItem(size=12, pen=MARK_PEN, brush=MARK_BRUSH)
         self.mark_d = pg.ScatterPlotItem(size=12, pen=MARK_PEN, brush=MARK_BRUSH)
         self.vline_f = pg.InfiniteLine(angle=90, pen=pg.mkPen(MARK_BRUSH, width=1, style=Qt.DashLine))
@@ -99,7 +106,7 @@ class ActivationPanel(QWidget):
         graph = graph_of(self.session)
         if graph is None:
             return False
-        act = activation_node_for(graph, name)
+        act = self._activation_for(graph, name)
         if act is None:
             return False
         node = graph.nodes[act]
@@ -107,6 +114,15 @@ class ActivationPanel(QWidget):
         self._show(node.op, node.attrs)
         self._refresh_marker()
         return True
+
+    def _activation_for(self, graph, name):
+        """``activation_node_for``, remembered per graph (it looks through the
+        graph's users, milliseconds on a big network: too slow for every step)."""
+        if self._acts_graph is not graph:
+            self._acts_graph, self._acts = graph, {}
+        if name not in self._acts:
+            self._acts[name] = activation_node_for(graph, name)
+        return self._acts[name]
 
     def _show(self, name: str, attrs: dict):
         self.activation = name
@@ -120,6 +136,11 @@ class ActivationPanel(QWidget):
         lo, hi = -HALF_RANGE, HALF_RANGE
         if self.net is not None and np.isfinite(self.net):
             lo, hi = min(lo, self.net * 1.2 - 1), max(hi, self.net * 1.2 + 1)
+        key = (self.activation, tuple(sorted(self.attrs.items())), lo, hi)
+        if key == self._drawn:               # stepping through neurons of one kind: nothing to redraw
+            return
+        self._drawn = key
+        self._marked = None
         x = np.linspace(lo, hi, POINTS)
         f, d = activation_curve(self.activation, x, self.attrs)
         self.curve_f.setData(x, f)
@@ -135,6 +156,10 @@ class ActivationPanel(QWidget):
         self.net = net
         if redraw:
             self._draw_curves()
+        key = (node, net, self.activation, tuple(sorted(self.attrs.items())))
+        if key == self._marked:
+            return
+        self._marked = key
         items = (self.mark_f, self.mark_d, self.vline_f, self.vline_d, self.text_f, self.text_d)
         if net is None or not np.isfinite(net):
             for it in items:
@@ -202,15 +227,25 @@ class ActivationPanel(QWidget):
         graph = graph_of(self.session)
         first = None
         if graph is not None:
-            first = next((n for n in graph.order if activation_node_for(graph, n) == n), None)
+            first = next((n for n in graph.order if self._activation_for(graph, n) == n), None)
         if first is not None and self.follow.isChecked():
             self.follow_node(first)
         else:
             self._show(self.activation, self.attrs)
             self._set_marker(None, None)
 
+    def catch_up(self):
+        stale, self._stale = self._stale, None
+        if stale == "selection":
+            self._on_selection_change()
+        elif stale is not None:
+            self._on_state_change(state_of(self.session))
+
     def _on_selection_change(self) -> bool:
         if not self.follow.isChecked():
+            return False
+        if self.hidden_now():
+            self._stale = "selection"
             return False
         for name in reversed(selected_nodes(self.session)):
             if self.follow_node(name):
@@ -220,12 +255,18 @@ class ActivationPanel(QWidget):
     def _on_state_change(self, state=None):
         if not self.follow.isChecked():
             return
+        if self.hidden_now():
+            self._stale = "state"
+            return
         step = getattr(state, "step", None)
         if step is not None and step.node is not None and self.follow_node(step.node):
             return
         self._refresh_marker()
 
     def _on_params_change(self):
+        if self.hidden_now():
+            self._stale = self._stale or "state"
+            return
         self._refresh_marker()
 
     def _on_mouse_moved(self, pos):

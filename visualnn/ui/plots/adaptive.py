@@ -161,3 +161,37 @@ def scrolled(widget: QWidget) -> QScrollArea:
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
     area.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Preferred)
     return area
+
+
+class LazyPanel(QWidget):
+    """A panel that does no work while nobody can see it.
+
+    A dock behind another tab stays "visible" to Qt (its region is merely
+    covered), so the window tells the panel through ``set_seen`` (wired to
+    ``QDockWidget.visibilityChanged``); a panel on its own uses
+    ``isVisible``.  While hidden, handlers record what changed and return
+    (``hidden_now``); ``catch_up()`` brings the panel up to date when it
+    is seen again."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._seen: bool | None = None       # None: not in a dock that reports it
+
+    def set_seen(self, seen: bool):
+        was_hidden = self.hidden_now()
+        self._seen = bool(seen)
+        if was_hidden and not self.hidden_now():
+            self.catch_up()
+
+    def hidden_now(self) -> bool:
+        if self._seen is False:
+            return True
+        return self.window() is not self and not self.isVisible()
+
+    def showEvent(self, ev):
+        super().showEvent(ev)
+        if not self.hidden_now():
+            self.catch_up()
+
+    def catch_up(self):
+        """Redo what was skipped while hidden (subclasses)."""

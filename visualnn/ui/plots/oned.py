@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox
 
 from ...engine.optimizers import OPTIMIZERS
 from ...engine.plotting_data import OneParameterCost, descend, exhaustive_search
-from .adaptive import AdaptiveSplitter, scrolled
+from .adaptive import AdaptiveSplitter, LazyPanel, scrolled
 from .source import as_source, current_params, model_of
 from .style import BACKGROUND, OPTIMIZER_COLOURS, OPTIMIZER_LABELS, fmt, style_plot
 
@@ -33,7 +33,7 @@ def _changed(a, b) -> bool:
     return a != b and not (a != a and b != b)
 
 
-class OneDPanel(QWidget):
+class OneDPanel(LazyPanel):
     def __init__(self, session, parent=None):
         super().__init__(parent)
         self.session = as_source(session)
@@ -41,6 +41,7 @@ class OneDPanel(QWidget):
         self.search = None                  # (xs, costs, lowest index)
         self.path = None                    # (xs, costs, slopes)
         self.frame = 0
+        self._stale = None                  # what changed while the panel was hidden
 
         self.param = QComboBox()
         self.output = QComboBox()
@@ -159,7 +160,7 @@ class OneDPanel(QWidget):
         s = self.session
         s.sigDocumentChanged.connect(self._on_document_change)
         s.sigParamsChanged.connect(self._on_params_change)
-        s.sigStateChanged.connect(lambda *_: self._on_params_change())
+        s.sigShownParamsChanged.connect(self._on_params_change)     # not every step: the weights only
         self._on_document_change()
 
     @property
@@ -187,8 +188,18 @@ class OneDPanel(QWidget):
             cols = {k: np.array([v]) for k, v in model.samples()[0].items()}
         return cols
 
+    def catch_up(self):
+        stale, self._stale = self._stale, None
+        if stale == "document":
+            self._on_document_change()
+        elif stale == "params":
+            self._on_params_change()
+
     def _on_document_change(self):
         self.timer.stop()
+        if self.hidden_now():
+            self._stale = "document"
+            return
         model = model_of(self.session)
         graph = self._full_graph()
         for combo in (self.param, self.output):
@@ -373,7 +384,10 @@ class OneDPanel(QWidget):
             parts.append(text)
         self.info.setText("<br><br>".join(parts))
 
-    def _on_params_change(self):
+    def _on_params_change(self, *_):
+        if self.hidden_now():
+            self._stale = self._stale or "params"
+            return
         if self.cost is None:
             return
         params = current_params(self.session)

@@ -1,7 +1,10 @@
 """What a plot panel reads from and writes back to.
 
 Panels take the stepper window's ``Session`` (signals ``sigDocumentChanged``,
-``sigStateChanged(state)``, ``sigSelectionChanged``, ``sigParamsChanged``).
+``sigStateChanged(state)``, ``sigSelectionChanged``, ``sigParamsChanged``,
+``sigShownParamsChanged(params)``).  Work that depends on the weights only
+(surfaces, curves, decision maps) listens to ``sigShownParamsChanged``: it
+fires when the weights in effect change, not on every step.
 For tests and stand-alone use a plain engine ``Model`` is wrapped in a
 ``ModelSource`` with the same signals.  The few accessors below are the only
 place that knows how a session spells its fields.
@@ -19,12 +22,14 @@ class ModelSource(QObject):
     sigStateChanged = Signal(object)
     sigSelectionChanged = Signal()
     sigParamsChanged = Signal()
+    sigShownParamsChanged = Signal(object)
 
     def __init__(self, model: Model, parent=None):
         super().__init__(parent)
         self.model = model
         self.state = None
         self.selection: list = []
+        self._shown: dict | None = None
 
     def set_model(self, model: Model):
         self.model = model
@@ -35,6 +40,13 @@ class ModelSource(QObject):
     def set_state(self, state):
         self.state = state
         self.sigStateChanged.emit(state)
+        self._announce()
+
+    def _announce(self):
+        params = current_params(self)
+        if params != self._shown:
+            self._shown = params
+            self.sigShownParamsChanged.emit(params)
 
     def select(self, items):
         self.selection = list(items)
@@ -43,6 +55,7 @@ class ModelSource(QObject):
     def set_params(self, params: dict):
         self.model.params.update({k: float(v) for k, v in params.items()})
         self.sigParamsChanged.emit()
+        self._announce()
 
 
 def as_source(obj):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 
 import pyqtgraph as pg
+from PySide6.QtWidgets import QGraphicsItem
 
 BACKGROUND = "w"
 FOREGROUND = (40, 40, 40)
@@ -33,11 +34,15 @@ BOUNDARY_CMAP = pg.ColorMap([0.0, 0.5, 1.0], [(250, 196, 150), (245, 245, 245), 
 
 def style_plot(plot: pg.PlotItem, left: str | None = None, bottom: str | None = None):
     plot.showGrid(x=True, y=True, alpha=0.25)
-    for name in ("left", "bottom"):
+    for name in ("left", "bottom", "top", "right"):
         ax = plot.getAxis(name)
-        ax.setPen(pg.mkPen(FOREGROUND))
-        ax.setTextPen(pg.mkPen(FOREGROUND))
-        ax.enableAutoSIPrefix(False)        # "loss (x0.001)" reads as a different quantity
+        # the axes draw the grid across the whole plot, so any moving marker would
+        # repaint them (tick labels and all, milliseconds): draw them from a cached image
+        ax.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
+        if name in ("left", "bottom"):
+            ax.setPen(pg.mkPen(FOREGROUND))
+            ax.setTextPen(pg.mkPen(FOREGROUND))
+            ax.enableAutoSIPrefix(False)    # "loss (x0.001)" reads as a different quantity
     if left:
         plot.setLabel("left", left, color="#222")
     if bottom:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QLabel, QPr
 
 from ...engine.plotting_data import contour_levels, contour_segments, loss_surface_in_strips
 from ...engine.surface import ANALYTIC, Evaluator, parameter_functions
-from .adaptive import AdaptiveSplitter, FlowLayout, labelled, scrolled
+from .adaptive import AdaptiveSplitter, FlowLayout, LazyPanel, labelled, scrolled
 from .marble import MarbleControls, MarbleLayer, MarbleRace, roll_all
 from .source import as_source, current_params, model_of, selected_params
 from .style import BACKGROUND, SURFACE_CMAP, fmt, style_plot
@@ -173,7 +173,7 @@ class SurfaceMap(pg.PlotWidget):
             self.sigClicked.emit(*p)
 
 
-class SurfacePanel(QWidget):
+class SurfacePanel(LazyPanel):
     """Pick a surface, see it in 2-D and 3-D, follow the current point, roll marbles."""
     sigSurfaceReady = Signal()
     sigMarblesReady = Signal()
@@ -188,7 +188,8 @@ class SurfacePanel(QWidget):
         self._surface_params: dict[str, float] = {}
         self._surface_samples = None
         self._point_params: dict[str, float] = {}
-        self._stale = False
+        self._stale = False              # hidden while the network or the surface's settings changed
+        self._point_stale = False        # hidden while the weights changed
         self._pending = ({}, None)
         self.paths: dict = {}
 
@@ -296,8 +297,9 @@ class SurfacePanel(QWidget):
         s = self.session
         s.sigDocumentChanged.connect(self._on_document_change)
         s.sigSelectionChanged.connect(self._on_selection_change)
+        # the point moves when the weights in effect change (an update step, an edit), not every step
         s.sigParamsChanged.connect(self._on_params_change)
-        s.sigStateChanged.connect(lambda *_: self._on_params_change())
+        s.sigShownParamsChanged.connect(self._on_params_change)
         self._on_document_change()
 
     # -- choosing the surface ------------------------------------------------------------
@@ -321,7 +323,7 @@ class SurfacePanel(QWidget):
         # a new network shows its own surface; without one, the bowl: something to look at
         self.source.setCurrentIndex(0 if trainable else 1)
         self.source.blockSignals(False)
-        if self._hidden_in_window():
+        if self.hidden_now():
             self._stale = True
             self.kind = self.source.currentData()
             return
@@ -374,21 +376,20 @@ class SurfacePanel(QWidget):
         if len(picked) >= 2:
             self.set_pair(picked[-2], picked[-1])
 
-    def _hidden_in_window(self) -> bool:
-        # a docked panel nobody can see does no work until it is shown
-        return self.window() is not self and not self.isVisible()
-
     def _schedule(self, *_):
-        if self._hidden_in_window():
+        if self.hidden_now():
             self._stale = True
             return
         self._recompute.start()
 
-    def showEvent(self, ev):
-        super().showEvent(ev)
+    def catch_up(self):
         if self._stale:
             self._stale = False
+            self._point_stale = False
             self._on_source_change()
+        elif self._point_stale:
+            self._point_stale = False
+            self._on_params_change()
 
     # -- computing ----------------------------------------------------------------------
     def _samples(self, model):
@@ -539,11 +540,11 @@ class SurfacePanel(QWidget):
                           "<span style='color:#e61e1e'>red arrow</span>: the way downhill, −gradient "
                           f"(its direction; steepness |∇| = {fmt(math.hypot(*g))})")
 
-    def _on_params_change(self):
+    def _on_params_change(self, *_):
         if self.kind != NETWORK or self.surface is None or model_of(self.session) is None:
             return
-        if self._hidden_in_window():
-            self._stale = True
+        if self.hidden_now():
+            self._point_stale = True
             return
         params = current_params(self.session)
         s = self.surface

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QLabel, Q
 from ...engine.optimizers import OPTIMIZERS
 from ...engine.plotting_data import decision_grid
 from ...engine.training import initial_params, train
-from .adaptive import AdaptiveSplitter, FlowLayout, scrolled
+from .adaptive import AdaptiveSplitter, FlowLayout, LazyPanel, scrolled
 from .source import as_source, current_params, model_of, push_params
 from .worker import keep_alive
 from .style import BACKGROUND, BOUNDARY_CMAP, CLASS_CMAP, OPTIMIZER_LABELS, TEST_PEN, TRAIN_PEN, fmt, style_plot
@@ -105,7 +105,7 @@ class TrainThread(QThread):
         self.sigResult.emit(result)
 
 
-class TrainingPanel(QWidget):
+class TrainingPanel(LazyPanel):
     sigStatus = Signal(str)
 
     def __init__(self, session, parent=None):
@@ -127,6 +127,7 @@ class TrainingPanel(QWidget):
         self._run_key = None               # one training run's pushes are one undo step
         self._runs = 0
         self._pushes = 0                   # weight pushes to the session (tests)
+        self._boundary_stale = False
 
         # controls
         icon = self.style().standardIcon
@@ -218,8 +219,7 @@ class TrainingPanel(QWidget):
         s = self.session
         s.sigDocumentChanged.connect(self._on_document_change)
         s.sigParamsChanged.connect(self._on_params_change)
-        if hasattr(s, "sigStateChanged"):
-            s.sigStateChanged.connect(lambda *_: self._on_params_change())
+        s.sigShownParamsChanged.connect(self._on_params_change)     # the weights in effect, not every step
         self._on_document_change()
 
     # -- document ------------------------------------------------------------------
@@ -450,11 +450,19 @@ class TrainingPanel(QWidget):
         finally:
             self._pushing = False
 
-    def _on_params_change(self):
+    def _on_params_change(self, *_):
         if self._pushing or self.state == "running" or self.model is None:
             return
         self.params = current_params(self.session)
+        if self.hidden_now():
+            self._boundary_stale = True        # drawn when the panel is shown
+            return
         self._draw_boundary(force=True)
+
+    def catch_up(self):
+        if self._boundary_stale:
+            self._boundary_stale = False
+            self._draw_boundary(force=True)
 
     # -- decision boundary -------------------------------------------------------------
     def _draw_points(self):
@@ -480,6 +488,9 @@ class TrainingPanel(QWidget):
 
     def _draw_boundary(self, force=False):
         if self.model is None or (not force and not self.boundary_plot.isVisibleTo(self)):
+            return
+        if not force and self.hidden_now():
+            self._boundary_stale = True           # a hidden tab: drawn when it is shown
             return
         if len(self.model.graph.inputs) != 2 or not self.model.data.columns:
             return
