@@ -460,3 +460,65 @@ def test_dragging_pans_a_zoomed_in_view(qtbot, window):
     after = view.mapToScene(start)
     assert after.x() < before.x() - 10 and after.y() < before.y() - 5
     assert window.session.selection == []          # a drag is not a click
+
+
+def test_the_graph_takes_most_of_the_window_with_the_equations_a_strip_under_it(qtbot, window):
+    qtbot.waitUntil(lambda: window.view.height() > 300)
+    W, H = window.width(), window.height()
+    assert window.view.width() > 0.6 * W and window.view.height() > 0.6 * H
+    eq = window.docks["Equations"]
+    assert window.dockWidgetArea(eq) == Qt.BottomDockWidgetArea and eq.height() < 0.2 * H
+    assert eq.geometry().left() < window.view.geometry().right() < eq.geometry().right() + 20
+    # the inspector and every plot panel share one column on the right, the inspector in front
+    side = window.docks["Inspector"]
+    assert window.dockWidgetArea(side) == Qt.RightDockWidgetArea and side.width() < 0.35 * W
+    tabbed = set(window.tabifiedDockWidgets(side))
+    assert {window.docks[n] for n in ("Activation", "Loss surface", "Cost curve", "Training")} <= tabbed
+    assert not side.visibleRegion().isEmpty()
+    assert window.docks["Loss surface"].widget().visibleRegion().isEmpty()
+
+
+def test_the_window_fits_a_1280_by_800_screen(window):
+    hint = window.minimumSizeHint()
+    assert hint.width() <= 1280 and hint.height() <= 760
+    assert window.stepping_toolbar.sizeHint().width() <= 1260
+
+
+def test_a_first_window_fills_the_available_screen_and_a_restored_one_is_kept_on_it(qtbot, tmp_path):
+    from PySide6.QtCore import QRect, QSettings
+    from PySide6.QtGui import QGuiApplication
+    from visualnn.ui.main_window import MainWindow
+    avail = QGuiApplication.primaryScreen().availableGeometry()
+    first = MainWindow(settings=QSettings(str(tmp_path / "a.ini"), QSettings.IniFormat))
+    qtbot.addWidget(first)
+    g = first.geometry()
+    assert avail.contains(g) and g.width() > 0.9 * avail.width() and g.height() > 0.85 * avail.height()
+    # saved on a bigger screen, far to the right: shrunk and moved back on this one
+    settings = QSettings(str(tmp_path / "b.ini"), QSettings.IniFormat)
+    big = MainWindow(settings=settings)
+    qtbot.addWidget(big)
+    big.setGeometry(QRect(avail.right() + 500, 40, avail.width() * 2, avail.height() * 2))
+    settings.setValue("geometry", big.saveGeometry())
+    settings.sync()
+    again = MainWindow(settings=settings)
+    qtbot.addWidget(again)
+    assert avail.contains(again.geometry())
+
+
+def test_a_dock_layout_saved_by_an_older_version_is_not_restored(qtbot, tmp_path):
+    from PySide6.QtCore import QSettings
+    from visualnn.ui.main_window import MainWindow
+    settings = QSettings(str(tmp_path / "c.ini"), QSettings.IniFormat)
+    old = MainWindow(settings=settings)
+    qtbot.addWidget(old)
+    old.addDockWidget(Qt.BottomDockWidgetArea, old.docks["Inspector"])
+    settings.setValue("windowState", old.saveState(1))          # version 1: the layout before this one
+    settings.sync()
+    new = MainWindow(settings=settings)
+    qtbot.addWidget(new)
+    assert new.dockWidgetArea(new.docks["Inspector"]) == Qt.RightDockWidgetArea
+    new.addDockWidget(Qt.LeftDockWidgetArea, new.docks["Inspector"])
+    new._save_settings()                                        # this version's layout comes back
+    again = MainWindow(settings=settings)
+    qtbot.addWidget(again)
+    assert again.dockWidgetArea(again.docks["Inspector"]) == Qt.LeftDockWidgetArea

@@ -11,6 +11,7 @@ from ..engine import explain
 
 STEP_KEYS = (Qt.Key_Right, Qt.Key_Space, Qt.Key_PageDown)
 BACK_KEYS = (Qt.Key_Left, Qt.Key_PageUp, Qt.Key_Backspace)
+SAMPLE_CHARS = 16       # the sample selector's width in the toolbar, in characters
 
 
 class StepperControls(QObject):
@@ -57,17 +58,16 @@ class StepperControls(QObject):
         self.speed = QDoubleSpinBox()
         self.speed.setRange(0.25, 120.0)
         self.speed.setValue(4.0)
-        self.speed.setSuffix(" steps/s")
-        self.speed.setToolTip("Play speed")
+        self.speed.setSuffix(" /s")
+        self.speed.setToolTip("Play speed, in steps per second")
         self.speed.valueChanged.connect(self._speed_changed)
 
         self.slider = QSlider(Qt.Horizontal)
-        self.slider.setMinimumWidth(160)
+        self.slider.setMinimumWidth(100)
         self.slider.setToolTip("Scrub through the steps of this pass")
         self.slider.valueChanged.connect(self._scrub)
         self.phase = QLabel()
-        # a fixed width: a label that grows would resize (and re-render) the graph
-        self.phase.setFixedWidth(self.phase.fontMetrics().horizontalAdvance("pass 9999 · backward — step 99999 of 99999") + 8)
+        self._fix_phase_width(99999)
 
         self.lr = QDoubleSpinBox()
         self.lr.setDecimals(4)
@@ -80,6 +80,9 @@ class StepperControls(QObject):
 
         self.sample = QComboBox()
         self.sample.setToolTip("Which training sample goes through the network")
+        # samples of many inputs make long entries: the toolbar keeps a fixed share, the list opens wide
+        self.sample.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.sample.setMinimumContentsLength(SAMPLE_CHARS)
         self.sample.currentIndexChanged.connect(self._sample_chosen)
         self.sample_label = QLabel("sample")
         self._sample_actions: list = []
@@ -150,8 +153,15 @@ class StepperControls(QObject):
             self.session.set_sample(i)
 
     # -- following the session ------------------------------------------------------------------
+    def _fix_phase_width(self, steps: int):
+        # a fixed width: a label that grows would resize (and re-render) the graph; wide
+        # enough for this network's longest phase, no wider (the toolbar fits 1280 pixels)
+        text = f"pass 9999 · backward — step {steps} of {steps}"
+        self.phase.setFixedWidth(self.phase.fontMetrics().horizontalAdvance(text) + 8)
+
     def _on_document(self):
         s = self.session
+        self._fix_phase_width(s.cycle_length)
         with QSignalBlocker(self.sample):
             self.sample.clear()
             samples = s.stepper.samples
@@ -159,6 +169,8 @@ class StepperControls(QObject):
                 text = ", ".join(f"{n}={explain.fmt(smp[n], 3)}" for n in s.model.graph.inputs if n in smp)
                 self.sample.addItem(f"{k + 1}: {text}" if text else f"sample {k + 1}")
             self.sample.setCurrentIndex(s.sample_index)
+            view = self.sample.view()
+            view.setMinimumWidth(min(900, view.sizeHintForColumn(0) + 24) if self.sample.count() else 0)
         many = len(s.stepper.samples) > 1
         for a in self._sample_actions:
             a.setVisible(many)
