@@ -517,11 +517,15 @@ class SurfacePanel(LazyPanel):
             loss = ev.value()
         return loss, (float(g[ev.index(self.surface.p1)]), float(g[ev.index(self.surface.p2)]))
 
+    def _stale_surface(self) -> bool:
+        """Another network's surface (or a formula's) still shown while the new one is computed."""
+        return self.kind == NETWORK and not {self.surface.p1, self.surface.p2} <= set(current_params(self.session))
+
     def _update_point(self):
         if self.surface is None:
             return
-        if self.kind == NETWORK and not {self.surface.p1, self.surface.p2} <= set(current_params(self.session)):
-            return      # another network's surface (or a formula's): the new one is being computed
+        if self._stale_surface():
+            return
         x, y = self.point()
         self._point_params = current_params(self.session) if self.kind == NETWORK else {}
         loss, g = self.point_loss_and_gradient()
@@ -569,7 +573,7 @@ class SurfacePanel(LazyPanel):
 
     def roll(self):
         """Compute every chosen optimizer's path from the start point, then animate."""
-        if self.surface is None:
+        if self.surface is None or self._stale_surface():
             return
         self.race.stop()
         start = np.array(self.start if self.start is not None else self.point(), float)
