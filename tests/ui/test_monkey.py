@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import sys
 import time
 import traceback
@@ -114,6 +115,24 @@ def broken_files(folder: Path) -> list[Path]:
         link.symlink_to(examples_dir() / "xor.json")
     paths.append(link)
     return paths
+
+
+@pytest.fixture(autouse=True)
+def examples_copy(tmp_path, monkeypatch):
+    """The examples the window offers are copies: the monkey saves whatever it has open
+    (Ctrl+S), and must not write over the bundled files.  After the test the bundled
+    files are checked to be untouched."""
+    import hashlib
+    from visualnn.io import examples_dir
+    src = examples_dir()
+    dst = tmp_path / "examples"
+    shutil.copytree(src, dst)
+    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(src.iterdir()) if p.is_file()}
+    monkeypatch.setenv("VISUALNN_EXAMPLES", str(dst))
+    assert examples_dir() == dst
+    yield dst
+    after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(src.iterdir()) if p.is_file()}
+    assert after == before, "the bundled examples were written to"
 
 
 # -- the dialogs' stand-ins ----------------------------------------------------------------------------
