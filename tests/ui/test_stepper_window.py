@@ -465,17 +465,20 @@ def test_dragging_pans_a_zoomed_in_view(qtbot, window):
 def test_the_graph_takes_most_of_the_window_with_the_equations_a_strip_under_it(qtbot, window):
     qtbot.waitUntil(lambda: window.view.height() > 300)
     W, H = window.width(), window.height()
-    assert window.view.width() > 0.6 * W and window.view.height() > 0.6 * H
-    eq = window.docks["Equations"]
-    assert window.dockWidgetArea(eq) == Qt.BottomDockWidgetArea and eq.height() < 0.2 * H
-    assert eq.geometry().left() < window.view.geometry().right() < eq.geometry().right() + 20
-    # the inspector and every plot panel share one column on the right, the inspector in front
-    side = window.docks["Inspector"]
-    assert window.dockWidgetArea(side) == Qt.RightDockWidgetArea and side.width() < 0.35 * W
-    tabbed = set(window.tabifiedDockWidgets(side))
-    assert {window.docks[n] for n in ("Activation", "Loss surface", "Cost curve", "Training")} <= tabbed
-    assert not side.visibleRegion().isEmpty()
-    assert window.docks["Loss surface"].widget().visibleRegion().isEmpty()
+    assert window.view.width() > 0.95 * W and window.view.height() > 0.65 * H
+    eq, ins = window.docks["Equations"], window.docks["Inspector"]
+    for d in (eq, ins):
+        assert window.dockWidgetArea(d) == Qt.BottomDockWidgetArea and d.height() < 0.2 * H
+    assert eq.geometry().right() < ins.geometry().left()            # side by side in the strip
+    # the plot panels are closed until opened from View > Panels, then share a column on the right
+    plots = [window.docks[n] for n in ("Activation", "Loss surface", "Cost curve", "Training")]
+    assert not any(d.isVisible() for d in plots)
+    assert all(d.toggleViewAction() in window.panels_menu.actions() for d in plots)
+    plots[1].toggleViewAction().trigger()
+    qtbot.waitUntil(plots[1].isVisible)
+    assert window.dockWidgetArea(plots[1]) == Qt.RightDockWidgetArea
+    qtbot.waitUntil(lambda: plots[1].width() < 0.4 * W)
+    assert window.view.width() > 0.55 * W
 
 
 def test_the_window_fits_a_1280_by_800_screen(window):
@@ -511,12 +514,12 @@ def test_a_dock_layout_saved_by_an_older_version_is_not_restored(qtbot, tmp_path
     settings = QSettings(str(tmp_path / "c.ini"), QSettings.IniFormat)
     old = MainWindow(settings=settings)
     qtbot.addWidget(old)
-    old.addDockWidget(Qt.BottomDockWidgetArea, old.docks["Inspector"])
-    settings.setValue("windowState", old.saveState(1))          # version 1: the layout before this one
+    old.addDockWidget(Qt.RightDockWidgetArea, old.docks["Inspector"])
+    settings.setValue("windowState", old.saveState(1))          # version 1: an older layout
     settings.sync()
     new = MainWindow(settings=settings)
     qtbot.addWidget(new)
-    assert new.dockWidgetArea(new.docks["Inspector"]) == Qt.RightDockWidgetArea
+    assert new.dockWidgetArea(new.docks["Inspector"]) == Qt.BottomDockWidgetArea
     new.addDockWidget(Qt.LeftDockWidgetArea, new.docks["Inspector"])
     new._save_settings()                                        # this version's layout comes back
     again = MainWindow(settings=settings)

@@ -3,15 +3,42 @@ learning rate and sample.  They only call the session."""
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, QSignalBlocker, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QApplication, QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QSlider, QStyle,
-                               QToolBar, QWidget)
+from PySide6.QtGui import QAction, QKeySequence, QPainter, QPalette
+from PySide6.QtWidgets import (QApplication, QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QSizePolicy, QSlider,
+                               QStyle, QToolBar, QWidget)
 
 from ..engine import explain
 
 STEP_KEYS = (Qt.Key_Right, Qt.Key_Space, Qt.Key_PageDown)
 BACK_KEYS = (Qt.Key_Left, Qt.Key_PageUp, Qt.Key_Backspace)
 SAMPLE_CHARS = 16       # the sample selector's width in the toolbar, in characters
+
+
+class PhaseLabel(QWidget):
+    """One line of text at a fixed size.  Unlike a QLabel, a new text only
+    repaints the label: it never asks the toolbar (and with it the whole
+    window) to lay itself out again, which every step would otherwise do."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._text = ""
+        self.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Fixed)
+        self.setFixedHeight(self.fontMetrics().height() + 4)
+
+    def text(self) -> str:
+        return self._text
+
+    def setText(self, text: str):
+        if text != self._text:
+            self._text = text
+            self.setToolTip(text)
+            self.update()
+
+    def paintEvent(self, event):
+        p = QPainter(self)
+        p.setPen(self.palette().color(QPalette.WindowText))
+        p.drawText(self.rect().adjusted(2, 0, -2, 0), Qt.AlignVCenter | Qt.AlignLeft, self._text)
+        p.end()
 
 
 class StepperControls(QObject):
@@ -66,7 +93,7 @@ class StepperControls(QObject):
         self.slider.setMinimumWidth(100)
         self.slider.setToolTip("Scrub through the steps of this pass")
         self.slider.valueChanged.connect(self._scrub)
-        self.phase = QLabel()
+        self.phase = PhaseLabel()
         self._fix_phase_width(99999)
 
         self.lr = QDoubleSpinBox()

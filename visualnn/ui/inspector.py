@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFormLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ..engine import explain
 from ..engine.ops import OPS
@@ -33,20 +33,34 @@ class Inspector(QWidget):
         super().__init__(parent)
         self.session = session
         self.fields: dict[str, QLabel] = {}
-        form = QFormLayout()
         titles = {"what": "Selected", "kind": "Kind", "derivative": "Local derivative", "value": "Value",
                   "gradient": "Gradient (backprop)", "numerical": "Finite difference", "difference": "Relative difference"}
+        # two columns of label and value: a few lines tall, it sits in the strip under the graph
+        grid = QGridLayout()
+        grid.setContentsMargins(4, 2, 4, 2)
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(2)
+        places = {"what": (0, 0), "kind": (1, 0), "derivative": (2, 0),
+                  "value": (0, 2), "gradient": (1, 2), "numerical": (2, 2), "difference": (3, 2)}
         for f in self.FIELDS:
             lab = QLabel()
             lab.setWordWrap(True)
             lab.setTextInteractionFlags(Qt.TextSelectableByMouse)
+            lab.setMinimumWidth(60)
             self.fields[f] = lab
-            form.addRow(titles[f] + ":", lab)
+            r, c = places[f]
+            title = QLabel(titles[f] + ":")
+            title.setAlignment(Qt.AlignRight | Qt.AlignTop)
+            grid.addWidget(title, r, c)
+            grid.addWidget(lab, r, c + 1)
+        grid.setColumnStretch(1, 2)
+        grid.setColumnStretch(3, 3)
         self.edit_button = QPushButton("Edit value…")
         self.edit_button.clicked.connect(self._edit)
+        grid.addWidget(self.edit_button, 3, 0, 1, 2)
         lay = QVBoxLayout(self)
-        lay.addLayout(form)
-        lay.addWidget(self.edit_button)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addLayout(grid)
         lay.addStretch(1)
         self._target: str | None = None           # the value an edit would change
         self._num_for = None                       # (name, trace, finite difference) last computed
@@ -75,13 +89,25 @@ class Inspector(QWidget):
             self._stale = True
             return
         self._stale = False
-        s = self.session
-        for lab in self.fields.values():
-            lab.setText("")
+        texts = {f: "" for f in self.FIELDS}
         self._target = None
-        self.edit_button.setEnabled(False)
+        try:
+            self._compute(texts)
+        finally:
+            # only what changed: a label given a new text lays the window out again
+            for f, text in texts.items():
+                if self.fields[f].text() != text:
+                    self.fields[f].setText(text)
+            self.edit_button.setEnabled(self._target is not None)
+            label = f"Edit {self._target}…" if self._target is not None else "Edit value…"
+            if self.edit_button.text() != label:
+                self.edit_button.setText(label)
+
+    def _compute(self, out: dict):
+        """Fill ``out`` (field -> text) for the last selected item."""
+        s = self.session
         if s.model is None or not s.selection or s.state is None:
-            self.fields["what"].setText("nothing — click a node or an edge")
+            out["what"] = "nothing — click a node or an edge"
             return
         item = s.selection[-1]
         g = s.graph
@@ -93,52 +119,49 @@ class Inspector(QWidget):
             if item not in g.nodes:
                 return
             node = g.nodes[item]
-            self.fields["what"].setText(item)
+            out["what"] = item
             if node.is_leaf:
-                self.fields["kind"].setText(node.op)
-                self.fields["derivative"].setText("—")
+                out["kind"] = node.op
+                out["derivative"] = "—"
             else:
                 op = OPS[node.op]
-                self.fields["kind"].setText(f"{op.kind} {op.name} ({op.symbol}) of {', '.join(node.inputs)}")
-                self.fields["derivative"].setText(op.derivative)
+                out["kind"] = f"{op.kind} {op.name} ({op.symbol}) of {', '.join(node.inputs)}"
+                out["derivative"] = op.derivative
             v = st.values.get(item)
-            self.fields["value"].setText(fmt(v) if v is not None else "not computed yet")
+            out["value"] = fmt(v) if v is not None else "not computed yet"
             name, backprop = item, tr.gradients.get(item, tr.param_gradients.get(item))
             if s.editable(item):
                 self._target = item
         else:
             src, dst, param = item
-            self.fields["what"].setText(f"edge {src} → {dst}" + (f", weight {param}" if param else ""))
+            out["what"] = f"edge {src} → {dst}" + (f", weight {param}" if param else "")
             dn = g.nodes[dst]
-            self.fields["kind"].setText(f"input of {OPS[dn.op].name}" if not dn.is_leaf else "edge")
-            self.fields["derivative"].setText(OPS[dn.op].derivative if not dn.is_leaf else "—")
+            out["kind"] = f"input of {OPS[dn.op].name}" if not dn.is_leaf else "edge"
+            out["derivative"] = OPS[dn.op].derivative if not dn.is_leaf else "—"
             if param is not None:
-                self.fields["value"].setText(f"{param} = {fmt(st.params.get(param))}")
+                out["value"] = f"{param} = {fmt(st.params.get(param))}"
                 name, backprop = param, tr.param_gradients.get(param)
                 self._target = param
             else:
                 v = st.edge_values.get((src, dst))
-                self.fields["value"].setText(fmt(v) if v is not None else "not computed yet")
+                out["value"] = fmt(v) if v is not None else "not computed yet"
                 name, backprop = src, tr.gradients.get(src)
                 if s.editable(src):
                     self._target = src
-        self.edit_button.setEnabled(self._target is not None)
-        if self._target is not None:
-            self.edit_button.setText(f"Edit {self._target}…")
         if backprop is None:
-            self.fields["gradient"].setText("— (no gradient reaches it)")
+            out["gradient"] = "— (no gradient reaches it)"
             return
-        self.fields["gradient"].setText(f"∂{E}/∂{name} = {fmt(backprop)}  (this pass)")
+        out["gradient"] = f"∂{E}/∂{name} = {fmt(backprop)}  (this pass)"
         try:
             # the same within a pass: stepping with something selected stays fast
             if self._num_for is None or self._num_for[0] != name or self._num_for[1] is not tr:
                 self._num_for = (name, tr, numerical(g, tr.params, tr.sample, name))
             num = self._num_for[2]
         except (ValueError, KeyError, ArithmeticError) as err:
-            self.fields["numerical"].setText(f"not available: {err}")
+            out["numerical"] = f"not available: {err}"
             return
-        self.fields["numerical"].setText(fmt(num))
+        out["numerical"] = fmt(num)
         denom = max(abs(num), abs(backprop), 1e-8)
         rel = abs(num - backprop) / denom
         verdict = "agree" if rel < 1e-4 else "DISAGREE"
-        self.fields["difference"].setText(f"{rel:.1e} ({verdict})" if math.isfinite(rel) else "—")
+        out["difference"] = f"{rel:.1e} ({verdict})" if math.isfinite(rel) else "—"

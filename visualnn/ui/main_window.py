@@ -26,10 +26,11 @@ APPLICATION = "visualnn"
 MAX_RECENT = 8
 FILE_FILTER = "visualnn networks (*.json);;All files (*)"
 DIGIT_CHOICES = (2, 3, 4, 5, 6, 7, 8, 9)
-STATE_VERSION = 2           # of saveState(): a layout saved by an older version is not restored
-EQUATION_LINES = 5          # the equation strip's height on first launch, in lines of text
-SIDE_FRACTION = 0.27        # the right-hand column (inspector, plots) on first launch
-SIDE_RANGE = (300, 480)     # ... within these pixels
+STATE_VERSION = 3           # of saveState(): a layout saved by an older version is not restored
+EQUATION_LINES = 6          # the strip under the graph on first launch, in lines of equations
+INSPECTOR_FRACTION = 0.45  # of the strip under the graph
+SIDE_FRACTION = 0.3         # the plot panels' column on the right, when first opened
+SIDE_RANGE = (340, 560)     # ... within these pixels
 
 
 def default_settings() -> QSettings:
@@ -49,16 +50,19 @@ class MainWindow(QMainWindow):
         self.addToolBar(Qt.TopToolBarArea, self.stepping_toolbar)
         self.docks: dict[str, QDockWidget] = {}
         self._build_menus()
-        # the graph takes most of the window: the equations a strip under it, the
-        # inspector and the plot panels tabbed in one column on the right
-        self.setCorner(Qt.TopRightCorner, Qt.RightDockWidgetArea)
-        self.setCorner(Qt.BottomRightCorner, Qt.RightDockWidgetArea)
+        # the graph takes the whole width and most of the height: the equations and the
+        # inspector share a strip a few lines tall under it; the plot panels open on the
+        # right (View > Panels), tabbed together
         self.equations = EquationPanel(self.session)
         self.add_dock("Equations", self.equations, Qt.BottomDockWidgetArea)
         self.inspector = Inspector(self.session)
-        self.add_dock("Inspector", self.inspector, Qt.RightDockWidgetArea)
+        self.add_dock("Inspector", self.inspector, Qt.BottomDockWidgetArea)
+        self.splitDockWidget(self.docks["Equations"], self.docks["Inspector"], Qt.Horizontal)
         self.inspector.sigEditRequested.connect(self.edit_value)
         install_plot_panels(self)
+        self._side_sized = False
+        for name in getattr(self, "plot_panels", {}):
+            self.docks[name].visibilityChanged.connect(self._plot_dock_shown)
         self.view.sigNodeDoubleClicked.connect(self._node_double_clicked)
         self.view.sigEdgeDoubleClicked.connect(self._edge_double_clicked)
         s = self.session
@@ -68,6 +72,7 @@ class MainWindow(QMainWindow):
         s.sigViewModeChanged.connect(lambda _: self._sync_view_actions())
         self.setGeometry(default_geometry(self._screen_geometry()))
         self._layout_pending = not self._restore_settings()
+        self._side_sized = not self._layout_pending
         self._update_title()
         from .export import install_export
         from .present import install_presentation
@@ -255,14 +260,25 @@ class MainWindow(QMainWindow):
         return restored
 
     def apply_default_layout(self):
-        """The first-launch layout: the equations a few lines tall under the graph,
-        the right-hand column about a quarter of the width, the inspector in front."""
-        eq = self.docks["Equations"]
+        """The first-launch layout: the graph the whole width; under it a strip
+        a few lines tall, the equations beside the inspector."""
+        eq, ins = self.docks["Equations"], self.docks["Inspector"]
         line = self.equations.browser.fontMetrics().lineSpacing()
-        self.resizeDocks([eq], [EQUATION_LINES * line + 40], Qt.Vertical)
-        side = int(min(SIDE_RANGE[1], max(SIDE_RANGE[0], SIDE_FRACTION * self.width())))
-        self.resizeDocks([self.docks["Inspector"]], [side], Qt.Horizontal)
-        self.docks["Inspector"].raise_()
+        self.resizeDocks([eq], [max((EQUATION_LINES + 2) * line + 16, ins.widget().minimumSizeHint().height())],
+                         Qt.Vertical)
+        w = self.width()
+        self.resizeDocks([eq, ins], [int(w * (1 - INSPECTOR_FRACTION)), int(w * INSPECTOR_FRACTION)], Qt.Horizontal)
+
+    def _plot_dock_shown(self, visible: bool):
+        # the first plot panel opened on the right takes about a third of the width (a
+        # restored layout keeps its own sizes)
+        dock = self.sender()
+        if not visible or self._side_sized or dock is None or dock.isFloating():
+            return
+        if self.dockWidgetArea(dock) == Qt.RightDockWidgetArea:
+            self._side_sized = True
+            side = int(min(SIDE_RANGE[1], max(SIDE_RANGE[0], SIDE_FRACTION * self.width())))
+            self.resizeDocks([dock], [side], Qt.Horizontal)
 
     def showEvent(self, event):
         super().showEvent(event)
@@ -425,6 +441,11 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.controls.set_playing(False)
+        # no training run, surface or marble outlives the window (nor pushes edits into it)
+        for panel in getattr(self, "plot_panels", {}).values():
+            stop = getattr(panel, "shutdown", None)
+            if callable(stop):
+                stop()
         self._save_settings()
         event.accept()
 

@@ -12,44 +12,51 @@ def _stop_threads():
     stop_all()
 
 
+def open_panel(window, name):
+    """View > Panels > name: the dock opens (tabbed with the other open plot panels) in front."""
+    dock = window.docks[name]
+    if not dock.isVisible():
+        dock.toggleViewAction().trigger()
+    dock.raise_()
+    return window.plot_panels[name]
+
+
 def test_plot_panels_dock_in_the_window_and_follow_its_session(qtbot, window):
     assert set(PANELS) <= set(window.docks)
     window.show_model(load(examples_dir() / "mazur_2_2_2.json").model)
-    panels = window.plot_panels
-    window.docks["Loss surface"].show()
-    window.docks["Loss surface"].raise_()
-    surface = panels["Loss surface"]
+    surface = open_panel(window, "Loss surface")
     qtbot.waitUntil(lambda: surface.surface is not None and not surface.busy, timeout=10000)
     assert (surface.surface.p1, surface.surface.p2) == ("w5", "w6")
     s = window.session
-    window.docks["Activation"].raise_()
+    activation = open_panel(window, "Activation")
     while s.state.step is None or s.state.step.node != "out_o1":
         s.step()
-    x, f, d = panels["Activation"].marker()
-    assert panels["Activation"].node == "out_o1" and x == pytest.approx(s.state.values["net_o1"])
-    window.docks["Loss surface"].raise_()
+    x, f, d = activation.marker()
+    assert activation.node == "out_o1" and x == pytest.approx(s.state.values["net_o1"])
+    open_panel(window, "Loss surface")
     s.end()                                               # the update step
     (px,), (py,) = surface.map.point.getData()
     assert (px, py) == pytest.approx((s.state.params["w5"], s.state.params["w6"]))
 
 
-def test_a_panel_behind_another_tab_waits_until_its_tab_is_chosen(qtbot, window):
+def test_a_closed_panel_or_one_behind_another_tab_waits_until_it_is_shown(qtbot, window):
     window.show_model(load(examples_dir() / "mazur_2_2_2.json").model)
     activation, surface = window.plot_panels["Activation"], window.plot_panels["Loss surface"]
-    window.docks["Inspector"].raise_()
-    assert activation.hidden_now() and surface.hidden_now()
+    assert activation.hidden_now() and surface.hidden_now()          # closed at first
     before = surface.surface
     s = window.session
     while s.state.step is None or s.state.step.node != "out_o1":
         s.step()
     assert activation.node != "out_o1"
-    window.docks["Activation"].raise_()                   # shown: brought up to date at once
+    open_panel(window, "Activation")                      # shown: brought up to date at once
     qtbot.waitUntil(lambda: not activation.hidden_now())
     x, f, d = activation.marker()
     assert activation.node == "out_o1" and x == pytest.approx(s.state.values["net_o1"])
-    s.end()                                               # new weights: a hidden surface is not recomputed
+    open_panel(window, "Cost curve")                      # in front of the activation's tab
+    qtbot.waitUntil(activation.hidden_now)
+    s.end()                                               # new weights: hidden panels are not redrawn
     assert surface.surface is before and not surface.busy
-    window.docks["Loss surface"].raise_()
+    open_panel(window, "Loss surface")
     qtbot.waitUntil(lambda: surface.surface is not None and not surface.busy, timeout=10000)
     (px,), (py,) = surface.map.point.getData()
     assert (px, py) == pytest.approx((s.state.params["w5"], s.state.params["w6"]))
@@ -85,3 +92,56 @@ def test_a_whole_training_run_is_one_undo_step(qtbot, window):
     assert s.state.params == pytest.approx(trained)
     s.undo_stack.undo()
     assert s.state.params == start and not s.dirty
+
+
+def test_closing_the_window_stops_a_training_run(qtbot, window):
+    from visualnn.ui.plots.worker import live_threads
+    window.show_model(load(examples_dir() / "xor.json").model)
+    panel = window.plot_panels["Training"]
+    panel.epochs.setValue(1_000_000)
+    panel.play()
+    qtbot.waitUntil(lambda: panel.epoch > 5, timeout=20000)
+    window.session.mark_saved()
+    window.close()
+    assert panel.thread is None and panel.state == "idle"
+    qtbot.waitUntil(lambda: live_threads() == 0, timeout=10000)
+    qtbot.wait(300)
+    assert not window.session.dirty              # nothing more arrived from the stopped run
+
+
+EXIT_SCRIPT = r"""
+import sys
+sys.path.insert(0, sys.argv[1])
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from visualnn.io import examples_dir, load
+from visualnn.ui.plots.source import ModelSource
+from visualnn.ui.plots.surface import SurfacePanel
+from visualnn.ui.plots.training import TrainingPanel
+from plot_nets import mazur_model
+spiral = load(examples_dir() / "spiral.json").model
+panel = SurfacePanel(ModelSource(spiral))
+panel.resolution.setValue(401)
+panel.compute()                      # seconds of work in a thread
+xor = load(examples_dir() / "xor.json").model
+xor.training.epochs = 10_000_000
+trainer = TrainingPanel(ModelSource(xor))
+trainer.play()
+trainer2 = TrainingPanel(ModelSource(mazur_model()))
+trainer2.step_epoch()                # a run paused after one epoch, waiting
+app.processEvents()
+print("leaving", panel.busy, trainer.thread is not None, flush=True)
+"""
+
+
+def test_a_script_that_ends_while_plot_threads_run_exits_cleanly():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    out = subprocess.run([sys.executable, "-c", EXIT_SCRIPT, str(Path(__file__).parent)], env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert "leaving True True" in out.stdout
+    assert out.returncode == 0, out.stderr[-2000:]          # not an abort: "QThread: Destroyed while ... running"
+    assert "Destroyed while" not in out.stderr

@@ -13,9 +13,9 @@ PANELS = ("Activation", "Loss surface", "Cost curve", "Training")
 
 def install_plot_panels(window) -> dict:
     """Dock every plot panel in ``window`` (a MainWindow with ``session`` and
-    ``add_dock(name, widget, area)``): tabs in the right-hand column beside
-    the inspector, which stays in front.  A panel behind another tab does no
-    work until it is brought forward.  Returns {dock name: panel}."""
+    ``add_dock(name, widget, area)``): tabbed together on the right, closed
+    until opened from View > Panels.  A closed panel, or one behind another
+    tab, does no work until it is shown.  Returns {dock name: panel}."""
     from PySide6.QtCore import Qt
 
     from .activation import ActivationPanel
@@ -30,14 +30,16 @@ def install_plot_panels(window) -> dict:
         "Cost curve": OneDPanel(session),
         "Training": TrainingPanel(session),
     }
-    docks = getattr(window, "docks", {})
-    beside = docks.get("Inspector")
+    first = None
     for name, panel in panels.items():
         dock = window.add_dock(name, panel, Qt.RightDockWidgetArea)
-        if beside is not None:
-            window.tabifyDockWidget(beside, dock)
-            panel.set_seen(False)           # behind the inspector's tab until chosen
-    if beside is not None:
-        beside.raise_()
+        if first is None:
+            first = dock
+        else:
+            window.tabifyDockWidget(first, dock)
+        # closed until asked for (View > Panels): the graph keeps the width, and a closed
+        # panel does no work
+        panel.set_seen(False)
+        dock.hide()
     window.plot_panels = panels
     return panels

@@ -167,6 +167,10 @@ class OneDPanel(LazyPanel):
     def busy(self) -> bool:
         return self.timer.isActive()
 
+    def shutdown(self):
+        """Stop the marble (the window is closing)."""
+        self.timer.stop()
+
     # -- the graph ---------------------------------------------------------------------------
     def _full_graph(self):
         doc = getattr(self.session, "document", None)

@@ -460,9 +460,14 @@ class SurfacePanel(LazyPanel):
             self.compute()
         return self.jobs.wait(ms) and self.marble_jobs.wait(ms)
 
-    def closeEvent(self, ev):
+    def shutdown(self):
+        """Stop computing and animating (the window is closing)."""
+        self._recompute.stop()
         self.cancel()
         self.race.stop()
+
+    def closeEvent(self, ev):
+        self.shutdown()
         super().closeEvent(ev)
 
     def _labels(self):

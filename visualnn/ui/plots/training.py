@@ -12,14 +12,15 @@ import pyqtgraph as pg
 from PySide6.QtCore import QThread, Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QLabel, QProgressBar, QPushButton, QSpinBox,
                                QStyle, QVBoxLayout, QWidget)
+from shiboken6 import isValid
 
 from ...engine.optimizers import OPTIMIZERS
 from ...engine.plotting_data import decision_grid
 from ...engine.training import initial_params, train
 from .adaptive import AdaptiveSplitter, FlowLayout, LazyPanel, scrolled
 from .source import as_source, current_params, model_of, push_params
-from .worker import keep_alive
 from .style import BACKGROUND, BOUNDARY_CMAP, CLASS_CMAP, OPTIMIZER_LABELS, TEST_PEN, TRAIN_PEN, fmt, style_plot
+from .worker import keep_alive
 
 EMIT_EVERY = 0.03          # seconds between progress signals from the training thread
 BOUNDARY_EVERY = 0.1       # seconds between decision-boundary redraws
@@ -364,12 +365,17 @@ class TrainingPanel(LazyPanel):
     def wait(self, ms: int = 10000) -> bool:
         ok = True
         for th in list(self._old_threads) + ([self.thread] if self.thread else []):
-            ok = th.wait(ms) and ok
+            if isValid(th):
+                ok = th.wait(ms) and ok
         return ok
 
-    def closeEvent(self, ev):
+    def shutdown(self):
+        """Stop training (the window is closing)."""
         self._end_run()
         self.wait(2000)
+
+    def closeEvent(self, ev):
+        self.shutdown()
         super().closeEvent(ev)
 
     def _update_buttons(self):

@@ -3,9 +3,18 @@
 ``Job`` runs one callable in a QThread and reports back through queued
 signals; the callable receives ``cancelled()`` to poll.  A cancelled job's
 result is dropped, so a panel never shows a stale surface.
+
+Thread lifetime (a QThread destroyed while it runs aborts the process):
+every plot thread is held in ``_LIVE`` until it has finished *and* returned
+(``finished`` is emitted from inside the thread's last moments, so the
+handler joins it before letting go); a panel going away cancels its
+threads; the application quitting, and the interpreter exiting (tests,
+scripts that never quit the app), stop and join whatever is left.  Every
+join has a time limit.
 """
 from __future__ import annotations
 
+import atexit
 import threading
 import traceback
 
@@ -18,26 +27,51 @@ _LIVE: set = set()
 _HOOKED: list = []
 
 
+JOIN_MS = 2000               # a finished thread's last moments: far shorter than this
+
+
 def keep_alive(thread: QThread) -> None:
-    """Hold ``thread`` until it finishes; stop it (``cancel()``/``stop()``) when the app quits."""
+    """Hold ``thread`` until it has finished and returned; stop it
+    (``cancel()``/``stop()``) when the app quits or the interpreter exits."""
     _LIVE.add(thread)
-    thread.finished.connect(lambda t=thread: _LIVE.discard(t))
+    thread.finished.connect(lambda t=thread: _forget(t))
+    if not _HOOKED:
+        atexit.register(stop_all)
+        _HOOKED.append(atexit)
     app = QCoreApplication.instance()
-    if app is not None and not _HOOKED:
+    if app is not None and app not in _HOOKED:
         app.aboutToQuit.connect(lambda: stop_all())
         _HOOKED.append(app)
 
 
+def _forget(thread: QThread) -> None:
+    # ``finished`` arrives while the thread may still be returning: join it (instant
+    # once it has) so the object is never deleted under a thread that is still running
+    if isValid(thread):
+        thread.wait(JOIN_MS)
+        if thread.parent() is None:
+            thread.deleteLater()
+    _LIVE.discard(thread)
+
+
+def live_threads() -> int:
+    """Plot threads started and not yet finished (tests)."""
+    return len(_LIVE)
+
+
 def stop_all(ms: int = 5000) -> bool:
     """Ask every plot thread to stop and wait for them (quitting, tests)."""
-    for t in list(_LIVE):
+    threads = [t for t in list(_LIVE) if isValid(t)]
+    for t in threads:
         for name in ("cancel", "stop"):
             fn = getattr(t, name, None)
             if callable(fn):
                 fn()
     ok = True
-    for t in list(_LIVE):
+    for t in threads:
         ok = t.wait(ms) and ok
+        if t.isFinished():
+            _LIVE.discard(t)
     return ok
 
 
@@ -91,6 +125,7 @@ class JobRunner(QObject):
         self.cancel()
         job = Job(fn)
         self.job = job
+        self.destroyed.connect(job.cancel)        # the panel went away: stop computing for it
 
         def done(result, job=job):
             if isValid(self) and self.job is job:
@@ -124,11 +159,14 @@ class JobRunner(QObject):
     def _reap(self, job):
         if job in self._old:
             self._old.remove(job)
-        job.deleteLater()
+        if isValid(job):
+            job.wait(JOIN_MS)                      # returned from run() before it is deleted
+            job.deleteLater()
 
     def wait(self, ms: int = 10000) -> bool:
         """Block until every job has finished (tests, closing the window)."""
         ok = True
         for job in list(self._old) + ([self.job] if self.job else []):
-            ok = job.wait(ms) and ok
+            if isValid(job):
+                ok = job.wait(ms) and ok
         return ok
