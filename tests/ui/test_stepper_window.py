@@ -525,3 +525,36 @@ def test_a_dock_layout_saved_by_an_older_version_is_not_restored(qtbot, tmp_path
     again = MainWindow(settings=settings)
     qtbot.addWidget(again)
     assert again.dockWidgetArea(again.docks["Inspector"]) == Qt.LeftDockWidgetArea
+
+
+UNSEEN_DIALOGS = r"""
+import sys, tempfile
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from visualnn.app import create_window
+w = create_window(None, settings=QSettings(tempfile.mkdtemp() + "/s.ini", QSettings.IniFormat))
+w.show()
+app.processEvents()
+w.session.edit_value("w5", 0.9)
+w.close()                        # asks about the unsaved edit, and nobody can answer offscreen
+print("open" if w.isVisible() else "closed", w.session.dirty, w.session.value_of("w5"), flush=True)
+print(w.revert(), w.edit_value("w5"), w.save_as(), flush=True)
+w.open_dialog()
+w.open_file("/no/such/file.json")
+print("done", flush=True)
+"""
+
+
+def test_a_dialog_nobody_can_see_is_cancelled_instead_of_waiting_forever():
+    import os
+    import subprocess
+    import sys
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    try:
+        out = subprocess.run([sys.executable, "-c", UNSEEN_DIALOGS], env=env, capture_output=True, text=True,
+                             timeout=90)
+    except subprocess.TimeoutExpired as err:
+        pytest.fail(f"a dialog waited for an answer nobody could give: {err.stdout}")
+    lines = out.stdout.splitlines()
+    assert lines[:3] == ["open True 0.9", "False False False", "done"], out.stderr[-2000:]

@@ -9,10 +9,10 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from PySide6.QtCore import QRect, QSettings, Qt
+from PySide6.QtCore import QRect, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QColor, QGuiApplication, QKeySequence, QPalette
-from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QInputDialog, QMainWindow, QMessageBox,
-                               QWidget)
+from PySide6.QtWidgets import (QApplication, QDialog, QDockWidget, QFileDialog, QInputDialog, QMainWindow,
+                               QMessageBox, QWidget)
 
 from .controls import StepperControls
 from .equation_panel import EquationPanel
@@ -31,6 +31,7 @@ EQUATION_LINES = 6          # the strip under the graph on first launch, in line
 INSPECTOR_FRACTION = 0.45  # of the strip under the graph
 SIDE_FRACTION = 0.3         # the plot panels' column on the right, when first opened
 SIDE_RANGE = (340, 560)     # ... within these pixels
+HEADLESS_PLATFORMS = ("offscreen", "minimal")    # no one can see, or answer, a dialog there
 
 
 def default_settings() -> QSettings:
@@ -363,14 +364,17 @@ class MainWindow(QMainWindow):
         try:
             doc = load(path)
         except FileFormatError as err:
+            self._guard_modal()
             QMessageBox.critical(self, "Cannot open file", f"{path} is not a valid visualnn file:\n\n{err}")
             return False
         except OSError as err:
+            self._guard_modal()
             QMessageBox.critical(self, "Cannot open file", f"{path}: {err.strerror or err}")
             return False
         try:
             self.show_model(doc.model, doc)
         except (ValueError, KeyError, ArithmeticError) as err:
+            self._guard_modal()
             QMessageBox.critical(self, "Cannot show file", f"{path}: {err}")
             return False
         self._add_recent(path)
@@ -379,6 +383,7 @@ class MainWindow(QMainWindow):
 
     def open_dialog(self):
         start = str(Path(self.session.path).parent) if self.session.path else ""
+        self._guard_modal()
         path, _ = QFileDialog.getOpenFileName(self, "Open network", start, FILE_FILTER)
         if path:
             self.open_file(path)
@@ -391,6 +396,7 @@ class MainWindow(QMainWindow):
     def save_as(self, path=None) -> bool:
         if path is None:
             start = str(self.session.path or "network.json")
+            self._guard_modal()
             path, _ = QFileDialog.getSaveFileName(self, "Save network as", start, FILE_FILTER)
             if not path:
                 return False
@@ -403,6 +409,7 @@ class MainWindow(QMainWindow):
         try:
             written = save(doc, path)
         except (SaveError, OSError, ValueError) as err:
+            self._guard_modal()
             QMessageBox.critical(self, "Cannot save", f"{path}: {err}")
             return False
         doc.path = Path(written) if written is not None else Path(path)
@@ -418,6 +425,7 @@ class MainWindow(QMainWindow):
         if path is None:
             return False
         if self.session.dirty:
+            self._guard_modal()
             answer = QMessageBox.question(self, "Revert", f"Drop the unsaved edits and reload {Path(path).name}?",
                                           QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
             if answer != QMessageBox.Yes:
@@ -429,6 +437,7 @@ class MainWindow(QMainWindow):
         """True when it is fine to drop the current network (saved, discarded, or no edits)."""
         if not self.session.dirty:
             return True
+        self._guard_modal()
         answer = QMessageBox.question(
             self, "Unsaved edits", f"{self.session.title or 'The network'} has unsaved edits. Save them?",
             QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, QMessageBox.Save)
@@ -449,9 +458,29 @@ class MainWindow(QMainWindow):
         self._save_settings()
         event.accept()
 
+    def _guard_modal(self):
+        """Where nobody can see a dialog (the offscreen and minimal platforms: tests,
+        exports), the modal dialog this window is about to open is dismissed as soon as
+        it shows, as if Escape were pressed (Cancel: nothing is lost).  A question nobody
+        can answer would otherwise wait forever: closing a window with unsaved edits at
+        the end of a test did, hanging the whole run where no timeout could stop it."""
+        if QGuiApplication.platformName() in HEADLESS_PLATFORMS:
+            QTimer.singleShot(0, self, self._dismiss_modal)
+
+    def _dismiss_modal(self):
+        w = QApplication.activeModalWidget()
+        if not isinstance(w, QDialog) or w.parentWidget() is not self:
+            return
+        esc = w.escapeButton() if isinstance(w, QMessageBox) else None
+        if esc is not None:
+            esc.click()
+        else:
+            w.reject()
+
     # -- editing values ------------------------------------------------------------------------------
     def ask_value(self, name: str, current: float) -> float | None:
         """Ask for a new value (a dialog; tests patch ``QInputDialog.getDouble``)."""
+        self._guard_modal()
         value, ok = QInputDialog.getDouble(self, "Edit value", f"New value of {name}:", current,
                                            -1e12, 1e12, 9)
         return float(value) if ok else None
