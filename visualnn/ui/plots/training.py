@@ -441,6 +441,8 @@ class TrainingPanel(LazyPanel):
         self._update_buttons()
 
     def _push(self, force=False, text: str | None = None):
+        if not all(np.isfinite(v) for v in self.params.values()):
+            return          # a run from weights that are not numbers (NaN) kept them: nothing to show
         now = time.perf_counter()
         if not force and now - self._last_push < PUSH_EVERY:
             return
