@@ -94,3 +94,25 @@ def test_the_decision_map_is_redrawn_for_new_weights_not_for_every_step(qtbot, x
     assert calls == []
     s.step()                               # the update step
     assert len(calls) == 1 and panel.params == s.state.params
+
+
+def test_a_run_that_diverges_at_once_pauses_and_leaves_the_networks_weights_alone(qtbot):
+    from PySide6.QtWidgets import QApplication
+    from visualnn.io import examples_dir, load
+    from visualnn.ui.session import Session
+    s = Session(document=load(examples_dir() / "and_or_perceptron.json"))
+    s.edit_value("b_OR", 1e12)
+    s.end()                                           # the update leaves weights that are not numbers
+    assert any(v != v for v in s.state.params.values())
+    panel = TrainingPanel(s)
+    qtbot.addWidget(panel)
+    edits = s.undo_stack.count()
+    panel.epochs.setValue(5)
+    with qtbot.capture_exceptions() as caught:
+        panel.play()
+        finish(qtbot, panel)
+        QApplication.processEvents()
+    assert not caught
+    assert panel.state == "paused" and "diverged" in panel.status.text()
+    assert s.undo_stack.count() == edits              # nothing pushed: the session takes numbers only
+    s.mark_saved()
