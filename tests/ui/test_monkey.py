@@ -476,6 +476,8 @@ class Monkey:
         for w in self.win.findChildren(QWidget):
             if not isinstance(w, kinds) or not (w.isVisible() and w.isEnabled()):
                 continue
+            if w.visibleRegion().isEmpty():
+                continue        # on a dock tab behind another: Qt calls it visible, nobody can click it
             if type(w).__module__.startswith("pyqtgraph"):
                 continue        # pyqtgraph's own plot buttons (auto-range) are not the app's
             out.append(w)
@@ -771,3 +773,29 @@ def test_loss_surface_redrawn_before_the_new_networks_surface_arrives(qtbot):
     assert not caught, "".join(traceback.format_exception(*caught[0]))
     assert panel.surface.p1 in win.session.model.params
     win.session.mark_saved()
+
+
+def test_training_from_weights_that_are_not_numbers_ends_with_a_message(qtbot):
+    """Found by the monkey (seed 5): after an update made the weights NaN (bias
+    1e12 before a cross-entropy), playing the training panel diverged at once,
+    kept its NaN start and pushed it into the session, which refuses NaN: a
+    ValueError inside the result slot, the panel left half-updated."""
+    from visualnn.io import examples_dir
+    win = start_window(qtbot)
+    assert win.open_file(str(examples_dir() / "and_or_perceptron.json"))
+    s = win.session
+    s.edit_value("b_OR", 1e12)
+    s.end()
+    assert any(v != v for v in s.state.params.values())          # NaN weights shown
+    panel = win.plot_panels["Training"]
+    win.docks["Training"].show()
+    win.docks["Training"].raise_()
+    panel.epochs.setValue(5)
+    with qtbot.capture_exceptions() as caught:
+        panel.play()
+        qtbot.waitUntil(lambda: panel.thread is None, timeout=20000)
+        QApplication.processEvents()
+    assert not caught, "".join(traceback.format_exception(*caught[0]))
+    assert panel.state == "paused" and "diverged" in panel.status.text()
+    assert panel.play_button.isEnabled() and panel.reset_button.isEnabled()
+    s.mark_saved()
