@@ -4,7 +4,6 @@ playground style.  The engine's ``train`` runs in a QThread; the window
 stays live, and the graph's edges recolour as the weights change."""
 from __future__ import annotations
 
-import math
 import threading
 import time
 
@@ -448,8 +447,6 @@ class TrainingPanel(LazyPanel):
         if not force and now - self._last_push < PUSH_EVERY:
             return
         self._last_push = now
-        if not all(math.isfinite(v) for v in self.params.values()):
-            return          # diverged weights stay in the panel: the network only takes numbers
         merge = None
         if text is None and self._run_key is not None:
             n = self.epoch - self._run_offset
