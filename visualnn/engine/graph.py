@@ -147,7 +147,11 @@ class Graph:
         return self._border[1]
 
     def users(self) -> dict[str, list[str]]:
-        """For each node, the nodes that take it as an input (one entry per edge)."""
+        """For each node, the nodes that take it as an input (one entry per edge).
+        Cached with the graph's other structure answers: do not modify it."""
+        return self._cached("users", self._users)
+
+    def _users(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {name: [] for name in self.nodes}
         for n in self.nodes.values():
             for i in n.inputs:

@@ -208,12 +208,14 @@ def _wsum(xs, ws, a):
     return _as(total)
 
 
+def _wsum_local(xs, ws, one):
+    return ([(one if w is None else w * one) for w in ws],
+            [(None if w is None else x * one) for x, w in zip(xs, ws)])
+
+
 op("weighted_sum", None, "Σ", "d net/d xᵢ = wᵢ, d net/d wᵢ = xᵢ", weighted=True)((
     _wsum,
-    lambda xs, ws, out, a: (
-        [(_ones(out) if w is None else w * _ones(out)) for w in ws],
-        [(None if w is None else x * _ones(out)) for x, w in zip(xs, ws)],
-    ),
+    lambda xs, ws, out, a: _wsum_local(xs, ws, _ones(out)),
 ))
 
 

@@ -99,43 +99,75 @@ def record(graph: Graph, params: Mapping[str, float], sample: Mapping[str, float
     P = {k: np.array([float(v)]) for k, v in params.items()}
     feeds = {k: np.array([float(v)]) for k, v in sample.items()}
     loss = graph.loss
+    nodes = graph.nodes
     steps: list[Step] = []
     values: dict[str, np.ndarray] = {}
+    fv: dict[str, float] = {}             # every value as a float, converted once
     for name, v in graph.step_forward(P, feeds, values):
-        n = graph.nodes[name]
+        n = nodes[name]
+        fv[name] = _f(v)
         if n.is_leaf:
             continue
         steps.append(Step(
             index=len(steps), phase="loss" if name == loss else "forward", node=name, op=n.op,
-            inputs=n.inputs, input_values=tuple(_f(values[i]) for i in n.inputs),
+            inputs=n.inputs, input_values=tuple(fv[i] for i in n.inputs),
             weights=n.weights, weight_values=tuple(None if w is None else float(params[w]) for w in n.weights),
-            value=_f(v)))
-    grads: dict[str, np.ndarray] = {}
+            value=fv[name]))
+    grads: dict[str, np.ndarray] = {}     # what walk_backward reads: op nodes' gradients
+    gf: dict[str, float] = {}             # every node's gradient as a float, in the order reached
     pgrads: dict[str, float] = {}
     for b in graph.walk_backward(P, values, grads):
-        n = graph.nodes[b.node]
+        if not gf:
+            gf.update((k, _f(v)) for k, v in grads.items())     # the seeds
+        n = nodes[b.node]
         up = _f(b.upstream)
+        k = len(n.inputs)
+        weights = n.weights or (None,) * k
+        # one sample: every local gradient is one number; the products are the
+        # same float64 multiplications numpy does on one-element arrays
+        locs = _floats(b.local, k)
+        wls = _floats(b.weight_local, k)
         edges = []
-        for src, w, loc, wl in zip(n.inputs, n.weights or (None,) * len(n.inputs), b.local, b.weight_local):
-            g = loc * b.upstream
-            grads[src] = grads[src] + g if src in grads else g
-            if graph.nodes[src].op == "target":
+        for src, w, loc, wl in zip(n.inputs, weights, locs, wls):
+            g = loc * up
+            prev = gf.get(src)
+            acc = g if prev is None else prev + g
+            gf[src] = acc
+            node = nodes[src]
+            if not node.is_leaf:
+                grads[src] = np.array([acc])
+            op = node.op
+            if op == "target":
                 continue  # targets are given, not learned: the lecture sends nothing back to them
             param, pg = None, None
-            src_param = graph.nodes[src].op == "param"
+            src_param = op == "param"
             if w is not None:
-                param, pg = w, _f(wl * b.upstream)
+                param, pg = w, wl * up
                 pgrads[w] = pgrads.get(w, 0.0) + pg
             elif src_param:
-                param, pg = src, _f(g)
+                param, pg = src, g
             if src_param:
-                pgrads[src] = pgrads.get(src, 0.0) + _f(g)
-            edges.append(EdgeGradient(src, b.node, _f(loc), up, _f(g), _f(grads[src]), param, pg, src_param))
+                pgrads[src] = pgrads.get(src, 0.0) + g
+            edges.append(EdgeGradient(src, b.node, loc, up, g, acc, param, pg, src_param))
         steps.append(Step(index=len(steps), phase="backward", node=b.node, op=n.op,
                           inputs=n.inputs, weights=n.weights, upstream=up, edges=tuple(edges)))
+    if not gf:
+        gf = {k: _f(v) for k, v in grads.items()}
     return Trace(graph, {p: float(params[p]) for p in graph.param_names}, dict(sample), steps,
-                 {k: _f(v) for k, v in values.items()}, {k: _f(v) for k, v in grads.items()},
+                 dict(fv), gf,
                  {p: pgrads.get(p, 0.0) for p in graph.param_names})
+
+
+def _floats(xs, k: int) -> list:
+    """One float per entry (None stays None) of a list of one-element arrays."""
+    if not any(x is None for x in xs):
+        try:
+            a = np.asarray(xs, dtype=float).reshape(k, -1)
+            if a.shape[1] == 1:
+                return a[:, 0].tolist()
+        except ValueError:
+            pass
+    return [None if x is None else _f(x) for x in xs]
 
 
 @dataclass
@@ -284,7 +316,8 @@ class Stepper:
     @property
     def trace_length(self) -> int:
         if self._trace_length is None:
-            self._trace_length = len(record(self.graph, self._checkpoints[0][0], self.samples[self._sample]).steps)
+            # the same for every cycle: the first cycle's trace, which is shown next anyway
+            self._trace_length = len(self._trace_at(0, self.params_for(0)).steps)
         return self._trace_length
 
     @property
