@@ -60,9 +60,9 @@ class MainWindow(QMainWindow):
         self.add_dock("Inspector", self.inspector, Qt.BottomDockWidgetArea)
         self.splitDockWidget(self.docks["Equations"], self.docks["Inspector"], Qt.Horizontal)
         self.inspector.sigEditRequested.connect(self.edit_value)
-        install_plot_panels(self)
+        self.plot_panels = install_plot_panels(self)     # each built when first shown
         self._side_sized = False
-        for name in getattr(self, "plot_panels", {}):
+        for name in self.plot_panels:
             self.docks[name].visibilityChanged.connect(self._plot_dock_shown)
         self.view.sigNodeDoubleClicked.connect(self._node_double_clicked)
         self.view.sigEdgeDoubleClicked.connect(self._edge_double_clicked)
@@ -451,7 +451,7 @@ class MainWindow(QMainWindow):
             return
         self.controls.set_playing(False)
         # no training run, surface or marble outlives the window (nor pushes edits into it)
-        for panel in getattr(self, "plot_panels", {}).values():
+        for panel in self.plot_panels.created().values():
             stop = getattr(panel, "shutdown", None)
             if callable(stop):
                 stop()

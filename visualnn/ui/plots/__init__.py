@@ -4,42 +4,97 @@ exhaustive search and gradient descent, and training.
 
 Every panel is a QWidget that takes the window's ``Session`` (or a plain
 engine ``Model``) and listens to its signals; ``install_plot_panels`` docks
-them all.
+them all.  Nothing here imports pyqtgraph: a panel (and its imports) is made
+the first time its dock is shown, or when code asks for it.
 """
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 PANELS = ("Activation", "Loss surface", "Cost curve", "Training")
 
 
-def install_plot_panels(window) -> dict:
+def _panel_class(name: str):
+    if name == "Activation":
+        from .activation import ActivationPanel
+        return ActivationPanel
+    if name == "Loss surface":
+        from .surface import SurfacePanel
+        return SurfacePanel
+    if name == "Cost curve":
+        from .oned import OneDPanel
+        return OneDPanel
+    from .training import TrainingPanel
+    return TrainingPanel
+
+
+class PlotPanels(Mapping):
+    """The window's plot panels by dock name.  A closed dock holds an empty
+    widget; its panel is built when the dock is first shown, or when someone
+    looks it up here (``window.plot_panels["Training"]``)."""
+
+    def __init__(self, window, docks: dict):
+        self._window = window
+        self._docks = docks
+        self._panels: dict = {}
+        self._seen = {name: False for name in docks}
+        for name, dock in docks.items():
+            dock.visibilityChanged.connect(lambda seen, name=name: self._on_visibility(name, seen))
+
+    def _on_visibility(self, name: str, seen: bool):
+        self._seen[name] = seen
+        if seen and name not in self._panels:
+            self[name]
+
+    def __getitem__(self, name: str):
+        panel = self._panels.get(name)
+        if panel is not None:
+            return panel
+        if name not in self._docks:
+            raise KeyError(name)
+        dock = self._docks[name]
+        # a child of its dock from the start: while the dock is closed the panel knows
+        # it is hidden and leaves its work for when it is shown
+        panel = _panel_class(name)(self._window.session, parent=dock)
+        self._panels[name] = panel
+        placeholder = dock.widget()
+        dock.setWidget(panel)
+        if placeholder is not None:
+            placeholder.deleteLater()
+        dock.visibilityChanged.connect(panel.set_seen)
+        panel.set_seen(self._seen[name])
+        return panel
+
+    def __iter__(self):
+        return iter(self._docks)
+
+    def __len__(self) -> int:
+        return len(self._docks)
+
+    def created(self) -> dict:
+        """The panels built so far: {dock name: panel}."""
+        return dict(self._panels)
+
+
+def install_plot_panels(window) -> PlotPanels:
     """Dock every plot panel in ``window`` (a MainWindow with ``session`` and
     ``add_dock(name, widget, area)``): tabbed together on the right, closed
-    until opened from View > Panels.  A closed panel, or one behind another
-    tab, does no work until it is shown.  Returns {dock name: panel}."""
+    until opened from View > Panels.  A panel is built when its dock is first
+    shown; a panel behind another tab does no work until it is in front.
+    Returns the panels by dock name (also ``window.plot_panels``)."""
     from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QWidget
 
-    from .activation import ActivationPanel
-    from .oned import OneDPanel
-    from .surface import SurfacePanel
-    from .training import TrainingPanel
-
-    session = window.session
-    panels = {
-        "Activation": ActivationPanel(session),
-        "Loss surface": SurfacePanel(session),
-        "Cost curve": OneDPanel(session),
-        "Training": TrainingPanel(session),
-    }
+    docks = {}
     first = None
-    for name, panel in panels.items():
-        dock = window.add_dock(name, panel, Qt.RightDockWidgetArea)
+    for name in PANELS:
+        dock = window.add_dock(name, QWidget(), Qt.RightDockWidgetArea)
+        docks[name] = dock
         if first is None:
             first = dock
         else:
             window.tabifyDockWidget(first, dock)
-        # closed until asked for (View > Panels): the graph keeps the width, and a closed
-        # panel does no work
-        panel.set_seen(False)
+        # closed until asked for (View > Panels): the graph keeps the width
         dock.hide()
-    window.plot_panels = panels
-    return panels
+    window.plot_panels = PlotPanels(window, docks)
+    return window.plot_panels

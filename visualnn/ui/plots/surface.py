@@ -21,7 +21,7 @@ from .adaptive import AdaptiveSplitter, FlowLayout, LazyPanel, labelled, scrolle
 from .marble import MarbleControls, MarbleLayer, MarbleRace, roll_all
 from .source import as_source, current_params, model_of, selected_params
 from .style import BACKGROUND, SURFACE_CMAP, fmt, style_plot
-from .surface3d import Surface3DView
+from .surface3d import Surface3DView, platform_without_gl
 from .worker import JobRunner
 
 NETWORK = "network"
@@ -225,10 +225,15 @@ class SurfacePanel(LazyPanel):
         self.hover = QLabel(" ")
 
         self.map = SurfaceMap()
-        self.view3d = Surface3DView()
+        # the 3-D view (OpenGL, and its composition into every repaint of the window) is made
+        # when its tab is first shown
+        self._view3d: Surface3DView | None = None
+        self._tab3d = QWidget()
+        QVBoxLayout(self._tab3d).setContentsMargins(0, 0, 0, 0)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.map, "2-D map")
-        self.tabs.addTab(self.view3d, "3-D" if self.view3d.available else "3-D (unavailable)")
+        self.tabs.addTab(self._tab3d, "3-D" if platform_without_gl() is None else "3-D (unavailable)")
+        self.tabs.currentChanged.connect(self._on_tab_change)
         self.marble = MarbleControls()
         self.race = MarbleRace(self)
         self.jobs = JobRunner(self)
@@ -301,6 +306,25 @@ class SurfacePanel(LazyPanel):
         s.sigParamsChanged.connect(self._on_params_change)
         s.sigShownParamsChanged.connect(self._on_params_change)
         self._on_document_change()
+
+    # -- the 3-D view ----------------------------------------------------------------------
+    @property
+    def view3d(self) -> Surface3DView:
+        """The 3-D view, made (and brought up to date) on first use."""
+        if self._view3d is None:
+            view = Surface3DView()
+            self._tab3d.layout().addWidget(view)
+            self._view3d = view
+            self.tabs.setTabText(1, "3-D" if view.available else "3-D (unavailable)")
+            if self.surface is not None:
+                view.set_surface(self.surface.xs, self.surface.ys, self.surface.Z, log=self.log.isChecked())
+                self._update_point()
+                self._on_frame(self.race.frame)
+        return self._view3d
+
+    def _on_tab_change(self, index: int):
+        if self.tabs.widget(index) is self._tab3d:
+            self.view3d
 
     # -- choosing the surface ------------------------------------------------------------
     def _on_document_change(self):
@@ -497,7 +521,8 @@ class SurfacePanel(LazyPanel):
             return
         log = self.log.isChecked()
         self.map.set_surface(self.surface, log=log, labels=self._labels())
-        self.view3d.set_surface(self.surface.xs, self.surface.ys, self.surface.Z, log=log)
+        if self._view3d is not None:
+            self._view3d.set_surface(self.surface.xs, self.surface.ys, self.surface.Z, log=log)
         self._update_point()
         self._on_frame(self.race.frame)
 
@@ -536,7 +561,8 @@ class SurfacePanel(LazyPanel):
         loss, g = self.point_loss_and_gradient()
         self.point_loss, self.point_gradient = loss, g
         self.map.set_point(x, y, (-g[0], -g[1]))
-        self.view3d.set_point(x, y, loss)
+        if self._view3d is not None:
+            self._view3d.set_point(x, y, loss)
         if self.kind == NETWORK:
             s = self.surface
             where = f"<b>{s.p1}</b> = {fmt(x)}, <b>{s.p2}</b> = {fmt(y)}"
@@ -608,11 +634,13 @@ class SurfacePanel(LazyPanel):
 
     def _on_frame(self, k):
         self.map.marbles.show(self.paths, k)
+        view = self._view3d
         for name, (path, losses) in self.paths.items():
             j = min(k, len(path) - 1)
-            self.view3d.set_path(name, path[:j + 1, 0], path[:j + 1, 1],
-                                 losses[:j + 1] if losses is not None else np.zeros(j + 1))
+            if view is not None:
+                view.set_path(name, path[:j + 1, 0], path[:j + 1, 1],
+                              losses[:j + 1] if losses is not None else np.zeros(j + 1))
             done = j == len(path) - 1
             self.marble.show_loss(name, j, None if losses is None else float(losses[j]), done)
-        if not self.paths and self.view3d.available:
-            self.view3d.clear_paths()
+        if not self.paths and view is not None and view.available:
+            view.clear_paths()

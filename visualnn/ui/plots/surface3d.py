@@ -21,19 +21,24 @@ BOX = 10.0                  # the surface is drawn in a BOX x BOX square ...
 HEIGHT = 5.0                # ... and HEIGHT tall, whatever its units
 
 
+def platform_without_gl() -> str | None:
+    """Why this Qt platform cannot show OpenGL at all, or None (cheap: no GL is touched)."""
+    app = QGuiApplication.instance()
+    platform = QGuiApplication.platformName() if app is not None else ""
+    if app is None:
+        return "no Qt application is running"
+    if platform in ("offscreen", "minimal", "vnc", "linuxfb"):
+        return (f"the Qt platform '{platform}' has no OpenGL display "
+                "(run with a display, e.g. under Xvfb with QT_QPA_PLATFORM=xcb)")
+    return None
+
+
 def gl_unavailable_reason() -> str | None:
     """None if an OpenGL context can be made current here, else why not."""
     if _GL_REASON:
         return _GL_REASON[0]
-    reason = None
-    app = QGuiApplication.instance()
-    platform = QGuiApplication.platformName() if app is not None else ""
-    if app is None:
-        reason = "no Qt application is running"
-    elif platform in ("offscreen", "minimal", "vnc", "linuxfb"):
-        reason = (f"the Qt platform '{platform}' has no OpenGL display "
-                  "(run with a display, e.g. under Xvfb with QT_QPA_PLATFORM=xcb)")
-    else:
+    reason = platform_without_gl()
+    if reason is None:
         try:
             import OpenGL.GL  # noqa: F401  (pyqtgraph.opengl needs PyOpenGL)
         except Exception as exc:           # ImportError, or a missing libGL
