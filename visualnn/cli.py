@@ -62,7 +62,8 @@ def cmd_check(args) -> int:
     lines.append(f"  parameters:  {len(g.param_names)}")
     lines.append(f"  inputs:      {', '.join(g.inputs) or '-'}")
     lines.append(f"  outputs:     {', '.join(g.outputs) or '-'}")
-    lines.append(f"  loss:        {g.loss + ' (' + g.nodes[g.loss].op + ')' if g.loss else 'none (output gradient seeded with 1)'}")
+    loss = f"{g.loss} ({g.nodes[g.loss].op})" if g.loss else "none (output gradient seeded with 1)"
+    lines.append(f"  loss:        {loss}")
     n_test = len(next(iter(m.data.test.values()))) if m.data.test else 0
     lines.append(f"  samples:     {len(m.data)} training" + (f", {n_test} test" if n_test else ""))
     t = m.training

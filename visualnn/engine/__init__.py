@@ -6,5 +6,5 @@ from .ops import OPS
 from .optimizers import OPTIMIZERS, make_optimizer
 from .trace import State, Step, Stepper, Trace, record
 
-__all__ = ["Dataset", "Model", "TrainingSettings", "Graph", "GraphError", "Node", "DenseModel", "Layer", "LayeredSpec", "compile_layered", "OPS",
-           "OPTIMIZERS", "make_optimizer", "State", "Step", "Stepper", "Trace", "record"]
+__all__ = ["Dataset", "Model", "TrainingSettings", "Graph", "GraphError", "Node", "DenseModel", "Layer", "LayeredSpec",
+           "compile_layered", "OPS", "OPTIMIZERS", "make_optimizer", "State", "Step", "Stepper", "Trace", "record"]

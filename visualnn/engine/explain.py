@@ -205,8 +205,11 @@ def local_formula(graph: Graph, node: str, i: int, values: Mapping[str, float], 
     or None when the op has no short formula."""
     n = graph.nodes[node]
     op, a, c = n.op, list(n.inputs), n.attrs
-    v = lambda name: values.get(name)
-    num = lambda name: _p(v(name), digits) if v(name) is not None else name
+    def v(name):
+        return values.get(name)
+
+    def num(name):
+        return _p(v(name), digits) if v(name) is not None else name
     out, o = node, num(node)
     x = a[i] if i < len(a) else ""
     if op == "weighted_sum":
@@ -473,7 +476,6 @@ def caption(state: State, graph: Graph, digits: int = 4, lr: float = 0.5, optimi
                     f"The next forward pass uses the new weights.")
         return (f"Update ({optimizer}, learning rate {fmt(lr, digits)}): every parameter moves against its gradient, "
                 f"e.g. {p} from {fmt(old, digits)} to {fmt(new, digits)}.")
-    node = graph.nodes[s.node]
     kind = OPS[s.op].kind
     if s.phase in ("forward", "loss"):
         v = fmt(s.value, digits)
@@ -507,7 +509,8 @@ def caption(state: State, graph: Graph, digits: int = 4, lr: float = 0.5, optimi
         return (f"Backward through {s.node}: each input gets the upstream {up} times its weight, "
                 f"each weight gets the upstream times its input{extra}.")
     if s.op == "add":
-        return f"Backward through the add gate {s.node}: it distributes the upstream {up} unchanged to {_names(e.src for e in shown)}."
+        return (f"Backward through the add gate {s.node}: it distributes the upstream {up} unchanged to "
+                f"{_names(e.src for e in shown)}.")
     if s.op == "mul" and len(shown) == 2:
         a, b = shown
         return (f"Backward through the mul gate {s.node}: it switches its inputs: {a.src} gets {up} × "

@@ -74,7 +74,8 @@ class Graph:
             if op.arity is None and n < op.min_inputs:
                 raise GraphError(f"node {node.name!r}: op {node.op} takes at least {op.min_inputs} input(s), got {n}")
             if op.pairs and n % 2:
-                raise GraphError(f"node {node.name!r}: loss {node.op} takes outputs then targets, an even number of inputs, got {n}")
+                raise GraphError(f"node {node.name!r}: loss {node.op} takes outputs then targets, "
+                                 f"an even number of inputs, got {n}")
             if op.weighted:
                 node.weights = tuple(node.weights) if node.weights else (None,) * n
                 if len(node.weights) != n:
@@ -94,34 +95,41 @@ class Graph:
         return d[key]
 
     # -- structure --------------------------------------------------------
+    def validate(self) -> None:
+        """Raise GraphError now, not at the first step: an input that names no node, or a cycle."""
+        if self._order is None:
+            self._order = self._topological_order()
+
     @property
     def order(self) -> list[str]:
         """Topological order, stable: ties keep the order nodes were added."""
-        if self._order is None:
-            for n in self.nodes.values():
-                for i in n.inputs:
-                    if i not in self.nodes:
-                        raise GraphError(f"node {n.name!r}: input {i!r} is not a node")
-            indeg = {name: len(n.inputs) for name, n in self.nodes.items()}
-            users = self.users()
-            ready = [name for name in self.nodes if indeg[name] == 0]
-            pos = {name: k for k, name in enumerate(self.nodes)}
-            order = []
-            import heapq
-            heap = [(pos[n], n) for n in ready]
-            heapq.heapify(heap)
-            while heap:
-                _, name = heapq.heappop(heap)
-                order.append(name)
-                for u in users[name]:
-                    indeg[u] -= 1
-                    if indeg[u] == 0:
-                        heapq.heappush(heap, (pos[u], u))
-            if len(order) != len(self.nodes):
-                stuck = [n for n in self.nodes if indeg[n] > 0]
-                raise GraphError(f"the graph has a cycle through {', '.join(stuck[:6])}")
-            self._order = order
+        self.validate()
         return self._order
+
+    def _topological_order(self) -> list[str]:
+        for n in self.nodes.values():
+            for i in n.inputs:
+                if i not in self.nodes:
+                    raise GraphError(f"node {n.name!r}: input {i!r} is not a node")
+        indeg = {name: len(n.inputs) for name, n in self.nodes.items()}
+        users = self.users()
+        ready = [name for name in self.nodes if indeg[name] == 0]
+        pos = {name: k for k, name in enumerate(self.nodes)}
+        order = []
+        import heapq
+        heap = [(pos[n], n) for n in ready]
+        heapq.heapify(heap)
+        while heap:
+            _, name = heapq.heappop(heap)
+            order.append(name)
+            for u in users[name]:
+                indeg[u] -= 1
+                if indeg[u] == 0:
+                    heapq.heappush(heap, (pos[u], u))
+        if len(order) != len(self.nodes):
+            stuck = [n for n in self.nodes if indeg[n] > 0]
+            raise GraphError(f"the graph has a cycle through {', '.join(stuck[:6])}")
+        return order
 
     @property
     def backward_order(self) -> list[str]:
@@ -263,7 +271,7 @@ class Graph:
         target names to arrays of samples.  With ``keep=False`` only the
         loss and outputs are kept (large grids)."""
         values = {}
-        for name, x in self.step_forward(params, feeds, values):
+        for _ in self.step_forward(params, feeds, values):
             pass
         if not keep:
             wanted = set(self.outputs) | ({self.loss} if self.loss else set())
@@ -301,7 +309,7 @@ class Graph:
         pgrads = {}
         for b in self.walk_backward(params, values, grads, seed):
             n = self.nodes[b.node]
-            for i, (src, loc) in enumerate(zip(n.inputs, b.local)):
+            for src, loc in zip(n.inputs, b.local):
                 g = loc * b.upstream
                 grads[src] = grads[src] + g if src in grads else g
             for w, wl in zip(n.weights, b.weight_local):

@@ -118,8 +118,8 @@ class Handout:
             out.append("")
         if self.backward:
             out += ["## Backward", "",
-                    f"Each row: gradient = local gradient × upstream gradient, sent from the step's node back "
-                    f"to one input; gradients arriving at the same input add up.", "",
+                    "Each row: gradient = local gradient × upstream gradient, sent from the step's node back "
+                    "to one input; gradients arriving at the same input add up.", "",
                     f"| step | node | upstream ∂{E}/∂node | to input | local ∂node/∂input | local × upstream "
                     f"| sum at input | weight | ∂{E}/∂weight |",
                     "|---:|---|---:|---|---:|---:|---:|---|---:|"]

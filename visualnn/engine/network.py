@@ -132,7 +132,7 @@ def compile_layered(spec: LayeredSpec, gates: bool = False) -> Graph:
             g.add(Node(t, "target", layer=last))
         g.add(Node(spec.loss_name, spec.loss, tuple(prev) + tuple(spec.targets), attrs=dict(spec.loss_attrs),
                    layer=last + 1))
-    g.order  # validates names and acyclicity now
+    g.validate()
     return g
 
 

@@ -13,7 +13,7 @@ d out / d w_i for each edge weight)``.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import copy
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Mapping
 
 import numpy as np
 
 from .graph import Graph
-from .ops import OPS
 from .optimizers import make_optimizer
 
 
@@ -425,7 +424,7 @@ def apply_step(st: State, s: Step) -> None:
                 # a parameter leaf on a weighted edge: both the leaf and the weight learn
                 st.param_gradients[e.src] = st.param_gradients.get(e.src, 0.0) + e.gradient
     elif s.phase == "update":
-        for p, old, g, new in s.updates:
+        for p, _old, _g, new in s.updates:
             st.params[p] = new
             if p in st.values:
                 st.values[p] = new

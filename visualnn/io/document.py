@@ -29,8 +29,7 @@ from .files import read_text
 from .jsontext import JsonSyntaxError, describe, dumps_value, join, parse, walk
 from .lecture import validate_lecture
 from .limits import FORMAT_NAME, FORMAT_VERSION, MAX_FILE_BYTES, MAX_TEXT_LENGTH
-from .network import (NetworkInfo, graph_declaration, guess_feeds, layered_declaration, read_network, restrict,
-                      signature)
+from .network import NetworkInfo, graph_declaration, guess_feeds, layered_declaration, read_network, restrict, signature
 from .settings import read_training, training_declaration
 
 SECTIONS = ("format", "version", "title", "description", "network", "params", "data", "training",
@@ -532,7 +531,8 @@ def _sync_folder(folder: Path) -> None:
 def _after_save(doc: Document, path: Path) -> None:
     """The document now belongs to ``path``: CSV paths were rebased to it."""
     src = doc.source
-    if src is not None and src.data_form == "csv" and src.data is not None and same_dataset(doc.model.data, src.dataset):
+    if (src is not None and src.data_form == "csv" and src.data is not None
+            and same_dataset(doc.model.data, src.dataset)):
         src.data["csv"] = _rebase(src.data["csv"], src.base_dir, path.parent)
     if src is not None:
         src.base_dir = path.parent

@@ -51,7 +51,9 @@ def _float(text: str):
 
 def _int(text: str):
     digits = len(text) - (text[0] == "-")
-    return NonFinite(text if digits <= 40 else f"{text[:20]}...({digits} digits)") if digits > MAX_INT_DIGITS else int(text)
+    if digits <= MAX_INT_DIGITS:
+        return int(text)
+    return NonFinite(text if digits <= 40 else f"{text[:20]}...({digits} digits)")
 
 
 class JsonSyntaxError(Exception):

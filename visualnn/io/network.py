@@ -28,7 +28,7 @@ from ..engine.graph import Graph, GraphError, Node
 from ..engine.network import Layer, LayeredSpec, auto_names, compile_layered, net_name, out_name
 from ..engine.ops import ACTIVATIONS, LEAF_KINDS, LOSSES, OPS
 from .checks import Checker, is_number, listing, suggestion
-from .jsontext import NonFinite, join
+from .jsontext import join
 from .limits import MAX_NODES, MAX_WEIGHTS
 
 LAYER_ACTIVATIONS = list(ACTIVATIONS) + ["identity", "softmax"]
@@ -177,10 +177,10 @@ def read_graph(ck: Checker, decl: dict, place: str) -> NetworkInfo | None:
         return None
     try:
         info.full_graph = Graph([_copy_node(n) for n in nodes])
-        info.full_graph.order
+        info.full_graph.validate()
         info.graph = restrict(nodes, info.output) if info.output else Graph([_copy_node(n) for n in nodes])
         info.graph.cost_output = info.cost
-        info.graph.order
+        info.graph.validate()
     except GraphError as e:          # checked above already; the engine has the last word
         ck.add(place, str(e))
         return None
@@ -366,7 +366,7 @@ def read_layered(ck: Checker, decl: dict, place: str) -> NetworkInfo | None:
         return None
     # sizes first, so a huge network is refused before anything is built
     total_w, total_n, prev_n = 0, len(inputs), len(inputs)
-    for l, L in enumerate(layers_raw):
+    for L in layers_raw:
         if isinstance(L, dict) and isinstance(L.get("neurons"), list):
             total_n += len(L["neurons"])
             total_w += len(L["neurons"]) * prev_n
@@ -487,7 +487,7 @@ def read_layered(ck: Checker, decl: dict, place: str) -> NetworkInfo | None:
 
 
 def _check_entries(ck: Checker, entries, names: dict, explicit: dict) -> None:
-    for w, path, q, src, neuron, kind in entries:
+    for w, _path, q, _src, _neuron, kind in entries:
         if w is None or ck._skip(w):
             continue
         if isinstance(w, str):

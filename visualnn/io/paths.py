@@ -9,8 +9,8 @@ import site
 import sys
 from pathlib import Path
 
-from .files import read_text
 from .errors import FileFormatError
+from .files import read_text
 from .limits import FORMAT_NAME
 
 PACKAGE = Path(__file__).resolve().parent.parent            # .../visualnn

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QPainter, QPalette
-from PySide6.QtWidgets import (QApplication, QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QSizePolicy, QSlider,
-                               QStyle, QToolBar, QWidget)
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QSlider,
+    QStyle,
+    QToolBar,
+    QWidget,
+)
 
 from ..engine import explain
 
@@ -68,8 +78,10 @@ class StepperControls(QObject):
         self.reset_action = act("Reset", (Qt.Key_Home,), self.reset, "Back to the start of the first pass")
         self.end_action = act("End", (Qt.Key_End,), self.end, "Run to the end of this pass")
         style = QApplication.style()
-        for a, icon in ((self.step_action, QStyle.SP_MediaSeekForward), (self.back_action, QStyle.SP_MediaSeekBackward),
-                        (self.reset_action, QStyle.SP_MediaSkipBackward), (self.end_action, QStyle.SP_MediaSkipForward)):
+        for a, icon in ((self.step_action, QStyle.SP_MediaSeekForward),
+                        (self.back_action, QStyle.SP_MediaSeekBackward),
+                        (self.reset_action, QStyle.SP_MediaSkipBackward),
+                        (self.end_action, QStyle.SP_MediaSkipForward)):
             a.setIcon(style.standardIcon(icon))
         self._play_icon = style.standardIcon(QStyle.SP_MediaPlay)
         self._pause_icon = style.standardIcon(QStyle.SP_MediaPause)

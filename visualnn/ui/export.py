@@ -36,9 +36,22 @@ from typing import Callable
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, qInstallMessageHandler
 from PySide6.QtGui import QAction, QImage, QPainter
-from PySide6.QtWidgets import (QApplication, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
-                               QGraphicsItem, QGraphicsView, QHBoxLayout, QLabel, QMessageBox, QProgressDialog,
-                               QSpinBox, QWidget)
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGraphicsItem,
+    QGraphicsView,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QProgressDialog,
+    QSpinBox,
+    QWidget,
+)
 
 from ..engine.handout import handout_of
 from ..io.lecture import Slide
@@ -353,13 +366,15 @@ def write_mp4(renderer: FrameRenderer, path: Path, progress: Progress | None = N
     n = len(renderer)
     with atomic_path(path) as tmp:
         container = av.open(str(tmp), mode="w", format="mp4")
+        # an encoder this PyAV lacks raises ValueError, or FFmpegError where PyAV has it
+        codec_errors = (ValueError, getattr(getattr(av, "error", None), "FFmpegError", ValueError))
         try:
             stream = None
             for codec in ("libx264", "h264", "libopenh264", "mpeg4"):
                 try:
                     stream = container.add_stream(codec, rate=VIDEO_FPS)
                     break
-                except (ValueError, av.error.FFmpegError if hasattr(av, "error") else ValueError):
+                except codec_errors:
                     continue
             if stream is None:
                 raise ExportError("this PyAV has no H.264 or MPEG-4 encoder; cannot write an MP4")

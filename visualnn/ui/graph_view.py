@@ -24,10 +24,20 @@ import time
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen, QPixmap,
-                           QPolygonF, QTransform)
-from PySide6.QtWidgets import (QGraphicsItem, QGraphicsPathItem, QGraphicsScene, QGraphicsSimpleTextItem,
-                               QGraphicsView)
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QImage,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPixmap,
+    QPolygonF,
+    QTransform,
+)
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsScene, QGraphicsSimpleTextItem, QGraphicsView
 
 from ..engine.explain import fmt
 from ..engine.trace import State
@@ -751,7 +761,7 @@ class GraphView(QGraphicsView):
             self._nodes[name] = item
         self._edges = list(g.edges())
         segs = []
-        for k, (a, b, w) in enumerate(self._edges):
+        for k, (a, b, _w) in enumerate(self._edges):
             self._edge_index.setdefault((a, b), k)
             ba, bb = lay.boxes[a], lay.boxes[b]
             if (a, b) in lay.internal:
@@ -978,7 +988,8 @@ class GraphView(QGraphicsView):
             self._step_edges = [(i, s.node) for i in s.inputs]
             color = QColor(t.value)
         elif s.phase == "backward":
-            self._step_edges = [(e.src, e.dst) for e in s.edges if self._graph.nodes[e.src].op not in ("target", "const")]
+            self._step_edges = [(e.src, e.dst) for e in s.edges
+                                if self._graph.nodes[e.src].op not in ("target", "const")]
             color = QColor(t.gradient)
         else:
             self._step_edges = []

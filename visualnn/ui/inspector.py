@@ -34,7 +34,8 @@ class Inspector(QWidget):
         self.session = session
         self.fields: dict[str, QLabel] = {}
         titles = {"what": "Selected", "kind": "Kind", "derivative": "Local derivative", "value": "Value",
-                  "gradient": "Gradient (backprop)", "numerical": "Finite difference", "difference": "Relative difference"}
+                  "gradient": "Gradient (backprop)", "numerical": "Finite difference",
+                  "difference": "Relative difference"}
         # two columns of label and value: a few lines tall, it sits in the strip under the graph
         grid = QGridLayout()
         grid.setContentsMargins(4, 2, 4, 2)
@@ -113,7 +114,10 @@ class Inspector(QWidget):
         g = s.graph
         st = s.state
         tr = s.stepper.trace(st.cycle)
-        fmt = lambda x: explain.fmt(x, s.digits)
+
+        def fmt(x):
+            return explain.fmt(x, s.digits)
+
         E = explain.objective_name(g)
         if isinstance(item, str):
             if item not in g.nodes:

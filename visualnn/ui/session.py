@@ -466,7 +466,7 @@ class Session(QObject):
         entry = ("sample", int(index))
         self.stepper.set_sample(int(index))     # raises IndexError before anything changes
         self._log.append(entry)
-        for mode, st in self._steppers.items():
+        for st in self._steppers.values():
             if st is not self.stepper:
                 self._replay(st, entry)
         self._recomputed()
