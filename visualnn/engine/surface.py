@@ -394,23 +394,33 @@ ANALYTIC: dict[str, AnalyticSurface] = {s.name: s for s in (
 )}
 
 
+MARBLE_PROGRESS_EVERY = 256     # steps between reports to ``progress``
+
+
 def marble_path(grad_fn, start, optimizer: str = "sgd", lr: float = 0.1, steps: int = 100, *,
-                f: Callable | None = None, **hyper) -> tuple[np.ndarray, np.ndarray | None]:
+                f: Callable | None = None, progress: Callable[[float], None] | None = None,
+                cancelled: Callable[[], bool] | None = None, **hyper) -> tuple[np.ndarray, np.ndarray | None]:
     """Roll a marble: ``steps`` optimizer updates from ``start``.
 
     ``grad_fn`` maps points (last axis = coordinates) to gradients, or is an
     ``AnalyticSurface``.  ``start`` may hold several marbles (M, 2).  Returns
     ``(path, losses)``: path (steps+1, *start.shape), losses from ``f`` (or
     the analytic surface) at each point, or None without one.  The path ends
-    early at the last finite point if the marble flies off to infinity.
+    early at the last finite point if the marble flies off to infinity, or
+    where ``cancelled()`` first answers True; ``progress`` hears the fraction done.
     """
     if isinstance(grad_fn, AnalyticSurface):
         f = grad_fn.value if f is None else f
         grad_fn = grad_fn.gradient
     opt = make_optimizer(optimizer, lr, **hyper)
     path = [np.asarray(start, dtype=float)]
+    steps = int(steps)
     with np.errstate(over="ignore", invalid="ignore"):
-        for _ in range(int(steps)):
+        for k in range(steps):
+            if cancelled is not None and cancelled():
+                break
+            if progress is not None and k % MARBLE_PROGRESS_EVERY == MARBLE_PROGRESS_EVERY - 1:
+                progress(k / steps)
             new = opt.step(path[-1], grad_fn(path[-1]))
             if not np.all(np.isfinite(new)):
                 break

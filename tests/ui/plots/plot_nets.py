@@ -1,4 +1,9 @@
 """Small networks built with the engine alone, for the plot-panel tests."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 
 from visualnn.engine import Dataset, Layer, LayeredSpec, Model, TrainingSettings, compile_layered
@@ -44,3 +49,10 @@ def dense_model(title, sizes, activations, data_cols, loss="mse", params=None, s
     model = Model(title, compile_layered(spec), {}, spec, Dataset(cols, test), TrainingSettings(**training))
     model.params = params or initial_params(model, seed)
     return model
+
+
+def run_script_that_exits(script: str) -> subprocess.CompletedProcess:
+    """Run ``script`` offscreen in a new interpreter (this folder on its path as argv[1])."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    return subprocess.run([sys.executable, "-c", script, str(Path(__file__).parent)], env=env,
+                          capture_output=True, text=True, timeout=120, check=False)

@@ -145,3 +145,14 @@ def test_a_script_that_ends_while_plot_threads_run_exits_cleanly():
     assert "leaving True True" in out.stdout
     assert out.returncode == 0, out.stderr[-2000:]          # not an abort: "QThread: Destroyed while ... running"
     assert "Destroyed while" not in out.stderr
+
+
+def test_closing_the_window_while_marbles_roll_joins_the_thread(qtbot, window):
+    panel = open_panel(window, "Loss surface")
+    panel.set_source("rosenbrock")
+    panel.marble.steps.setValue(panel.marble.steps.maximum())
+    panel.roll()
+    job = panel.marble_jobs.job
+    assert job is not None and job.isRunning()
+    window.close()
+    assert job.isFinished()                       # joined before the window went away

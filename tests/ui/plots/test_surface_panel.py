@@ -105,7 +105,8 @@ def test_analytic_surfaces_roll_every_optimizer_from_the_clicked_point(qtbot, ma
     panel.set_source("rosenbrock")
     panel._on_map_clicked(-1.0, 2.0)
     panel.marble.interval.setValue(0)
-    panel.roll()
+    with qtbot.waitSignal(panel.sigMarblesReady, timeout=10000):
+        panel.roll()                                        # computed in the worker
     a = ANALYTIC["rosenbrock"]
     for name, lr, hyper in panel.marble.runs():
         path, losses = marble_path(a, np.array([-1.0, 2.0]), name, lr, panel.marble.steps.value(), **hyper)
@@ -156,3 +157,49 @@ def test_stepping_within_a_pass_leaves_the_surface_alone_and_the_update_moves_th
     s.step()                                                # the update: new w5, w6 (and other weights)
     (x,), (y,) = panel.map.point.getData()
     assert updates and (x, y) == pytest.approx((s.state.params["w5"], s.state.params["w6"]))
+
+
+def test_a_huge_marble_roll_runs_in_the_worker_with_progress_and_can_be_cancelled(qtbot, mazur):
+    panel = SurfacePanel(ModelSource(mazur))
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.set_source("rosenbrock")
+    panel.marble.steps.setValue(panel.marble.steps.maximum())
+    panel.roll()
+    assert panel.marble_jobs.busy                       # the window goes on while it rolls
+    assert panel.progress.isVisibleTo(panel) and panel.cancel_button.isVisibleTo(panel)
+    panel.cancel_button.click()
+    assert not panel.busy and not panel.progress.isVisibleTo(panel)
+    assert panel.marble_jobs.wait(5000)
+    qtbot.wait(50)
+    assert panel.paths == {}                            # a cancelled roll shows nothing
+
+
+MARBLE_EXIT_SCRIPT = r"""
+import sys
+sys.path.insert(0, sys.argv[1])
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from visualnn.io import examples_dir, load
+from visualnn.ui.plots.source import ModelSource
+from visualnn.ui.plots.surface import SurfacePanel
+spiral = load(examples_dir() / "spiral.json").model
+panel = SurfacePanel(ModelSource(spiral))
+panel.resolution.setValue(21)
+panel.show()
+panel.wait()
+app.processEvents()
+panel.marble.steps.setValue(100000)
+panel.roll()                         # minutes of marble steps in the worker
+app.processEvents()
+print("rolling", panel.marble_jobs.busy, flush=True)
+panel.close()
+"""
+
+
+def test_closing_while_marbles_are_computed_exits_cleanly():
+    from plot_nets import run_script_that_exits
+    out = run_script_that_exits(MARBLE_EXIT_SCRIPT)
+    assert "rolling True" in out.stdout
+    assert out.returncode == 0, out.stderr[-2000:]          # not an abort: "QThread: Destroyed while ... running"
+    assert "Destroyed while" not in out.stderr

@@ -116,3 +116,58 @@ def test_a_run_that_diverges_at_once_pauses_and_leaves_the_networks_weights_alon
     assert panel.state == "paused" and "diverged" in panel.status.text()
     assert s.undo_stack.count() == edits              # nothing pushed: the session takes numbers only
     s.mark_saved()
+
+
+def _spiral():
+    from visualnn.io import examples_dir, load
+    return load(examples_dir() / "spiral.json").model
+
+
+def test_a_window_busy_elsewhere_gets_one_news_of_training_not_a_queue(qtbot):
+    import time
+    from PySide6.QtWidgets import QApplication
+    model = _spiral()
+    model.training.epochs = 1_000_000
+    panel = TrainingPanel(ModelSource(model))
+    qtbot.addWidget(panel)
+    panel.play()
+    qtbot.waitUntil(lambda: panel.epoch > 2, timeout=20000)
+    th = panel.thread
+    time.sleep(0.5)                                       # the window is busy: epochs go on in the worker
+    assert th.news_sent - th.news_taken <= 1              # at most one news waits for the window
+    QApplication.processEvents()                          # it takes the latest, everything since included
+    assert panel.epochs_axis == list(range(1, panel.epoch + 1)) and panel.epoch > 2
+    assert panel.train_curve.getData()[0] is not None and len(panel.train_curve.xData) == panel.epoch
+    panel.reset()
+    assert panel.wait(10000)
+
+
+def test_reset_during_spiral_training_is_answered_within_one_event_loop_turn(qtbot, window):
+    from PySide6.QtWidgets import QApplication
+    from visualnn.io import examples_dir
+    assert window.open_file(str(examples_dir() / "spiral.json"))
+    dock = window.docks["Training"]
+    dock.toggleViewAction().trigger()
+    dock.raise_()
+    panel = window.plot_panels["Training"]
+    start = dict(window.session.state.params)
+    panel.epochs.setValue(1_000_000)
+    panel.play()
+    qtbot.waitUntil(lambda: panel.epoch > 20, timeout=30000)
+    th = panel.thread
+    panel.reset_button.click()
+    QApplication.processEvents()                          # one turn of the event loop
+    assert panel.state == "idle" and panel.thread is None and panel.history == []
+    assert window.session.state.params == start           # the starting weights are back in the graph
+    assert th.wait(10000)                                 # and the run has ended
+    qtbot.wait(100)
+    assert panel.history == [] and window.session.state.params == start    # nothing late arrived
+    window.session.mark_saved()
+
+
+def test_a_long_history_is_drawn_downsampled_and_clipped_to_view(qtbot, xor):
+    panel = TrainingPanel(ModelSource(xor))
+    qtbot.addWidget(panel)
+    curve = panel.train_curve
+    assert curve.opts["autoDownsample"] and curve.opts["clipToView"]
+    assert curve.opts["downsampleMethod"] == "peak"

@@ -42,11 +42,18 @@ def hyper_for(name: str, momentum: float) -> dict:
     return {"momentum": momentum} if name in ("momentum", "nesterov") else {}
 
 
-def roll_all(grad_fn, f, start, runs: list[tuple[str, float, dict]], steps: int) -> dict:
-    """One engine ``marble_path`` per (optimizer, lr, hyper): {name: (path, losses)}."""
+def roll_all(grad_fn, f, start, runs: list[tuple[str, float, dict]], steps: int, job=None) -> dict | None:
+    """One engine ``marble_path`` per (optimizer, lr, hyper): {name: (path, losses)}.
+    With ``job`` (a worker ``Job``): reports progress, and gives up (None) when cancelled."""
     out = {}
-    for name, lr, hyper in runs:
-        path, losses = marble_path(grad_fn, np.asarray(start, float), name, lr, steps, f=f, **hyper)
+    for i, (name, lr, hyper) in enumerate(runs):
+        watch = {}
+        if job is not None:
+            watch = dict(cancelled=job.cancelled,
+                         progress=lambda x, i=i: job.progress((i + x) / len(runs)))
+        path, losses = marble_path(grad_fn, np.asarray(start, float), name, lr, steps, f=f, **watch, **hyper)
+        if job is not None and job.cancelled():
+            return None
         out[name] = (path, losses)
     return out
 

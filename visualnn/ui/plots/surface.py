@@ -32,7 +32,7 @@ from .marble import MarbleControls, MarbleLayer, MarbleRace, roll_all
 from .source import as_source, current_params, model_of, selected_params
 from .style import BACKGROUND, SURFACE_CMAP, fmt, style_plot
 from .surface3d import Surface3DView, platform_without_gl
-from .worker import JobRunner
+from .worker import JOIN_MS, JobRunner
 
 NETWORK = "network"
 DEFAULT_N = 101              # odd: the current point is a grid point
@@ -302,8 +302,9 @@ class SurfacePanel(LazyPanel):
         self.data.currentIndexChanged.connect(self._schedule)
         self.log.toggled.connect(self._redraw)
         self.cancel_button.clicked.connect(self.cancel)
-        self.jobs.sigProgress.connect(lambda f: self.progress.setValue(int(100 * f)))
-        self.jobs.sigBusy.connect(self._on_busy)
+        for runner in (self.jobs, self.marble_jobs):
+            runner.sigProgress.connect(lambda f: self.progress.setValue(int(100 * f)))
+            runner.sigBusy.connect(self._on_busy)
         self.map.sigClicked.connect(self._on_map_clicked)
         self.map.sigHover.connect(self.hover.setText)
         self.marble.sigRoll.connect(self.roll)
@@ -333,8 +334,8 @@ class SurfacePanel(LazyPanel):
         return self._view3d
 
     def _on_tab_change(self, index: int):
-        if self.tabs.widget(index) is self._tab3d:
-            self.view3d
+        if self.tabs.widget(index) is self._tab3d and self._view3d is None:
+            _ = self.view3d         # made on first sight
 
     # -- choosing the surface ------------------------------------------------------------
     def _on_document_change(self):
@@ -473,8 +474,9 @@ class SurfacePanel(LazyPanel):
         self.info.setText(f'<span style="color:#c0392b">Cannot compute the surface: {message}</span>')
 
     def _on_busy(self, busy):
-        self.progress.setVisible(busy)
-        self.cancel_button.setVisible(busy)
+        shown = self.jobs.busy or self.marble_jobs.busy       # a surface, or marbles rolling
+        self.progress.setVisible(shown)
+        self.cancel_button.setVisible(shown)
         if busy:
             self.progress.setValue(0)
 
@@ -495,10 +497,12 @@ class SurfacePanel(LazyPanel):
         return self.jobs.wait(ms) and self.marble_jobs.wait(ms)
 
     def shutdown(self):
-        """Stop computing and animating (the window is closing)."""
+        """Stop computing and animating, and join the threads (the window is closing)."""
         self._recompute.stop()
         self.cancel()
         self.race.stop()
+        self.jobs.wait(JOIN_MS)
+        self.marble_jobs.wait(JOIN_MS)
 
     def closeEvent(self, ev):
         self.shutdown()
@@ -620,23 +624,28 @@ class SurfacePanel(LazyPanel):
         start = np.array(self.start if self.start is not None else self.point(), float)
         runs = self.marble.runs()
         steps = self.marble.steps.value()
+        # in the worker, with progress and Cancel: a huge step count never blocks the window
         if self.kind != NETWORK:
             a = ANALYTIC[self.kind]
-            self._start_race(roll_all(a, a.value, start, runs, steps))
-            return
-        model = model_of(self.session)
-        s = self.surface
-        params = dict(self._surface_params)
-        samples = self._surface_samples
 
-        def work(job):
-            with np.errstate(all="ignore"):
-                f, grad = parameter_functions(model, s.p1, s.p2, params, samples)
-                return roll_all(grad, f, start, runs, steps)
+            def work(job):
+                return roll_all(a, a.value, start, runs, steps, job)
+        else:
+            model = model_of(self.session)
+            s = self.surface
+            params = dict(self._surface_params)
+            samples = self._surface_samples
+
+            def work(job):
+                with np.errstate(all="ignore"):
+                    f, grad = parameter_functions(model, s.p1, s.p2, params, samples)
+                    return roll_all(grad, f, start, runs, steps, job)
 
         self.marble_jobs.start(work, self._start_race, self._on_failed)
 
     def _start_race(self, paths):
+        if paths is None:
+            return
         self.paths = paths
         self.race.set_paths(paths)
         self.sigMarblesReady.emit()

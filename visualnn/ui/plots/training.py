@@ -32,15 +32,44 @@ from .source import as_source, current_params, model_of, push_params
 from .style import BACKGROUND, BOUNDARY_CMAP, CLASS_CMAP, OPTIMIZER_LABELS, TEST_PEN, TRAIN_PEN, fmt, style_plot
 from .worker import keep_alive
 
-EMIT_EVERY = 0.03          # seconds between progress signals from the training thread
+EMIT_EVERY = 1 / 60        # seconds between progress signals from the training thread (a display frame)
 BOUNDARY_EVERY = 0.1       # seconds between decision-boundary redraws
-PUSH_EVERY = 0.2           # seconds between parameter pushes to the graph
+PUSH_EVERY = 1 / 30        # seconds between parameter pushes to the graph, at least ...
+PUSH_SHARE = 4             # ... and this many times what the last push cost (the window stays live)
 BOUNDARY_N = 80
+
+
+class Series:
+    """A curve's points in a NumPy buffer that grows by doubling: appending a
+    batch costs the batch, and the curve gets views, never a rebuilt array."""
+
+    def __init__(self):
+        self.x = np.empty(1024)
+        self.y = np.empty(1024)
+        self.n = 0
+
+    def extend(self, xs, ys):
+        k = len(xs)
+        if self.n + k > len(self.x):
+            size = max(2 * len(self.x), self.n + k)
+            for name in ("x", "y"):
+                grown = np.empty(size)
+                grown[:self.n] = getattr(self, name)[:self.n]
+                setattr(self, name, grown)
+        self.x[self.n:self.n + k] = xs
+        self.y[self.n:self.n + k] = ys
+        self.n += k
+
+    def clear(self):
+        self.n = 0
+
+    def show_on(self, curve):
+        curve.setData(self.x[:self.n], self.y[:self.n])
 
 
 class TrainThread(QThread):
     """One run of ``engine.training.train`` that can pause between epochs."""
-    sigEpochs = Signal(object, object)   # [(epoch, train, test)], latest params
+    sigEpochs = Signal(object, object)   # [(epoch, train, test)], latest params; at most one queued
     sigResult = Signal(object)           # TrainResult
     sigFailed = Signal(str)
 
@@ -56,6 +85,8 @@ class TrainThread(QThread):
         self._pending: list = []
         self._last_emit = 0.0
         self._params: dict = {}
+        self._posted = False             # news sent that the window has not taken yet
+        self.news_sent = self.news_taken = 0
         self._go.set()
 
     # -- control (GUI thread) ------------------------------------------------------
@@ -95,16 +126,33 @@ class TrainThread(QThread):
             self._go.wait()
 
     def _callback(self, epoch, train_loss, test_loss, params):
-        self._pending.append((epoch, train_loss, test_loss))
-        self._params = params
+        with self._lock:
+            self._pending.append((epoch, train_loss, test_loss))
+            self._params = params
         self._flush()
 
     def _flush(self, force=False):
-        now = time.perf_counter()
-        if self._pending and (force or now - self._last_emit >= EMIT_EVERY):
+        # back-pressure: while the window has not taken the last news, the epochs wait
+        # here (as data, not as queued events); it takes everything when it gets to it
+        with self._lock:
+            now = time.perf_counter()
+            if self._posted or not self._pending or (not force and now - self._last_emit < EMIT_EVERY):
+                return
             batch, self._pending = self._pending, []
+            self._posted = True
             self._last_emit = now
-            self.sigEpochs.emit(batch, dict(self._params))
+            self.news_sent += 1
+            params = dict(self._params)
+        self.sigEpochs.emit(batch, params)
+
+    def take(self) -> tuple[list, dict]:
+        """(GUI thread) The epochs done since the last news, the latest weights, and
+        leave to send the next news."""
+        with self._lock:
+            batch, self._pending = self._pending, []
+            self._posted = False
+            self.news_taken += 1
+            return batch, dict(self._params)
 
     def run(self):
         try:
@@ -129,6 +177,8 @@ class TrainingPanel(LazyPanel):
         self.history: list[float] = []
         self.test_history: list[float] = []
         self.epochs_axis: list[int] = []
+        self._train_series, self._test_series = Series(), Series()     # what the curves draw
+        self._push_cost = 0.0
         self.params: dict[str, float] = {}
         self.start_params: dict[str, float] = {}
         self._pushing = False
@@ -185,6 +235,9 @@ class TrainingPanel(LazyPanel):
         lp.addLegend(offset=(-10, 10), labelTextColor=(30, 30, 30))
         self.train_curve = lp.plot(pen=TRAIN_PEN, name="train")
         self.test_curve = lp.plot(pen=TEST_PEN, name="test")
+        # a long history is drawn at the plot's pixel resolution, and only what is in view
+        lp.setDownsampling(auto=True, mode="peak")
+        lp.setClipToView(True)
         self.boundary_plot = pg.PlotWidget(background=BACKGROUND)
         bp = self.boundary_plot.getPlotItem()
         style_plot(bp)
@@ -272,6 +325,8 @@ class TrainingPanel(LazyPanel):
     def _clear_history(self):
         self.epoch = 0
         self.history, self.test_history, self.epochs_axis = [], [], []
+        self._train_series.clear()
+        self._test_series.clear()
         self.train_curve.setData([], [])
         self.test_curve.setData([], [])
         self.progress.setValue(0)
@@ -401,29 +456,44 @@ class TrainingPanel(LazyPanel):
 
     # -- results from the training thread ------------------------------------------------
     def _on_epochs(self, batch, params):
-        if self.thread is None or self.sender() is not self.thread:   # late news of an ended run: no sender
+        th = self.thread
+        if th is None or self.sender() is not th:   # late news of an ended run: no sender
             return
-        for epoch, tr, te in batch:
-            self.epochs_axis.append(self._run_offset + epoch)
-            self.history.append(tr)
-            if te is not None:
-                self.test_history.append(te)
-        self.epoch = self.epochs_axis[-1]
-        self.params = dict(params)
-        x = np.asarray(self.epochs_axis, float)
-        self.train_curve.setData(x, np.asarray(self.history))
-        if self.test_history:
-            self.test_curve.setData(x[-len(self.test_history):], np.asarray(self.test_history))
-        self.progress.setValue(self.epoch - self._run_offset)
+        more, latest = th.take()                    # what came since, and leave to send more
+        if not self._add_epochs(batch + more, latest):
+            return
         te = f", test {fmt(self.test_history[-1])}" if self.test_history else ""
         head = "Training" if self.state == "running" else "Paused"
         self._set_status(f"{head}: epoch {self.epoch}, train loss {fmt(self.history[-1])}{te}")
         self._draw_boundary()
         self._push(force=self.state != "running")      # a paused step shows its weights at once
 
+    def _add_epochs(self, batch, params) -> bool:
+        """Append a batch of (epoch, train, test) to the history and its curves (only the
+        new points are converted); False when there was nothing new."""
+        self.params = dict(params)
+        if not batch:
+            return False
+        epochs = [self._run_offset + e for e, _, _ in batch]
+        train = [tr for _, tr, _ in batch]
+        tests = [(x, te) for x, (_, _, te) in zip(epochs, batch) if te is not None]
+        self.epochs_axis.extend(epochs)
+        self.history.extend(train)
+        self._train_series.extend(epochs, train)
+        self._train_series.show_on(self.train_curve)
+        if tests:
+            self.test_history.extend(te for _, te in tests)
+            self._test_series.extend([x for x, _ in tests], [te for _, te in tests])
+            self._test_series.show_on(self.test_curve)
+        self.epoch = self.epochs_axis[-1]
+        self.progress.setValue(self.epoch - self._run_offset)
+        return True
+
     def _on_result(self, result):
         if self.thread is None or self.sender() is not self.thread:   # late news of an ended run: no sender
             return
+        more, _ = self.thread.take()                # epochs not yet shown
+        self._add_epochs(more, result.model.params)
         self.params = dict(result.model.params)
         self._retire(self.thread)
         self.thread = None
@@ -454,7 +524,7 @@ class TrainingPanel(LazyPanel):
         if not all(np.isfinite(v) for v in self.params.values()):
             return          # a run from weights that are not numbers (NaN) kept them: nothing to show
         now = time.perf_counter()
-        if not force and now - self._last_push < PUSH_EVERY:
+        if not force and now - self._last_push < max(PUSH_EVERY, PUSH_SHARE * self._push_cost):
             return
         self._last_push = now
         merge = None
@@ -467,6 +537,7 @@ class TrainingPanel(LazyPanel):
             push_params(self.session, self.params, text=text, merge=merge)
         finally:
             self._pushing = False
+            self._push_cost = time.perf_counter() - now
 
     def _on_params_change(self, *_):
         if self._pushing or self.state == "running" or self.model is None:
