@@ -107,6 +107,8 @@ def trace_table(tr, digits: int = 6) -> str:
     out = [f"{'step':>4}  {'phase':<8}  operation", *rows, ""]
     if tr.loss is not None:
         out.append(f"loss {g.loss} = {d(tr.loss)}")
+    if len(g.start) == 1 and g.start[0] != g.loss:
+        out.append(f"objective {g.start[0]} = {d(tr.values[g.start[0]])} (the backward pass starts here)")
     for o in g.outputs:
         out.append(f"output {o} = {d(tr.values[o])}")
     if g.param_names:

@@ -67,13 +67,15 @@ def loss_of(graph: Graph) -> str | None:
     return hit[1]
 
 
+def start_of(graph: Graph) -> str | None:
+    """The node the backward pass starts at, when it is one node."""
+    starts = graph.start
+    return starts[0] if len(starts) == 1 else None
+
+
 def objective_name(graph: Graph) -> str:
-    """What the gradients are gradients of: the loss node, or the single output."""
-    loss = loss_of(graph)
-    if loss:
-        return loss
-    outs = graph.outputs
-    return outs[0] if len(outs) == 1 else "L"
+    """What the gradients are gradients of: the node the backward pass starts at."""
+    return start_of(graph) or "L"
 
 
 def op_symbol(graph: Graph, name: str) -> str:
@@ -340,11 +342,11 @@ def backward_equations(step: Step, state: State, graph: Graph, digits: int = 4,
                        limit: int | None = 12) -> list[str]:
     """One block of lines per input edge: local derivative, chain rule, running sums
     (the first ``limit`` edges)."""
-    loss = loss_of(graph)
-    E = loss if loss else objective_name(graph)
+    start = start_of(graph)
+    E = objective_name(graph)
     node = step.node
     lines: list[str] = []
-    is_seed = step.upstream is not None and node == loss
+    is_seed = step.upstream is not None and node == start and node == loss_of(graph)
     arrived = _arrivals(state, [e.src for e in step.edges] + [node])
     shown = 0
     for i, e in enumerate(step.edges):
@@ -386,7 +388,7 @@ def backward_equations(step: Step, state: State, graph: Graph, digits: int = 4,
         if w is not None and e.param_gradient is not None:
             x = state.values.get(e.src)
             up = step.upstream
-            chain = _expand_upstream(state, loss, node, arrived)
+            chain = _expand_upstream(state, start, node, arrived)
             if chain is not None:
                 via, up_up, up_loc = chain
                 lines.append(f"{d(E, w)} = {d(E, via)} × {d(via, node)} × {d(node, w)} = "
@@ -404,14 +406,14 @@ def backward_equations(step: Step, state: State, graph: Graph, digits: int = 4,
     return lines
 
 
-def _expand_upstream(state: State, loss: str | None, node: str, index: dict | None = None):
+def _expand_upstream(state: State, start: str | None, node: str, index: dict | None = None):
     """When ``node`` got its gradient along a single edge, (that edge's
     receiving node, its upstream, its local gradient): one more link of the chain."""
     came = _came_from(state, node, index)
     if len(came) != 1:
         return None
     e = came[0]
-    if e.dst == loss:
+    if e.dst == start:
         return None
     return e.dst, e.upstream, e.local
 
@@ -492,7 +494,7 @@ def caption(state: State, graph: Graph, digits: int = 4, lr: float = 0.5, optimi
     # backward
     shown = [e for e in s.edges if _shown_edge(graph, e.src)]
     up = fmt(s.upstream, digits)
-    if s.node == loss_of(graph):
+    if s.node == start_of(graph) and s.node == loss_of(graph):
         parts = ", ".join(f"{e.src} {fmt(e.gradient, digits)}" for e in shown[:4])
         return f"Backward from the loss {E}: each output gets {d(E, 'output')}: {parts}."
     if len(shown) == 1:
@@ -538,8 +540,7 @@ def numerical_gradient(graph: Graph, params: Mapping[str, float], sample: Mappin
     recomputes from it)."""
     P = {k: np.array([float(v)]) for k, v in params.items()}
     feeds = {k: np.array([float(v)]) for k, v in sample.items()}
-    E = graph.loss
-    outs = [E] if E else graph.outputs
+    outs = graph.start
 
     def objective(delta: float) -> float:
         p, f = dict(P), dict(feeds)

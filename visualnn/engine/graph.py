@@ -4,8 +4,15 @@ Leaves are inputs, targets, parameters and constants.  An op node names its
 op and its *ordered* inputs; a ``weighted_sum`` node also names, for each
 input edge, the parameter that weights it (or None for a plain edge).
 
-Values carry one number per sample along the last axis (see ``ops``); the
-objective is the mean of the loss node over that axis.
+Values carry one number per sample along the last axis (see ``ops``).
+
+The backward pass starts at one node (``start``): the ``output`` a file names
+(a leaf included), otherwise the loss, otherwise the outputs.  Its gradient is
+seeded with 1/batch for each sample: the objective is always the *mean* over
+the samples (one rule for the trace, the gradient check, the window and
+training).  Training minimises that same node when the graph has a loss or
+declares its output a cost; a graph with neither has no objective, and its
+backward pass gives each sample's own derivatives (each output seeded with 1).
 """
 from __future__ import annotations
 
@@ -51,9 +58,11 @@ class BackwardOp:
 
 
 class Graph:
-    def __init__(self, nodes: list[Node] | None = None, cost_output: bool = False):
+    def __init__(self, nodes: list[Node] | None = None, cost_output: bool = False, output: str | None = None):
         self.nodes: dict[str, Node] = {}
         self._cost_output = bool(cost_output)
+        self._output = output
+        self.frozen: frozenset[str] = frozenset()    # parameters that do not learn ("trainable": false)
         for n in nodes or []:
             self.add(n)
         self._order: list[str] | None = None
@@ -194,10 +203,33 @@ class Graph:
         return self._cached('objective', self._objective)
 
     def _objective(self) -> str | None:
-        if self.loss is not None:
-            return self.loss
-        outs = self.outputs
-        return outs[0] if self.cost_output and len(outs) == 1 else None
+        if self.loss is None and not self.cost_output:
+            return None
+        starts = self.start
+        return starts[0] if len(starts) == 1 else None
+
+    @property
+    def output(self) -> str | None:
+        """The node a file names as its ``output`` (None: not named)."""
+        return self._output
+
+    @output.setter
+    def output(self, name: str | None):
+        self._output = name
+        self.__dict__.get("_derived", {}).clear()
+
+    @property
+    def start(self) -> list[str]:
+        """Where the backward pass starts: the named ``output`` (a leaf too),
+        otherwise the loss, otherwise every output."""
+        if self._output is not None and self._output in self.nodes:
+            return [self._output]
+        return [self.loss] if self.loss is not None else self.outputs
+
+    @property
+    def trainable_names(self) -> list[str]:
+        """The parameters an update moves (every parameter but the frozen ones)."""
+        return [p for p in self.param_names if p not in self.frozen]
 
     @property
     def cost_output(self) -> bool:
@@ -274,7 +306,7 @@ class Graph:
         for _ in self.step_forward(params, feeds, values):
             pass
         if not keep:
-            wanted = set(self.outputs) | ({self.loss} if self.loss else set())
+            wanted = set(self.outputs) | set(self.start) | ({self.loss} if self.loss else set())
             values = {k: v for k, v in values.items() if k in wanted}
         return values
 
@@ -302,9 +334,10 @@ class Graph:
         """Gradients of the objective: (node gradients, parameter gradients).
 
         ``seed`` gives d objective / d node for the start nodes; by default
-        the loss node gets 1/batch per sample (the objective is the batch
-        mean), or every output gets 1 when the graph has no loss.
-        Parameter gradients are summed over the sample (last) axis."""
+        the objective node gets 1/batch per sample (the objective is the mean
+        over the samples), and a graph without an objective (no loss, no cost)
+        seeds each output with 1: every sample's own derivatives.  Parameter
+        gradients are summed over the sample (last) axis."""
         grads = {}
         pgrads = {}
         for b in self.walk_backward(params, values, grads, seed):
@@ -324,8 +357,8 @@ class Graph:
         return grads, pgrads
 
     def default_seed(self, values) -> dict[str, np.ndarray]:
-        loss = self.loss
-        starts = [loss] if loss is not None else self.outputs
+        starts = self.start
+        mean = self.objective is not None
         # every node holds one value per sample, even one that does not depend on
         # the samples (shape (1,)): seed it for each sample of the batch
         fed = [np.shape(values[n]) for n in self.feeds_needed() if n in values]
@@ -334,7 +367,7 @@ class Graph:
         for s in starts:
             v = np.asarray(values[s])
             shape = np.broadcast_shapes(v.shape, (batch,))
-            seed[s] = np.full(shape, 1.0 / shape[-1] if loss is not None else 1.0)
+            seed[s] = np.full(shape, 1.0 / shape[-1] if mean else 1.0)
         return seed
 
     def walk_backward(self, params, values, grads: dict, seed=None) -> Iterator[BackwardOp]:

@@ -221,11 +221,10 @@ def loss_surface_in_strips(model, p1: str, p2: str, span1=None, span2=None, n: i
 class OneParameterCost:
     """The cost of a graph as a function of one parameter, all others fixed.
 
-    With a loss node it is the training objective (mean loss over the samples,
-    as ``surface.loss_curve``).  Without one (the tea-temperature and M&M
-    graphs) it is the total of an output node over the samples, the lecture's
-    "add up each bag's cost", and its slope is what the graph's backward pass
-    sends to the parameter when every sample's output is seeded with 1."""
+    It is the training objective: the mean of the chosen node (the loss, or
+    an output such as the tea-temperature and M&M costs) over the samples,
+    as everywhere in the engine, and its slope is what the graph's backward
+    pass sends to the parameter."""
 
     def __init__(self, graph: Graph, params: dict, feeds: dict, param: str, output: str | None = None):
         if param not in graph.param_names:
@@ -254,7 +253,7 @@ class OneParameterCost:
         for o in outputs:
             v = np.broadcast_to(np.asarray(values[o], float), (len(xs), np.shape(values[o])[-1] if
                                                                  np.ndim(values[o]) else 1))
-            out[o] = v.mean(axis=-1) if o == self.loss else v.sum(axis=-1)
+            out[o] = v.mean(axis=-1)
         return out
 
     def value(self, x) -> np.ndarray:
@@ -267,13 +266,9 @@ class OneParameterCost:
         flat = x.reshape(-1)
         P = self._P(flat[:, None])
         values = self.graph.forward(P, self.feeds)
-        seed = None
-        if self.output != self.loss:
-            seed = {self.output: np.ones(np.broadcast_shapes(np.shape(values[self.output]), (len(flat), 1)))}
-        else:
-            v = values[self.loss]
-            seed = {self.loss: np.full(np.broadcast_shapes(np.shape(v), (len(flat), 1)),
-                                       1.0 / (np.shape(v)[-1] if np.ndim(v) else 1))}
+        v = values[self.output]
+        seed = {self.output: np.full(np.broadcast_shapes(np.shape(v), (len(flat), 1)),
+                                     1.0 / (np.shape(v)[-1] if np.ndim(v) else 1))}
         _, pgrads = self.graph.backward(P, values, seed)
         g = np.broadcast_to(np.asarray(pgrads[self.param], float).reshape(-1), flat.shape)
         return g.reshape(x.shape)

@@ -78,9 +78,17 @@ class Trace:
     def loss(self) -> float | None:
         return self.values[self.graph.loss] if self.graph.loss else None
 
+    @property
+    def objective(self) -> float | None:
+        """The value of the node the backward pass starts at (when it is one node)."""
+        starts = self.graph.start
+        return self.values[starts[0]] if len(starts) == 1 else None
+
     def result_json(self) -> dict:
+        starts = self.graph.start
         return {
             "loss": self.loss,
+            "objective": {"node": starts[0], "value": self.values[starts[0]]} if len(starts) == 1 else None,
             "output": {o: self.values[o] for o in self.graph.outputs},
             "values": dict(self.values),
             "gradients": dict(self.gradients),
@@ -99,6 +107,7 @@ def record(graph: Graph, params: Mapping[str, float], sample: Mapping[str, float
     feeds = {k: np.array([float(v)]) for k, v in sample.items()}
     loss = graph.loss
     nodes = graph.nodes
+    frozen = graph.frozen
     steps: list[Step] = []
     values: dict[str, np.ndarray] = {}
     fv: dict[str, float] = {}             # every value as a float, converted once
@@ -139,8 +148,8 @@ def record(graph: Graph, params: Mapping[str, float], sample: Mapping[str, float
             if op == "target":
                 continue  # targets are given, not learned: the lecture sends nothing back to them
             param, pg = None, None
-            src_param = op == "param"
-            if w is not None:
+            src_param = op == "param" and src not in frozen
+            if w is not None and w not in frozen:
                 param, pg = w, wl * up
                 pgrads[w] = pgrads.get(w, 0.0) + pg
             elif src_param:
@@ -152,6 +161,9 @@ def record(graph: Graph, params: Mapping[str, float], sample: Mapping[str, float
                           inputs=n.inputs, weights=n.weights, upstream=up, edges=tuple(edges)))
     if not gf:
         gf = {k: _f(v) for k, v in grads.items()}
+    for s in graph.start:                 # a parameter named as the output: d p / d p = 1
+        if nodes[s].op == "param" and s not in frozen:
+            pgrads[s] = pgrads.get(s, 0.0) + gf[s]
     return Trace(graph, {p: float(params[p]) for p in graph.param_names}, dict(sample), steps,
                  dict(fv), gf,
                  {p: pgrads.get(p, 0.0) for p in graph.param_names})

@@ -203,7 +203,7 @@ def restrict(nodes, output: str) -> Graph:
             if i not in need:
                 need.add(i)
                 stack.append(i)
-    return Graph([_copy_node(n) for n in nodes if n.name in need])
+    return Graph([_copy_node(n) for n in nodes if n.name in need], output=output)
 
 
 def _read_node(ck: Checker, nd: dict, where: dict, info: NetworkInfo) -> Node | None:

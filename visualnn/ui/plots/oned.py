@@ -105,7 +105,7 @@ class OneDPanel(LazyPanel):
             cp.addItem(it, ignoreBounds=True)
         self.compare_plot = pg.PlotWidget(background=BACKGROUND)
         kp = self.compare_plot.getPlotItem()
-        style_plot(kp, left="total cost (log scale)")
+        style_plot(kp, left="mean cost (log scale)")
         kp.setLogMode(y=True)
         kp.setTitle("The same data, four costs", color="#222")
         self.compare_legend = kp.addLegend(offset=(-10, 10), labelTextColor=(30, 30, 30),
@@ -279,7 +279,7 @@ class OneDPanel(LazyPanel):
         self.curve.setData(xs, y)
         cp = self.curve_plot.getPlotItem()
         cp.setLabel("bottom", c.param, color="#222")
-        cp.setLabel("left", f"total cost  {cost_label(c.output)}" if c.output != c.loss else "loss", color="#222")
+        cp.setLabel("left", f"mean cost  {cost_label(c.output)}" if c.output != c.loss else "loss", color="#222")
         # every candidate cost on the same data
         graph = self._full_graph()
         outs = self._outputs(graph)
