@@ -124,8 +124,9 @@ def trace_table(tr, digits: int = 6) -> str:
 
 
 def trace_json(doc, tr) -> dict:
-    return {"format": "visualnn-trace", "version": 1, "network": doc.model.title,
-            "steps": [s.to_json() for s in tr.steps], "result": tr.result_json()}
+    from .engine.trace import json_safe
+    return json_safe({"format": "visualnn-trace", "version": 1, "network": doc.model.title,
+                      "steps": [s.to_json() for s in tr.steps], "result": tr.result_json()})
 
 
 def cmd_trace(args) -> int:
@@ -206,6 +207,11 @@ def cmd_gradcheck(args) -> int:
     for r in rows:
         worst = max(worst, r.relative_error)
         print(f"{r.name:<14} {fmt(r.backprop, 10):>16} {fmt(r.numerical, 10):>16} {r.relative_error:>11.2e}")
+    bad = [r.name for r in rows if not (math.isfinite(r.backprop) and math.isfinite(r.numerical))]
+    if bad:
+        print(f"NOT FINITE: {', '.join(bad[:6])}{' ...' if len(bad) > 6 else ''} "
+              f"(an infinite or NaN gradient cannot be checked)")
+        return 1
     ok = worst < args.tolerance
     print(f"{'OK' if ok else 'MISMATCH'}: largest relative error {worst:.2e} (tolerance {args.tolerance:g})")
     return 0 if ok else 1

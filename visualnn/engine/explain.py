@@ -17,41 +17,9 @@ import numpy as np
 
 from .graph import Graph
 from .ops import OPS
+from .textfmt import MIN_SIGNIFICANT, fmt  # noqa: F401  (fmt is part of explain's public face)
+from .textfmt import operand as _p
 from .trace import State, Step
-
-MIN_SIGNIFICANT = 2
-
-
-def fmt(x, digits: int = 4) -> str:
-    """A number as the lecture prints it: ``digits`` decimals, zeros trimmed."""
-    if x is None:
-        return "–"
-    x = float(x)
-    if math.isnan(x):
-        return "nan"
-    if math.isinf(x):
-        return "∞" if x > 0 else "-∞"
-    if x == 0:
-        return "0"
-    mag = math.floor(math.log10(abs(x)))
-    if mag >= 7 or mag < -10:
-        s = f"{x:.{max(digits, MIN_SIGNIFICANT) - 1}e}"
-        mant, exp = s.split("e")
-        if "." in mant:
-            mant = mant.rstrip("0").rstrip(".")
-        return f"{mant}e{int(exp)}"
-    decimals = max(digits, MIN_SIGNIFICANT - 1 - mag)
-    s = f"{x:.{decimals}f}"
-    if "." in s:
-        s = s.rstrip("0").rstrip(".")
-    return "0" if s in ("-0", "") else s
-
-
-def _p(x, digits) -> str:
-    """An operand: negative numbers in parentheses."""
-    s = fmt(x, digits)
-    return f"({s})" if s.startswith("-") else s
-
 
 _LOSS = weakref.WeakKeyDictionary()
 

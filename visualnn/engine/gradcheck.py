@@ -7,6 +7,7 @@ the sum of its outputs (each output value seeded with 1).
 """
 from __future__ import annotations
 
+import math
 from typing import Mapping, NamedTuple
 
 import numpy as np
@@ -24,7 +25,10 @@ class GradRow(NamedTuple):
 
 def relative_error(a: float, b: float, floor: float = 1e-8) -> float:
     """|a - b| / max(|a|, |b|); gradients smaller than ``floor`` are compared
-    against ``floor`` (finite differences cannot resolve less)."""
+    against ``floor`` (finite differences cannot resolve less).  Infinite or
+    NaN gradients cannot be checked: their error is infinite."""
+    if not (math.isfinite(a) and math.isfinite(b)):
+        return math.inf
     return float(abs(a - b) / max(abs(a), abs(b), floor))
 
 
@@ -151,6 +155,11 @@ def gradcheck(model: Model, sample_index: int | None = None, inputs: bool = Fals
     """Backprop versus central differences for every parameter (and, with
     ``inputs=True``, every input of the selected sample(s), summed over
     samples), over the whole data set or the one sample ``sample_index``."""
+    with np.errstate(all="ignore"):
+        return _gradcheck(model, sample_index, inputs, eps, params)
+
+
+def _gradcheck(model, sample_index, inputs, eps, params) -> list[GradRow]:
     p = dict(model.params)
     p.update(params or {})
     feeds = _feeds(model, sample_index)

@@ -124,7 +124,8 @@ op("sqrt", 1, "√x", "d√x/dx = 1/(2√x)")((
 ))
 op("pow", 1, "x^p", "d(x^p)/dx = p x^(p-1)", attrs=(("p", 2.0),))((
     lambda xs, ws, a: xs[0] ** a["p"],
-    lambda xs, ws, out, a: ([a["p"] * xs[0] ** (a["p"] - 1)], []),
+    # PyTorch: the derivative of x^0 is 0 everywhere, also at x = 0 (not 0 × 0^-1 = NaN)
+    lambda xs, ws, out, a: ([a["p"] * xs[0] ** (a["p"] - 1) if a["p"] != 0 else np.zeros_like(out)], []),
 ))
 op("exp", 1, "exp", "d(eˣ)/dx = eˣ")((
     lambda xs, ws, a: np.exp(xs[0]),

@@ -10,6 +10,7 @@ and an update step, and can rebuild the exact state after any number of steps.
 from __future__ import annotations
 
 import copy
+import math
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Mapping
@@ -97,12 +98,39 @@ class Trace:
         }
 
 
+NON_FINITE_TOKENS = {"inf": float("inf"), "-inf": float("-inf"), "nan": float("nan")}
+
+
+def json_number(x):
+    """A number for JSON: non-finite floats become the documented strings
+    ``"inf"``, ``"-inf"`` and ``"nan"`` (JSON has no tokens for them)."""
+    if isinstance(x, float) and not math.isfinite(x):
+        return "nan" if math.isnan(x) else ("inf" if x > 0 else "-inf")
+    return x
+
+
+def json_safe(obj):
+    """``obj`` (dicts, lists, numbers, strings) with every non-finite float
+    replaced by its token, so ``json.dumps(..., allow_nan=False)`` never fails."""
+    if isinstance(obj, dict):
+        return {k: json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [json_safe(v) for v in obj]
+    return json_number(obj)
+
+
 def _f(x) -> float:
     return float(np.asarray(x).reshape(-1)[0])
 
 
 def record(graph: Graph, params: Mapping[str, float], sample: Mapping[str, float]) -> Trace:
-    """Run one sample forward and backward, recording every operation."""
+    """Run one sample forward and backward, recording every operation.
+    Infinite and NaN values and gradients are recorded like any other number."""
+    with np.errstate(all="ignore"):
+        return _record(graph, params, sample)
+
+
+def _record(graph: Graph, params: Mapping[str, float], sample: Mapping[str, float]) -> Trace:
     P = {k: np.array([float(v)]) for k, v in params.items()}
     feeds = {k: np.array([float(v)]) for k, v in sample.items()}
     loss = graph.loss
@@ -167,6 +195,26 @@ def record(graph: Graph, params: Mapping[str, float], sample: Mapping[str, float
     return Trace(graph, {p: float(params[p]) for p in graph.param_names}, dict(sample), steps,
                  dict(fv), gf,
                  {p: pgrads.get(p, 0.0) for p in graph.param_names})
+
+
+def first_non_finite(steps) -> tuple[Step, int | None] | None:
+    """The step that first produced an infinite or NaN number from finite ones:
+    (a forward step, None) for a value, (a backward step, edge index) for a
+    local gradient; None when every number is finite or came in non-finite."""
+    for s in steps:
+        if s.phase in ("forward", "loss"):
+            if not _finite(s.value) and all(_finite(x) for x in s.input_values) \
+                    and all(w is None or _finite(w) for w in s.weight_values):
+                return s, None
+        elif s.phase == "backward" and _finite(s.upstream):
+            for k, e in enumerate(s.edges):
+                if not _finite(e.local):
+                    return s, k
+    return None
+
+
+def _finite(x) -> bool:
+    return x is None or math.isfinite(x)
 
 
 def _floats(xs, k: int) -> list:

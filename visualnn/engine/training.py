@@ -13,6 +13,7 @@ from typing import Callable, Mapping
 
 import numpy as np
 
+from . import nonfinite
 from .graph import Graph
 from .model import Model
 from .network import DenseModel
@@ -78,6 +79,10 @@ class Objective:
         batch = L.shape[-1] if L.ndim else 1
         _, pg = self.graph.backward(P, values, {self.target: np.full(L.shape, 1.0 / batch)})
         return float(np.mean(L)), np.array([float(np.sum(pg[n])) for n in self.names])
+
+    def locate(self, theta: np.ndarray, rows=None) -> str | None:
+        """The operation that first made an infinite or NaN number on these samples."""
+        return nonfinite.in_batch(self.graph, self.params(theta), self._feeds(rows))
 
     def value(self, theta: np.ndarray, rows=None) -> float:
         if self.dense is not None:
@@ -179,6 +184,8 @@ class Trainer:
                 raise ValueError(f"unknown start {start!r}; expected 'model', 'random' or a dict of parameters")
             start = initial_params(model, seed) if start == "random" else model.params
         self.theta = self.objective.theta(start)
+        self.frozen = np.array([n in model.graph.frozen for n in self.objective.names], dtype=bool)
+        self.located: str | None = None
         self.n = max(self.objective.n, 1)
         self.full = batch_size is None or int(batch_size) >= self.n
         self.batch_size = self.n if self.full else max(1, int(batch_size))
@@ -189,11 +196,14 @@ class Trainer:
         """One forward, backward and optimizer update on the samples ``rows``
         (None: all): (new parameters, None) or (``theta``, what went wrong)."""
         loss, grad = self.objective.value_and_grad(theta, rows)
-        if not np.isfinite(loss):
-            return theta, f"the loss became {_not_finite(loss)}"
-        if not np.all(np.isfinite(grad)):
-            return theta, f"the gradient became {_not_finite(grad)}"
-        new = self.opt.step(theta, grad)
+        self.located = None
+        if not (np.isfinite(loss) and np.all(np.isfinite(grad))):
+            what = f"the loss became {_not_finite(loss)}" if not np.isfinite(loss) else \
+                f"the gradient became {_not_finite(grad)}"
+            self.located = self.objective.locate(theta, rows)
+            return theta, what + (f": {self.located}" if self.located else "")
+        grad = np.where(self.frozen, 0.0, grad)
+        new = np.where(self.frozen, theta, self.opt.step(theta, grad))
         if not np.all(np.isfinite(new)):
             return theta, f"a parameter became {_not_finite(new)}"
         return new, None
@@ -214,7 +224,8 @@ class Trainer:
             if not bad:
                 loss = self.objective.value(theta)
                 if not np.isfinite(loss):
-                    bad = f"the loss became {_not_finite(loss)}"
+                    self.located = self.objective.locate(theta)
+                    bad = f"the loss became {_not_finite(loss)}" + (f": {self.located}" if self.located else "")
         if bad:
             return bad
         self.theta, self.epoch, self.loss = theta, self.epoch + 1, loss
@@ -257,7 +268,9 @@ def train(model: Model, epochs: int | None = None, lr: float | None = None, opti
         bad = tr.run_epoch()
         if bad:
             status = "diverged"
-            reason = (f"diverged in epoch {epoch}: {bad} (learning rate {tr.lr:g} is probably too large); "
+            rising = bool(result.history) and result.history[-1] > (result.initial_loss or 0.0)
+            why = f" (learning rate {tr.lr:g} is probably too large)" if rising or tr.located is None else ""
+            reason = (f"diverged in epoch {epoch}: {bad}{why}; "
                       f"kept the parameters from {'the start' if epoch == 1 else f'epoch {epoch - 1}'}")
             break
         test_loss = tr.test_loss()
