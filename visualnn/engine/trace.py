@@ -281,6 +281,12 @@ class Stepper:
         self._cache: "OrderedDict[int, tuple[dict[str, float], Trace | None]]" = OrderedDict()
         self._frontier = (0, dict(start), make_optimizer(self.optimizer_name, self.lr, **self.hyper))
         self._trace_length: int | None = None
+        self._forget_moves()
+
+    def _forget_moves(self):
+        # the State the cursor last reached and its pass's steps: valid until the next edit
+        self._last: State | None = None
+        self._steps: tuple[int, list[Step]] | None = None
 
     def _invalidate_from(self, cycle: int, params: dict[str, float] | None = None):
         """Forget every cycle after ``cycle`` (and ``cycle``'s trace); with
@@ -296,6 +302,7 @@ class Stepper:
         self._cache.clear()
         self._frontier = (cycle, dict(params), opt)
         self._trace_length = None
+        self._forget_moves()
 
     def _roll(self, cycle, params, opt, target):
         """Replay updates from ``cycle`` (params, optimizer state) to ``target``."""
@@ -350,9 +357,14 @@ class Stepper:
 
     def set_param(self, name: str, value: float):
         """Edit a parameter as it stands in the current cycle."""
-        c = self.cycle_of(self.position)
+        self.set_params({name: value})
+
+    def set_params(self, values: Mapping[str, float], cycle: int | None = None):
+        """Edit parameters as pass ``cycle`` (default: the current one) starts
+        with them; the passes after it follow from there."""
+        c = self.cycle_of(self.position) if cycle is None else int(cycle)
         params = dict(self.params_for(c))
-        params[name] = float(value)
+        params.update((k, float(v)) for k, v in values.items())
         self._invalidate_from(c, params)
 
     def set_input(self, name: str, value: float):
@@ -414,6 +426,9 @@ class Stepper:
         return self._trace_at(cycle, self.params_for(cycle))
 
     def steps_of_cycle(self, cycle: int) -> list[Step]:
+        """Pass ``cycle``'s steps (the last pass asked for is kept: read-only)."""
+        if self._steps is not None and self._steps[0] == cycle:
+            return self._steps[1]
         tr = self.trace(cycle)
         steps = list(tr.steps)
         if self.has_update:
@@ -421,11 +436,21 @@ class Stepper:
             names = self.graph.param_names
             steps.append(Step(index=len(steps), phase="update", node=None, op=self.optimizer_name,
                               updates=tuple((p, tr.params[p], tr.param_gradients[p], new[p]) for p in names)))
+        self._steps = (cycle, steps)
         return steps
 
     # -- moving ---------------------------------------------------------------
     def step(self) -> State:
-        return self.seek(self.position + 1)
+        """One operation on.  Within a pass the State the last move returned
+        advances in place (one step's work, not a rebuild): a State from this
+        stepper is read-only and current until the next move."""
+        last, nxt = self._last, self.position + 1
+        if (last is not None and last.position == self.position and last.index < self.cycle_length
+                and self.cycle_of(nxt) == last.cycle):
+            apply_step(last, self.steps_of_cycle(last.cycle)[last.index])
+            last.position = self.position = nxt
+            return last
+        return self.seek(nxt)
 
     def back(self) -> State:
         return self.seek(max(0, self.position - 1))
@@ -445,7 +470,8 @@ class Stepper:
         if not self.has_update:
             position = min(position, self.trace_length)
         self.position = position
-        return self.state()
+        self._last = self.state()
+        return self._last
 
     def state(self, position: int | None = None) -> State:
         """The exact state after ``position`` steps (default: the cursor)."""

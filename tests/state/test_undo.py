@@ -1,0 +1,59 @@
+"""The plain undo stack: push, undo, redo, merging and the saved state."""
+from __future__ import annotations
+
+from visualnn.state import Command, UndoStack
+
+
+class Append(Command):
+    def __init__(self, log: list, item: str, merge_key=None):
+        self.log, self.items, self.merge_key, self.text = log, [item], merge_key, f"append {item}"
+
+    def redo(self):
+        self.log.extend(self.items)
+
+    def undo(self):
+        del self.log[-len(self.items):]
+
+    def merge(self, later):
+        if self.merge_key is None or later.merge_key != self.merge_key:
+            return False
+        self.items += later.items
+        return True
+
+
+def test_undo_and_redo_walk_the_commands_in_order():
+    log: list = []
+    u = UndoStack()
+    u.push(Append(log, "a"))
+    u.push(Append(log, "b"))
+    u.undo()
+    assert log == ["a"] and u.redo_text == "append b" and u.undo_text == "append a"
+    u.redo()
+    assert log == ["a", "b"] and not u.can_redo
+
+
+def test_commands_with_the_same_key_become_one_undo_step():
+    log: list = []
+    u = UndoStack()
+    for x in "abc":
+        u.push(Append(log, x, merge_key="drag"))
+    u.push(Append(log, "d"))
+    assert u.count() == 2
+    u.undo()
+    u.undo()
+    assert log == []
+
+
+def test_leaving_the_saved_state_for_good_stays_dirty():
+    log: list = []
+    u = UndoStack()
+    clean = []
+    u.clean_changed.connect(clean.append)
+    u.push(Append(log, "a"))
+    u.set_clean()
+    u.undo()
+    u.push(Append(log, "b"))             # the saved state can no longer be reached
+    u.undo()
+    assert log == [] and not u.is_clean and clean == [False, True, False]
+    u.clear()
+    assert u.is_clean and clean[-1] is True
