@@ -517,7 +517,7 @@ class MainWindow(QMainWindow):
             self.edit_value(name)
 
     def _edge_double_clicked(self, src: str, dst: str):
-        p = self.session._edge_param(src, dst)
+        p = self.session.edge_param(src, dst)
         if p is not None:
             self.edit_value(p)
 
