@@ -21,7 +21,7 @@ from .textfmt import MIN_SIGNIFICANT, fmt  # noqa: F401  (fmt is part of explain
 from .textfmt import operand as _p
 from .trace import State, Step
 
-_LOSS = weakref.WeakKeyDictionary()
+_LOSS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def loss_of(graph: Graph) -> str | None:
@@ -270,6 +270,7 @@ def _shorten(text: str, terms: int) -> str:
 def forward_equation(step: Step, graph: Graph, digits: int = 4, max_terms: int = MAX_TERMS) -> str:
     """``net_h1 = w1·i1 + w2·i2 + b1 = 0.15×0.05 + 0.2×0.1 + 0.35 = 0.3775``
     (sums of more than ``max_terms`` terms shortened)."""
+    assert step.node is not None          # a forward step names its node
     n = graph.nodes[step.node]
     ws = list(step.weights) if step.weights else None
     sym = forward_formula(step.op, list(step.inputs), n.attrs, ws)
@@ -313,6 +314,7 @@ def backward_equations(step: Step, state: State, graph: Graph, digits: int = 4,
     start = start_of(graph)
     E = objective_name(graph)
     node = step.node
+    assert node is not None               # a backward step names its node
     lines: list[str] = []
     is_seed = step.upstream is not None and node == start and node == loss_of(graph)
     arrived = _arrivals(state, [e.src for e in step.edges] + [node])
@@ -446,6 +448,7 @@ def caption(state: State, graph: Graph, digits: int = 4, lr: float = 0.5, optimi
                     f"The next forward pass uses the new weights.")
         return (f"Update ({optimizer}, learning rate {fmt(lr, digits)}): every parameter moves against its gradient, "
                 f"e.g. {p} from {fmt(old, digits)} to {fmt(new, digits)}.")
+    assert s.node is not None             # forward and backward steps name their node
     kind = OPS[s.op].kind
     if s.phase in ("forward", "loss"):
         v = fmt(s.value, digits)

@@ -66,6 +66,7 @@ class Graph:
         for n in nodes or []:
             self.add(n)
         self._order: list[str] | None = None
+        self._border: tuple[list[str], list[str]] | None = None     # (order it was made for, backward order)
 
     # -- building ---------------------------------------------------------
     def add(self, node: Node) -> Node:
@@ -93,7 +94,7 @@ class Graph:
                 raise GraphError(f"node {node.name!r}: op {node.op} takes no edge weights")
         self.nodes[node.name] = node
         self._order = None
-        self._derived = {}
+        self._derived: dict = {}
         return node
 
     def _cached(self, key, compute):
@@ -112,7 +113,8 @@ class Graph:
     @property
     def order(self) -> list[str]:
         """Topological order, stable: ties keep the order nodes were added."""
-        self.validate()
+        if self._order is None:
+            self._order = self._topological_order()
         return self._order
 
     def _topological_order(self) -> list[str]:
@@ -145,7 +147,7 @@ class Graph:
         """The order of the backward pass: a node once all its users are done,
         ties going to the node earlier in the forward pass (the lecture's
         o1-before-o2 order)."""
-        if getattr(self, "_border", None) is None or self._border[0] is not self.order:
+        if self._border is None or self._border[0] is not self.order:
             import heapq
             pos = {n: k for k, n in enumerate(self.order)}
             users = self.users()
@@ -302,7 +304,7 @@ class Graph:
         or arrays broadcasting against the samples); ``feeds`` maps input and
         target names to arrays of samples.  With ``keep=False`` only the
         loss and outputs are kept (large grids)."""
-        values = {}
+        values: dict[str, np.ndarray] = {}
         for _ in self.step_forward(params, feeds, values):
             pass
         if not keep:
@@ -338,8 +340,8 @@ class Graph:
         over the samples), and a graph without an objective (no loss, no cost)
         seeds each output with 1: every sample's own derivatives.  Parameter
         gradients are summed over the sample (last) axis."""
-        grads = {}
-        pgrads = {}
+        grads: dict[str, np.ndarray] = {}
+        pgrads: dict[str, np.ndarray] = {}
         for b in self.walk_backward(params, values, grads, seed):
             n = self.nodes[b.node]
             for src, loc in zip(n.inputs, b.local):

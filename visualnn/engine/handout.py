@@ -123,16 +123,16 @@ class Handout:
                     f"| step | node | upstream ∂{E}/∂node | to input | local ∂node/∂input | local × upstream "
                     f"| sum at input | weight | ∂{E}/∂weight |",
                     "|---:|---|---:|---|---:|---:|---:|---|---:|"]
-            for r in self.backward:
-                out.append(f"| {r.position} | {_md(r.node)} | {f(r.upstream)} | {_md(r.to)} | {f(r.local)} | "
-                           f"{f(r.gradient)} | {f(r.accumulated)} | {_md(r.weight or '')} | {f(r.weight_gradient)} |")
+            for b in self.backward:
+                out.append(f"| {b.position} | {_md(b.node)} | {f(b.upstream)} | {_md(b.to)} | {f(b.local)} | "
+                           f"{f(b.gradient)} | {f(b.accumulated)} | {_md(b.weight or '')} | {f(b.weight_gradient)} |")
             out.append("")
         if self.updates:
             lr = f" (learning rate {fmt(self.learning_rate, digits)})" if self.learning_rate is not None else ""
             out += [f"## Update: {self.optimizer}{lr}", "",
                     f"| parameter | value | ∂{E}/∂parameter | new value |", "|---|---:|---:|---:|"]
-            for r in self.updates:
-                out.append(f"| {_md(r.param)} | {f(r.value)} | {f(r.gradient)} | {f(r.new)} |")
+            for u in self.updates:
+                out.append(f"| {_md(u.param)} | {f(u.value)} | {f(u.gradient)} | {f(u.new)} |")
             out.append("")
         return "\n".join(out)
 
@@ -145,12 +145,12 @@ class Handout:
         r_ = lambda x: "" if x is None else repr(float(x))  # noqa: E731
         for r in self.forward:
             w.writerow([r.position, r.phase, r.node, r.formula, r_(r.value), "", "", "", "", "", "", "", ""])
-        for r in self.backward:
-            w.writerow([r.position, "backward", r.node, r.op, "", r.to, r_(r.upstream), r_(r.local), r_(r.gradient),
-                        r_(r.accumulated), r.weight or "", r_(r.weight_gradient), ""])
-        for r in self.updates:
-            w.writerow([r.position, "update", r.param, self.optimizer, r_(r.value), "", "", "", r_(r.gradient), "",
-                        "", "", r_(r.new)])
+        for b in self.backward:
+            w.writerow([b.position, "backward", b.node, b.op, "", b.to, r_(b.upstream), r_(b.local), r_(b.gradient),
+                        r_(b.accumulated), b.weight or "", r_(b.weight_gradient), ""])
+        for u in self.updates:
+            w.writerow([u.position, "update", u.param, self.optimizer, r_(u.value), "", "", "", r_(u.gradient), "",
+                        "", "", r_(u.new)])
         return buf.getvalue()
 
     def latex(self, digits: int = 9) -> str:
@@ -179,18 +179,18 @@ class Handout:
                     r"\begin{longtable}{rlrlrrrlr}", r"\toprule",
                     rf"step & node & upstream $\partial${E}/$\partial$node & to & local & local $\times$ upstream "
                     rf"& sum at input & weight & $\partial${E}/$\partial$weight \\", r"\midrule", r"\endhead"]
-            for r in self.backward:
-                out.append(f"{r.position} & {_tex(r.node)} & {n(r.upstream)} & {_tex(r.to)} & {n(r.local)} & "
-                           f"{n(r.gradient)} & {n(r.accumulated)} & {_tex(r.weight or '')} & "
-                           f"{n(r.weight_gradient)} \\\\")
+            for b in self.backward:
+                out.append(f"{b.position} & {_tex(b.node)} & {n(b.upstream)} & {_tex(b.to)} & {n(b.local)} & "
+                           f"{n(b.gradient)} & {n(b.accumulated)} & {_tex(b.weight or '')} & "
+                           f"{n(b.weight_gradient)} \\\\")
             out += [r"\bottomrule", r"\end{longtable}"]
         if self.updates:
             lr = f" (learning rate ${fmt(self.learning_rate, digits)}$)" if self.learning_rate is not None else ""
             out += [r"\subsection*{Update: " + _tex(self.optimizer) + lr + "}", r"\begin{longtable}{lrrr}",
                     r"\toprule", rf"parameter & value & $\partial${E}/$\partial$parameter & new value \\",
                     r"\midrule", r"\endhead"]
-            for r in self.updates:
-                out.append(f"{_tex(r.param)} & {n(r.value)} & {n(r.gradient)} & {n(r.new)} \\\\")
+            for u in self.updates:
+                out.append(f"{_tex(u.param)} & {n(u.value)} & {n(u.gradient)} & {n(u.new)} \\\\")
             out += [r"\bottomrule", r"\end{longtable}"]
         out.append(r"\end{document}")
         return "\n".join(out) + "\n"

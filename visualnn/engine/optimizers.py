@@ -23,6 +23,9 @@ class Optimizer:
         self.t = 0
         self.state: dict[str, np.ndarray] = {}
 
+    def _update(self, theta: np.ndarray, grad: np.ndarray) -> np.ndarray:
+        raise NotImplementedError      # each optimizer's rule
+
     def step(self, theta: np.ndarray, grad: np.ndarray) -> np.ndarray:
         """One update: returns the new parameters (``theta`` is not changed)."""
         self.t += 1

@@ -171,8 +171,9 @@ def decision_grid(model, params, n: int = 80, pad: float = 0.15, box=None):
             lo, hi = (float(c.min()), float(c.max())) if c.size else (-1.0, 1.0)
             span = max(hi - lo, 1e-9)
             box.append((lo - pad * span, hi + pad * span))
-    xs = np.linspace(*box[0], n)
-    ys = np.linspace(*box[1], n)
+    (x0, x1), (y0, y1) = box
+    xs = np.linspace(x0, x1, n)
+    ys = np.linspace(y0, y1, n)
     X, Y = np.meshgrid(xs, ys, indexing="ij")
     out = predict_grid(model, params, np.column_stack([X.ravel(), Y.ravel()]))
     lo, hi = label_range(model)

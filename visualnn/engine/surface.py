@@ -214,7 +214,7 @@ class Evaluator:
         return self.objective.value_and_grad(theta, self.rows)[1]
 
 
-def _span(span, c):
+def _span(span, c) -> tuple[float, float]:
     if span is None:
         return c - 2.0, c + 2.0
     lo, hi = (float(v) for v in span)
@@ -425,6 +425,6 @@ def marble_path(grad_fn, start, optimizer: str = "sgd", lr: float = 0.1, steps: 
             if not np.all(np.isfinite(new)):
                 break
             path.append(new)
-        path = np.stack(path)
-        losses = None if f is None else np.asarray(f(path), dtype=float)
-    return path, losses
+        points = np.stack(path)
+        losses = None if f is None else np.asarray(f(points), dtype=float)
+    return points, losses

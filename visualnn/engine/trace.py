@@ -18,7 +18,7 @@ from typing import Mapping
 import numpy as np
 
 from .graph import Graph
-from .optimizers import make_optimizer
+from .optimizers import Optimizer, make_optimizer
 
 
 @dataclass(frozen=True)
@@ -274,9 +274,9 @@ class Stepper:
     CHECKPOINT_EVERY = 64
     CACHE_CYCLES = 8
 
-    def _set_start(self, params):
+    def _set_start(self, params) -> None:
         start = {p: float(params[p]) for p in self.graph.param_names}
-        self._checkpoints: dict[int, tuple[dict[str, float], object]] = {
+        self._checkpoints: dict[int, tuple[dict[str, float], Optimizer]] = {
             0: (start, make_optimizer(self.optimizer_name, self.lr, **self.hyper))}
         self._cache: "OrderedDict[int, tuple[dict[str, float], Trace | None]]" = OrderedDict()
         self._frontier = (0, dict(start), make_optimizer(self.optimizer_name, self.lr, **self.hyper))
@@ -495,16 +495,18 @@ class Stepper:
 def apply_step(st: State, s: Step) -> None:
     """Advance ``st`` by one step in place (the viewer's incremental update)."""
     if s.phase in ("forward", "loss"):
+        assert s.node is not None and s.value is not None      # a forward step names its node and value
         st.values[s.node] = s.value
         for i, x in zip(s.inputs, s.input_values):
             st.edge_values[(i, s.node)] = x
     elif s.phase == "backward":
+        assert s.node is not None and s.upstream is not None   # a backward step names its node and upstream
         if s.node not in st.gradients:
             st.gradients[s.node] = s.upstream
         for e in s.edges:
             st.gradients[e.src] = e.accumulated
             st.edge_gradients[(e.src, e.dst)] = e
-            if e.param is not None:
+            if e.param is not None and e.param_gradient is not None:
                 st.param_gradients[e.param] = st.param_gradients.get(e.param, 0.0) + e.param_gradient
             if e.src_param and e.param != e.src:
                 # a parameter leaf on a weighted edge: both the leaf and the weight learn

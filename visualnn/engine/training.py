@@ -47,6 +47,7 @@ class Objective:
         self.n = len(next(iter(cols.values()))) if cols else 0
         if self.dense is not None:
             spec = model.spec
+            assert spec is not None          # only a layered network has the dense form
             self.X = np.zeros((self.n, len(spec.inputs)))
             self.T = np.zeros((self.n, len(spec.targets)))
             if self.n:
@@ -188,7 +189,7 @@ class Trainer:
         self.located: str | None = None
         self.n = max(self.objective.n, 1)
         self.full = batch_size is None or int(batch_size) >= self.n
-        self.batch_size = self.n if self.full else max(1, int(batch_size))
+        self.batch_size = self.n if self.full or batch_size is None else max(1, int(batch_size))
         self.rng = np.random.default_rng(seed)
         self.epoch = 0
 

@@ -36,7 +36,7 @@ def parse_csv(text: str, columns, name: str = "<csv>") -> dict[str, np.ndarray]:
             problems.add("line 1", "expected a header row naming the columns, got an empty file")
             raise FileFormatError(problems.items)
         header = [h.strip() for h in header]
-        where = {}
+        where: dict[str, int] = {}
         for k, h in enumerate(header):
             where.setdefault(h, k)
         missing = [c for c in columns if c not in where]

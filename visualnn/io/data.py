@@ -181,7 +181,7 @@ def _read_generator(ck: Checker, decl: dict, place: str, inputs, targets) -> Dat
     extra = generator_settings(name)
     ck.keys(decl, place, list(GENERATOR_KEYS) + list(extra))
     before = ck.failures
-    kw = {}
+    kw: dict[str, float | tuple[float, ...]] = {}
     n = None
     if "n" in decl:
         n = ck.number(decl["n"], join(place, "n"), "a number of samples", lo=1, hi=MAX_SAMPLES, integer=True)
@@ -201,14 +201,16 @@ def _read_generator(ck: Checker, decl: dict, place: str, inputs, targets) -> Dat
                     ck.add(p, f"expected {len(default)} numbers, got {len(lst)}")
                 else:
                     xs = [ck.number(x, f"{p}[{i}]") for i, x in enumerate(lst)]
-                    if all(x is not None for x in xs):
-                        kw[k] = tuple(float(x) for x in xs)
+                    nums = [x for x in xs if x is not None]
+                    if len(nums) == len(xs):
+                        kw[k] = tuple(float(x) for x in nums)
         else:
             x = ck.number(v, p)
             if x is not None:
                 kw[k] = float(x)
     if ck.failures > before:
         return None
+    assert noise is not None and seed is not None and frac is not None    # each recorded a failure otherwise
     n_in, n_out = ds.shape(name)
     if n_in != len(inputs) or n_out != len(targets):
         ck.add(join(place, "generator"), f"the {name!r} data has {n_in} input(s) and {n_out} target(s); the network "
@@ -254,6 +256,7 @@ def _read_csv(ck: Checker, decl: dict, place: str, needed: list[str], base_dir: 
     seed = ck.number(decl.get("seed", 0), join(place, "seed"), "a seed", lo=0, hi=2 ** 63 - 1, integer=True)
     if ck.failures > before or rel is None:
         return None
+    assert frac is not None and seed is not None    # each recorded a failure otherwise
     if not rel.strip() or "\x00" in rel:
         ck.add(join(place, "csv"), "expected the path of a CSV file, got an empty or invalid path")
         return None

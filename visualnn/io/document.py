@@ -174,12 +174,12 @@ def _parse_document(text: str, name: str, base_dir: Path | None, default_title: 
 
     extra = {k: v for k, v in top.items() if k not in SECTIONS}
 
-    title = default_title
+    title: str | None = default_title
     if "title" in top:
         title = ck.string(top["title"], "title", "a title (text)")
         if title is not None and len(title) > MAX_TEXT_LENGTH:
             ck.add("title", f"the title is {len(title):,} characters; at most {MAX_TEXT_LENGTH:,}")
-    description = ""
+    description: str | None = ""
     if "description" in top:
         description = ck.string(top["description"], "description", "a description (text)")
         if description is not None and len(description) > MAX_TEXT_LENGTH:
@@ -193,11 +193,11 @@ def _parse_document(text: str, name: str, base_dir: Path | None, default_title: 
     else:
         net = read_network(ck, top["network"], "network")
 
-    training = TrainingSettings()
+    training: TrainingSettings | None = TrainingSettings()
     if "training" in top:
         training = read_training(ck, top["training"], "training")
 
-    params_in = {}
+    params_in: dict[str, float | None] = {}
     if "params" in top:
         obj = ck.obj(top["params"], "params", "an object mapping parameter names to numbers")
         if obj is not None:
@@ -236,6 +236,7 @@ def _parse_document(text: str, name: str, base_dir: Path | None, default_title: 
         params = _resolve_params(ck, net, params_in, training)
     if problems:
         problems.raise_if_any()
+    assert net is not None and net.graph is not None and training is not None   # else a problem was raised above
 
     dataset = data_info.dataset if data_info else Dataset()
     model = Model(title or default_title, net.graph, {}, net.spec, dataset, training, description or "")
@@ -319,6 +320,7 @@ def _network_out(doc: Document) -> tuple[dict, set, list[str]]:
     unchanged = (src is not None and signature(m.graph) == src.signature
                  and (m.spec is None) == (src.spec is None) and (m.spec is None or m.spec == src.spec))
     if unchanged:
+        assert src is not None
         decl = _unwrap(src.network)
         for name, path in src.inline.items():
             _number_at(decl, path, m.params[name])
@@ -412,10 +414,11 @@ def _is_seeded_start(doc: Document, params: dict) -> bool:
     if m.training.init != "random" or set(params) != set(m.graph.param_names):
         return False
     src = doc.source
-    if src is not None and src.start is None:
+    seeded = src.start if src is not None else None
+    if src is not None and seeded is None:
         return False                 # the file gave the values: keep giving them
-    if src is not None and src.start[:2] == (m.training.seed, m.training.init_scale):
-        start = src.start[2]
+    if seeded is not None and seeded[:2] == (m.training.seed, m.training.init_scale):
+        start = seeded[2]
     else:
         from ..engine.training import initial_params
         start = initial_params(m)
@@ -531,7 +534,7 @@ def _sync_folder(folder: Path) -> None:
 def _after_save(doc: Document, path: Path) -> None:
     """The document now belongs to ``path``: CSV paths were rebased to it."""
     src = doc.source
-    if (src is not None and src.data_form == "csv" and src.data is not None
+    if (src is not None and src.data_form == "csv" and src.data is not None and src.dataset is not None
             and same_dataset(doc.model.data, src.dataset)):
         src.data["csv"] = _rebase(src.data["csv"], src.base_dir, path.parent)
     if src is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+from typing import Any, Iterable
 
 from .limits import MAX_DEPTH
 
@@ -31,6 +32,7 @@ class NonFinite:
 class JsonObject(dict):
     """A parsed JSON object that remembers keys it saw more than once."""
     __slots__ = ("duplicates",)
+    duplicates: list[str]
 
 
 def _pairs(pairs):
@@ -116,7 +118,7 @@ def walk(value, place: str, problems) -> None:
             for k in getattr(v, "duplicates", ()):
                 problems.add(join(p, k), "this key appears more than once in the same object; "
                                          "keep one (JSON would silently use the last)")
-            items = v.items()
+            items: Iterable[tuple[Any, Any]] = v.items()
         else:
             items = enumerate(v)
         later = []

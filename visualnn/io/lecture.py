@@ -175,7 +175,7 @@ def _check(slides, place, graph, problems) -> list[Slide]:
             if got is not None:
                 start, end = got
         previous_end = end
-        panels = DEFAULT_PANELS
+        panels: tuple[str, ...] = DEFAULT_PANELS
         if "panels" in s:
             lst = ck.lst(s["panels"], f"{at}.panels", f"a list of panels (from {', '.join(PANELS)})")
             if lst is not None:
@@ -202,22 +202,23 @@ def _check(slides, place, graph, problems) -> list[Slide]:
                         if name not in graph.nodes and name not in graph.param_names:
                             ck.add(f"{at}.caption", f"{{{m.group(1) or ''}{name}}} names no node or parameter"
                                                     f"{suggestion(name, list(graph.nodes) + graph.param_names)}")
-        nodes, edges = [], []
+        nodes: list[str] = []
+        edges: list[tuple[str, str]] = []
         if "highlight" in s:
             lst = ck.lst(s["highlight"], f"{at}.highlight", 'a list of node names and edges ("a->b")')
             for k, h in enumerate(lst or []):
-                got = _check_highlight(ck, h, f"{at}.highlight[{k}]", graph)
-                if isinstance(got, tuple):
-                    edges.append(got)
-                elif got is not None:
-                    nodes.append(got)
-        hide = []
+                mark = _check_highlight(ck, h, f"{at}.highlight[{k}]", graph)
+                if isinstance(mark, tuple):
+                    edges.append(mark)
+                elif mark is not None:
+                    nodes.append(mark)
+        hide: list[tuple[str, str]] = []
         if "hide" in s:
             lst = ck.lst(s["hide"], f"{at}.hide", 'a list of values to hide ("NAME" or "grad:NAME")')
             for k, h in enumerate(lst or []):
-                got = _check_hide(ck, h, f"{at}.hide[{k}]", graph)
-                if got is not None:
-                    hide.append(got)
+                hidden = _check_hide(ck, h, f"{at}.hide[{k}]", graph)
+                if hidden is not None:
+                    hide.append(hidden)
         out.append(Slide(start, end, title, panels, caption, tuple(nodes), tuple(edges), tuple(hide), at))
     return out
 
@@ -267,7 +268,7 @@ def _check_one_step(ck, v, place, steps, top, graph) -> int | None:
     return p
 
 
-def _check_highlight(ck, h, place, graph):
+def _check_highlight(ck, h, place, graph) -> str | tuple[str, str] | None:
     if isinstance(h, list) and len(h) == 2 and all(isinstance(x, str) for x in h):
         a, b = h
     elif isinstance(h, str) and "->" in h:

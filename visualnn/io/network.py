@@ -210,9 +210,9 @@ def _read_node(ck: Checker, nd: dict, where: dict, info: NetworkInfo) -> Node | 
     raw, p, name, op = nd["raw"], nd["place"], nd["name"], nd["op"]
     ok = True
     if op in LEAF_KINDS:
-        for k in ("inputs", "weights", "attrs"):
-            if k in raw:
-                ck.add(join(p, k), f"a {op} leaf takes no {k}")
+        for key in ("inputs", "weights", "attrs"):
+            if key in raw:
+                ck.add(join(p, key), f"a {op} leaf takes no {key}")
                 ok = False
         value = 0.0
         if op == "const":
@@ -276,7 +276,7 @@ def _read_node(ck: Checker, nd: dict, where: dict, info: NetworkInfo) -> Node | 
                 if len(wl) != n:
                     ck.add(q, f"expected {n} entries (one per input), got {len(wl)}")
                     ok = False
-                ws = []
+                ws: list[str | None] = []
                 for k, w in enumerate(wl):
                     if w is None:
                         ws.append(None)
@@ -377,9 +377,9 @@ def read_layered(ck: Checker, decl: dict, place: str) -> NetworkInfo | None:
         return None
 
     names: dict[str, str] = {n: f"{place}.inputs[{k}]" for k, n in enumerate(inputs)}
-    prev = list(inputs)
+    prev: list[str] | None = list(inputs)
     layers: list[Layer] = []
-    entries = []                                     # (value, path, place, src, neuron, kind)
+    entries: list[tuple] = []                        # (value, path, place, src, neuron, kind)
     explicit: dict[str, str] = {}
     for l, L in enumerate(layers_raw):
         p = f"{place}.layers[{l}]"
@@ -453,7 +453,7 @@ def read_layered(ck: Checker, decl: dict, place: str) -> NetworkInfo | None:
     if ck.failures > before:
         return None
     taken = set(names) | set(explicit)
-    fan = {}
+    fan: dict[str, int] = {}
     for w, path, q, src, neuron, kind in entries:
         l, j = path[1], path[3]
         if w is None:
@@ -517,7 +517,7 @@ def _read_loss(ck: Checker, decl: dict, place: str, outputs: list[str] | None) -
     ck.keys(L, p, LOSS_KEYS, required=("op",))
     op = ck.choice(L["op"], join(p, "op"), LOSSES, "loss") if "op" in L else None
     name = ck.name(L["name"], join(p, "name"), "the loss node's name") if "name" in L else "loss"
-    attrs = {}
+    attrs: dict | None = {}
     if "attrs" in L and op is not None:
         attrs = check_attrs(ck, L["attrs"], join(p, "attrs"), op, None)
     if outputs is None:
@@ -545,7 +545,9 @@ def _names_list(ck: Checker, v, place: str, what: str) -> list[str] | None:
     if len(lst) > MAX_NODES:
         ck.add(place, f"{len(lst):,} {what}s is more than this version handles (at most {MAX_NODES:,})")
         return None
-    out, seen, ok = [], {}, True
+    out: list[str] = []
+    seen: dict[str, int] = {}
+    ok = True
     for k, x in enumerate(lst):
         s = ck.name(x, f"{place}[{k}]", f"a {what} name")
         if s is None:
@@ -564,14 +566,15 @@ def _read_compact(ck: Checker, decl: dict, place: str) -> NetworkInfo | None:
     ck.keys(decl, place, COMPACT_KEYS, required=("sizes", "activations"))
     sp = join(place, "sizes")
     sizes_raw = ck.lst(decl["sizes"], sp, "a list of layer sizes, inputs first (e.g. [2, 8, 8, 1])")
-    sizes = None
+    sizes: list[int] | None = None
     if sizes_raw is not None:
         if len(sizes_raw) < 2:
             ck.add(sp, f"expected at least two sizes (inputs and outputs), got {len(sizes_raw)}")
         else:
-            sizes = [ck.number(s, f"{sp}[{k}]", "a layer size", lo=1, hi=MAX_NODES, integer=True)
-                     for k, s in enumerate(sizes_raw)]
-            if any(s is None for s in sizes):
+            got_sizes = [ck.number(s, f"{sp}[{k}]", "a layer size", lo=1, hi=MAX_NODES, integer=True)
+                         for k, s in enumerate(sizes_raw)]
+            sizes = [int(s) for s in got_sizes if s is not None]
+            if len(sizes) != len(got_sizes):
                 sizes = None
     if sizes is not None:
         weights = sum(a * b for a, b in zip(sizes, sizes[1:]))
@@ -579,7 +582,7 @@ def _read_compact(ck: Checker, decl: dict, place: str) -> NetworkInfo | None:
             ck.add(sp, f"sizes {sizes} make {sum(sizes):,} neurons and {weights:,} weights; this version handles "
                        f"at most {MAX_NODES:,} neurons and {MAX_WEIGHTS:,} weights")
             sizes = None
-    acts = None
+    acts: list[str] | None = None
     if "activations" in decl:
         ap = join(place, "activations")
         a = decl["activations"]
@@ -590,11 +593,12 @@ def _read_compact(ck: Checker, decl: dict, place: str) -> NetworkInfo | None:
             a = ck.lst(a, ap, "an activation name, or a list of one per layer")
             if a is not None:
                 got = [ck.choice(x, f"{ap}[{k}]", LAYER_ACTIVATIONS, "activation") for k, x in enumerate(a)]
+                named = [x for x in got if x is not None]
                 if sizes is not None and len(a) != len(sizes) - 1:
                     ck.add(ap, f"expected {len(sizes) - 1} activations (one per layer after the inputs), got {len(a)}")
-                elif all(x is not None for x in got):
-                    acts = got
-    bias = True
+                elif len(named) == len(got):
+                    acts = named
+    bias: bool | None = True
     if "biases" in decl:
         bias = ck.boolean(decl["biases"], join(place, "biases"), "true or false (whether neurons have biases)")
     inputs = None
@@ -631,13 +635,13 @@ def _read_compact(ck: Checker, decl: dict, place: str) -> NetworkInfo | None:
     prev = inputs
     for l, ns in enumerate(neuron_names):
         W = [[f"w_{src}_{n}" for src in prev] for n in ns]
-        B = [f"b_{n}" if bias else None for n in ns]
+        B: list[str | None] = [f"b_{n}" if bias else None for n in ns]
         for row, n in zip(W, ns):
             for w in row:
                 info.param_places.setdefault(w, f"{place}.sizes[{l + 1}]")
             if bias:
                 info.param_places.setdefault(f"b_{n}", f"{place}.sizes[{l + 1}]")
-        layers.append(Layer(list(ns), acts[l], W, B, {}))
+        layers.append(Layer(list(ns), acts[l], [list[str | None](row) for row in W], B, {}))
         prev = ns
     clash = [p for p in info.param_places if p in names]
     if clash:
@@ -681,7 +685,8 @@ def read_network(ck: Checker, decl, place: str = "network") -> NetworkInfo | Non
 def guess_feeds(decl) -> tuple[list[str], list[str]]:
     """Best-effort input and target names of a declaration that did not check
     out, so the data can still be checked against them."""
-    ins, tgs = [], []
+    ins: list[str] = []
+    tgs: list[str] = []
     if not isinstance(decl, dict):
         return ins, tgs
     if decl.get("type") == "graph" and isinstance(decl.get("nodes"), list):
@@ -731,7 +736,7 @@ def graph_declaration(graph: Graph, output: str | None = None) -> dict:
         if n.group is not None:
             d["group"] = n.group
         nodes.append(d)
-    out = {"type": "graph", "nodes": nodes}
+    out: dict = {"type": "graph", "nodes": nodes}
     if output is not None and output in graph.nodes:
         out["output"] = output
     if graph.cost_output:
@@ -742,16 +747,16 @@ def graph_declaration(graph: Graph, output: str | None = None) -> dict:
 def layered_declaration(spec: LayeredSpec) -> dict:
     layers = []
     for L in spec.layers:
-        d = {"neurons": list(L.neurons), "activation": L.activation,
-             "weights": [list(row) for row in L.weights]}
+        d: dict = {"neurons": list(L.neurons), "activation": L.activation,
+                   "weights": [list(row) for row in L.weights]}
         if any(b is not None for b in L.biases):
             d["biases"] = list(L.biases)
         if L.attrs:
             d["attrs"] = dict(L.attrs)
         layers.append(d)
-    out = {"type": "layered", "inputs": list(spec.inputs), "layers": layers}
+    out: dict = {"type": "layered", "inputs": list(spec.inputs), "layers": layers}
     if spec.loss:
-        loss = {"op": spec.loss, "targets": list(spec.targets), "name": spec.loss_name}
+        loss: dict = {"op": spec.loss, "targets": list(spec.targets), "name": spec.loss_name}
         if spec.loss_attrs:
             loss["attrs"] = dict(spec.loss_attrs)
         out["loss"] = loss

@@ -51,7 +51,8 @@ def list_examples() -> list[tuple[Path, str, str]]:
             continue
         if not isinstance(top, dict) or top.get("format") != FORMAT_NAME:
             continue
-        title = top.get("title") if isinstance(top.get("title"), str) else p.stem
-        desc = top.get("description") if isinstance(top.get("description"), str) else ""
+        title, desc = top.get("title"), top.get("description")
+        title = title if isinstance(title, str) else p.stem
+        desc = desc if isinstance(desc, str) else ""
         out.append((p, title, desc))
     return out

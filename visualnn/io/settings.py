@@ -22,7 +22,7 @@ def read_training(ck: Checker, decl, place: str = "training") -> TrainingSetting
         return None
     d = TrainingSettings()
     before = ck.failures
-    opt = d.optimizer
+    opt: str | None = d.optimizer
     if "optimizer" in decl:
         opt = ck.choice(decl["optimizer"], join(place, "optimizer"), list(OPTIMIZERS), "optimizer")
     hyper_names = list(OPTIMIZERS[opt].defaults) if opt else None
@@ -62,6 +62,8 @@ def read_training(ck: Checker, decl, place: str = "training") -> TrainingSetting
                     hyper[k] = float(x)
     if ck.failures > before:
         return None
+    # each check that gave None recorded a failure
+    assert epochs is not None and lr is not None and opt is not None and seed is not None and scale is not None
     return TrainingSettings(int(epochs), float(lr), opt, None if batch is None else int(batch), int(seed),
                             hyper, init, float(scale))
 

@@ -9,9 +9,10 @@ from PySide6.QtWidgets import QPlainTextEdit, QVBoxLayout, QWidget
 
 from ..engine import explain
 from ..engine.ops import OPS
+from .seen import RefreshWhenSeen
 
 
-class EquationPanel(QWidget):
+class EquationPanel(QWidget, RefreshWhenSeen):
     """Phase, a caption sentence, and the step's equations (``explain``)."""
 
     def __init__(self, session, parent=None):
@@ -31,8 +32,6 @@ class EquationPanel(QWidget):
         self._header = ""
         self._caption = ""
         self._lines: list[str] = []
-        self._seen: bool | None = None
-        self._stale = False
         session.sigStateChanged.connect(self.refresh)
         session.sigFormatChanged.connect(self.refresh)
         session.sigDocumentChanged.connect(self.refresh)
@@ -52,17 +51,9 @@ class EquationPanel(QWidget):
         """Everything the panel shows."""
         return self.browser.toPlainText()
 
-    def set_seen(self, seen: bool):
-        """Whether the panel can be seen (its dock is open and not behind another tab)."""
-        self._seen = bool(seen)
-        if self._seen and self._stale:
-            self.refresh()
-
     def refresh(self, *_):
-        if self._seen is False:           # closed or behind another tab: brought up to date when shown
-            self._stale = True
+        if self.unseen_now():
             return
-        self._stale = False
         s = self.session
         st = s.state
         if s.model is None or st is None:

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from ..engine import explain
 from ..engine.ops import OPS
+from .seen import RefreshWhenSeen
 
 
 def numerical(graph, params, sample, name) -> float:
@@ -23,7 +24,7 @@ def numerical(graph, params, sample, name) -> float:
     return explain.numerical_gradient(graph, params, sample, name)
 
 
-class Inspector(QWidget):
+class Inspector(QWidget, RefreshWhenSeen):
     """Shows the last selected node or edge; ``sigEditRequested(name)`` asks to edit a value."""
     sigEditRequested = Signal(str)
 
@@ -65,8 +66,6 @@ class Inspector(QWidget):
         lay.addStretch(1)
         self._target: str | None = None           # the value an edit would change
         self._num_for = None                       # (name, trace, finite difference) last computed
-        self._seen: bool | None = None
-        self._stale = False
         for sig in (session.sigSelectionChanged, session.sigStateChanged, session.sigFormatChanged,
                     session.sigDocumentChanged):
             sig.connect(self.refresh)
@@ -79,17 +78,9 @@ class Inspector(QWidget):
         if self._target is not None:
             self.sigEditRequested.emit(self._target)
 
-    def set_seen(self, seen: bool):
-        """Whether the panel can be seen (its dock is not behind another tab)."""
-        self._seen = bool(seen)
-        if self._seen and self._stale:
-            self.refresh()
-
     def refresh(self, *_):
-        if self._seen is False:           # behind another tab: brought up to date when shown
-            self._stale = True
+        if self.unseen_now():
             return
-        self._stale = False
         texts = {f: "" for f in self.FIELDS}
         self._target = None
         try:
