@@ -32,6 +32,7 @@ def in_steps(steps: list[Step], digits: int = 6) -> str | None:
     if hit is None:
         return None
     s, k = hit
+    assert s.node is not None             # a forward or backward step: it names its node
     if k is None:
         return describe(s.op, s.node, s.input_values, s.value, digits=digits)
     e = s.edges[k]

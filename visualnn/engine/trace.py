@@ -283,7 +283,7 @@ class Stepper:
         self._trace_length: int | None = None
         self._forget_moves()
 
-    def _forget_moves(self):
+    def _forget_moves(self) -> None:
         # the State the cursor last reached and its pass's steps: valid until the next edit
         self._last: State | None = None
         self._steps: tuple[int, list[Step]] | None = None
