@@ -145,18 +145,19 @@ class SessionModel(SelectionMixin):
                 view[key] = value
         return view
 
-    def apply_view_section(self, view: dict) -> None:
+    def apply_view_section(self, view: dict) -> bool:
         """Take the view mode, digits and weight style a file's ``view`` section names
-        (anything else in it, or a value out of range, is left as it is)."""
+        (anything else in it, or a value out of range, is left as it is).  False
+        when it asks for a gate view this network is too large for."""
         mode = view.get("mode")
-        if mode in VIEW_MODES:
-            self.set_view_mode(mode)
+        shown = self.set_view_mode(mode) if mode in VIEW_MODES else True
         digits = view.get("digits")
         if isinstance(digits, int) and not isinstance(digits, bool) and DIGIT_RANGE[0] <= digits <= DIGIT_RANGE[1]:
             self.set_digits(digits)
         lecture = view.get("lecture_weights")
         if isinstance(lecture, bool):
             self.set_lecture_style(lecture)
+        return shown
 
     # -- graphs and the stepper -----------------------------------------------------------
     def graph_for(self, mode: str) -> Graph:

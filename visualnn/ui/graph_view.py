@@ -582,7 +582,7 @@ class GraphView(QGraphicsView):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.theme: th.Theme = th.LIGHT
-        self.lecture_style = False
+        self.lecture_style = session.lecture_style
         self.show_legend = True
         self._auto_fit = True
         self._texts_visible = True
@@ -602,6 +602,7 @@ class GraphView(QGraphicsView):
         session.sigParamsChanged.connect(self._on_params_changed)
         session.sigSelectionChanged.connect(self._on_selection_changed)
         session.sigFormatChanged.connect(self._on_format_changed)
+        session.sigLectureStyleChanged.connect(self.set_lecture_style)
         if session.model is not None:
             self.rebuild()
             self.show_state(session.state)

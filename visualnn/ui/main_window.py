@@ -79,6 +79,8 @@ class MainWindow(QMainWindow):
         s.sigDocumentChanged.connect(self._update_title)
         s.sigDocumentChanged.connect(self._sync_view_actions)
         s.sigViewModeChanged.connect(lambda _: self._sync_view_actions())
+        s.sigFormatChanged.connect(self._sync_digit_actions)
+        s.sigLectureStyleChanged.connect(self.lecture_action.setChecked)
         self.setGeometry(default_geometry(self._screen_geometry()))
         self._layout_pending = not self._restore_settings()
         self._side_sized = not self._layout_pending
@@ -164,7 +166,7 @@ class MainWindow(QMainWindow):
         self.neuron_action.setChecked(True)
         v.addSeparator()
         self.lecture_action = self._action(v, "Weights as in the &lecture (white +1, black -1)",
-                                           self._set_lecture_style, None,
+                                           self.session.set_lecture_style, None,
                                            "Draw positive weights white, negative black, leave zero out",
                                            checkable=True)
         self.legend_action = self._action(v, "&Legend", self.view.set_show_legend, None, "Show the colour legend",
@@ -314,20 +316,24 @@ class MainWindow(QMainWindow):
 
     def set_digits(self, n: int):
         self.session.set_digits(n)
-        if n in self.digit_actions:
-            self.digit_actions[n].setChecked(True)
-        self.settings.setValue("digits", n)
+        self._sync_digit_actions()
+        self.settings.setValue("digits", self.session.digits)
 
-    def _set_lecture_style(self, on: bool):
-        self.view.set_lecture_style(on)
+    def _sync_digit_actions(self):
+        a = self.digit_actions.get(self.session.digits)
+        if a is not None:
+            a.setChecked(True)
 
     def set_view_mode(self, mode: str) -> bool:
         ok = self.session.set_view_mode(mode)
         if not ok:
-            self.statusBar().showMessage("This network is too large for the gate view: it would need more gates "
-                                         "than can be drawn one by one. Use the neuron view.", 8000)
+            self._gate_refused()
         self._sync_view_actions()
         return ok
+
+    def _gate_refused(self):
+        self.statusBar().showMessage("This network is too large for the gate view: it would need more gates "
+                                     "than can be drawn one by one. Use the neuron view.", 8000)
 
     def _sync_view_actions(self):
         self.neuron_action.setChecked(self.session.view_mode == "neuron")
@@ -354,15 +360,8 @@ class MainWindow(QMainWindow):
         self.view.fit()
 
     def _apply_view_section(self, view: dict):
-        mode = view.get("mode")
-        if mode in ("neuron", "gate"):
-            self.set_view_mode(mode)
-        digits = view.get("digits")
-        if isinstance(digits, int) and not isinstance(digits, bool) and 1 <= digits <= 12:
-            self.set_digits(digits)
-        lec = view.get("lecture_weights")
-        if isinstance(lec, bool):
-            self.lecture_action.setChecked(lec)
+        if not self.session.apply_view_section(view):
+            self._gate_refused()
 
     def open_file(self, path) -> bool:
         """Open a network file; on a bad file show what is wrong and keep the current one."""
@@ -414,6 +413,7 @@ class MainWindow(QMainWindow):
         from ..io import Document, SaveError, save
         s = self.session
         doc = s.document if s.document is not None else Document(model=s.model)
+        doc.view = s.view_section(doc.view)          # the view as shown now, not as it was opened
         try:
             written = save(doc, path)
         except (SaveError, OSError, ValueError) as err:
