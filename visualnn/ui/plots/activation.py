@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QGraphicsItem, QLabel, QVBox
 from ...engine.ops import ACTIVATIONS, OPS
 from ...engine.plotting_data import activation_curve, activation_node_for
 from .adaptive import FlowLayout, LazyPanel, labelled
-from .source import as_source, graph_of, selected_nodes, state_of
+from .source import as_source, selected_nodes
 from .style import BACKGROUND, CURVE_PEN, DERIV_PEN, MARK_BRUSH, MARK_PEN, fmt, style_plot
 
 HALF_RANGE = 6.0
@@ -103,7 +103,7 @@ class ActivationPanel(LazyPanel):
 
     def follow_node(self, name: str | None) -> bool:
         """Follow the neuron ``name`` belongs to; False if it has no activation."""
-        graph = graph_of(self.session)
+        graph = self.session.graph
         if graph is None:
             return False
         act = self._activation_for(graph, name)
@@ -181,7 +181,7 @@ class ActivationPanel(LazyPanel):
         self.text_d.setPos(net, d)
         for it in items:
             it.show()
-        inp = graph_of(self.session).nodes[node].inputs[0]
+        inp = self.session.graph.nodes[node].inputs[0]
         note = ""
         if abs(d) < 0.01:
             note = " — almost no gradient passes here" if d else " — no gradient passes here"
@@ -199,13 +199,13 @@ class ActivationPanel(LazyPanel):
     def _refresh_marker(self):
         if self.node is None or not self.follow.isChecked():
             return
-        graph = graph_of(self.session)
+        graph = self.session.graph
         if graph is None or self.node not in graph.nodes:
             self.node = None
             self._set_marker(None, None)
             return
         inp = graph.nodes[self.node].inputs[0]
-        st = state_of(self.session)
+        st = self.session.state
         net = None
         if st is not None and inp in st.values:
             net = float(st.values[inp])
@@ -217,14 +217,14 @@ class ActivationPanel(LazyPanel):
 
     def _on_follow_toggled(self, on: bool):
         if on:
-            self._on_selection_change() or self._on_state_change(state_of(self.session))
+            self._on_selection_change() or self._on_state_change(self.session.state)
         else:
             self.node = None
             self._set_marker(None, None)
 
     def _on_document_change(self):
         self.node = None
-        graph = graph_of(self.session)
+        graph = self.session.graph
         first = None
         if graph is not None:
             first = next((n for n in graph.order if self._activation_for(graph, n) == n), None)
@@ -239,7 +239,7 @@ class ActivationPanel(LazyPanel):
         if stale == "selection":
             self._on_selection_change()
         elif stale is not None:
-            self._on_state_change(state_of(self.session))
+            self._on_state_change(self.session.state)
 
     def _on_selection_change(self) -> bool:
         if not self.follow.isChecked():

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from ...engine.optimizers import OPTIMIZERS
 from ...engine.plotting_data import OneParameterCost, descend, exhaustive_search
 from .adaptive import AdaptiveSplitter, LazyPanel, scrolled
-from .source import as_source, current_params, model_of
+from .source import as_source, current_params, follow_learning_rate
 from .style import BACKGROUND, OPTIMIZER_COLOURS, OPTIMIZER_LABELS, fmt, style_plot
 
 CURVE_POINTS = 400
@@ -169,8 +169,8 @@ class OneDPanel(LazyPanel):
         self.hi.valueChanged.connect(self._redraw_curves)
         s = self.session
         s.sigDocumentChanged.connect(self._on_document_change)
-        s.sigParamsChanged.connect(self._on_params_change)
-        s.sigShownParamsChanged.connect(self._on_params_change)     # not every step: the weights only
+        follow_learning_rate(self.lr, s)                            # the session's one learning rate
+        s.sigShownParamsChanged.connect(self._on_params_change)     # after every edit, not every step
         self._on_document_change()
 
     @property
@@ -186,7 +186,7 @@ class OneDPanel(LazyPanel):
         doc = getattr(self.session, "document", None)
         src = getattr(doc, "source", None)
         full = getattr(src, "full_graph", None)
-        model = model_of(self.session)
+        model = self.session.model
         return full if full is not None else (model.graph if model is not None else None)
 
     def _outputs(self, graph) -> list[str]:
@@ -196,7 +196,7 @@ class OneDPanel(LazyPanel):
         return [n for n in graph.order if not users[n] and not graph.nodes[n].is_leaf]
 
     def _feeds(self):
-        model = model_of(self.session)
+        model = self.session.model
         cols = dict(model.data.columns)
         if not cols:
             cols = {k: np.array([v]) for k, v in model.samples()[0].items()}
@@ -214,7 +214,7 @@ class OneDPanel(LazyPanel):
         if self.hidden_now():
             self._stale = "document"
             return
-        model = model_of(self.session)
+        model = self.session.model
         graph = self._full_graph()
         for combo in (self.param, self.output):
             combo.blockSignals(True)
@@ -227,7 +227,6 @@ class OneDPanel(LazyPanel):
             if chosen is not None and self.output.findData(chosen) >= 0:
                 self.output.setCurrentIndex(self.output.findData(chosen))
             t = model.training
-            self.lr.setValue(t.learning_rate)
             self.optimizer.setCurrentIndex(max(0, self.optimizer.findData(t.optimizer)))
         for combo in (self.param, self.output):
             combo.blockSignals(False)
@@ -237,7 +236,7 @@ class OneDPanel(LazyPanel):
         self.timer.stop()
         self.search = None
         self.path = None
-        model = model_of(self.session)
+        model = self.session.model
         graph = self._full_graph()
         p, out = self.param.currentText(), self.output.currentData()
         if model is None or graph is None or not p or out is None:
@@ -338,8 +337,8 @@ class OneDPanel(LazyPanel):
         if self.cost is None:
             return
         start = current_params(self.session)[self.cost.param]
-        self.path = descend(self.cost, start, self.optimizer.currentData(), self.lr.value(), self.steps.value(),
-                            **self._hyper())
+        self.path = descend(self.cost, start, self.optimizer.currentData(), self.session.learning_rate,
+                            self.steps.value(), **self._hyper())
         self.frame = 0
         if self.interval.value() <= 0:
             self.frame = len(self.path[0]) - 1
@@ -394,7 +393,7 @@ class OneDPanel(LazyPanel):
                     "<span style='color:#e61e1e'>red line</span>: the slope (tangent) at the marble")
             if self.optimizer.currentData() == "sgd" and k < len(xs) - 1:
                 text += (f"; the next step moves {p} by −learning rate × slope = "
-                         f"{fmt(-self.lr.value() * gs[k])}")
+                         f"{fmt(-self.session.learning_rate * gs[k])}")
             parts.append(text)
         self.info.setText("<br><br>".join(parts))
 

@@ -29,7 +29,7 @@ from ...engine.plotting_data import contour_levels, contour_segments, loss_surfa
 from ...engine.surface import ANALYTIC, Evaluator, parameter_functions
 from .adaptive import AdaptiveSplitter, FlowLayout, LazyPanel, labelled, scrolled
 from .marble import MarbleControls, MarbleLayer, MarbleRace, roll_all
-from .source import as_source, current_params, model_of, selected_params
+from .source import as_source, current_params
 from .style import BACKGROUND, SURFACE_CMAP, fmt, style_plot
 from .surface3d import Surface3DView, platform_without_gl
 from .worker import JOIN_MS, JobRunner
@@ -314,7 +314,6 @@ class SurfacePanel(LazyPanel):
         s.sigDocumentChanged.connect(self._on_document_change)
         s.sigSelectionChanged.connect(self._on_selection_change)
         # the point moves when the weights in effect change (an update step, an edit), not every step
-        s.sigParamsChanged.connect(self._on_params_change)
         s.sigShownParamsChanged.connect(self._on_params_change)
         self._on_document_change()
 
@@ -341,7 +340,7 @@ class SurfacePanel(LazyPanel):
     def _on_document_change(self):
         self.cancel()
         self.race.stop()
-        model = model_of(self.session)
+        model = self.session.model
         names = list(model.graph.param_names) if model is not None else []
         for combo in (self.p1, self.p2):
             combo.blockSignals(True)
@@ -407,7 +406,7 @@ class SurfacePanel(LazyPanel):
         self.compute()
 
     def _on_selection_change(self):
-        picked = selected_params(self.session)
+        picked = self.session.selected_params()
         if len(picked) >= 2:
             self.set_pair(picked[-2], picked[-1])
 
@@ -443,7 +442,7 @@ class SurfacePanel(LazyPanel):
             surface = ANALYTIC[self.kind].surface(n)
             self._show_surface(surface)
             return
-        model = model_of(self.session)
+        model = self.session.model
         p1, p2 = self.p1.currentText(), self.p2.currentText()
         if model is None or not p1 or not p2:
             return
@@ -554,7 +553,7 @@ class SurfacePanel(LazyPanel):
             a = ANALYTIC[self.kind]
             g = a.gradient(np.array([x, y]))
             return float(a.value(np.array([x, y]))), (float(g[0]), float(g[1]))
-        model = model_of(self.session)
+        model = self.session.model
         with np.errstate(all="ignore"):
             ev = Evaluator(model, current_params(self.session), self._samples(model))
             g = ev.gradient()
@@ -590,7 +589,7 @@ class SurfacePanel(LazyPanel):
                           f"(its direction; steepness |∇| = {fmt(math.hypot(*g))})")
 
     def _on_params_change(self, *_):
-        if self.kind != NETWORK or self.surface is None or model_of(self.session) is None:
+        if self.kind != NETWORK or self.surface is None or self.session.model is None:
             return
         if self.hidden_now():
             self._point_stale = True
@@ -631,7 +630,7 @@ class SurfacePanel(LazyPanel):
             def work(job):
                 return roll_all(a, a.value, start, runs, steps, job)
         else:
-            model = model_of(self.session)
+            model = self.session.model
             s = self.surface
             params = dict(self._surface_params)
             samples = self._surface_samples

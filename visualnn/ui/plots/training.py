@@ -28,7 +28,7 @@ from ...engine.optimizers import OPTIMIZERS
 from ...engine.plotting_data import decision_grid
 from ...engine.training import initial_params, train
 from .adaptive import AdaptiveSplitter, FlowLayout, LazyPanel, scrolled
-from .source import as_source, current_params, model_of, push_params
+from .source import as_source, current_params, follow_learning_rate
 from .style import BACKGROUND, BOUNDARY_CMAP, CLASS_CMAP, OPTIMIZER_LABELS, TEST_PEN, TRAIN_PEN, fmt, style_plot
 from .worker import keep_alive
 
@@ -282,22 +282,21 @@ class TrainingPanel(LazyPanel):
             w.valueChanged.connect(self._on_settings_change)
         s = self.session
         s.sigDocumentChanged.connect(self._on_document_change)
-        s.sigParamsChanged.connect(self._on_params_change)
-        s.sigShownParamsChanged.connect(self._on_params_change)     # the weights in effect, not every step
+        follow_learning_rate(self.lr, s)                            # the session's one learning rate
+        s.sigShownParamsChanged.connect(self._on_params_change)     # the weights in effect, after every edit
         self._on_document_change()
 
     # -- document ------------------------------------------------------------------
     def _on_document_change(self):
         self._end_run()
-        model = model_of(self.session)
+        model = self.session.model
         self.model = model
         if model is None:
             self._set_status("No network loaded.")
             self._update_buttons()
             return
         t = model.training
-        for w, v in ((self.lr, t.learning_rate), (self.batch, t.batch_size or 0), (self.seed, t.seed),
-                     (self.epochs, t.epochs)):
+        for w, v in ((self.batch, t.batch_size or 0), (self.seed, t.seed), (self.epochs, t.epochs)):
             w.blockSignals(True)
             w.setValue(v)
             w.blockSignals(False)
@@ -345,7 +344,7 @@ class TrainingPanel(LazyPanel):
         budget = self.epochs.value()
         self.progress.setRange(0, budget)
         self.progress.setValue(0)
-        th = TrainThread(self.model, self.params, budget, self.lr.value(), self.optimizer.currentData(),
+        th = TrainThread(self.model, self.params, budget, self.session.learning_rate, self.optimizer.currentData(),
                          self.batch.value() or None, self.seed.value(), self._hyper(), step_mode=step_mode)
         th.sigEpochs.connect(self._on_epochs)
         th.sigResult.connect(self._on_result)
@@ -534,7 +533,7 @@ class TrainingPanel(LazyPanel):
         self._pushing = True
         self._pushes += 1
         try:
-            push_params(self.session, self.params, text=text, merge=merge)
+            self.session.set_params(dict(self.params), text=text, merge=merge)
         finally:
             self._pushing = False
             self._push_cost = time.perf_counter() - now
