@@ -219,11 +219,44 @@ def cmd_gradcheck(args) -> int:
 
 # -- export (rendering lives in the UI package) --------------------------------
 def cmd_export(args) -> int:
+    doc = _load(args.file)
     try:
-        from .ui.export import export_command
+        from .ui import export as rendering  # Qt is loaded for this command only
     except ImportError as err:
         raise CliError(f"export is not available: {err}") from None
-    return export_command(args)
+    try:
+        written, fmt, what = rendering.export_document(doc, args.out, args.format, args.view, args.size, args.steps,
+                                                       args.sample, progress=_frames_bar())
+    except rendering.ExportError as err:
+        raise CliError(f"visualnn export: {err}", 2) from None
+    except rendering.ExportCancelled:
+        raise CliError("visualnn export: cancelled; nothing was written", 1) from None
+    if fmt == "frames":
+        print(f"wrote {len(written)} frames ({what}) to {args.out}")
+    else:
+        print(f"wrote {written[0]}" + (f" ({what})" if fmt in rendering.ANIMATION_FORMATS else ""))
+    return 0
+
+
+def _frames_bar(stream=None):
+    """A progress bar for rendered frames on stderr (a log file gets the finished bar only)."""
+    stream = stream or sys.stderr
+    state = {"last": -1}
+    tty = stream.isatty()
+
+    def progress(done, total):
+        if not tty and done < total:
+            return True
+        width = 30
+        filled = int(width * done / max(total, 1))
+        if filled != state["last"] or done == total:
+            state["last"] = filled
+            stream.write(f"\r[{'#' * filled}{'-' * (width - filled)}] {done}/{total} frames")
+            if done >= total:
+                stream.write("\n")
+            stream.flush()
+        return True
+    return progress
 
 
 def _positive_int(text):

@@ -56,6 +56,7 @@ from PySide6.QtWidgets import (
 from ..engine.handout import handout_of
 from ..io.lecture import Slide
 from .present import Deck, PresentationView, deck_for
+from .session import Session
 
 PICTURE_FORMATS = ("png", "svg")
 ANIMATION_FORMATS = ("frames", "gif", "mp4")
@@ -550,65 +551,33 @@ def _ensure_gui():
     return app
 
 
-def _bar(stream=None):
-    stream = stream or sys.stderr
-    state = {"last": -1}
-
-    tty = stream.isatty()
-
-    def progress(done, total):
-        if not tty and done < total:
-            return True            # a log file gets the finished bar only
-        width = 30
-        filled = int(width * done / max(total, 1))
-        if filled != state["last"] or done == total:
-            state["last"] = filled
-            stream.write(f"\r[{'#' * filled}{'-' * (width - filled)}] {done}/{total} frames")
-            if done >= total:
-                stream.write("\n")
-            stream.flush()
-        return True
-    return progress
-
-
-def export_command(args) -> int:
-    """``visualnn export``: one clear message and a non-zero exit on bad arguments."""
-    from ..cli import CliError, _load
-    doc = _load(args.file)
-    try:
-        fmt = infer_format(args.out, args.format)
-        size, scale = parse_size(args.size)
-        if fmt == "mp4" and not video_available():
-            raise ExportError(VIDEO_MISSING)
-        samples = doc.model.samples()
-        if not 0 <= args.sample < max(1, len(samples)):
-            raise ExportError(f"--sample {args.sample} is out of range; the file has {len(samples)} sample(s) "
-                              f"(0..{len(samples) - 1})")
-        if fmt in PICTURE_FORMATS and (args.steps or "all") not in ("all",) and \
-                not re.fullmatch(r"\s*\d+\s*", args.steps or ""):
-            raise ExportError(f"--steps {args.steps!r}: a {fmt.upper()} file holds one picture; give one step "
-                              f"(--steps N), or a folder (--out DIR/) for one PNG per step")
-        _ensure_gui()
-        from .session import Session
-        session = Session(document=doc)
-        if args.sample:
-            session.set_sample(args.sample)
-        slides, what = step_slides(session, args.steps)
-        req = Request(fmt, Path(args.out), args.view, size, scale,
-                      slides if (args.steps or "all").strip().lower() != "all" or fmt not in TABLE_FORMATS else None)
-        if fmt in TABLE_FORMATS:
-            written = export(session, req, None, doc.model.title)
-        else:
-            written = export(session, req, _bar() if fmt in ANIMATION_FORMATS else None, doc.model.title)
-    except ExportError as err:
-        raise CliError(f"visualnn export: {err}", 2) from None
-    except ExportCancelled:
-        raise CliError("visualnn export: cancelled; nothing was written", 1) from None
-    if fmt == "frames":
-        print(f"wrote {len(written)} frames ({what}) to {args.out}")
-    else:
-        print(f"wrote {written[0]}" + (f" ({what})" if fmt in ANIMATION_FORMATS else ""))
-    return 0
+def export_document(doc, out: str, fmt: str | None = None, view: str = "graph", size: str | None = None,
+                    steps: str | None = None, sample: int = 0,
+                    progress: Progress | None = None) -> tuple[list[Path], str, str]:
+    """Render a loaded document without a window (``visualnn export``): a
+    QApplication is made, offscreen when there is no display.  Returns the
+    files written, the format and what was exported.  Bad arguments raise
+    ``ExportError`` (a message for the user); ``progress`` (animations) may cancel."""
+    fmt = infer_format(out, fmt)
+    size_px, scale = parse_size(size)
+    if fmt == "mp4" and not video_available():
+        raise ExportError(VIDEO_MISSING)
+    samples = doc.model.samples()
+    if not 0 <= sample < max(1, len(samples)):
+        raise ExportError(f"--sample {sample} is out of range; the file has {len(samples)} sample(s) "
+                          f"(0..{len(samples) - 1})")
+    if fmt in PICTURE_FORMATS and (steps or "all") not in ("all",) and not re.fullmatch(r"\s*\d+\s*", steps or ""):
+        raise ExportError(f"--steps {steps!r}: a {fmt.upper()} file holds one picture; give one step "
+                          f"(--steps N), or a folder (--out DIR/) for one PNG per step")
+    _ensure_gui()
+    session = Session(document=doc)
+    if sample:
+        session.set_sample(sample)
+    slides, what = step_slides(session, steps)
+    req = Request(fmt, Path(out), view, size_px, scale,
+                  slides if (steps or "all").strip().lower() != "all" or fmt not in TABLE_FORMATS else None)
+    written = export(session, req, progress if fmt in ANIMATION_FORMATS else None, doc.model.title)
+    return written, fmt, what
 
 
 # -- the GUI -----------------------------------------------------------------------------------------
@@ -726,7 +695,6 @@ class ExportDialog(QDialog):
 
 def _export_session(session):
     """A copy of the window's network to step through offscreen, at the same sample and view."""
-    from .session import Session
     s = Session()
     s.document = session.document
     s.set_model(session.model.copy())
@@ -734,6 +702,7 @@ def _export_session(session):
     s.set_sample(session.sample_index)
     s.set_view_mode(session.view_mode)
     s.set_digits(session.digits)
+    s.set_lecture_style(session.lecture_style)
     return s
 
 
