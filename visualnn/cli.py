@@ -285,6 +285,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .engine.gradcheck import TOLERANCE
     from .engine.optimizers import OPTIMIZERS
     p = _Parser(prog="visualnn", description="See a neural network compute and learn, one operation at a time.")
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
@@ -307,7 +308,7 @@ def build_parser() -> argparse.ArgumentParser:
     gc = sub.add_parser("gradcheck", help="backprop versus central finite differences")
     gc.add_argument("file")
     gc.add_argument("--sample", type=int, default=None, help="one sample (default: the whole training set)")
-    gc.add_argument("--tolerance", type=float, default=1e-5)
+    gc.add_argument("--tolerance", type=float, default=TOLERANCE)
     ex = sub.add_parser("export", help="render steps to PNG/SVG/GIF/MP4 or tables (no display needed)")
     ex.add_argument("file")
     ex.add_argument("--out", required=True)

@@ -23,6 +23,9 @@ class GradRow(NamedTuple):
     relative_error: float
 
 
+TOLERANCE = 1e-5     # backprop and finite differences agree below this relative error
+
+
 def relative_error(a: float, b: float, floor: float = 1e-8) -> float:
     """|a - b| / max(|a|, |b|); gradients smaller than ``floor`` are compared
     against ``floor`` (finite differences cannot resolve less).  Infinite or

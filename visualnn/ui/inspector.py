@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ..engine import explain
+from ..engine.gradcheck import TOLERANCE, numerical_gradient, relative_error
 from ..engine.ops import OPS
 from .seen import RefreshWhenSeen
 
@@ -14,11 +15,7 @@ from .seen import RefreshWhenSeen
 def numerical(graph, params, sample, name) -> float:
     """d objective / d ``name``: the engine's gradient check for parameters and
     feeds, a nudged node value for anything inside the graph."""
-    try:
-        from ..engine.gradcheck import numerical_gradient
-    except ImportError:                       # pragma: no cover - older engine
-        numerical_gradient = None
-    if numerical_gradient is not None and (name in params or name in sample):
+    if name in params or name in sample:
         d = numerical_gradient(graph, params, sample, name)
         return float(d if isinstance(d, float) else d.reshape(-1)[0])
     return explain.numerical_gradient(graph, params, sample, name)
@@ -156,7 +153,6 @@ class Inspector(QWidget, RefreshWhenSeen):
             out["numerical"] = f"not available: {err}"
             return
         out["numerical"] = fmt(num)
-        denom = max(abs(num), abs(backprop), 1e-8)
-        rel = abs(num - backprop) / denom
-        verdict = "agree" if rel < 1e-4 else "DISAGREE"
+        rel = relative_error(backprop, num)
+        verdict = "agree" if rel < TOLERANCE else "DISAGREE"
         out["difference"] = f"{rel:.1e} ({verdict})" if math.isfinite(rel) else "—"
