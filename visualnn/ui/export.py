@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, qInstallMessageHandler
-from PySide6.QtGui import QAction, QImage, QPainter
+from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -593,7 +593,7 @@ SIZES = (("As on screen", None), ("1920 × 1080", (1920, 1080)), ("1280 × 720",
 def live_views(window) -> dict:
     """The widgets of the stepper window that can be exported as they are: {label: widget}."""
     out = {"Graph": window.view, "Whole window": window}
-    for name, panel in (getattr(window, "plot_panels", None) or {}).items():
+    for name, panel in window.plot_panels.items():
         out[name] = panel
     return out
 
@@ -781,26 +781,3 @@ def _progress_dialog(window, fmt):
         dlg.setLabelText(f"Exporting frame {min(done + 1, total)} of {total}…")
         return not dlg.wasCanceled()
     return progress, dlg
-
-
-def install_export(window) -> QAction:
-    """Add File > Export… to the stepper window."""
-    a = QAction("&Export…", window)
-    a.setShortcut("Ctrl+E")
-    a.setStatusTip("Export a picture, frames, a GIF or MP4 of the steps, or the table of every step")
-    a.triggered.connect(lambda: run_export_dialog(window))
-    file_menu = None
-    for act in window.menuBar().actions():
-        if act.menu() is not None and act.text().replace("&", "") == "File":
-            file_menu = act.menu()
-            break
-    if file_menu is not None:
-        quit_action = next((x for x in file_menu.actions() if x.text().replace("&", "") == "Quit"), None)
-        if quit_action is not None:
-            file_menu.insertAction(quit_action, a)
-            file_menu.insertSeparator(quit_action)
-        else:
-            file_menu.addAction(a)
-    window.addAction(a)
-    window.export_action = a
-    return a

@@ -22,11 +22,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..io import Document, FileFormatError, SaveError, list_examples, load, save
 from .controls import StepperControls
 from .equation_panel import EquationPanel
+from .export import run_export_dialog
 from .graph_view import GraphView
 from .inspector import Inspector
 from .plots import install_plot_panels
+from .present import PresentationWindow, open_presentation
+from .seen import SeenAware
 from .session import Session
 
 ORGANIZATION = "visualnn"
@@ -58,6 +62,7 @@ class MainWindow(QMainWindow):
         self.stepping_toolbar = self.controls.toolbar(self)
         self.addToolBar(Qt.TopToolBarArea, self.stepping_toolbar)
         self.docks: dict[str, QDockWidget] = {}
+        self.presentation: PresentationWindow | None = None     # while presenting (F5)
         self._build_menus()
         # the graph takes the whole width and most of the height: the equations and the
         # inspector share a strip a few lines tall under it; the plot panels open on the
@@ -85,10 +90,6 @@ class MainWindow(QMainWindow):
         self._layout_pending = not self._restore_settings()
         self._side_sized = not self._layout_pending
         self._update_title()
-        from .export import install_export
-        from .present import install_presentation
-        install_presentation(self)      # View > Present (F5)
-        install_export(self)            # File > Export…
 
     # -- docks ------------------------------------------------------------------------------------
     def add_dock(self, name: str, widget: QWidget, area=Qt.RightDockWidgetArea) -> QDockWidget:
@@ -97,7 +98,7 @@ class MainWindow(QMainWindow):
         dock.setObjectName(f"dock:{name}")
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
-        if callable(getattr(widget, "set_seen", None)):
+        if isinstance(widget, SeenAware):
             # a dock behind another tab is covered, not hidden: tell the panel, so it can wait
             dock.visibilityChanged.connect(widget.set_seen)
         toggle = dock.toggleViewAction()
@@ -131,6 +132,10 @@ class MainWindow(QMainWindow):
         self._action(f, "Save &As…", lambda: self.save_as(), QKeySequence.SaveAs, "Save under a new name")
         self.revert_action = self._action(f, "Re&vert", lambda: self.revert(), None,
                                           "Reload the file, dropping unsaved edits")
+        f.addSeparator()
+        self.export_action = self._action(f, "&Export…", lambda: run_export_dialog(self), "Ctrl+E",
+                                          "Export a picture, frames, a GIF or MP4 of the steps, "
+                                          "or the table of every step")
         f.addSeparator()
         self._action(f, "&Quit", self.close, QKeySequence.Quit, "Quit visualnn")
 
@@ -193,7 +198,14 @@ class MainWindow(QMainWindow):
             self.digit_actions[n] = a
         v.addSeparator()
         self.panels_menu = v.addMenu("&Panels")
+        v.addSeparator()
+        self.present_action = self._action(v, "&Present", lambda: self.present(), Qt.Key_F5,
+                                           "Full screen with large type for a lecture hall; PageDown/PageUp step, "
+                                           "B blacks out, Esc leaves")
+        self.present_action.setToolTip("Present full screen (F5)")
         self.view_menu = v
+        for a in (self.export_action, self.present_action):
+            self.addAction(a)           # the keys work wherever the focus is in the window, menus closed
 
     def _fill_recent(self):
         self.recent_menu.clear()
@@ -211,9 +223,8 @@ class MainWindow(QMainWindow):
         self.examples_menu.clear()
         self.example_actions: list[QAction] = []
         try:
-            from ..io import list_examples
             examples = list_examples()
-        except (ImportError, OSError) as err:
+        except OSError as err:
             a = self.examples_menu.addAction(f"(examples not found: {err})")
             a.setEnabled(False)
             return
@@ -367,7 +378,6 @@ class MainWindow(QMainWindow):
         """Open a network file; on a bad file show what is wrong and keep the current one."""
         if not self.maybe_save():
             return False
-        from ..io import FileFormatError, load
         try:
             doc = load(path)
         except FileFormatError as err:
@@ -410,7 +420,6 @@ class MainWindow(QMainWindow):
         return self._save_to(path)
 
     def _save_to(self, path) -> bool:
-        from ..io import Document, SaveError, save
         s = self.session
         doc = s.document if s.document is not None else Document(model=s.model)
         doc.view = s.view_section(doc.view)          # the view as shown now, not as it was opened
@@ -460,9 +469,7 @@ class MainWindow(QMainWindow):
         self.controls.set_playing(False)
         # no training run, surface or marble outlives the window (nor pushes edits into it)
         for panel in self.plot_panels.created().values():
-            stop = getattr(panel, "shutdown", None)
-            if callable(stop):
-                stop()
+            panel.shutdown()
         self._save_settings()
         event.accept()
 
@@ -484,6 +491,22 @@ class MainWindow(QMainWindow):
             esc.click()
         else:
             w.reject()
+
+    # -- presenting ------------------------------------------------------------------------------
+    def present(self) -> PresentationWindow | None:
+        """View > Present (F5): the network full screen; Esc comes back here."""
+        if self.session.model is None:
+            return None
+        if self.presentation is not None and self.presentation.isVisible():
+            return self.presentation
+        self.controls.set_playing(False)
+        self.presentation = open_presentation(self.session, self)
+        self.presentation.sigClosed.connect(self._presentation_closed)
+        return self.presentation
+
+    def _presentation_closed(self):
+        self.presentation = None
+        self.activateWindow()
 
     # -- editing values ------------------------------------------------------------------------------
     def ask_value(self, name: str, current: float) -> float | None:

@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeySequence, QPainterPath, QPainterPathStroker, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPainterPathStroker, QPen
 from PySide6.QtWidgets import QGraphicsPathItem, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from ..engine import explain
@@ -603,25 +603,11 @@ class PresentationWindow(QWidget):
         self.sigClosed.emit()
 
 
-def start_presentation(window) -> PresentationWindow | None:
-    """Present the stepper window's network full screen (F5)."""
-    s = window.session
-    if s.model is None:
-        return None
-    if getattr(window, "presentation", None) is not None and window.presentation.isVisible():
-        return window.presentation
-    controls = getattr(window, "controls", None)
-    if controls is not None:
-        controls.set_playing(False)
-    p = PresentationWindow(s, parent=window)
+def open_presentation(session, parent: QWidget) -> PresentationWindow:
+    """Present ``session`` full screen on ``parent``'s screen (closed by Esc)."""
+    p = PresentationWindow(session, parent=parent)
     p.setAttribute(Qt.WA_DeleteOnClose)
-    window.presentation = p
-
-    def closed():
-        window.presentation = None
-        window.activateWindow()
-    p.sigClosed.connect(closed)
-    screen = window.screen()
+    screen = parent.screen()
     if screen is not None:
         p.setGeometry(screen.geometry())
     p.showFullScreen()
@@ -630,19 +616,6 @@ def start_presentation(window) -> PresentationWindow | None:
     return p
 
 
-def install_presentation(window) -> QAction:
-    """Add View > Present (F5) to the stepper window."""
-    a = QAction("&Present", window)
-    a.setShortcut(QKeySequence(Qt.Key_F5))
-    a.setShortcutContext(Qt.WindowShortcut)
-    a.setStatusTip("Full screen with large type for a lecture hall; PageDown/PageUp step, B blacks out, Esc leaves")
-    a.setToolTip("Present full screen (F5)")
-    a.triggered.connect(lambda: start_presentation(window))
-    menu = getattr(window, "view_menu", None)
-    if menu is not None:
-        menu.addSeparator()
-        menu.addAction(a)
-    window.addAction(a)             # F5 works wherever the focus is in the window, menus closed
-    window.present_action = a
-    window.presentation = None
-    return a
+def start_presentation(window) -> PresentationWindow | None:
+    """Present the stepper window's network full screen, as F5 does."""
+    return window.present()

@@ -1,6 +1,16 @@
 """Dock panels that do no work while nobody can see them."""
 from __future__ import annotations
 
+from typing import Protocol, runtime_checkable
+
+
+@runtime_checkable
+class SeenAware(Protocol):
+    """A docked panel that wants to know whether it can be seen: the window
+    wires ``set_seen`` to its dock's ``visibilityChanged``."""
+
+    def set_seen(self, seen: bool) -> None: ...
+
 
 class RefreshWhenSeen:
     """A panel whose ``refresh`` is skipped while its dock is closed or behind

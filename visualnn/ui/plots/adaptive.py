@@ -183,6 +183,9 @@ class LazyPanel(QWidget):
         if was_hidden and not self.hidden_now():
             self.catch_up()
 
+    def shutdown(self):
+        """Stop any background work before the window closes (a panel without any: nothing)."""
+
     def hidden_now(self) -> bool:
         if self._seen is False:
             return True
