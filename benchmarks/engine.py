@@ -23,10 +23,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 
-from visualnn.engine import Dataset, Layer, LayeredSpec, Model, TrainingSettings, compile_layered, record  # noqa: E402
+from visualnn.engine import Model, record  # noqa: E402
 from visualnn.engine.datasets import as_dataset, generate  # noqa: E402
 from visualnn.engine.surface import loss_surface  # noqa: E402
-from visualnn.engine.training import Trainer, initial_params  # noqa: E402
+from visualnn.engine.training import Trainer  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from nets import mazur_model, mlp_model  # noqa: E402  (the networks tests and benchmarks share)
 
 SIZES = [2, 16, 16, 1]
 SAMPLES = 100
@@ -46,18 +49,8 @@ def median_time(fn, number: int = 20, repeat: int = 15) -> float:
 
 
 def mlp() -> Model:
-    inputs = [f"x{i + 1}" for i in range(SIZES[0])]
-    prev, layers = inputs, []
-    for l, n in enumerate(SIZES[1:], start=1):
-        neurons = [f"h{l}_{j + 1}" for j in range(n)]
-        layers.append(Layer(neurons, "tanh", [[f"w{l}_{j}_{i}" for i in range(len(prev))] for j in range(n)],
-                            [f"b{l}_{j}" for j in range(n)]))
-        prev = neurons
-    spec = LayeredSpec(inputs, layers, "mse", ["t1"])
-    data = as_dataset(*generate("circles", n=SAMPLES, noise=0.05, labels=(-1.0, 1.0)), inputs, ["t1"])
-    m = Model("mlp", compile_layered(spec), {}, spec, data, TrainingSettings(learning_rate=LR))
-    m.params = initial_params(m, seed=0)
-    return m
+    data = as_dataset(*generate("circles", n=SAMPLES, noise=0.05, labels=(-1.0, 1.0)), ["x1", "x2"], ["t1"])
+    return mlp_model(SIZES, "tanh", loss="mse", data=data, random_seed=0, learning_rate=LR)
 
 
 class HandWritten:
@@ -95,21 +88,7 @@ class HandWritten:
 
 
 def mazur() -> Model:
-    try:
-        from visualnn.io import examples_dir, load
-        path = examples_dir() / "mazur_2_2_2.json"
-        if path.exists():
-            return load(path).model
-    except ImportError:
-        pass
-    spec = LayeredSpec(["i1", "i2"], [
-        Layer(["h1", "h2"], "sigmoid", [["w1", "w2"], ["w3", "w4"]], ["b1", "b1"]),
-        Layer(["o1", "o2"], "sigmoid", [["w5", "w6"], ["w7", "w8"]], ["b2", "b2"])],
-        "squared_error", ["target_o1", "target_o2"], "E_total")
-    params = dict(w1=.15, w2=.20, w3=.25, w4=.30, w5=.40, w6=.45, w7=.50, w8=.55, b1=.35, b2=.60)
-    data = Dataset({"i1": np.array([.05]), "i2": np.array([.10]),
-                    "target_o1": np.array([.01]), "target_o2": np.array([.99])})
-    return Model("Mazur 2-2-2", compile_layered(spec), params, spec, data)
+    return mazur_model()
 
 
 def results() -> list[dict]:

@@ -27,7 +27,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 
-from visualnn.engine import DenseModel, Layer, LayeredSpec, Stepper, compile_layered, make_optimizer  # noqa: E402
+from visualnn.engine import DenseModel, Stepper, compile_layered, make_optimizer  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from nets import mazur_model  # noqa: E402  (the networks tests and benchmarks share)
 
 WARMUP = 10_000
 WINDOW = 5_000
@@ -36,13 +39,9 @@ WINDOW_BYTES = 1 << 20
 
 
 def mazur():
-    spec = LayeredSpec(["i1", "i2"], [
-        Layer(["h1", "h2"], "sigmoid", [["w1", "w2"], ["w3", "w4"]], ["b1", "b1"]),
-        Layer(["o1", "o2"], "sigmoid", [["w5", "w6"], ["w7", "w8"]], ["b2", "b2"])],
-        "squared_error", ["target_o1", "target_o2"], "E_total")
-    params = dict(w1=.15, w2=.20, w3=.25, w4=.30, w5=.40, w6=.45, w7=.50, w8=.55, b1=.35, b2=.60)
-    sample = {"i1": .05, "i2": .10, "target_o1": .01, "target_o2": .99}
-    return spec, params, sample
+    """The lecture's 2-2-2 network as examples/mazur_2_2_2.json declares it: (spec, params, sample)."""
+    m = mazur_model()
+    return m.spec, m.params, m.samples()[0]
 
 
 def rss_mb() -> float:

@@ -29,51 +29,22 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
 
 import numpy as np  # noqa: E402
+from nets import mazur_model, mlp_model  # noqa: E402  (the networks tests and benchmarks share)
 
 FRAME_MS = 1000 / 60
 LAUNCH_TARGET_S = 3.0
 
 
 def layered_model(sizes, seed=0):
-    """A fully connected sigmoid network of ``sizes`` with seeded random weights."""
-    from visualnn.engine import Dataset, Layer, LayeredSpec, Model, TrainingSettings, compile_layered
-    from visualnn.engine.network import auto_names
-    rng = np.random.default_rng(seed)
-    inputs, layers = auto_names(sizes)
-    spec_layers, prev, params = [], inputs, {}
-    for li, neurons in enumerate(layers, start=1):
-        rows = []
-        for n in neurons:
-            row = [f"w{li}_{n}_{j}" for j in range(len(prev))]
-            rows.append(row)
-            params.update({w: float(rng.normal(0, 1 / np.sqrt(len(prev)))) for w in row})
-            params[f"b_{n}"] = float(rng.normal(0, 0.1))
-        spec_layers.append(Layer(neurons, "sigmoid", rows, [f"b_{n}" for n in neurons]))
-        prev = neurons
-    targets = [f"t_{n}" for n in layers[-1]]
-    spec = LayeredSpec(inputs, spec_layers, "squared_error", targets)
-    cols = {x: rng.uniform(-1, 1, 1) for x in inputs}
-    cols.update({t: rng.uniform(0, 1, 1) for t in targets})
-    return Model("-".join(map(str, sizes)), compile_layered(spec), params, spec, Dataset(cols),
-                 TrainingSettings(learning_rate=0.5))
+    """A fully connected sigmoid network of ``sizes`` with a seeded random start and one random sample."""
+    return mlp_model(sizes, random_seed=seed, samples=1, title="-".join(map(str, sizes)), learning_rate=0.5)
 
 
 def _mazur():
-    """The bundled 2-2-2 example, or the same network built in code if it cannot be read."""
-    from visualnn.io import FileFormatError, examples_dir, load
-    try:
-        return load(examples_dir() / "mazur_2_2_2.json").model
-    except (FileFormatError, OSError):
-        from visualnn.engine import Dataset, Layer, LayeredSpec, Model, TrainingSettings, compile_layered
-        spec = LayeredSpec(["i1", "i2"], [Layer(["h1", "h2"], "sigmoid", [["w1", "w2"], ["w3", "w4"]], ["b1", "b1"]),
-                                          Layer(["o1", "o2"], "sigmoid", [["w5", "w6"], ["w7", "w8"]], ["b2", "b2"])],
-                           "squared_error", ["target_o1", "target_o2"], "E_total")
-        params = dict(w1=.15, w2=.2, w3=.25, w4=.3, w5=.4, w6=.45, w7=.5, w8=.55, b1=.35, b2=.6)
-        data = Dataset({"i1": np.array([.05]), "i2": np.array([.1]), "target_o1": np.array([.01]),
-                        "target_o2": np.array([.99])})
-        return Model("2-2-2", compile_layered(spec), params, spec, data, TrainingSettings(learning_rate=0.5))
+    return mazur_model()
 
 
 def _app():

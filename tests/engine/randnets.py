@@ -537,17 +537,3 @@ def layered_ok(spec, Zs, O, T) -> bool:
             return False
     a = {k: v for k, v in OPS[spec.loss].attrs} | spec.loss_attrs
     return loss_ok(spec.loss, O.detach().numpy(), T.detach().numpy(), a)
-
-
-def mazur_spec():
-    """Matt Mazur's 2-2-2 network: the lecture's worked example."""
-    layers = [
-        Layer(["h1", "h2"], "sigmoid", [["w1", "w2"], ["w3", "w4"]], ["b1", "b1"]),
-        Layer(["o1", "o2"], "sigmoid", [["w5", "w6"], ["w7", "w8"]], ["b2", "b2"]),
-    ]
-    spec = LayeredSpec(["i1", "i2"], layers, "squared_error", ["target_o1", "target_o2"], "E_total")
-    params = {"w1": .15, "w2": .20, "w3": .25, "w4": .30, "b1": .35,
-              "w5": .40, "w6": .45, "w7": .50, "w8": .55, "b2": .60}
-    sample = {"i1": .05, "i2": .10, "target_o1": .01, "target_o2": .99}
-    return spec, params, sample
-

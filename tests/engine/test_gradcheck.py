@@ -4,7 +4,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from engine_nets import MAZUR_PARAMS, MAZUR_SAMPLE, mazur_model, mlp_model
+from nets import MAZUR_PARAMS, MAZUR_SAMPLE, mazur_model, mlp_model
 from visualnn.engine import Dataset, Graph, Node, record
 from visualnn.engine.datasets import as_dataset, generate
 from visualnn.engine.gradcheck import (backprop_gradients, gradcheck, kink_distances, numerical_gradient,

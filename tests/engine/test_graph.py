@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from engine_nets import MAZUR_PARAMS, MAZUR_SAMPLE, mazur_spec
+from nets import MAZUR_PARAMS, MAZUR_SAMPLE, mazur_spec
 from visualnn.engine import DenseModel, Graph, GraphError, Layer, LayeredSpec, Node, compile_layered
 from visualnn.engine.gradcheck import kink_distances, numerical_gradient
 from visualnn.engine.ops import ACTIVATIONS, LOSSES

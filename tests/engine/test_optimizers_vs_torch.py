@@ -18,6 +18,8 @@ try:
 except ImportError:                       # tests/ is not a package: pytest puts this folder on sys.path
     import randnets as rn
 
+from nets import MAZUR_PARAMS, MAZUR_SAMPLE, mazur_spec
+
 from visualnn.engine import DenseModel, Stepper, compile_layered, make_optimizer
 
 RTOL = 1e-9
@@ -134,7 +136,7 @@ def test_optimizer_moves_a_cloud_of_marbles_like_torch(key):
 def test_stepper_updates_follow_torch_training_mazur_network(key):
     """The stepper's update step, cycle after cycle, against torch.optim
     training the same network on the same sample."""
-    spec, params, sample = rn.mazur_spec()
+    spec, params, sample = mazur_spec(), dict(MAZUR_PARAMS), dict(MAZUR_SAMPLE)
     g = compile_layered(spec)
     names = g.param_names
     lr = {"sgd": 0.5, "momentum": 0.1, "nesterov": 0.1, "rmsprop": 0.01, "adam": 0.01}[key]

@@ -16,10 +16,7 @@ import sys
 
 import numpy as np
 
-try:
-    from . import randnets as rn
-except ImportError:                       # tests/ is not a package: pytest puts this folder on sys.path
-    import randnets as rn
+from nets import MAZUR_PARAMS, MAZUR_SAMPLE, mazur_spec
 
 from visualnn.engine import DenseModel, Stepper, compile_layered, make_optimizer
 
@@ -34,7 +31,7 @@ def _blocks() -> int:
 
 
 def test_stepper_runs_100000_steps_with_flat_memory_and_exact_parameters():
-    spec, params, sample = rn.mazur_spec()
+    spec, params, sample = mazur_spec(), dict(MAZUR_PARAMS), dict(MAZUR_SAMPLE)
     g = compile_layered(spec)
     st = Stepper(g, params, [sample], optimizer="sgd", lr=0.5)
     for _ in range(WARMUP):

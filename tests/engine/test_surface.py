@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from engine_nets import MAZUR_PARAMS, mazur_model, mlp_model
+from nets import MAZUR_PARAMS, mazur_model, mlp_model
 from visualnn.engine import make_optimizer, record
 from visualnn.engine.datasets import as_dataset, generate
 from visualnn.engine.surface import (ANALYTIC, direction_surface, gradient_at, loss_curve, loss_surface,
@@ -36,11 +36,11 @@ def test_surface_value_at_a_point_equals_the_engine_loss():
 
 def test_surface_at_the_current_parameters_is_the_training_loss():
     m = xor_model()
-    c1, c2 = m.params["w2_1_2"], m.params["b1_3"]
-    s = loss_surface(m, "w2_1_2", "b1_3", span1=(c1 - 1, c1 + 1), span2=(c2 - 3, c2 + 1), n=5)
+    c1, c2 = m.params["w_h1_2_y1"], m.params["b_h1_3"]
+    s = loss_surface(m, "w_h1_2_y1", "b_h1_3", span1=(c1 - 1, c1 + 1), span2=(c2 - 3, c2 + 1), n=5)
     obj = Objective(m)
     assert s.center_loss == pytest.approx(obj.value(obj.theta(m.params)), rel=1e-14)
-    assert s.Z[2, 3] == pytest.approx(engine_loss(m, {**m.params, "w2_1_2": s.xs[2], "b1_3": s.ys[3]}), rel=1e-12)
+    assert s.Z[2, 3] == pytest.approx(engine_loss(m, {**m.params, "w_h1_2_y1": s.xs[2], "b_h1_3": s.ys[3]}), rel=1e-12)
     assert s.xs[2] == pytest.approx(c1) and s.ys[3] == pytest.approx(c2)
     assert s.Z[2, 3] == pytest.approx(s.center_loss, rel=1e-12)
 
@@ -54,23 +54,23 @@ def test_matrix_and_graph_surfaces_agree(p1, p2):
 
 def test_chunked_evaluation_gives_the_same_surface():
     m = xor_model()
-    whole = loss_surface(m, "w1_1_1", "w2_1_3", n=30)
-    tiny = loss_surface(m, "w1_1_1", "w2_1_3", n=30, max_bytes=1)
+    whole = loss_surface(m, "w_x1_h1_1", "w_h1_3_y1", n=30)
+    tiny = loss_surface(m, "w_x1_h1_1", "w_h1_3_y1", n=30, max_bytes=1)
     np.testing.assert_allclose(whole.Z, tiny.Z, rtol=1e-13)
     g = xor_model()
     g.spec = None
-    np.testing.assert_allclose(loss_surface(g, "w1_1_1", "w2_1_3", n=30, max_bytes=1).Z, whole.Z, rtol=1e-12)
+    np.testing.assert_allclose(loss_surface(g, "w_x1_h1_1", "w_h1_3_y1", n=30, max_bytes=1).Z, whole.Z, rtol=1e-12)
 
 
 def test_surface_over_one_selected_sample():
     m = xor_model()
-    s = loss_surface(m, "w1_2_1", "b2_1", n=7, samples=3)
-    p = {**m.params, "w1_2_1": s.xs[1], "b2_1": s.ys[5]}
+    s = loss_surface(m, "w_x1_h1_2", "b_y1", n=7, samples=3)
+    p = {**m.params, "w_x1_h1_2": s.xs[1], "b_y1": s.ys[5]}
     assert s.Z[1, 5] == pytest.approx(engine_loss(m, p, samples=3), rel=1e-12)
-    several = loss_surface(m, "w1_2_1", "b2_1", n=7, samples=[0, 3])
+    several = loss_surface(m, "w_x1_h1_2", "b_y1", n=7, samples=[0, 3])
     assert several.Z[1, 5] == pytest.approx(engine_loss(m, p, samples=[0, 3]), rel=1e-12)
     with pytest.raises(IndexError, match="sample 8 out of range 0..7"):
-        loss_surface(m, "w1_2_1", "b2_1", samples=8)
+        loss_surface(m, "w_x1_h1_2", "b_y1", samples=8)
 
 
 def test_loss_curve_follows_one_parameter():

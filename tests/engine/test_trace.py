@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine_nets import MAZUR_PARAMS, MAZUR_SAMPLE, mazur_model, mazur_spec
+from nets import MAZUR_PARAMS, MAZUR_SAMPLE, mazur_model, mazur_spec
 from visualnn.engine import Graph, Node, Stepper, compile_layered, record
 from visualnn.engine.trace import apply_step
 

@@ -3,7 +3,7 @@ divergence, cancellation and the per-epoch report."""
 import numpy as np
 import pytest
 
-from engine_nets import MAZUR_PARAMS, mazur_model, mlp_model
+from nets import MAZUR_PARAMS, mazur_model, mlp_model
 from visualnn.engine import Dataset, Graph, Model, Node, make_optimizer
 from visualnn.engine.datasets import as_dataset, generate
 from visualnn.engine.training import Objective, initial_params, train
@@ -72,9 +72,9 @@ def test_random_start_is_seeded_scaled_and_leaves_biases_at_zero():
     m = mlp_model([2, 3, 1], init_scale=0.5)
     a, b, c = initial_params(m, seed=1), initial_params(m, seed=1), initial_params(m, seed=2)
     assert a == b and a != c
-    assert all(a[f"b1_{j}"] == 0.0 for j in (1, 2, 3)) and a["b2_1"] == 0.0
+    assert all(a[f"b_h1_{j}"] == 0.0 for j in (1, 2, 3)) and a["b_y1"] == 0.0
     bound = 0.5 * np.sqrt(6 / (2 + 3))
-    first = [a[f"w1_{j}_{i}"] for j in (1, 2, 3) for i in (1, 2)]
+    first = [a[f"w_x{i}_h1_{j}"] for j in (1, 2, 3) for i in (1, 2)]
     assert all(abs(w) <= bound for w in first) and len(set(first)) == 6
 
 

@@ -20,6 +20,8 @@ try:
 except ImportError:                       # tests/ is not a package: pytest puts this folder on sys.path
     import randnets as rn
 
+from nets import MAZUR_PARAMS, MAZUR_SAMPLE, mazur_spec
+
 from visualnn.engine import DenseModel, Graph, Node, compile_layered, make_optimizer, record
 from visualnn.engine.ops import LOSSES
 
@@ -219,7 +221,7 @@ def test_random_layered_networks_match_torch_with_every_activation(loss):
 
 
 def test_mazur_network_matches_torch_and_one_sgd_step():
-    spec, params, sample = rn.mazur_spec()
+    spec, params, sample = mazur_spec(), dict(MAZUR_PARAMS), dict(MAZUR_SAMPLE)
     X = np.array([[sample["i1"], sample["i2"]]])
     T = np.array([[sample["target_o1"], sample["target_o2"]]])
     bad = Mismatches()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import itertools
 
 from visualnn.ui.layout import layout
-from ui_nets import layered_model, mazur_model
+from nets import mazur_model, mlp_model
 
 
 def boxes_overlap(a, b) -> bool:
@@ -19,7 +19,7 @@ def test_the_same_network_always_draws_the_same_way():
 
 def test_every_edge_runs_left_to_right():
     for graph, mode in ((mazur_model().graph, "neuron"), (mazur_model().gate_graph(), "gate"),
-                        (layered_model([3, 4, 2]).graph, "neuron")):
+                        (mlp_model([3, 4, 2], random_seed=0, samples=1).graph, "neuron")):
         lay = layout(graph, mode)
         for a, b, _ in graph.edges():
             if (a, b) in lay.internal:
@@ -30,7 +30,7 @@ def test_every_edge_runs_left_to_right():
 
 def test_no_two_nodes_overlap():
     for graph, mode in ((mazur_model().graph, "neuron"), (mazur_model().gate_graph(), "gate"),
-                        (layered_model([8, 20, 3]).graph, "neuron")):
+                        (mlp_model([8, 20, 3], random_seed=0, samples=1).graph, "neuron")):
         lay = layout(graph, mode)
         for a, b in itertools.combinations(lay.boxes.values(), 2):
             assert not boxes_overlap(a, b), (a.name, b.name)
@@ -63,5 +63,5 @@ def test_inputs_first_then_layers_then_the_loss():
 
 
 def test_large_networks_draw_small():
-    lay = layout(layered_model([64, 64, 64, 10]).graph)
+    lay = layout(mlp_model([64, 64, 64, 10], random_seed=0, samples=1).graph)
     assert lay.compact and max(b.h for b in lay.boxes.values()) <= 16

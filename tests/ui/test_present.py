@@ -8,7 +8,7 @@ from visualnn.ui.present import (Deck, PresentationWindow, emphasis_html, fill_c
                                  start_presentation)
 from visualnn.ui.session import Session
 
-from ui_nets import mazur_model
+from nets import mazur_model
 
 
 @pytest.fixture
@@ -176,7 +176,7 @@ def test_without_a_lecture_every_click_is_one_step(qtbot):
         qtbot.keyClick(p, Qt.Key_PageDown)
         assert s.position == k
     assert "Forward" in p.view.texts()["step"]
-    assert p.view.texts()["title"] == "Mazur 2-2-2"
+    assert p.view.texts()["title"] == "Backpropagation, step by step: the 2-2-2 network"     # the file's title
     p.close()
 
 

@@ -19,14 +19,14 @@ from visualnn.ui import theme as th
 from visualnn.ui.graph_view import GraphView
 from visualnn.ui.session import Session
 
-from ui_nets import layered_model
+from nets import mlp_model
 
 BIG = [784, 64, 10]
 
 
 @pytest.fixture(scope="module")
 def big_model():
-    return layered_model(BIG, seed=3)
+    return mlp_model(BIG, random_seed=3, samples=1)
 
 
 @pytest.fixture

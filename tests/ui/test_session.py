@@ -5,7 +5,7 @@ import pytest
 
 from visualnn.engine.trace import Stepper
 from visualnn.ui.session import Session
-from ui_nets import layered_model, mazur_model
+from nets import mazur_model, mlp_model
 
 
 def same_state(a, b):
@@ -106,7 +106,7 @@ def test_the_gate_view_keeps_the_step_and_the_edits(qtbot):
 
 
 def test_the_gate_view_is_refused_for_a_huge_network(qtbot):
-    s = Session(model=layered_model([64, 64, 64, 10]))
+    s = Session(model=mlp_model([64, 64, 64, 10], random_seed=0, samples=1))
     assert not s.gate_available()
     assert not s.set_view_mode("gate") and s.view_mode == "neuron"
 
@@ -127,7 +127,7 @@ def test_selection_names_parameters_in_click_order(qtbot):
 
 
 def test_choosing_a_sample_keeps_the_step(qtbot):
-    s = Session(model=layered_model([2, 3, 1], samples=4))
+    s = Session(model=mlp_model([2, 3, 1], random_seed=0, samples=4))
     s.seek(5)
     s.set_sample(2)
     assert s.position == 5 and s.sample_index == 2
@@ -145,7 +145,7 @@ def test_a_new_model_resets_everything(qtbot):
     s.edit_value("w5", 0.3)
     docs = []
     s.sigDocumentChanged.connect(lambda: docs.append(1))
-    s.set_model(layered_model([2, 2, 1]))
+    s.set_model(mlp_model([2, 2, 1], random_seed=0, samples=1))
     assert docs and s.position == 0 and s.selection == [] and not s.dirty and s.undo_stack.count() == 0
 
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QApplication, QGraphicsPathItem, QGraphicsSimpleTe
 from visualnn.ui import graph_view as gv
 from visualnn.ui.graph_view import GraphView
 from visualnn.ui.session import Session
-from ui_nets import mazur_model
+from nets import mazur_model
 
 ROUNDS = 100_000
 

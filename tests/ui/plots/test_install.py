@@ -118,7 +118,7 @@ from visualnn.io import examples_dir, load
 from visualnn.ui.plots.source import ModelSource
 from visualnn.ui.plots.surface import SurfacePanel
 from visualnn.ui.plots.training import TrainingPanel
-from plot_nets import mazur_model
+from nets import mazur_model
 spiral = load(examples_dir() / "spiral.json").model
 panel = SurfacePanel(ModelSource(spiral))
 panel.resolution.setValue(401)
@@ -140,7 +140,7 @@ def test_a_script_that_ends_while_plot_threads_run_exits_cleanly():
     import sys
     from pathlib import Path
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    out = subprocess.run([sys.executable, "-c", EXIT_SCRIPT, str(Path(__file__).parent)], env=env,
+    out = subprocess.run([sys.executable, "-c", EXIT_SCRIPT, str(Path(__file__).parents[2])], env=env,
                          capture_output=True, text=True, timeout=120)
     assert "leaving True True" in out.stdout
     assert out.returncode == 0, out.stderr[-2000:]          # not an abort: "QThread: Destroyed while ... running"

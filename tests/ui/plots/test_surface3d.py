@@ -35,7 +35,7 @@ from visualnn.ui.plots.surface3d import gl_unavailable_reason
 reason = gl_unavailable_reason()
 if reason is not None:
     print(json.dumps({"skip": reason})); sys.exit(0)
-from plot_nets import mazur_model
+from nets import mazur_model
 from visualnn.ui.plots.source import ModelSource
 from visualnn.ui.plots.surface import SurfacePanel
 panel = SurfacePanel(ModelSource(mazur_model()))
@@ -61,7 +61,7 @@ def test_3d_surface_renders_with_a_real_gl_context():
         pytest.skip("no DISPLAY: start Xvfb (Xvfb :99 &) and export DISPLAY=:99 to run the OpenGL test")
     env = dict(os.environ, QT_QPA_PLATFORM="xcb")
     try:
-        out = subprocess.run([sys.executable, "-c", GL_SCRIPT, str(HERE)], env=env, capture_output=True,
+        out = subprocess.run([sys.executable, "-c", GL_SCRIPT, str(HERE.parents[1])], env=env, capture_output=True,
                              text=True, timeout=120)
     except subprocess.TimeoutExpired:
         pytest.skip("the X server did not answer within 120 s")

@@ -198,7 +198,7 @@ panel.close()
 
 
 def test_closing_while_marbles_are_computed_exits_cleanly():
-    from plot_nets import run_script_that_exits
+    from scripts import run_script_that_exits
     out = run_script_that_exits(MARBLE_EXIT_SCRIPT)
     assert "rolling True" in out.stdout
     assert out.returncode == 0, out.stderr[-2000:]          # not an abort: "QThread: Destroyed while ... running"

@@ -25,9 +25,10 @@ def test_trained_xor_decision_boundary_classifies_its_four_points(qtbot, xor):
 
 
 def test_training_divergence_pauses_with_a_message(qtbot):
-    from plot_nets import dense_model
-    line = dense_model("line", [1, 1], ["linear"], {"x1": np.array([1.0, 2.0, 3.0]), "t1": np.array([2.0, 4.0, 6.0])},
-                       params={"w1": 0.5, "b_y1": 0.0}, epochs=100000, learning_rate=5.0, optimizer="sgd")
+    from nets import mlp_model
+    line = mlp_model([1, 1], "linear", loss="mse", data={"x1": np.array([1.0, 2.0, 3.0]), "t1": np.array([2.0, 4.0, 6.0])},
+                     params={"w_x1_y1": 0.5, "b_y1": 0.0}, title="line", epochs=100000, learning_rate=5.0,
+                     optimizer="sgd")
     panel = TrainingPanel(ModelSource(line))
     qtbot.addWidget(panel)
     panel.play()
