@@ -31,6 +31,11 @@ def dialogs(monkeypatch):
     monkeypatch.setattr(QMessageBox, "warning", d.make("warning", QMessageBox.Ok))
     monkeypatch.setattr(QMessageBox, "information", d.make("information", QMessageBox.Ok))
     monkeypatch.setattr(QMessageBox, "question", d.make("question", QMessageBox.Discard))
+    from visualnn.ui import text
+    answers = {"critical": QMessageBox.Ok, "warning": QMessageBox.Ok, "information": QMessageBox.Ok,
+               "question": QMessageBox.Discard}
+    monkeypatch.setattr(text, "ask", lambda parent, kind, title, body, *args, **kwargs:
+                        d.make(kind, answers[kind])(parent, title, body))
     return d
 
 

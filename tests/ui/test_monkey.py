@@ -159,6 +159,11 @@ class Dialogs:
             return default
         return show
 
+    def ask(self, parent, kind, title, text, *args, **kwargs):
+        if kind == "question":
+            return self.question(parent, title, text)
+        return self.message(kind, QMessageBox.Ok)(parent, title, text)
+
     def question(self, parent, title, text, *args, **kwargs):
         self._count("question")
         return self.answer("question", self.rng.choice([QMessageBox.Save, QMessageBox.Discard, QMessageBox.Cancel,
@@ -223,6 +228,7 @@ class Dialogs:
 def stand_ins(monkeypatch, tmp_path):
     """Installs the dialogs' stand-ins; returns a function making them for a seed."""
     from visualnn.ui import export as export_mod
+    from visualnn.ui import text
     made = {}
 
     def make(rng):
@@ -235,6 +241,7 @@ def stand_ins(monkeypatch, tmp_path):
         monkeypatch.setattr(QMessageBox, "warning", d.message("warning", QMessageBox.Ok))
         monkeypatch.setattr(QMessageBox, "information", d.message("information", QMessageBox.Ok))
         monkeypatch.setattr(QMessageBox, "question", d.question)
+        monkeypatch.setattr(text, "ask", d.ask)
         monkeypatch.setattr(QFileDialog, "getOpenFileName", d.open_name)
         monkeypatch.setattr(QFileDialog, "getSaveFileName", d.save_name)
         monkeypatch.setattr(QFileDialog, "getExistingDirectory", d.folder_name)

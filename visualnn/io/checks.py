@@ -8,17 +8,36 @@ from __future__ import annotations
 
 import difflib
 import math
-import re
+import unicodedata
 
 from .errors import Problems
 from .jsontext import NonFinite, describe, join
 from .limits import MAX_NAME_LENGTH
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# not printable in a name: controls, format characters (bidi overrides, zero-width
+# spaces and joiners), surrogates, private-use and unassigned code points, line separators
+REFUSED_CATEGORIES = {"Cc": "a control character", "Cf": "an invisible formatting character (bidi or zero-width)",
+                      "Cs": "a lone surrogate (not valid UTF-8)", "Co": "a private-use character",
+                      "Cn": "an unassigned character", "Zl": "a line separator", "Zp": "a paragraph separator"}
 
 
 def is_number(v) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def unprintable(s: str) -> tuple[int, str, str] | None:
+    """(index, character, what it is) of the first character a name may not hold, or None."""
+    for k, c in enumerate(s):
+        kind = REFUSED_CATEGORIES.get(unicodedata.category(c))
+        if kind is not None:
+            return k, c, kind
+    return None
+
+
+def character(c: str) -> str:
+    """U+202E RIGHT-TO-LEFT OVERRIDE: a character named so it can be found."""
+    name = unicodedata.name(c, "")
+    return f"U+{ord(c):04X}" + (f" {name}" if name else "")
 
 
 def listing(names, limit: int = 12) -> str:
@@ -92,8 +111,11 @@ class Checker:
         if len(s) > MAX_NAME_LENGTH:
             self.add(place, f"{what} is {len(s)} characters long; at most {MAX_NAME_LENGTH} are allowed")
             return None
-        if _CONTROL.search(s):
-            self.add(place, f"{what} {s!r} contains a control character (tab, newline, ...)")
+        bad = unprintable(s)
+        if bad is not None:
+            k, c, kind = bad
+            self.add(place, f"{what} {s!r} contains {character(c)} at character {k + 1}, {kind}; names may hold "
+                            f"only printable characters (no controls, bidi overrides or zero-width characters)")
             return None
         if s != s.strip():
             self.add(place, f"{what} {s!r} starts or ends with a space")

@@ -169,7 +169,8 @@ def _parse_document(text: str, name: str, base_dir: Path | None, default_title: 
     ck.failures = len(problems)
     if problems:
         # a too-deep or repeated-key file is not examined further: its structure is in doubt
-        if any("nested too deeply" in p.message or "more than once" in p.message for p in problems.items):
+        if any("nested too deeply" in p.message or "more than once" in p.message
+               or "lone surrogate" in p.message for p in problems.items):
             problems.raise_if_any()
 
     extra = {k: v for k, v in top.items() if k not in SECTIONS}

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any, Iterable
 
 from .limits import MAX_DEPTH
 
 MAX_INT_DIGITS = 300      # any integer this long still converts to a finite float
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class NonFinite:
@@ -78,6 +80,15 @@ def parse(text: str):
         raise JsonSyntaxError("", f"arrays and objects are nested too deeply (at most {MAX_DEPTH} levels)") from None
 
 
+def visible(s: str) -> str:
+    """``s`` with every character that is not printable written as an escape
+    (``\\u202e``), so a message never carries a bidi override or a lone surrogate."""
+    if s.isprintable():
+        return s
+    return "".join(c if c.isprintable() else c.encode("unicode_escape", "backslashreplace").decode("ascii")
+                   for c in s)
+
+
 def describe(value) -> str:
     """How a value reads in a message: 'the text "abc"', 'a list of 3 items', 'null'."""
     if value is None:
@@ -90,7 +101,7 @@ def describe(value) -> str:
         return f"the number {value!r}"
     if isinstance(value, str):
         s = value if len(value) <= 40 else value[:37] + "..."
-        return f"the text {json.dumps(s, ensure_ascii=False)}"
+        return f"the text {visible(json.dumps(s, ensure_ascii=False))}"
     if isinstance(value, list):
         return f"a list of {len(value)} item{'s' if len(value) != 1 else ''}"
     if isinstance(value, dict):
@@ -105,8 +116,15 @@ def walk(value, place: str, problems) -> None:
         problems.add(p, f"expected a finite number, got {v.text} (JSON numbers must be finite "
                         f"and within about ±1.8e308)")
 
+    def bad_text(p):
+        problems.add(p, "the text holds a lone surrogate (a \\ud800-\\udfff escape that is half a character); "
+                        "text must be valid UTF-8")
+
     if isinstance(value, NonFinite):
         bad_number(value, place)
+        return
+    if isinstance(value, str) and _SURROGATE.search(value):
+        bad_text(place)
         return
     stack = [(value, place, 0)] if isinstance(value, (dict, list)) else []
     while stack:
@@ -115,6 +133,9 @@ def walk(value, place: str, problems) -> None:
             problems.add(p, f"nested too deeply: at most {MAX_DEPTH} levels of arrays and objects")
             continue
         if isinstance(v, dict):
+            for k in v:
+                if _SURROGATE.search(k):
+                    bad_text(join(p, k))
             for k in getattr(v, "duplicates", ()):
                 problems.add(join(p, k), "this key appears more than once in the same object; "
                                          "keep one (JSON would silently use the last)")
@@ -127,13 +148,15 @@ def walk(value, place: str, problems) -> None:
                 later.append((x, join(p, k) if isinstance(v, dict) else f"{p}[{k}]", depth + 1))
             elif isinstance(x, NonFinite):
                 bad_number(x, join(p, k) if isinstance(v, dict) else f"{p}[{k}]")
+            elif isinstance(x, str) and _SURROGATE.search(x):
+                bad_text(join(p, k) if isinstance(v, dict) else f"{p}[{k}]")
         stack.extend(reversed(later))
 
 
 def join(place: str, key) -> str:
     key = str(key)
-    simple = key.isidentifier()
-    part = key if simple else json.dumps(key, ensure_ascii=False)
+    simple = key.isidentifier() and key.isprintable()
+    part = key if simple else visible(json.dumps(key, ensure_ascii=False))
     if not place:
         return part if simple else f"[{part}]"
     return f"{place}.{part}" if simple else f"{place}[{part}]"

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QHBoxLayout,
-    QLabel,
     QSizePolicy,
     QSlider,
     QStyle,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..engine import explain
+from .text import plain_label, tooltip
 
 STEP_KEYS = (Qt.Key_Right, Qt.Key_Space, Qt.Key_PageDown)
 BACK_KEYS = (Qt.Key_Left, Qt.Key_PageUp, Qt.Key_Backspace)
@@ -41,7 +41,7 @@ class PhaseLabel(QWidget):
     def setText(self, text: str):
         if text != self._text:
             self._text = text
-            self.setToolTip(text)
+            self.setToolTip(tooltip(text))
             self.update()
 
     def paintEvent(self, event):
@@ -123,7 +123,7 @@ class StepperControls(QObject):
         self.sample.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
         self.sample.setMinimumContentsLength(SAMPLE_CHARS)
         self.sample.currentIndexChanged.connect(self._sample_chosen)
-        self.sample_label = QLabel("sample")
+        self.sample_label = plain_label("sample")
         self._sample_actions: list = []
 
         session.sigStateChanged.connect(self._on_state)
@@ -252,7 +252,7 @@ class StepperControls(QObject):
         lay.addWidget(self.phase)
         tb.addWidget(box)
         tb.addSeparator()
-        tb.addWidget(QLabel(" learning rate "))
+        tb.addWidget(plain_label(" learning rate "))
         tb.addWidget(self.lr)
         tb.addSeparator()
         self._sample_actions = [tb.addWidget(self.sample_label), tb.addWidget(self.sample)]

@@ -46,8 +46,6 @@ from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsView,
     QHBoxLayout,
-    QLabel,
-    QMessageBox,
     QProgressDialog,
     QSpinBox,
     QWidget,
@@ -57,6 +55,7 @@ from ..engine.handout import handout_of
 from ..io.lecture import Slide
 from .present import Deck, PresentationView, deck_for
 from .session import Session
+from .text import critical, plain_label
 
 PICTURE_FORMATS = ("png", "svg")
 ANIMATION_FORMATS = ("frames", "gif", "mp4")
@@ -635,19 +634,19 @@ class ExportDialog(QDialog):
         self.last.setValue(min(top, s.position + s.cycle_length))
         rng = QHBoxLayout()
         rng.addWidget(self.first)
-        rng.addWidget(QLabel("to"))
+        rng.addWidget(plain_label("to"))
         rng.addWidget(self.last)
         self.range_box = QWidget()
         self.range_box.setLayout(rng)
-        self.note = QLabel()
+        self.note = plain_label()
         self.note.setWordWrap(True)
         form = QFormLayout(self)
-        form.addRow("Format", self.format)
-        form.addRow("View", self.what)
-        form.addRow("Size", self.size)
-        form.addRow("Scale", self.scale)
-        form.addRow("Steps", self.steps)
-        form.addRow("", self.range_box)
+        form.addRow(plain_label("Format"), self.format)
+        form.addRow(plain_label("View"), self.what)
+        form.addRow(plain_label("Size"), self.size)
+        form.addRow(plain_label("Scale"), self.scale)
+        form.addRow(plain_label("Steps"), self.steps)
+        form.addRow(plain_label(""), self.range_box)
         form.addRow(self.note)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         buttons.button(QDialogButtonBox.Ok).setText("Export…")
@@ -761,7 +760,7 @@ def export_from_window(window, fmt, out: Path, what=("render", "graph"), size=DE
         window.statusBar().showMessage("Export cancelled; nothing was written", 5000)
         return None
     except (ExportError, OSError) as err:
-        QMessageBox.critical(window, "Cannot export", str(err))
+        critical(window, "Cannot export", str(err))
         return None
     window.statusBar().showMessage(f"Exported {written[0] if len(written) == 1 else out}", 5000)
     return written

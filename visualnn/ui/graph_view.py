@@ -43,6 +43,7 @@ from ..engine.explain import fmt
 from ..engine.trace import State
 from . import theme as th
 from .layout import Box, Layout, layout
+from .text import tooltip
 
 LABEL_MIN_PIXELS = 6.0          # text smaller than this on screen is not drawn
 WEIGHT_LABEL_LIMIT = 24         # more weighted edges than this: weights shown on the step and selection only
@@ -154,7 +155,7 @@ class NodeItem(QGraphicsPathItem):
         self._strings = {"label": box.label, "symbol": box.symbol, "value": "", "grad": ""}
         self._texts: dict[str, TextItem] = {}
         tip = box.name if box.name == box.label or not box.label else f"{box.name} ({box.label})"
-        self.setToolTip(tip)
+        self.setToolTip(tooltip(tip))
         self._fill = QColor(theme.node_fill)
         self.setBrush(QBrush(self._fill))
         self._restyle()

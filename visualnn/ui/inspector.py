@@ -10,6 +10,7 @@ from ..engine import explain
 from ..engine.gradcheck import TOLERANCE, numerical_gradient, relative_error
 from ..engine.ops import OPS
 from .seen import RefreshWhenSeen
+from .text import plain_label
 
 
 def numerical(graph, params, sample, name) -> float:
@@ -42,13 +43,13 @@ class Inspector(QWidget, RefreshWhenSeen):
         places = {"what": (0, 0), "kind": (1, 0), "derivative": (2, 0),
                   "value": (0, 2), "gradient": (1, 2), "numerical": (2, 2), "difference": (3, 2)}
         for f in self.FIELDS:
-            lab = QLabel()
+            lab = plain_label()
             lab.setWordWrap(True)
             lab.setTextInteractionFlags(Qt.TextSelectableByMouse)
             lab.setMinimumWidth(60)
             self.fields[f] = lab
             r, c = places[f]
-            title = QLabel(titles[f] + ":")
+            title = plain_label(titles[f] + ":")
             title.setAlignment(Qt.AlignRight | Qt.AlignTop)
             grid.addWidget(title, r, c)
             grid.addWidget(lab, r, c + 1)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..io import Document, FileFormatError, SaveError, list_examples, load, save
+from . import text
 from .controls import StepperControls
 from .equation_panel import EquationPanel
 from .export import run_export_dialog
@@ -147,7 +148,9 @@ class MainWindow(QMainWindow):
         undo = self.session.undo_stack.createUndoAction(self, "&Undo")
         undo.setShortcut(QKeySequence.Undo)
         redo = self.session.undo_stack.createRedoAction(self, "&Redo")
-        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.Redo])
+        # one key: on X11 QKeySequence.Redo is Ctrl+Shift+Z too, and a key bound twice is
+        # "ambiguous" to Qt and does nothing
+        redo.setShortcut(QKeySequence("Ctrl+Shift+Z"))
         e.addAction(undo)
         e.addAction(redo)
         self.undo_action, self.redo_action = undo, redo
@@ -211,9 +214,9 @@ class MainWindow(QMainWindow):
         self.recent_menu.clear()
         files = self.recent_files()
         for p in files:
-            a = self.recent_menu.addAction(Path(p).name)
-            a.setStatusTip(p)
-            a.setToolTip(p)
+            a = self.recent_menu.addAction(text.menu_text(Path(p).name))
+            a.setStatusTip(text.one_line(p))
+            a.setToolTip(text.tooltip(p))
             a.triggered.connect(lambda checked=False, p=p: self.open_file(p))
         if not files:
             a = self.recent_menu.addAction("(none yet)")
@@ -229,10 +232,9 @@ class MainWindow(QMainWindow):
             a.setEnabled(False)
             return
         for path, title, desc in examples:
-            a = self.examples_menu.addAction(f"{title}  [{path.stem}]")
-            tip = desc if len(desc) <= 400 else desc[:397] + "…"
-            a.setToolTip(tip or title)
-            a.setStatusTip((desc.split(". ")[0] if desc else title)[:200])
+            a = self.examples_menu.addAction(text.menu_text(f"{title}  [{path.stem}]"))
+            a.setToolTip(text.tooltip(text.shorten(desc, 400) or title))
+            a.setStatusTip(text.one_line(desc.split(". ")[0] if desc else title, 200))
             a.setData(str(path))
             a.triggered.connect(lambda checked=False, p=path: self.open_file(p))
             self.example_actions.append(a)
@@ -356,7 +358,8 @@ class MainWindow(QMainWindow):
         s = self.session
         name = Path(s.path).name if s.path else "untitled"
         title = s.title or name
-        self.setWindowTitle(f"{title} — {name}[*] — visualnn" if s.model is not None else "visualnn")
+        self.setWindowTitle(f"{text.window_title(title)} — {text.window_title(name)}[*] — visualnn"
+                            if s.model is not None else "visualnn")
         self.setWindowModified(s.dirty)
         self.revert_action.setEnabled(s.path is not None)
 
@@ -382,17 +385,17 @@ class MainWindow(QMainWindow):
             doc = load(path)
         except FileFormatError as err:
             self._guard_modal()
-            QMessageBox.critical(self, "Cannot open file", f"{path} is not a valid visualnn file:\n\n{err}")
+            text.critical(self, "Cannot open file", f"{path} is not a valid visualnn file:\n\n{err}")
             return False
         except OSError as err:
             self._guard_modal()
-            QMessageBox.critical(self, "Cannot open file", f"{path}: {err.strerror or err}")
+            text.critical(self, "Cannot open file", f"{path}: {err.strerror or err}")
             return False
         try:
             self.show_model(doc.model, doc)
         except (ValueError, KeyError, ArithmeticError) as err:
             self._guard_modal()
-            QMessageBox.critical(self, "Cannot show file", f"{path}: {err}")
+            text.critical(self, "Cannot show file", f"{path}: {err}")
             return False
         self._add_recent(path)
         self.statusBar().showMessage(f"Opened {path}", 5000)
@@ -427,7 +430,7 @@ class MainWindow(QMainWindow):
             written = save(doc, path)
         except (SaveError, OSError, ValueError) as err:
             self._guard_modal()
-            QMessageBox.critical(self, "Cannot save", f"{path}: {err}")
+            text.critical(self, "Cannot save", f"{path}: {err}")
             return False
         doc.path = Path(written) if written is not None else Path(path)
         s.document = doc
@@ -443,8 +446,8 @@ class MainWindow(QMainWindow):
             return False
         if self.session.dirty:
             self._guard_modal()
-            answer = QMessageBox.question(self, "Revert", f"Drop the unsaved edits and reload {Path(path).name}?",
-                                          QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
+            answer = text.ask(self, "question", "Revert", f"Drop the unsaved edits and reload {Path(path).name}?",
+                              QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
             if answer != QMessageBox.Yes:
                 return False
         self.session.mark_saved()
@@ -455,8 +458,8 @@ class MainWindow(QMainWindow):
         if not self.session.dirty:
             return True
         self._guard_modal()
-        answer = QMessageBox.question(
-            self, "Unsaved edits", f"{self.session.title or 'The network'} has unsaved edits. Save them?",
+        answer = text.ask(
+            self, "question", "Unsaved edits", f"{self.session.title or 'The network'} has unsaved edits. Save them?",
             QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, QMessageBox.Save)
         if answer == QMessageBox.Save:
             return self.save()
@@ -512,7 +515,7 @@ class MainWindow(QMainWindow):
     def ask_value(self, name: str, current: float) -> float | None:
         """Ask for a new value (a dialog; tests patch ``QInputDialog.getDouble``)."""
         self._guard_modal()
-        value, ok = QInputDialog.getDouble(self, "Edit value", f"New value of {name}:", current,
+        value, ok = QInputDialog.getDouble(self, "Edit value", text.markup("New value of {}:", name), current,
                                            -1e12, 1e12, 9)
         return float(value) if ok else None
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QComboBox, QGraphicsItem, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QCheckBox, QComboBox, QGraphicsItem, QVBoxLayout
 
 from ...engine.ops import ACTIVATIONS, OPS
 from ...engine.plotting_data import activation_curve, activation_node_for
+from ..text import markup, plain_label, rich_label
 from .adaptive import FlowLayout, LazyPanel, labelled
 from .source import as_source, selected_nodes
 from .style import BACKGROUND, CURVE_PEN, DERIV_PEN, MARK_BRUSH, MARK_PEN, fmt, style_plot
@@ -42,9 +43,9 @@ class ActivationPanel(LazyPanel):
         self.follow = QCheckBox("follow the graph")
         self.follow.setChecked(True)
         self.follow.setToolTip("Show the activation of the neuron selected or stepped in the graph")
-        self.info = QLabel()
+        self.info = rich_label()
         self.info.setWordWrap(True)
-        self.hover = QLabel(" ")
+        self.hover = plain_label(" ")
         self.hover.setObjectName("hoverReadout")
 
         self.view = pg.GraphicsLayoutWidget()
@@ -165,10 +166,10 @@ class ActivationPanel(LazyPanel):
             for it in items:
                 it.hide()
             if node is None:
-                self.info.setText("Pick an activation, or select or step a neuron in the graph.")
+                self.info.setText(markup("Pick an activation, or select or step a neuron in the graph."))
             else:
-                self.info.setText(f"<b>{node}</b>: its input is not computed yet in this pass — "
-                                  "step forward to reach it.")
+                self.info.setText(markup("<b>{}</b>: its input is not computed yet in this pass — "
+                                         "step forward to reach it.", node))
             return
         f, d = (float(v[0]) for v in activation_curve(self.activation, [net], self.attrs))
         self.mark_f.setData([net], [f])
@@ -185,8 +186,8 @@ class ActivationPanel(LazyPanel):
         note = ""
         if abs(d) < 0.01:
             note = " — almost no gradient passes here" if d else " — no gradient passes here"
-        self.info.setText(f"<b>{node}</b> = {self.activation}({inp}): {inp} = {fmt(net)}, "
-                          f"f = {fmt(f)}, local gradient f' = {fmt(d)}{note}")
+        self.info.setText(markup("<b>{}</b> = {}({}): {} = {}, f = {}, local gradient f' = {}{}",
+                                 node, self.activation, inp, inp, fmt(net), fmt(f), fmt(d), note))
 
     def marker(self) -> tuple[float, float, float] | None:
         """(x, f(x), f'(x)) of the marker, or None when hidden."""

@@ -10,7 +10,9 @@ lets a tall column of controls scroll instead of forcing the panel taller.
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLayout, QScrollArea, QSizePolicy, QSplitter, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLayout, QScrollArea, QSizePolicy, QSplitter, QWidget
+
+from ..text import plain_label
 
 NARROW = 640                  # px: below this width an AdaptiveSplitter stacks its parts
 
@@ -92,7 +94,7 @@ def labelled(text: str, widget: QWidget) -> QWidget:
     lay = QHBoxLayout(box)
     lay.setContentsMargins(0, 0, 0, 0)
     lay.setSpacing(4)
-    box.label = QLabel(text)
+    box.label = plain_label(text)
     lay.addWidget(box.label)
     lay.addWidget(widget)
     return box

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from ...engine.optimizers import OPTIMIZERS
 from ...engine.surface import marble_path
+from ..text import plain_label
 from .adaptive import FlowLayout, labelled
 from .style import OPTIMIZER_COLOURS, OPTIMIZER_LABELS, fmt
 
@@ -67,8 +68,8 @@ class MarbleControls(QGroupBox):
     def __init__(self, parent=None):
         super().__init__("Roll the marble", parent)
         grid = QGridLayout()
-        grid.addWidget(QLabel("learning rate"), 0, 1)
-        grid.addWidget(QLabel("loss"), 0, 2)
+        grid.addWidget(plain_label("learning rate"), 0, 1)
+        grid.addWidget(plain_label("loss"), 0, 2)
         self.rows: dict[str, tuple[QCheckBox, QDoubleSpinBox, QLabel]] = {}
         for r, name in enumerate(OPTIMIZERS, start=1):
             check = QCheckBox(OPTIMIZER_LABELS.get(name, name))
@@ -79,7 +80,7 @@ class MarbleControls(QGroupBox):
             lr.setDecimals(4)
             lr.setRange(1e-4, 10.0)
             lr.setSingleStep(0.001)
-            loss = QLabel("-")
+            loss = plain_label("-")
             loss.setMinimumWidth(90)
             grid.addWidget(check, r, 0)
             grid.addWidget(lr, r, 1)
@@ -99,7 +100,7 @@ class MarbleControls(QGroupBox):
         self.interval.setSuffix(" ms/step")
         self.roll_button = QPushButton("Roll")
         self.stop_button = QPushButton("Stop")
-        self.note = QLabel("Click the map to choose where the marbles start.")
+        self.note = plain_label("Click the map to choose where the marbles start.")
         self.note.setWordWrap(True)
         settings = FlowLayout()
         for label, w in (("momentum", self.momentum), ("steps", self.steps), ("speed", self.interval)):

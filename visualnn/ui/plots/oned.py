@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from ...engine.optimizers import OPTIMIZERS
 from ...engine.plotting_data import OneParameterCost, descend, exhaustive_search
+from ..text import escape, plain_label, rich_label
 from .adaptive import AdaptiveSplitter, LazyPanel, scrolled
 from .source import as_source, current_params, follow_learning_rate
 from .style import BACKGROUND, OPTIMIZER_COLOURS, OPTIMIZER_LABELS, fmt, style_plot
@@ -81,9 +81,8 @@ class OneDPanel(LazyPanel):
         self.interval.setSuffix(" ms/step")
         self.roll_button = QPushButton("Roll the marble")
         self.step_button = QPushButton("One step")
-        self.info = QLabel()
+        self.info = rich_label()
         self.info.setWordWrap(True)
-        self.info.setTextFormat(Qt.RichText)
 
         self.curve_plot = pg.PlotWidget(background=BACKGROUND)
         cp = self.curve_plot.getPlotItem()
@@ -118,25 +117,25 @@ class OneDPanel(LazyPanel):
         sf = QFormLayout(search_box)
         rng = QHBoxLayout()
         rng.addWidget(self.lo)
-        rng.addWidget(QLabel("to"))
+        rng.addWidget(plain_label("to"))
         rng.addWidget(self.hi)
-        sf.addRow("range", rng)
-        sf.addRow("guesses", self.candidates)
+        sf.addRow(plain_label("range"), rng)
+        sf.addRow(plain_label("guesses"), self.candidates)
         sf.addRow(self.search_button)
         descent_box = QGroupBox("Gradient descent")
         df = QFormLayout(descent_box)
-        df.addRow("optimizer", self.optimizer)
-        df.addRow("learning rate", self.lr)
-        df.addRow("steps", self.steps)
-        df.addRow("speed", self.interval)
+        df.addRow(plain_label("optimizer"), self.optimizer)
+        df.addRow(plain_label("learning rate"), self.lr)
+        df.addRow(plain_label("steps"), self.steps)
+        df.addRow(plain_label("speed"), self.interval)
         buttons = QHBoxLayout()
         buttons.addWidget(self.roll_button)
         buttons.addWidget(self.step_button)
         df.addRow(buttons)
         side = QVBoxLayout()
         top = QFormLayout()
-        top.addRow("parameter", self.param)
-        top.addRow("cost", self.output)
+        top.addRow(plain_label("parameter"), self.param)
+        top.addRow(plain_label("cost"), self.output)
         side.addLayout(top)
         side.addWidget(search_box)
         side.addWidget(descent_box)
@@ -277,8 +276,9 @@ class OneDPanel(LazyPanel):
             y = c.value(xs)
         self.curve.setData(xs, y)
         cp = self.curve_plot.getPlotItem()
-        cp.setLabel("bottom", c.param, color="#222")
-        cp.setLabel("left", f"mean cost  {cost_label(c.output)}" if c.output != c.loss else "loss", color="#222")
+        cp.setLabel("bottom", escape(c.param), color="#222")
+        cp.setLabel("left", escape(f"mean cost  {cost_label(c.output)}") if c.output != c.loss else "loss",
+                    color="#222")
         # every candidate cost on the same data
         graph = self._full_graph()
         outs = self._outputs(graph)
@@ -304,9 +304,9 @@ class OneDPanel(LazyPanel):
                 mins_x.append(xs[i])
                 mins_y.append(np.log10(finite[i]))
                 label += f": lowest at {fmt(xs[i])}"
-            self.compare_legend.addItem(item, label)
+            self.compare_legend.addItem(item, escape(label))
         self.compare_minima.setData(mins_x, mins_y)
-        self.compare_plot.getPlotItem().setLabel("bottom", c.param, color="#222")
+        self.compare_plot.getPlotItem().setLabel("bottom", escape(c.param), color="#222")
         self._draw_search()
         self._draw_path()
         self._on_params_change()
@@ -380,7 +380,7 @@ class OneDPanel(LazyPanel):
 
     def _describe(self):
         parts = []
-        p = self.cost.param if self.cost else "?"
+        p = escape(self.cost.param if self.cost else "?")
         if self.search is not None:
             xs, cs, i = self.search
             parts.append(f"<b>Exhaustive search</b>: {len(xs)} evaluations, lowest at {p} = {fmt(xs[i])} "
@@ -388,14 +388,14 @@ class OneDPanel(LazyPanel):
         if self.path is not None:
             xs, cs, gs = self.path
             k = min(self.frame, len(xs) - 1)
-            text = (f"<b>Gradient descent</b> ({self.optimizer.currentText()}), step {k} of {len(xs) - 1}: "
+            text = (f"<b>Gradient descent</b> ({escape(self.optimizer.currentText())}), step {k} of {len(xs) - 1}: "
                     f"{p} = {fmt(xs[k])}, cost {fmt(cs[k])}, slope {fmt(gs[k])}<br>"
                     "<span style='color:#e61e1e'>red line</span>: the slope (tangent) at the marble")
             if self.optimizer.currentData() == "sgd" and k < len(xs) - 1:
                 text += (f"; the next step moves {p} by −learning rate × slope = "
                          f"{fmt(-self.session.learning_rate * gs[k])}")
             parts.append(text)
-        self.info.setText("<br><br>".join(parts))
+        self.info.setText(f"<qt>{'<br><br>'.join(parts)}</qt>")
 
     def _on_params_change(self, *_):
         if self.hidden_now():

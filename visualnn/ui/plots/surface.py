@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
-    QLabel,
     QProgressBar,
     QPushButton,
     QSpinBox,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from ...engine.plotting_data import contour_levels, contour_segments, loss_surface_in_strips
 from ...engine.surface import ANALYTIC, Evaluator, parameter_functions
+from ..text import escape, plain_label, rich_label
 from .adaptive import AdaptiveSplitter, FlowLayout, LazyPanel, labelled, scrolled
 from .marble import MarbleControls, MarbleLayer, MarbleRace, roll_all
 from .source import as_source, current_params
@@ -105,8 +105,8 @@ class SurfaceMap(pg.PlotWidget):
             cx.append(x)
             cy.append(y)
         self.contours.setData(np.concatenate(cx) if cx else [], np.concatenate(cy) if cy else [])
-        self.setLabel("bottom", labels[0], color="#222")
-        self.setLabel("left", labels[1], color="#222")
+        self.setLabel("bottom", escape(labels[0]), color="#222")
+        self.setLabel("left", escape(labels[1]), color="#222")
         self.setRange(xRange=(xs[0], xs[-1]), yRange=(ys[0], ys[-1]), padding=0)
 
     def shown_values(self, Z):
@@ -229,10 +229,9 @@ class SurfacePanel(LazyPanel):
         self.cancel_button = QPushButton("Cancel")
         self.progress.hide()
         self.cancel_button.hide()
-        self.info = QLabel()
+        self.info = rich_label()
         self.info.setWordWrap(True)
-        self.info.setTextFormat(Qt.RichText)
-        self.hover = QLabel(" ")
+        self.hover = plain_label(" ")
 
         self.map = SurfaceMap()
         # the 3-D view (OpenGL, and its composition into every repaint of the window) is made
@@ -578,15 +577,15 @@ class SurfacePanel(LazyPanel):
             self._view3d.set_point(x, y, loss)
         if self.kind == NETWORK:
             s = self.surface
-            where = f"<b>{s.p1}</b> = {fmt(x)}, <b>{s.p2}</b> = {fmt(y)}"
-            dnames = (f"∂L/∂{s.p1}", f"∂L/∂{s.p2}")
+            where = f"<b>{escape(s.p1)}</b> = {fmt(x)}, <b>{escape(s.p2)}</b> = {fmt(y)}"
+            dnames = (escape(f"∂L/∂{s.p1}"), escape(f"∂L/∂{s.p2}"))
         else:
             where = f"start ({fmt(x)}, {fmt(y)})"
             dnames = ("∂f/∂x", "∂f/∂y")
-        self.info.setText(f"{where}<br>loss = <b>{fmt(loss, 6)}</b><br>"
+        self.info.setText(f"<qt>{where}<br>loss = <b>{fmt(loss, 6)}</b><br>"
                           f"{dnames[0]} = {fmt(g[0])}, {dnames[1]} = {fmt(g[1])}<br>"
                           "<span style='color:#e61e1e'>red arrow</span>: the way downhill, −gradient "
-                          f"(its direction; steepness |∇| = {fmt(math.hypot(*g))})")
+                          f"(its direction; steepness |∇| = {fmt(math.hypot(*g))})</qt>")
 
     def _on_params_change(self, *_):
         if self.kind != NETWORK or self.surface is None or self.session.model is None:

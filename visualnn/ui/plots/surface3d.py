@@ -11,8 +11,9 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QOffscreenSurface, QOpenGLContext
-from PySide6.QtWidgets import QLabel, QStackedLayout, QWidget
+from PySide6.QtWidgets import QStackedLayout, QWidget
 
+from ..text import plain_label
 from .style import OPTIMIZER_COLOURS, SURFACE_CMAP
 
 _GL_REASON: list = []       # cached probe result: [None] or [reason]
@@ -70,7 +71,7 @@ class Surface3DView(QWidget):
         super().__init__(parent)
         self._stack = QStackedLayout(self)
         self.reason = gl_unavailable_reason()
-        self.message = QLabel()
+        self.message = plain_label()
         self.message.setWordWrap(True)
         self.message.setAlignment(Qt.AlignCenter)
         self.message.setObjectName("glMessage")

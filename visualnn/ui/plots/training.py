@@ -9,12 +9,11 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QThread, Signal
+from PySide6.QtCore import QThread, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
-    QLabel,
     QProgressBar,
     QPushButton,
     QSpinBox,
@@ -27,6 +26,7 @@ from shiboken6 import isValid
 from ...engine.optimizers import OPTIMIZERS
 from ...engine.plotting_data import decision_grid
 from ...engine.training import initial_params, train
+from ..text import markup, plain_label, rich_label
 from .adaptive import AdaptiveSplitter, FlowLayout, LazyPanel, scrolled
 from .source import as_source, current_params, follow_learning_rate
 from .style import BACKGROUND, BOUNDARY_CMAP, CLASS_CMAP, OPTIMIZER_LABELS, TEST_PEN, TRAIN_PEN, fmt, style_plot
@@ -213,19 +213,18 @@ class TrainingPanel(LazyPanel):
         self.epochs.setRange(1, 10_000_000)
         self.progress = QProgressBar()
         self.progress.setTextVisible(True)
-        self.status = QLabel()
+        self.status = rich_label()
         self.status.setWordWrap(True)
-        self.status.setTextFormat(Qt.RichText)
 
         buttons = FlowLayout()
         for b in (self.play_button, self.pause_button, self.step_button, self.reset_button):
             buttons.addWidget(b)
         form = QFormLayout()
-        form.addRow("Optimizer", self.optimizer)
-        form.addRow("Learning rate", self.lr)
-        form.addRow("Batch size", self.batch)
-        form.addRow("Seed", self.seed)
-        form.addRow("Epochs per run", self.epochs)
+        form.addRow(plain_label("Optimizer"), self.optimizer)
+        form.addRow(plain_label("Learning rate"), self.lr)
+        form.addRow(plain_label("Batch size"), self.batch)
+        form.addRow(plain_label("Seed"), self.seed)
+        form.addRow(plain_label("Epochs per run"), self.epochs)
 
         # plots
         self.loss_plot = pg.PlotWidget(background=BACKGROUND)
@@ -450,7 +449,7 @@ class TrainingPanel(LazyPanel):
         self.reset_button.setEnabled(trainable)
 
     def _set_status(self, text: str, error: bool = False):
-        self.status.setText(f'<span style="color:#c0392b"><b>{text}</b></span>' if error else text)
+        self.status.setText(markup('<span style="color:#c0392b"><b>{}</b></span>' if error else "{}", text))
         self.sigStatus.emit(text)
 
     # -- results from the training thread ------------------------------------------------
