@@ -167,3 +167,105 @@ def test_loss_step_value_equals_the_trace_loss():
     values = compile_layered(mazur_spec()).forward({k: np.array([v]) for k, v in MAZUR_PARAMS.items()},
                                                    {k: np.array([v]) for k, v in MAZUR_SAMPLE.items()})
     assert tr.loss == float(values["E_total"][0])
+
+
+# -- moving cheaply: snapshots, a bulk fold, one cache bounded by bytes --------------------------
+def _mlp_stepper(sizes, seed=0, **kw):
+    from engine_nets import mlp_model
+    m = mlp_model(sizes)
+    rng = np.random.default_rng(seed)
+    params = {p: float(rng.normal(0, 0.5)) for p in m.graph.param_names}
+    sample = {x: float(rng.uniform(-1, 1)) for x in m.graph.inputs}
+    sample.update({t: float(rng.uniform(0, 1)) for t in m.graph.targets})
+    return Stepper(m.graph, params, [sample], **kw)
+
+
+def _bits(state):
+    """Every number of a state as its exact bits (0.0 and -0.0 differ)."""
+    return {name: {k: (repr(v) if isinstance(v, float) else v) for k, v in getattr(state, name).items()}
+            for name in ("params", "values", "gradients", "param_gradients", "edge_values", "edge_gradients")}
+
+
+def test_a_state_built_in_bulk_is_bit_for_bit_the_one_stepped_to():
+    st_ = _mlp_stepper([5, 4, 3])
+    L = st_.cycle_length
+    state = st_.state(0)
+    for p in range(1, 2 * L + 1):
+        nxt = st_.state(p)
+        if nxt.cycle == state.cycle:
+            apply_step(state, nxt.step)
+            assert _bits(state) == _bits(nxt)
+        state = st_.state(p)
+
+
+def test_left_and_end_fold_only_the_steps_after_a_nearby_snapshot(monkeypatch):
+    from visualnn.engine import stepper as stepper_module
+    st_ = _mlp_stepper([40, 16, 4])
+    L = st_.cycle_length
+    st_.seek(L - 1)                       # the first visit folds the pass once, leaving snapshots
+    folded = []
+    real = stepper_module.fold_steps
+    monkeypatch.setattr(stepper_module, "fold_steps", lambda state, steps: (folded.append(steps),
+                                                                            real(state, steps)))
+
+    def edges():
+        n = sum(len(s.input_values) + len(s.edges) for run in folded for s in run if s.phase != "update")
+        folded.clear()
+        return n
+
+    whole = sum(len(s.input_values) + len(s.edges) for s in st_.steps_of_cycle(0))
+    biggest = max(len(s.input_values) + len(s.edges) for s in st_.steps_of_cycle(0))
+    budget = max(Stepper.MIN_SNAPSHOT_EDGES, whole // Stepper.SNAPSHOTS) + biggest
+    for move in (st_.back, st_.back, st_.end, st_.back, st_.end):
+        move()
+        assert edges() <= budget < whole / 4
+    fresh = _mlp_stepper([40, 16, 4])
+    assert _bits(st_.state()) == _bits(fresh.seek(st_.position))
+
+
+def test_the_cache_stays_under_its_byte_bound_over_many_passes():
+    from visualnn.engine.cache import ByteCache
+    cache = ByteCache(400_000)
+    st_ = _mlp_stepper([8, 8, 8, 2], cache=cache)
+    L = st_.cycle_length
+    for c in range(300):
+        st_.seek(c * L + L // 2)
+        st_.back()
+        assert cache.bytes <= cache.limit
+    st_.seek(5 * L + 3)                   # far back: replayed from a checkpoint, exactly
+    fresh = _mlp_stepper([8, 8, 8, 2])
+    assert _bits(st_.state()) == _bits(fresh.seek(5 * L + 3))
+    assert len(st_._checkpoints) <= Stepper.MAX_CHECKPOINTS + 1
+
+
+@pytest.mark.slow
+def test_the_cache_stays_under_its_byte_bound_after_1000_passes_of_64_64_64_10():
+    st_ = _mlp_stepper([64, 64, 64, 10])
+    L = st_.cycle_length
+    limit = st_.cache.limit
+    for c in range(1000):
+        st_.seek(c * L + L - 1)            # into each pass, and back a step
+        st_.back()
+        assert st_.cache.bytes <= limit
+    assert len(st_._checkpoints) <= Stepper.MAX_CHECKPOINTS + 1
+
+
+def test_left_after_stepping_takes_the_step_back_in_place_exactly(monkeypatch):
+    from visualnn.engine import stepper as stepper_module
+    st_ = _mlp_stepper([6, 5, 3])
+    L = st_.cycle_length
+    st_.seek(L + 1)
+    for _ in range(L - 1):                 # through the second pass, update included
+        st_.step()
+    folded = []
+    real = stepper_module.fold_steps
+    monkeypatch.setattr(stepper_module, "fold_steps", lambda state, steps: (folded.append(len(steps)),
+                                                                            real(state, steps)))
+    fresh = _mlp_stepper([6, 5, 3])
+    for _ in range(L - 2):
+        state = st_.back()
+        assert sum(folded) == 0            # no rebuild: one step undone
+        want = fresh.seek(st_.position)
+        assert _bits(state) == _bits(want)
+        assert state.step == want.step and state.updated == want.updated and state.index == want.index
+        folded.clear()

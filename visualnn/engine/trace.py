@@ -9,16 +9,13 @@ and an update step, and can rebuild the exact state after any number of steps.
 """
 from __future__ import annotations
 
-import copy
 import math
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Mapping
 
 import numpy as np
 
 from .graph import Graph
-from .optimizers import Optimizer, make_optimizer
 
 
 @dataclass(frozen=True)
@@ -249,249 +246,6 @@ class State:
         return self.step.phase if self.step else "start"
 
 
-class Stepper:
-    """A cursor over the lecture's step list: step, back, seek, reset.
-
-    Position p counts steps from the very start; each cycle is one trace
-    (forward, loss, backward) followed, when there is a loss and parameters,
-    by one optimizer update.  Later cycles start from the updated parameters.
-    """
-
-    def __init__(self, graph: Graph, params: Mapping[str, float], samples: list[Mapping[str, float]],
-                 optimizer: str = "sgd", lr: float = 0.5, sample_index: int = 0, **hyper):
-        self.graph = graph
-        self.samples = [dict(s) for s in samples] or [{}]
-        self._sample = sample_index
-        self.optimizer_name, self.lr, self.hyper = optimizer, float(lr), hyper
-        self.position = 0
-        self._set_start(dict(params))
-
-    # -- storage ---------------------------------------------------------------
-    # A cycle's parameters depend on every update before it, so going back must
-    # not mean recomputing from the start, and stepping for hours must not keep
-    # every past trace.  We keep checkpoints (parameters and optimizer state) every
-    # CHECKPOINT_EVERY cycles, a small cache of recent cycles, and the frontier.
-    CHECKPOINT_EVERY = 64
-    CACHE_CYCLES = 8
-
-    def _set_start(self, params) -> None:
-        start = {p: float(params[p]) for p in self.graph.param_names}
-        self._checkpoints: dict[int, tuple[dict[str, float], Optimizer]] = {
-            0: (start, make_optimizer(self.optimizer_name, self.lr, **self.hyper))}
-        self._cache: "OrderedDict[int, tuple[dict[str, float], Trace | None]]" = OrderedDict()
-        self._frontier = (0, dict(start), make_optimizer(self.optimizer_name, self.lr, **self.hyper))
-        self._trace_length: int | None = None
-        self._forget_moves()
-
-    def _forget_moves(self) -> None:
-        # the State the cursor last reached and its pass's steps: valid until the next edit
-        self._last: State | None = None
-        self._steps: tuple[int, list[Step]] | None = None
-
-    def _invalidate_from(self, cycle: int, params: dict[str, float] | None = None):
-        """Forget every cycle after ``cycle`` (and ``cycle``'s trace); with
-        ``params``, cycle ``cycle`` starts from them from now on."""
-        cp = max(k for k in self._checkpoints if k <= cycle)
-        base_params, base_opt = self._checkpoints[cp]
-        if params is None:
-            params = self._roll(cp, base_params, base_opt, cycle)[1] if cycle != cp else base_params
-        opt = self._roll(cp, base_params, base_opt, cycle)[2] if cycle != cp else copy.deepcopy(base_opt)
-        for k in [k for k in self._checkpoints if k >= cycle]:
-            del self._checkpoints[k]
-        self._checkpoints[cycle] = (dict(params), copy.deepcopy(opt))
-        self._cache.clear()
-        self._frontier = (cycle, dict(params), opt)
-        self._trace_length = None
-        self._forget_moves()
-
-    def _roll(self, cycle, params, opt, target):
-        """Replay updates from ``cycle`` (params, optimizer state) to ``target``."""
-        opt = copy.deepcopy(opt)
-        params = dict(params)
-        while cycle < target:
-            tr = self._trace_at(cycle, params)
-            params = self._apply_update(opt, tr)
-            cycle += 1
-            if cycle % self.CHECKPOINT_EVERY == 0 and cycle not in self._checkpoints:
-                self._checkpoints[cycle] = (dict(params), copy.deepcopy(opt))
-        return cycle, params, opt
-
-    def _trace_at(self, cycle, params) -> Trace:
-        hit = self._cache.get(cycle)
-        if hit is not None and hit[1] is not None:
-            self._cache.move_to_end(cycle)
-            return hit[1]
-        tr = record(self.graph, params, self.samples[self._sample])
-        self._remember(cycle, params, tr)
-        return tr
-
-    def _remember(self, cycle, params, tr):
-        self._cache[cycle] = (dict(params), tr)
-        self._cache.move_to_end(cycle)
-        while len(self._cache) > self.CACHE_CYCLES:
-            self._cache.popitem(last=False)
-
-    def _apply_update(self, opt, tr: Trace) -> dict[str, float]:
-        names = self.graph.param_names
-        theta = np.array([tr.params[p] for p in names])
-        grad = np.array([tr.param_gradients[p] for p in names])
-        return dict(zip(names, map(float, opt.step(theta, grad))))
-
-    @property
-    def sample_index(self) -> int:
-        return self._sample
-
-    def set_sample(self, index: int):
-        if not 0 <= index < len(self.samples):
-            raise IndexError(f"sample {index} out of range 0..{len(self.samples) - 1}")
-        self._sample = index
-        self._restart()
-
-    def set_learning_rate(self, lr: float):
-        self.lr = float(lr)
-        self._restart()
-
-    def _restart(self):
-        # later cycles depend on the sample and the learning rate: replay from the start
-        self._set_start(self._checkpoints[0][0])
-
-    def set_param(self, name: str, value: float):
-        """Edit a parameter as it stands in the current cycle."""
-        self.set_params({name: value})
-
-    def set_params(self, values: Mapping[str, float], cycle: int | None = None):
-        """Edit parameters as pass ``cycle`` (default: the current one) starts
-        with them; the passes after it follow from there."""
-        c = self.cycle_of(self.position) if cycle is None else int(cycle)
-        params = dict(self.params_for(c))
-        params.update((k, float(v)) for k, v in values.items())
-        self._invalidate_from(c, params)
-
-    def set_input(self, name: str, value: float):
-        self.samples[self._sample][name] = float(value)
-        self._restart()
-
-    def value_of(self, name: str) -> float:
-        """The current value of an input, target or parameter."""
-        c = self.cycle_of(self.position)
-        params = self.params_for(c)
-        if name in params:
-            return params[name]
-        return float(self.samples[self._sample][name])
-
-    # -- the step list --------------------------------------------------------
-    @property
-    def has_update(self) -> bool:
-        return self.graph.objective is not None and bool(self.graph.param_names)
-
-    @property
-    def trace_length(self) -> int:
-        if self._trace_length is None:
-            # the same for every cycle: the first cycle's trace, which is shown next anyway
-            self._trace_length = len(self._trace_at(0, self.params_for(0)).steps)
-        return self._trace_length
-
-    @property
-    def cycle_length(self) -> int:
-        return self.trace_length + (1 if self.has_update else 0)
-
-    def cycle_of(self, position: int) -> int:
-        if not self.has_update or not position:
-            return 0
-        return (position - 1) // self.cycle_length
-
-    def params_for(self, cycle: int) -> dict[str, float]:
-        """The parameters cycle ``cycle`` starts from."""
-        hit = self._cache.get(cycle)
-        if hit is not None:
-            return hit[0]
-        fc, fparams, fopt = self._frontier
-        if cycle == fc:
-            return fparams
-        if cycle > fc:
-            fc, fparams, fopt = self._roll(fc, fparams, fopt, cycle)
-            self._frontier = (fc, fparams, fopt)
-            return fparams
-        cp = max(k for k in self._checkpoints if k <= cycle)
-        p, o = self._checkpoints[cp]
-        params = self._roll(cp, p, o, cycle)[1]
-        self._cache[cycle] = (dict(params), None)
-        while len(self._cache) > self.CACHE_CYCLES:
-            self._cache.popitem(last=False)
-        return params
-
-    def trace(self, cycle: int | None = None) -> Trace:
-        if cycle is None:
-            cycle = self.cycle_of(self.position)
-        return self._trace_at(cycle, self.params_for(cycle))
-
-    def steps_of_cycle(self, cycle: int) -> list[Step]:
-        """Pass ``cycle``'s steps (the last pass asked for is kept: read-only)."""
-        if self._steps is not None and self._steps[0] == cycle:
-            return self._steps[1]
-        tr = self.trace(cycle)
-        steps = list(tr.steps)
-        if self.has_update:
-            new = self.params_for(cycle + 1)
-            names = self.graph.param_names
-            steps.append(Step(index=len(steps), phase="update", node=None, op=self.optimizer_name,
-                              updates=tuple((p, tr.params[p], tr.param_gradients[p], new[p]) for p in names)))
-        self._steps = (cycle, steps)
-        return steps
-
-    # -- moving ---------------------------------------------------------------
-    def step(self) -> State:
-        """One operation on.  Within a pass the State the last move returned
-        advances in place (one step's work, not a rebuild): a State from this
-        stepper is read-only and current until the next move."""
-        last, nxt = self._last, self.position + 1
-        if (last is not None and last.position == self.position and last.index < self.cycle_length
-                and self.cycle_of(nxt) == last.cycle):
-            apply_step(last, self.steps_of_cycle(last.cycle)[last.index])
-            last.position = self.position = nxt
-            return last
-        return self.seek(nxt)
-
-    def back(self) -> State:
-        return self.seek(max(0, self.position - 1))
-
-    def reset(self) -> State:
-        return self.seek(0)
-
-    def end(self) -> State:
-        """Run to the end of the current pass (after the update, if any)."""
-        c = self.cycle_of(self.position)
-        if self.position and self.position == (c + 1) * self.cycle_length:
-            return self.state()
-        return self.seek((c + 1) * self.cycle_length)
-
-    def seek(self, position: int) -> State:
-        position = max(0, int(position))
-        if not self.has_update:
-            position = min(position, self.trace_length)
-        self.position = position
-        self._last = self.state()
-        return self._last
-
-    def state(self, position: int | None = None) -> State:
-        """The exact state after ``position`` steps (default: the cursor)."""
-        p = self.position if position is None else position
-        c = self.cycle_of(p)
-        k = p - c * self.cycle_length
-        tr = self.trace(c)
-        steps = self.steps_of_cycle(c)
-        params = dict(self.params_for(c))
-        values = {n: float(params[n]) for n in self.graph.param_names if n in self.graph.nodes}
-        values.update({n: float(v) for n, v in tr.sample.items() if n in self.graph.nodes})
-        for n in self.graph.order:
-            if self.graph.nodes[n].op == "const":
-                values[n] = float(self.graph.nodes[n].value)
-        st = State(p, c, k, steps[k - 1] if k else None, params, values, {}, {}, {}, {})
-        for s in steps[:k]:
-            apply_step(st, s)
-        return st
-
-
 def apply_step(st: State, s: Step) -> None:
     """Advance ``st`` by one step in place (the viewer's incremental update)."""
     if s.phase in ("forward", "loss"):
@@ -519,3 +273,7 @@ def apply_step(st: State, s: Step) -> None:
         st.updated = True
     st.step = s
     st.index = s.index + 1
+
+
+# the stepper lives in its own module; imported here for ``from .trace import Stepper``
+from .stepper import Stepper  # noqa: E402,F401
