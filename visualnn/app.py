@@ -3,14 +3,17 @@ from __future__ import annotations
 
 import sys
 
+from PySide6.QtWidgets import QApplication
+
+from .io import examples_dir
+from .ui.main_window import MainWindow
+
 
 def create_window(path=None, settings=None):
     """A MainWindow showing ``path``, or the 2-2-2 example when there is none.
     Returns the window (not shown)."""
-    from .ui.main_window import MainWindow
     win = MainWindow(settings=settings)
     if path is None:
-        from .io import examples_dir
         try:
             path = examples_dir() / "mazur_2_2_2.json"
         except FileNotFoundError as err:
@@ -22,7 +25,6 @@ def create_window(path=None, settings=None):
 
 def run(path=None) -> int:
     """Open the stepper window on ``path`` (default: the 2-2-2 example); returns the exit code."""
-    from PySide6.QtWidgets import QApplication
     app = QApplication.instance()
     if app is None:
         app = QApplication(sys.argv[:1])

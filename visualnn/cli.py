@@ -11,6 +11,16 @@ import math
 import sys
 from pathlib import Path
 
+from .engine import record
+from .engine.gradcheck import TOLERANCE, gradcheck
+from .engine.optimizers import OPTIMIZERS
+from .engine.trace import json_safe
+from .engine.training import train
+from .io import FileFormatError, load, save
+
+# The window and the renderer (Qt, pyqtgraph) are imported by the commands that
+# need them, in ``main`` and ``cmd_export``: the other commands never load Qt.
+
 COMMANDS = ("check", "trace", "train", "gradcheck", "export")
 
 
@@ -23,7 +33,6 @@ class CliError(Exception):
 
 
 def _load(path: str):
-    from .io import FileFormatError, load
     try:
         return load(path)
     except FileFormatError as err:
@@ -124,13 +133,11 @@ def trace_table(tr, digits: int = 6) -> str:
 
 
 def trace_json(doc, tr) -> dict:
-    from .engine.trace import json_safe
     return json_safe({"format": "visualnn-trace", "version": 1, "network": doc.model.title,
                       "steps": [s.to_json() for s in tr.steps], "result": tr.result_json()})
 
 
 def cmd_trace(args) -> int:
-    from .engine import record
     doc = _load(args.file)
     m = doc.model
     graph = m.gate_graph() if args.gates else m.graph
@@ -154,7 +161,6 @@ def _progress(epoch, total, loss, test_loss, width=30):
 
 
 def cmd_train(args) -> int:
-    from .engine.training import train
     doc = _load(args.file)
     m = doc.model
     if m.graph.objective is None:
@@ -187,7 +193,6 @@ def cmd_train(args) -> int:
     final = result.history[-1] if result.history else float("nan")
     print(f"trained {result.epochs_done} epoch(s); final loss {fmt(final, 9)}")
     if args.save:
-        from .io import save
         doc.model = result.model
         try:
             save(doc, args.save)
@@ -199,7 +204,6 @@ def cmd_train(args) -> int:
 
 # -- gradcheck -----------------------------------------------------------------
 def cmd_gradcheck(args) -> int:
-    from .engine.gradcheck import gradcheck
     doc = _load(args.file)
     rows = gradcheck(doc.model, sample_index=args.sample, inputs=True)
     print(f"{'name':<14} {'backprop':>16} {'numerical':>16} {'rel. error':>11}")
@@ -221,7 +225,7 @@ def cmd_gradcheck(args) -> int:
 def cmd_export(args) -> int:
     doc = _load(args.file)
     try:
-        from .ui import export as rendering  # Qt is loaded for this command only
+        from .ui import export as rendering  # Qt: see the note under the imports
     except ImportError as err:
         raise CliError(f"export is not available: {err}") from None
     try:
@@ -285,8 +289,6 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .engine.gradcheck import TOLERANCE
-    from .engine.optimizers import OPTIMIZERS
     p = _Parser(prog="visualnn", description="See a neural network compute and learn, one operation at a time.")
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
     c = sub.add_parser("check", help="validate a network file and summarise it")
@@ -333,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
                                f"(commands: {', '.join(COMMANDS)}; see 'visualnn --help')", 2)
             if argv and not Path(argv[0]).exists():
                 raise CliError(f"visualnn: {argv[0]}: no such file", 2)
-            from .app import run
+            from .app import run  # Qt: see the note under the imports
             return run(argv[0] if argv else None)
         args = build_parser().parse_args(argv)
         if args.command is None:
