@@ -1,6 +1,7 @@
 """What is selected in the graph: node names and edges, in click order."""
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterable
 
 from ..engine.graph import Graph
@@ -8,16 +9,20 @@ from ..engine.model import Model
 from .events import Event
 
 
-class SelectionMixin:
+class SelectionMixin(ABC):
     """The selection half of the session model.  ``selection`` is a list in
     click order of node names (str) and edges ``(src, dst, param)`` (param:
     the weight's parameter name, or None).  The host has ``selection``,
-    ``model``, ``graph`` (drawn now) and the ``selection_changed`` event."""
+    ``model``, the ``selection_changed`` event and ``graph``."""
 
     selection: list
     model: Model | None
-    graph: Graph
     selection_changed: Event
+
+    @property
+    @abstractmethod
+    def graph(self) -> Graph:
+        """The graph drawn now (selections name its nodes and edges)."""
 
     def select(self, items: Iterable, add: bool = False) -> None:
         """Select nodes (names) and edges ((src, dst) or (src, dst, param)).

@@ -21,7 +21,7 @@ signal): ``document_changed()``, ``state_changed(state)``,
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 from ..engine.graph import Graph
@@ -63,7 +63,7 @@ class SessionModel(SelectionMixin):
         self._stepper: Stepper | None = None
         self._state: State | None = None
         self._gate_graph: Graph | None = None
-        self._shape: tuple[bool, int] | None = None     # (has_update, cycle_length) of the graph drawn now
+        self._shape = (False, 0)             # (has_update, cycle_length) of the graph drawn now
         self._revision = 0                   # bumped whenever the trace is recomputed
         self._params_key: tuple[int, int] | None = None
         if document is not None:
@@ -90,7 +90,7 @@ class SessionModel(SelectionMixin):
         if self.view_mode == "gate" and not self.gate_available():
             self.view_mode = "neuron"
         self._use_stepper(self._new_stepper(self.view_mode, 0))
-        self._state = self._stepper.seek(0)
+        self._state = self._st.seek(0)
         self.document_changed.emit()
         self.selection_changed.emit()
         self._emit_state()
@@ -98,9 +98,10 @@ class SessionModel(SelectionMixin):
 
     def _new_stepper(self, mode: str, sample_index: int) -> Stepper:
         """A stepper for ``mode``'s graph, derived from the document and the pins."""
-        m = self.model
+        m = self._m
         t = m.training
-        st = Stepper(self.graph_for(mode), m.params, m.samples(), optimizer=t.optimizer,
+        samples: list[Mapping[str, float]] = list(m.samples())
+        st = Stepper(self.graph_for(mode), m.params, samples, optimizer=t.optimizer,
                      lr=t.learning_rate, sample_index=sample_index, **dict(t.hyper))
         for cycle in sorted(self.pins):
             st.set_params(self.pins[cycle], cycle)
@@ -112,7 +113,7 @@ class SessionModel(SelectionMixin):
         self._shape = (stepper.has_update, stepper.cycle_length)
 
     def _emit_state(self) -> None:
-        st = self._state
+        st = self._now
         self.state_changed.emit(st)
         key = (self._revision, st.cycle + (1 if st.updated else 0))
         if key != self._params_key:
@@ -163,9 +164,9 @@ class SessionModel(SelectionMixin):
     def graph_for(self, mode: str) -> Graph:
         if mode == "gate":
             if self._gate_graph is None:
-                self._gate_graph = self.model.gate_graph()
+                self._gate_graph = self._m.gate_graph()
             return self._gate_graph
-        return self.model.graph
+        return self._m.graph
 
     @property
     def graph(self) -> Graph:
@@ -183,18 +184,37 @@ class SessionModel(SelectionMixin):
                 gates += 2 * k + k + (b is not None) * 2 + 2
         return gates <= GATE_LIMIT
 
+    # the open network's parts (a method that needs one is only called with a network open)
     @property
-    def stepper(self) -> Stepper:
+    def _m(self) -> Model:
+        if self.model is None:
+            raise RuntimeError("no network is open")
+        return self.model
+
+    @property
+    def _st(self) -> Stepper:
+        if self._stepper is None:
+            raise RuntimeError("no network is open")
         return self._stepper
 
     @property
-    def state(self) -> State:
-        """The State now shown (read-only)."""
+    def _now(self) -> State:
+        if self._state is None:
+            raise RuntimeError("no network is open")
+        return self._state
+
+    @property
+    def stepper(self) -> Stepper:
+        return self._st
+
+    @property
+    def state(self) -> State | None:
+        """The State now shown (read-only; None until a network is open)."""
         return self._state
 
     @property
     def position(self) -> int:
-        return self._stepper.position
+        return self._st.position
 
     @property
     def cycle_length(self) -> int:
@@ -207,14 +227,14 @@ class SessionModel(SelectionMixin):
         return self._shape[0]
 
     def steps_of_cycle(self, cycle: int) -> list[Step]:
-        return self._stepper.steps_of_cycle(cycle)
+        return self._st.steps_of_cycle(cycle)
 
     # -- moving -----------------------------------------------------------------------
     def step(self) -> State:
         """One operation forward (within a pass the shown State advances in place)."""
         if not self.has_update and self.position >= self.cycle_length:
-            return self._state
-        return self._show(self._stepper.step())
+            return self._now
+        return self._show(self._st.step())
 
     def _show(self, state: State) -> State:
         self._state = state
@@ -223,21 +243,21 @@ class SessionModel(SelectionMixin):
 
     def back(self) -> State:
         """The exact state after one step fewer."""
-        return self._show(self._stepper.back())
+        return self._show(self._st.back())
 
     def seek(self, position: int) -> State:
-        return self._show(self._stepper.seek(position))
+        return self._show(self._st.seek(position))
 
     def reset(self) -> State:
-        return self._show(self._stepper.reset())
+        return self._show(self._st.reset())
 
     def end(self) -> State:
         """Run to the end of the current pass (after the update, if any)."""
-        return self._show(self._stepper.end())
+        return self._show(self._st.end())
 
     def cycle_start(self, cycle: int | None = None) -> int:
         """The position where pass ``cycle`` (default: the current one) begins."""
-        c = self._state.cycle if cycle is None else cycle
+        c = self._now.cycle if cycle is None else cycle
         return c * self.cycle_length
 
     # -- view settings ---------------------------------------------------------------------
@@ -250,10 +270,10 @@ class SessionModel(SelectionMixin):
             return True
         if mode == "gate" and not self.gate_available():
             return False
-        old, state = self._stepper, self._state
+        old, state = self._st, self._now
         self.view_mode = mode
         self._use_stepper(self._new_stepper(mode, old.sample_index))
-        self._state = self._stepper.seek(_same_step(old, state, self._stepper))
+        self._state = self._st.seek(_same_step(old, state, self._st))
         self.selection = [s for s in self.selection if self._selectable(s)]
         self.view_mode_changed.emit(mode)
         self.document_changed.emit()
@@ -277,19 +297,19 @@ class SessionModel(SelectionMixin):
     # -- values -------------------------------------------------------------------------------
     def value_of(self, name: str) -> float:
         """The current value of an input, target or parameter (as shown now)."""
-        if name in self._state.params:
-            return float(self._state.params[name])
-        st = self._stepper
+        if name in self._now.params:
+            return float(self._now.params[name])
+        st = self._st
         return float(st.samples[st.sample_index][name])
 
     def editable(self, name: str) -> bool:
         """Inputs, targets and parameters can be edited."""
         if self.model is None:
             return False
-        if name in self.model.graph.param_names:
+        if name in self._m.graph.param_names:
             return True
         node = self.graph.nodes.get(name)
-        st = self._stepper
+        st = self._st
         return node is not None and node.op in ("input", "target") and name in st.samples[st.sample_index]
 
     def edit_value(self, name: str, value: float) -> None:
@@ -311,13 +331,13 @@ class SessionModel(SelectionMixin):
         old = {k: self.value_of(k) for k in values}
         if old == values:
             return
-        s = self._state
+        s = self._now
         cycle = s.cycle + (1 if s.updated else 0)      # after an update, edits change the new parameters
         self.undo_stack.push(EditValues(self, values, old, cycle, text or "set " + ", ".join(values), merge))
 
     def apply_values(self, values: dict[str, float], cycle: int) -> None:
         """Write values into the truth, then into the stepper (what ``EditValues`` does)."""
-        m, st = self.model, self._stepper
+        m, st = self._m, self._st
         params = {k: v for k, v in values.items() if k in m.graph.param_names}
         inputs = {k: v for k, v in values.items() if k not in params and k in m.data.columns}
         i = st.sample_index
@@ -339,14 +359,14 @@ class SessionModel(SelectionMixin):
 
     def _recomputed(self) -> None:
         self._revision += 1
-        self._state = self._stepper.seek(self._stepper.position)
+        self._state = self._st.seek(self._st.position)
         self.params_changed.emit()
         self._emit_state()
 
     # -- learning rate and sample ----------------------------------------------------------
     @property
     def learning_rate(self) -> float:
-        return self.model.training.learning_rate
+        return self._m.training.learning_rate
 
     def set_learning_rate(self, lr: float) -> None:
         """Change the update step's learning rate (undoable; saved with the file)."""
@@ -358,24 +378,24 @@ class SessionModel(SelectionMixin):
 
     def apply_learning_rate(self, lr: float) -> None:
         """What ``SetLearningRate`` does: later passes follow from the first one again."""
-        self.model.training.learning_rate = lr
+        self._m.training.learning_rate = lr
         self.pins = {}
-        self._stepper.set_learning_rate(lr)
+        self._st.set_learning_rate(lr)
         self._recomputed()
 
     @property
     def sample_index(self) -> int:
-        return self._stepper.sample_index
+        return self._st.sample_index
 
     @property
     def sample_count(self) -> int:
-        return len(self._stepper.samples)
+        return len(self._st.samples)
 
     def set_sample(self, index: int) -> None:
         """Step through another training sample (keeps the position)."""
         if index == self.sample_index:
             return
-        self._stepper.set_sample(int(index))     # raises IndexError before anything changes
+        self._st.set_sample(int(index))     # raises IndexError before anything changes
         self.pins = {}
         self._recomputed()
 
