@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from ..engine.graph import Graph
 from ..engine.model import Model
@@ -32,6 +32,7 @@ from .events import Event
 from .selection import SelectionMixin
 from .undo import UndoStack
 
+T = TypeVar("T")
 VIEW_MODES = ("neuron", "gate")
 GATE_LIMIT = 3000        # more gates than this are too many to draw one by one
 DEFAULT_DIGITS = 4
@@ -187,21 +188,15 @@ class SessionModel(SelectionMixin):
     # the open network's parts (a method that needs one is only called with a network open)
     @property
     def _m(self) -> Model:
-        if self.model is None:
-            raise RuntimeError("no network is open")
-        return self.model
+        return _opened(self.model)
 
     @property
     def _st(self) -> Stepper:
-        if self._stepper is None:
-            raise RuntimeError("no network is open")
-        return self._stepper
+        return _opened(self._stepper)
 
     @property
     def _now(self) -> State:
-        if self._state is None:
-            raise RuntimeError("no network is open")
-        return self._state
+        return _opened(self._state)
 
     @property
     def stepper(self) -> Stepper:
@@ -398,6 +393,12 @@ class SessionModel(SelectionMixin):
         self._st.set_sample(int(index))     # raises IndexError before anything changes
         self.pins = {}
         self._recomputed()
+
+
+def _opened(part: T | None) -> T:
+    if part is None:
+        raise RuntimeError("no network is open")
+    return part
 
 
 def _same_step(old: Stepper, state: State | None, new: Stepper) -> int:
