@@ -171,7 +171,7 @@ def test_loss_step_value_equals_the_trace_loss():
 
 # -- moving cheaply: snapshots, a bulk fold, one cache bounded by bytes --------------------------
 def _mlp_stepper(sizes, seed=0, **kw):
-    from engine_nets import mlp_model
+    from nets import mlp_model
     m = mlp_model(sizes)
     rng = np.random.default_rng(seed)
     params = {p: float(rng.normal(0, 0.5)) for p in m.graph.param_names}
