@@ -139,12 +139,11 @@ def test_view_settings_come_from_the_file_and_go_back_into_it():
     doc = mazur()
     doc.view = {"mode": "gate", "digits": 9, "lecture_weights": True, "zoom": 2}
     s = SessionModel(document=doc)
-    styles = recorder(s.lecture_style_changed)
-    s.apply_view_section(doc.view)
     assert (s.view_mode, s.digits, s.lecture_style) == ("gate", 9, True)
+    styles = recorder(s.lecture_style_changed)
     s.set_lecture_style(False)
     s.set_digits(99)
-    assert styles == [True, False] and s.digits == 12
+    assert styles == [False] and s.digits == 12
     assert s.view_section(doc.view) == {"mode": "gate", "digits": 12, "lecture_weights": False, "zoom": 2}
     assert SessionModel(document=mazur()).view_section({}) == {}
 

@@ -74,8 +74,10 @@ class SessionModel(SelectionMixin):
 
     # -- the document -----------------------------------------------------------------
     def set_document(self, document: Any) -> None:
-        """Show an io ``Document`` (anything with ``.model`` and ``.path``)."""
+        """Show an io ``Document`` (anything with ``.model``, ``.path`` and ``.view``),
+        as its ``view`` section says (mode, digits, lecture colours)."""
         self._open(document.model, document)
+        self.apply_view_section(document.view or {})
 
     def set_model(self, model: Model) -> None:
         """Show a bare engine Model (no file behind it)."""
@@ -123,7 +125,7 @@ class SessionModel(SelectionMixin):
 
     @property
     def path(self):
-        return getattr(self.document, "path", None)
+        return self.document.path if self.document is not None else None
 
     @property
     def dirty(self) -> bool:

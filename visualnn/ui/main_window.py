@@ -367,15 +367,12 @@ class MainWindow(QMainWindow):
         """Show a model (or an io Document); the view mode, digits and weight
         style come from the document's ``view`` section when it has one."""
         if document is not None:
-            self.session.set_document(document)
-            self._apply_view_section(getattr(document, "view", None) or {})
+            self.session.set_document(document)        # with the file's view section
+            if (document.view or {}).get("mode") == "gate" and self.session.view_mode != "gate":
+                self._gate_refused()
         else:
             self.session.set_model(model)
         self.view.fit()
-
-    def _apply_view_section(self, view: dict):
-        if not self.session.apply_view_section(view):
-            self._gate_refused()
 
     def open_file(self, path) -> bool:
         """Open a network file; on a bad file show what is wrong and keep the current one."""
