@@ -99,6 +99,24 @@ def torch_op(torch, name, xs, ws, a):
         return xs[0].clone()
     if name == "softmax":
         return torch.softmax(torch.stack(torch.broadcast_tensors(*xs)), dim=0)[int(a["index"])]
+    if name == "log_softmax":
+        return torch.log_softmax(torch.stack(torch.broadcast_tensors(*xs)), dim=0)[int(a["index"])]
+    if name == "maxout":
+        return torch.stack(torch.broadcast_tensors(*xs)).amax(dim=0)
+    if name in ("sin", "cos"):
+        return getattr(torch, name)(xs[0])
+    if name == "clamp":
+        return torch.clamp(xs[0], a["min"], a["max"])
+    if name == "gelu":
+        return F.gelu(xs[0])
+    if name == "prelu":
+        return torch.where(xs[0] > 0, xs[0], xs[1] * xs[0])           # F.prelu with a per-sample slope
+    if name in ("l1", "l2"):
+        out = None
+        for x in xs:
+            term = x.abs() if name == "l1" else x ** 2
+            out = term if out is None else out + term
+        return a["lam"] * out
     if name == "weighted_sum":
         out = None
         for x, w in zip(xs, ws):
@@ -129,6 +147,12 @@ def torch_loss(torch, name, O, T, a):
         return -(T * torch.log(O)).sum(dim=-1)
     if name == "softmax_cross_entropy":
         return F.cross_entropy(O, T, reduction="none")             # class-probability targets
+    if name == "huber":
+        return F.huber_loss(O, T, delta=float(a["delta"]), reduction="none").mean(dim=-1)
+    if name == "binary_cross_entropy_with_logits":
+        return F.binary_cross_entropy_with_logits(O, T, reduction="none").mean(dim=-1)
+    if name == "binary_hinge":
+        return torch.relu(float(a["margin"]) - T * O).mean(dim=-1)
     if name == "hinge":
         y = T.detach().argmax(dim=-1)
         # multi_margin_loss averages over the k classes; the lecture's hinge sums
@@ -173,8 +197,14 @@ def inputs_ok(name, xs, a) -> bool:
         return bool(np.all(x < 8))
     if name == "exp_base":
         return bool(np.all(x * math.log(a["base"]) < 8))
-    if name in ("max", "min"):
-        return len(xs) < 2 or bool(np.all(_gap(xs, name == "max") > KINK))
+    if name in ("max", "min", "maxout"):
+        return len(xs) < 2 or bool(np.all(_gap(xs, name != "min") > KINK))
+    if name == "clamp":
+        return bool(np.all((np.abs(x - a["min"]) > KINK) & (np.abs(x - a["max"]) > KINK)))
+    if name == "prelu":
+        return bool(np.all(np.abs(x) > KINK))
+    if name == "l1":
+        return all(bool(np.all(np.abs(v) > KINK)) for v in xs)
     return True
 
 
@@ -190,13 +220,19 @@ def loss_ok(name, O, T, a) -> bool:
         return bool(np.all(np.abs(m[other]) > KINK))
     if name in ("binary_cross_entropy", "cross_entropy"):
         return bool(np.all((O > 1e-6) & (O < 1 - 1e-6)))
+    if name == "huber":
+        return bool(np.all(np.abs(np.abs(O - T) - float(a["delta"])) > KINK))
+    if name == "binary_hinge":
+        return bool(np.all(np.abs(float(a["margin"]) - T * O) > KINK))
     return True
 
 
 def random_targets(rng, name, batch, k):
     """Targets that suit loss ``name``: (batch, k)."""
-    if name == "binary_cross_entropy":
+    if name in ("binary_cross_entropy", "binary_cross_entropy_with_logits"):
         return rng.uniform(0.05, 0.95, (batch, k))
+    if name == "binary_hinge":
+        return rng.choice([-1.0, 1.0], (batch, k))
     if name == "cross_entropy":
         return rng.uniform(0.0, 1.0, (batch, k))
     if name == "softmax_cross_entropy":
@@ -220,8 +256,16 @@ def random_attrs(rng, name, n_inputs):
         return {"alpha": float(rng.uniform(0.01, 0.3))}
     if name == "elu":
         return {"alpha": float(rng.uniform(0.5, 2.0))}
-    if name == "softmax":
+    if name in ("softmax", "log_softmax"):
         return {"index": int(rng.integers(0, n_inputs))}
+    if name == "clamp":
+        return {"min": float(rng.uniform(-2.0, -0.2)), "max": float(rng.uniform(0.2, 2.0))}
+    if name in ("l1", "l2"):
+        return {"lam": float(rng.uniform(0.01, 1.0))}
+    if name == "huber":
+        return {"delta": float(rng.choice([1.0, 0.5, 2.0]))}
+    if name == "binary_hinge":
+        return {"margin": float(rng.choice([1.0, 0.5]))}
     if name == "hinge":
         return {"margin": float(rng.choice([1.0, 1.0, 0.5, 2.0]))}
     return {}
@@ -343,7 +387,7 @@ def random_expression(torch, rng, batch, ops_cycle=None, n_ops=None) -> Twin:
         k = spec.arity if spec.arity is not None else int(rng.integers(max(spec.min_inputs, 2 if op != "softmax" else 1), 5))
         if op == "weighted_sum":
             k = int(rng.integers(1, 5))
-        distinct = op in ("max", "min")
+        distinct = op in ("max", "min", "maxout")
         if distinct and k > len(pool):
             continue
         inputs = list(rng.choice(pool, size=k, replace=not distinct, p=weights))
@@ -481,7 +525,7 @@ def random_layered(rng, loss, activation=None, *, shared=True, sparse=True):
         attrs = random_attrs(rng, act, n) if act in ("leaky_relu", "elu") else {}
         layers.append(Layer(neurons, act, weights, biases, attrs))
     targets = [f"t{j + 1}" for j in range(sizes[-1])]
-    loss_attrs = random_attrs(rng, loss, sizes[-1]) if loss == "hinge" else {}
+    loss_attrs = random_attrs(rng, loss, sizes[-1]) if loss in ("hinge", "huber", "binary_hinge") else {}
     spec = LayeredSpec(inputs, layers, loss, targets, "L", loss_attrs)
     return spec, params
 
@@ -518,7 +562,7 @@ def torch_layered(torch, spec, P, X, T=None):
         elif L.activation == "linear":
             A = Z
         else:
-            raise KeyError(L.activation)
+            A = torch_op(torch, L.activation, [Z], [], a)
     loss = None
     if T is not None and spec.loss:
         a = {k: v for k, v in OPS[spec.loss].attrs} | spec.loss_attrs

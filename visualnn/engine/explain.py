@@ -16,8 +16,8 @@ from typing import Mapping
 import numpy as np
 
 from .graph import Graph
-from .ops import OPS
-from .textfmt import MIN_SIGNIFICANT, fmt  # noqa: F401  (fmt is part of explain's public face)
+from .ops import OPS, LocalText
+from .textfmt import MIN_SIGNIFICANT, and_list, d, fmt  # noqa: F401  (fmt and d are part of explain's public face)
 from .textfmt import operand as _p
 from .trace import State, Step
 
@@ -52,121 +52,23 @@ def op_symbol(graph: Graph, name: str) -> str:
     n = graph.nodes[name]
     if n.is_leaf:
         return ""
-    a = n.attrs or {}
-    if n.op == "mul_const":
-        return f"*{_g(a.get('c'))}"
-    if n.op == "add_const":
-        c = a.get("c", 0.0)
-        return f"+{_g(c)}" if c >= 0 else f"-{_g(-c)}"
-    if n.op == "pow":
-        return f"x^{_g(a.get('p'))}"
-    if n.op == "exp_base":
-        return f"{_g(a.get('base'))}^x"
-    return OPS[n.op].symbol
-
-
-def d(top: str, bottom: str) -> str:
-    return f"∂{top}/∂{bottom}"
+    return OPS[n.op].symbol_with(n.attrs)
 
 
 # -- forward: the op as a formula of its inputs ---------------------------------
-def _pairs(xs):
-    k = len(xs) // 2
-    return list(zip(xs[:k], xs[k:]))
-
-
-def _loss_sym(op, a, c):
-    pr = _pairs(a)
-    k = len(pr)
-    if op == "squared_error":
-        return " + ".join(f"½({t} - {o})²" for o, t in pr)
-    if op == "mse":
-        return "(" + " + ".join(f"({t} - {o})²" for o, t in pr) + f") / {k}"
-    if op == "mae":
-        return "(" + " + ".join(f"|{t} - {o}|" for o, t in pr) + f") / {k}"
-    if op == "binary_cross_entropy":
-        body = " + ".join(f"[{t}·ln {o} + (1 - {t})·ln(1 - {o})]" for o, t in pr)
-        return f"-({body}) / {k}"
-    if op == "cross_entropy":
-        return "-(" + " + ".join(f"{t}·ln {o}" for o, t in pr) + ")"
-    if op == "softmax_cross_entropy":
-        zs = ", ".join(o for o, _ in pr)
-        ts = ", ".join(t for _, t in pr)
-        return f"CE(softmax({zs}), ({ts}))"
-    if op == "hinge":
-        zs = ", ".join(o for o, _ in pr)
-        return f"Σ over j ≠ y of max(0, s_j - s_y + {_g(c.get('margin', 1.0))}), s = ({zs})"
-    return f"{op}({', '.join(a)})"
-
-
 def forward_formula(op: str, args: list[str], attrs: Mapping, weights: list[str | None] | None = None) -> str:
     """The op written with its inputs' names (or any strings standing for them)."""
-    a, c = list(args), attrs or {}
-    if op == "weighted_sum":
-        ws = weights or [None] * len(a)
-        return " + ".join(x if w is None else f"{w}·{x}" for x, w in zip(a, ws))
-    table = {
-        "add": lambda: " + ".join(a),
-        "sub": lambda: f"{a[0]} - {a[1]}",
-        "mul": lambda: " × ".join(a),
-        "div": lambda: f"{a[0]} / {a[1]}",
-        "neg": lambda: f"-{a[0]}",
-        "mul_const": lambda: f"{_g(c.get('c'))} × {a[0]}",
-        "add_const": lambda: f"{a[0]} + {_g(c.get('c'))}",
-        "inv": lambda: f"1 / {a[0]}",
-        "square": lambda: f"{a[0]}²",
-        "sqrt": lambda: f"√{a[0]}",
-        "pow": lambda: f"{a[0]}^{_g(c.get('p'))}",
-        "exp": lambda: f"e^{a[0]}",
-        "exp_base": lambda: f"{_g(c.get('base'))}^{a[0]}",
-        "log": lambda: f"ln {a[0]}",
-        "abs": lambda: f"|{a[0]}|",
-        "max": lambda: f"max({', '.join(a)})",
-        "min": lambda: f"min({', '.join(a)})",
-        "sigmoid": lambda: f"σ({a[0]})",
-        "tanh": lambda: f"tanh({a[0]})",
-        "relu": lambda: f"max(0, {a[0]})",
-        "leaky_relu": lambda: f"LReLU({a[0]})",
-        "elu": lambda: f"ELU({a[0]})",
-        "softplus": lambda: f"ln(1 + e^{a[0]})",
-        "step": lambda: f"step({a[0]})",
-        "linear": lambda: a[0],
-        "identity": lambda: a[0],
-        "softmax": lambda: f"softmax({', '.join(a)})[{int(c.get('index', 0)) + 1}]",
-    }
-    if op in table:
-        return table[op]()
-    if op in OPS and OPS[op].kind == "loss":
-        return _loss_sym(op, a, c)
-    return f"{op}({', '.join(a)})"
-
-
-def _g(v) -> str:
-    return fmt(v, 6) if isinstance(v, (int, float)) else str(v)
+    if op not in OPS:
+        return f"{op}({', '.join(args)})"
+    return OPS[op].text(list(args), attrs or {}, weights)
 
 
 def forward_numbers(op: str, xs: list[float], attrs: Mapping, ws: list[float | None] | None,
                     digits: int) -> str:
     """The op with numbers plugged in, where that reads better than the names."""
     c = attrs or {}
-    n = [_p(x, digits) for x in xs]
-    if op == "weighted_sum":
-        ws = ws or [None] * len(xs)
-        return " + ".join(nx if w is None else f"{_p(w, digits)}×{nx}" for nx, w in zip(n, ws))
-    if op == "sigmoid":
-        return f"1 / (1 + e^{_p(-xs[0], digits)})"
-    if op == "tanh":
-        return f"tanh({fmt(xs[0], digits)})"
-    if op == "softplus":
-        return f"ln(1 + e^{n[0]})"
-    if op == "leaky_relu":
-        return n[0] if xs[0] > 0 else f"{_g(c.get('alpha'))} × {n[0]}"
-    if op == "elu":
-        return n[0] if xs[0] > 0 else f"{_g(c.get('alpha'))} × (e^{n[0]} - 1)"
-    if op == "softmax":
-        j = int(c.get("index", 0))
-        return f"e^{n[j]} / (" + " + ".join(f"e^{x}" for x in n) + ")"
-    return forward_formula(op, n, c)
+    text = OPS[op].numbers(xs, c, ws, digits) if op in OPS else None
+    return text if text is not None else forward_formula(op, [_p(x, digits) for x in xs], c)
 
 
 # -- local derivatives: d node / d input i, as a formula and with numbers --------
@@ -174,85 +76,10 @@ def local_formula(graph: Graph, node: str, i: int, values: Mapping[str, float], 
     """(formula in names, formula in numbers) for d node / d its i-th input,
     or None when the op has no short formula."""
     n = graph.nodes[node]
-    op, a, c = n.op, list(n.inputs), n.attrs
-    def v(name):
-        return values.get(name)
-
-    def num(name):
-        return _p(v(name), digits) if v(name) is not None else name
-    out, o = node, num(node)
-    x = a[i] if i < len(a) else ""
-    if op == "weighted_sum":
-        w = n.weights[i] if n.weights else None
-        if w is None:
-            return "1", "1"
-        return w, None
-    if op == "add":
-        return "1", "1"
-    if op == "sub":
-        return ("1", "1") if i == 0 else ("-1", "-1")
-    if op == "mul":
-        others = [b for j, b in enumerate(a) if j != i]
-        return " × ".join(others), " × ".join(num(b) for b in others)
-    if op == "div":
-        if i == 0:
-            return f"1 / {a[1]}", f"1 / {num(a[1])}"
-        return f"-{a[0]} / {a[1]}²", f"-{num(a[0])} / {num(a[1])}²"
-    if op in ("neg",):
-        return "-1", "-1"
-    if op == "add_const":
-        return "1", "1"
-    if op == "mul_const":
-        return "c", _g(c.get("c"))
-    if op == "inv":
-        return f"-1 / {x}²", f"-1 / {num(x)}²"
-    if op == "square":
-        return f"2·{x}", f"2 × {num(x)}"
-    if op == "sqrt":
-        return f"1 / (2√{x})", f"1 / (2 × {o})"
-    if op == "exp":
-        return f"e^{x} = {out}", None
-    if op == "log":
-        return f"1 / {x}", f"1 / {num(x)}"
-    if op == "sigmoid":
-        return f"{out}(1 - {out})", f"{o} × (1 - {o})"
-    if op == "tanh":
-        return f"1 - {out}²", f"1 - {o}²"
-    if op == "relu":
-        return (f"1 (since {x} > 0)", None) if (v(x) or 0) > 0 else (f"0 (since {x} ≤ 0)", None)
-    if op == "linear" or op == "identity":
-        return "1", "1"
-    if op == "step":
-        return "0", "0"
-    if op == "max" or op == "min":
-        return f"1 if {x} is the {op} else 0", None
-    if op == "squared_error":
-        k = len(a) // 2
-        if i < k:
-            t = a[i + k]
-            return f"-({t} - {x})", f"-({num(t)} - {num(x)})"
-        o_ = a[i - k]
-        return f"{x} - {o_}", f"{num(x)} - {num(o_)}"
-    if op == "mse":
-        k = len(a) // 2
-        if i < k:
-            t = a[i + k]
-            return f"-2({t} - {x}) / {k}", f"-2 × ({num(t)} - {num(x)}) / {k}"
-    if op == "mae":
-        k = len(a) // 2
-        if i < k:
-            t = a[i + k]
-            return f"-sign({t} - {x}) / {k}", None
-    if op == "binary_cross_entropy":
-        k = len(a) // 2
-        if i < k:
-            t = a[i + k]
-            return f"({x} - {t}) / ({x}(1 - {x})) / {k}", None
-    if op == "softmax_cross_entropy":
-        k = len(a) // 2
-        if i < k:
-            return f"softmax_{i + 1} - {a[i + k]}", None
-    return None
+    text = OPS[n.op].local_text
+    if text is None:
+        return None
+    return text(LocalText(node, tuple(n.inputs), i, n.attrs or {}, tuple(n.weights or ()), values, digits))
 
 
 # -- the equation panel ------------------------------------------------------------
@@ -276,7 +103,7 @@ def forward_equation(step: Step, graph: Graph, digits: int = 4, max_terms: int =
     sym = forward_formula(step.op, list(step.inputs), n.attrs, ws)
     nums = forward_numbers(step.op, list(step.input_values), n.attrs,
                            list(step.weight_values) if step.weight_values else None, digits)
-    if step.op in ("weighted_sum", "add"):
+    if OPS[step.op].sums:
         sym, nums = _shorten(sym, max_terms), _shorten(nums, max_terms)
     parts = [step.node, sym]
     if nums != sym:
@@ -417,18 +244,7 @@ def equations(state: State, graph: Graph, digits: int = 4, lr: float = 0.5, opti
 
 
 # -- captions ----------------------------------------------------------------------------
-def _names(xs) -> str:
-    xs = list(xs)
-    if len(xs) <= 1:
-        return "".join(xs)
-    if len(xs) > 6:
-        return ", ".join(xs[:5]) + f" and {len(xs) - 5} more"
-    return ", ".join(xs[:-1]) + " and " + xs[-1]
-
-
-ACTIVATION_WORDS = {"sigmoid": "the sigmoid", "tanh": "tanh", "relu": "the ReLU", "leaky_relu": "the leaky ReLU",
-                    "elu": "the ELU", "softplus": "softplus", "step": "the step function", "linear": "the identity",
-                    "softmax": "softmax"}
+ACTIVATION_WORDS = {n: o.words for n, o in OPS.items() if o.kind == "activation" and o.words}
 
 
 def caption(state: State, graph: Graph, digits: int = 4, lr: float = 0.5, optimizer: str = "sgd") -> str:
@@ -449,20 +265,27 @@ def caption(state: State, graph: Graph, digits: int = 4, lr: float = 0.5, optimi
         return (f"Update ({optimizer}, learning rate {fmt(lr, digits)}): every parameter moves against its gradient, "
                 f"e.g. {p} from {fmt(old, digits)} to {fmt(new, digits)}.")
     assert s.node is not None             # forward and backward steps name their node
-    kind = OPS[s.op].kind
     if s.phase in ("forward", "loss"):
-        v = fmt(s.value, digits)
-        if s.phase == "loss":
-            k = len(s.inputs) // 2
-            return (f"The loss {s.node} compares the outputs {_names(s.inputs[:k])} with their targets: "
-                    f"{s.node} = {v}. Now the backward pass can start.")
-        if s.op == "weighted_sum":
-            return f"Forward: {s.node} is the weighted sum of {_names(s.inputs)}: {v}."
-        if kind == "activation":
-            return (f"Forward: {ACTIVATION_WORDS.get(s.op, s.op)} turns {s.inputs[0]} = "
-                    f"{fmt(s.input_values[0], digits)} into {s.node} = {v}.")
-        return f"Forward: the {op_symbol(graph, s.node)} gate {s.node} takes {_names(s.inputs)} and gives {v}."
-    # backward
+        return _caption_forward(s, graph, digits)
+    return _caption_backward(s, state, graph, digits, E)
+
+
+def _caption_forward(s: Step, graph: Graph, digits: int) -> str:
+    o = OPS[s.op]
+    v = fmt(s.value, digits)
+    if s.phase == "loss":
+        return (f"The loss {s.node} compares the outputs {and_list(o.outputs_of(s.inputs))} with their targets: "
+                f"{s.node} = {v}. Now the backward pass can start.")
+    if o.caption_forward is not None:
+        return o.caption_forward(s, digits)
+    if o.kind == "activation":
+        return (f"Forward: {o.words or s.op} turns {s.inputs[0]} = "
+                f"{fmt(s.input_values[0], digits)} into {s.node} = {v}.")
+    return f"Forward: the {op_symbol(graph, s.node)} gate {s.node} takes {and_list(s.inputs)} and gives {v}."
+
+
+def _caption_backward(s: Step, state: State, graph: Graph, digits: int, E: str) -> str:
+    o = OPS[s.op]
     shown = [e for e in s.edges if _shown_edge(graph, e.src)]
     up = fmt(s.upstream, digits)
     if s.node == start_of(graph) and s.node == loss_of(graph):
@@ -471,27 +294,14 @@ def caption(state: State, graph: Graph, digits: int = 4, lr: float = 0.5, optimi
     if len(shown) == 1:
         e = shown[0]
         loc = local_formula(graph, s.node, list(s.inputs).index(e.src), state.values, digits)
-        what = ACTIVATION_WORDS.get(s.op, f"the {op_symbol(graph, s.node)} gate") if kind == "activation" else \
-            f"the {op_symbol(graph, s.node)} gate"
+        gate = f"the {op_symbol(graph, s.node)} gate"
+        what = (o.words or gate) if o.kind == "activation" else gate
         lf = f" {loc[0]}" if loc is not None and loc[0] not in ("1",) else ""
         return (f"Backward through {what} {s.node}: local gradient{lf} = {fmt(e.local, digits)} "
                 f"times upstream {up} gives {fmt(e.gradient, digits)} for {e.src}.")
-    if s.op == "weighted_sum":
-        ws = [(e, w) for e, w in zip(s.edges, s.weights) if w is not None]
-        extra = f" ({d(E, ws[0][1])} = {fmt(ws[0][0].param_gradient, digits)})" if ws else ""
-        return (f"Backward through {s.node}: each input gets the upstream {up} times its weight, "
-                f"each weight gets the upstream times its input{extra}.")
-    if s.op == "add":
-        return (f"Backward through the add gate {s.node}: it distributes the upstream {up} unchanged to "
-                f"{_names(e.src for e in shown)}.")
-    if s.op == "mul" and len(shown) == 2:
-        a, b = shown
-        return (f"Backward through the mul gate {s.node}: it switches its inputs: {a.src} gets {up} × "
-                f"{fmt(a.local, digits)} = {fmt(a.gradient, digits)}, {b.src} gets {up} × {fmt(b.local, digits)} = "
-                f"{fmt(b.gradient, digits)}.")
-    if s.op in ("max", "min"):
-        win = [e.src for e in shown if e.local != 0]
-        return f"Backward through the {s.op} gate {s.node}: it routes the upstream {up} to {_names(win) or 'no input'}."
+    told = o.caption_backward(s, shown, up, digits, E) if o.caption_backward is not None else None
+    if told is not None:
+        return told
     return (f"Backward through {s.node}: each input gets local gradient × upstream {up}: "
             + ", ".join(f"{e.src} {fmt(e.gradient, digits)}" for e in shown[:5]) + ".")
 

@@ -14,6 +14,7 @@ import numpy as np
 
 from .graph import Graph
 from .model import Model
+from .ops import OPS
 
 
 class GradRow(NamedTuple):
@@ -96,35 +97,17 @@ def numerical_gradient(model_or_graph, params: Mapping[str, float], feeds: Mappi
     return float(d) if where is P else np.asarray(d, dtype=float)
 
 
-KINKED = ("relu", "abs", "step", "leaky_relu", "elu", "max", "min", "mae", "hinge")
-
-
 def kink_distances(graph: Graph, values: Mapping[str, np.ndarray]) -> dict[str, float]:
     """For each node whose op has a kink (relu at 0, a max between tied
-    inputs, ...), how close its inputs come to it over all samples.  Finite
-    differences are meaningless within eps of a kink."""
+    inputs, ...; each op says where its kinks are), how close its inputs come
+    to it over all samples.  Finite differences are meaningless within eps of a kink."""
     out = {}
     for name in graph.order:
         n = graph.nodes[name]
-        if n.op not in KINKED:
+        kink = None if n.is_leaf else OPS[n.op].kink
+        if kink is None:
             continue
-        xs = [np.asarray(values[i], dtype=float) for i in n.inputs]
-        if n.op in ("max", "min"):
-            S = np.sort(np.stack(np.broadcast_arrays(*xs)), axis=0)
-            d = S[-1] - S[-2] if n.op == "max" else S[1] - S[0]
-        elif n.op in ("mae", "hinge"):
-            k = len(xs) // 2
-            both = np.stack(np.broadcast_arrays(*xs))
-            o, t = both[:k], both[k:]
-            if n.op == "mae":
-                d = np.abs(t - o)
-            else:
-                y = np.argmax(t, axis=0)
-                margins = o - np.take_along_axis(o, y[None], axis=0) + float(n.attrs["margin"])
-                margins[y[None] == np.arange(k).reshape((-1,) + (1,) * (o.ndim - 1))] = np.inf
-                d = np.abs(margins)
-        else:
-            d = np.abs(xs[0])
+        d = kink([np.asarray(values[i], dtype=float) for i in n.inputs], n.attrs)
         out[name] = float(np.min(d)) if np.size(d) else float("inf")
     return out
 

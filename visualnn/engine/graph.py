@@ -254,7 +254,7 @@ class Graph:
         loss = self.loss
         if loss is not None:
             n = self.nodes[loss]
-            return list(n.inputs[: len(n.inputs) // 2])
+            return list(OPS[n.op].outputs_of(n.inputs))
         users = self.users()
         return [n for n in self.order if not users[n] and not self.nodes[n].is_leaf]
 

@@ -46,3 +46,18 @@ def operand(x, digits: int = 4) -> str:
 def setting(v) -> str:
     """An op setting (a constant, an exponent, a base) in full precision."""
     return fmt(v, 6) if isinstance(v, (int, float)) else str(v)
+
+
+def and_list(xs) -> str:
+    """``a, b and c``; long lists end ``... and 12 more``."""
+    xs = list(xs)
+    if len(xs) <= 1:
+        return "".join(xs)
+    if len(xs) > 6:
+        return ", ".join(xs[:5]) + f" and {len(xs) - 5} more"
+    return ", ".join(xs[:-1]) + " and " + xs[-1]
+
+
+def d(top: str, bottom: str) -> str:
+    """The partial derivative ∂top/∂bottom."""
+    return f"∂{top}/∂{bottom}"
