@@ -264,13 +264,13 @@ def caption(state: State, graph: Graph, digits: int = 4, lr: float = 0.5, optimi
                     f"The next forward pass uses the new weights.")
         return (f"Update ({optimizer}, learning rate {fmt(lr, digits)}): every parameter moves against its gradient, "
                 f"e.g. {p} from {fmt(old, digits)} to {fmt(new, digits)}.")
-    assert s.node is not None             # forward and backward steps name their node
     if s.phase in ("forward", "loss"):
         return _caption_forward(s, graph, digits)
     return _caption_backward(s, state, graph, digits, E)
 
 
 def _caption_forward(s: Step, graph: Graph, digits: int) -> str:
+    assert s.node is not None             # forward steps name their node
     o = OPS[s.op]
     v = fmt(s.value, digits)
     if s.phase == "loss":
@@ -285,6 +285,7 @@ def _caption_forward(s: Step, graph: Graph, digits: int) -> str:
 
 
 def _caption_backward(s: Step, state: State, graph: Graph, digits: int, E: str) -> str:
+    assert s.node is not None             # backward steps name their node
     o = OPS[s.op]
     shown = [e for e in s.edges if _shown_edge(graph, e.src)]
     up = fmt(s.upstream, digits)
