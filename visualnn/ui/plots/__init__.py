@@ -81,7 +81,7 @@ def install_plot_panels(window) -> PlotPanels:
     ``add_dock(name, widget, area)``): tabbed together on the right, closed
     until opened from View > Panels.  A panel is built when its dock is first
     shown; a panel behind another tab does no work until it is in front.
-    Returns the panels by dock name (also ``window.plot_panels``)."""
+    Returns the panels by dock name (the window keeps them as ``plot_panels``)."""
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QWidget
 
@@ -96,5 +96,4 @@ def install_plot_panels(window) -> PlotPanels:
             window.tabifyDockWidget(first, dock)
         # closed until asked for (View > Panels): the graph keeps the width
         dock.hide()
-    window.plot_panels = PlotPanels(window, docks)
-    return window.plot_panels
+    return PlotPanels(window, docks)
