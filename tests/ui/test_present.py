@@ -145,22 +145,21 @@ def test_type_is_large_enough_for_a_lecture_hall(present):
     v = present.view
     assert v.slide_caption.font().pixelSize() >= 30 and v.step_caption.font().pixelSize() >= 24
     assert v.title.font().pixelSize() >= 40 and v.equations.font().pixelSize() >= 24
-    # graph numbers: at least 20 pixels tall on screen
-    item = v.graph.node_item("i1")
-    text = item._texts["value"]
-    px = text.font().pointSizeF() * 96 / 72 * v.graph.transform().m11()
-    assert px >= 20
+    # graph numbers: at least 18 pixels on screen (they do not shrink with the zoom)
+    drawn = v.graph.drawn_texts()
+    assert drawn[("node", "i1", "value")][1] >= 18
+    assert v.graph.node_item("i1").symbol.px >= 12
 
 
-def test_the_projector_graph_scales_its_own_type_and_leaves_the_stepper_window_alone(window, present):
-    from visualnn.ui.present import GRAPH_TEXT_SCALE
+def test_the_projector_graph_sizes_its_own_type_and_leaves_the_stepper_window_alone(window, present):
+    from visualnn.ui.present import PROJECTOR_TYPE_PX
     g = present.view.graph
-    assert g.text_scale == GRAPH_TEXT_SCALE and window.view.text_scale == 1.0
-    big = g.node_item("i1")._texts["value"].font().pointSizeF()
-    small = window.view.node_item("i1")._texts["value"].font().pointSizeF()
-    assert big == pytest.approx(small * GRAPH_TEXT_SCALE)
-    window.view.text_scale = 2.0            # a property: the items are rebuilt at the new size
-    assert window.view.node_item("i1")._texts["value"].font().pointSizeF() == pytest.approx(2 * small)
+    present.resize(1366, 768)
+    assert g.type_px() == PROJECTOR_TYPE_PX and window.view.type_px() == (12.0, 14.0)
+    present.resize(1920, 1080)
+    assert g.type_px()[1] == pytest.approx(PROJECTOR_TYPE_PX[1] * 1920 / 1366, rel=0.01)
+    window.view.text_scale = 2.0            # a property: the texts are placed again at the new size
+    assert window.view.drawn_texts()[("node", "i1", "value")][1] == 24
     with pytest.raises(ValueError):
         window.view.text_scale = 0
 

@@ -109,7 +109,7 @@ def test_big_network_steps_forward_backward_and_through_the_update(qtbot, big_vi
     assert st.step.phase == "update" and st.updated
     params = st.params
     weights = [(a, b, w) for a, b, w in s.graph.edges() if w is not None]
-    scale = max(abs(params[w]) for _, _, w in weights)
+    scale = gv.robust_scale([params[w] for _, _, w in weights])     # the legend's robust range
     rng = np.random.default_rng(0)
     for k in rng.choice(len(weights), 200, replace=False):
         a, b, w = weights[k]

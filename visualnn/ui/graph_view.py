@@ -23,29 +23,21 @@ import operator
 import time
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QBrush,
-    QColor,
-    QFont,
-    QFontMetricsF,
-    QImage,
-    QPainter,
-    QPainterPath,
-    QPen,
-    QPixmap,
-    QPolygonF,
-    QTransform,
-)
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsScene, QGraphicsSimpleTextItem, QGraphicsView
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPainterPath, QPen, QPolygonF, QTransform
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsScene, QGraphicsView, QToolTip
 
 from ..engine.explain import fmt
+from ..engine.labels import Line, edge_lines, node_lines, objective_symbol
 from ..engine.trace import State
+from . import legend
 from . import theme as th
+from .graph_labels import MIN_PX, LabelPlacer, PlacedText, text_size
 from .layout import Box, Layout, layout
 from .text import tooltip
 
-LABEL_MIN_PIXELS = 6.0          # text smaller than this on screen is not drawn
+LABEL_MIN_PIXELS = 12.0         # nodes smaller than this on screen get no texts (zoomed far out)
+TEXT_NODES_LIMIT = 40           # more nodes than this: texts of the step's neighbourhood only, the rest on hover
 WEIGHT_LABEL_LIMIT = 24         # more weighted edges than this: weights shown on the step and selection only
 ANTIALIAS_EDGES = 3000          # more edges than this are drawn without smoothing
 ANTIALIAS_OVERLAY = 64          # more highlighted edges than this in sight: drawn without smoothing
@@ -55,43 +47,6 @@ RASTER_BUDGET = 0.03            # seconds of edge drawing per turn of the event 
 LABEL_CULL_EDGES = 2000         # more edges than this: step labels only for edges in sight
 STEP_LABELS_IN_SIGHT = 60       # at most this many step labels at once on a big graph
 Z_EDGE, Z_OVERLAY, Z_NODE, Z_LABEL = 0, 1, 2, 3
-
-
-def _font(size: float, bold: bool = False) -> QFont:
-    f = QFont()
-    f.setPointSizeF(size)
-    f.setBold(bold)
-    return f
-
-
-class TextItem(QGraphicsSimpleTextItem):
-    """A text that centres itself on an anchor point."""
-
-    def __init__(self, parent, font: QFont, color: QColor, align: str = "center"):
-        super().__init__(parent)
-        self.setFont(font)
-        self.setBrush(QBrush(color))
-        self.align = align
-        self.anchor = QPointF(0, 0)
-        self.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
-
-    def set_text(self, text: str):
-        if text != self.text():
-            self.setText(text)
-            self._place()
-
-    def set_anchor(self, x: float, y: float):
-        self.anchor = QPointF(x, y)
-        self._place()
-
-    def _place(self):
-        r = self.boundingRect()
-        if self.align == "center":
-            self.setPos(self.anchor.x() - r.width() / 2, self.anchor.y())
-        elif self.align == "bottom":
-            self.setPos(self.anchor.x() - r.width() / 2, self.anchor.y() - r.height())
-        else:
-            self.setPos(self.anchor)
 
 
 def _shape_path(box: Box) -> QPainterPath:
@@ -133,9 +88,10 @@ def _half_pill(w: float, h: float, left: bool) -> QPainterPath:
 
 
 class NodeItem(QGraphicsPathItem):
-    """One graph node: its shape, symbol, name, value and gradient."""
+    """One graph node: its shape and symbol.  Its name, value and gradient are
+    kept here as strings; the view places and draws them (``PlacedText``)."""
 
-    def __init__(self, box: Box, theme: th.Theme, compact: bool, text_scale: float = 1.0):
+    def __init__(self, box: Box, theme: th.Theme, compact: bool):
         super().__init__()
         self.name, self.box = box.name, box
         self.setPath(_shape_path(box))
@@ -147,50 +103,27 @@ class NodeItem(QGraphicsPathItem):
         self._selected = False
         self._kind_color = QColor(theme.kind_colors.get(box.shape, theme.node_border))
         self._compact = compact
-        self._size = (7.0 if compact else 9.0) * text_scale
-        self._line = QFontMetricsF(_font(self._size)).height()
-        self.text_bottom = box.h / 2 + 2 + 2 * self._line
-        # the texts as strings; the text items exist once they can be seen (large
-        # networks start zoomed out, and thousands of hidden items slow every repaint)
         self._strings = {"label": box.label, "symbol": box.symbol, "value": "", "grad": ""}
-        self._texts: dict[str, TextItem] = {}
-        tip = box.name if box.name == box.label or not box.label else f"{box.name} ({box.label})"
-        self.setToolTip(tooltip(tip))
+        self.lines: dict[str, Line | None] = {"value": None, "grad": None}
+        self._tip = box.name if box.name == box.label or not box.label else f"{box.name} ({box.label})"
+        self.setToolTip(tooltip(self._tip))
         self._fill = QColor(theme.node_fill)
         self.setBrush(QBrush(self._fill))
+        self.symbol = PlacedText((box.name, "symbol"), theme, self, plate=False, centred=True)
+        self.symbol.setVisible(False)
         self._restyle()
-        if not compact:
-            self._make_texts()
 
-    def _make_texts(self):
-        box, small, line, theme = self.box, self._size, self._line, self._theme
-        sym = TextItem(self, _font(small * (1.0 if self._compact else 1.35), True), th.readable_on(self._fill))
-        sym.set_text(self._strings["symbol"])
-        sym.set_anchor(0, -sym.boundingRect().height() / 2)
-        label = TextItem(self, _font(small, True), QColor(theme.text), "bottom")
-        label.set_text(self._strings["label"])
-        label.set_anchor(box.w / 2 if box.half == "left" else 0.0, -box.h / 2 - 2)
-        # a merged neuron's two values sit side by side under it (a packed one shows its output only)
-        if self._compact and box.half == "right":
-            vx = -box.w / 2
-        else:
-            vx = {"left": -box.w * 0.55, "right": box.w * 0.55}.get(box.half, 0.0)
-        value = TextItem(self, _font(small), QColor(theme.value))
-        value.set_anchor(vx, box.h / 2 + 2)
-        value.set_text(self._strings["value"])
-        grad = TextItem(self, _font(small), QColor(theme.gradient))
-        grad.set_anchor(vx, box.h / 2 + 2 + line)
-        grad.set_text(self._strings["grad"])
-        self._texts = {"symbol": sym, "label": label, "value": value, "grad": grad}
-        if box.quiet:
-            value.hide()
-            grad.hide()
+    def set_symbol_px(self, px: float):
+        """The symbol at ``px`` pixels (0: no room for it)."""
+        text = self._strings["symbol"]
+        if px <= 0 or not text:
+            self.symbol.setVisible(False)
+            return
+        self.symbol.set_content([(text, th.readable_on(self._fill).name())], px, True)
+        self.symbol.setVisible(True)
 
-    def _set_string(self, key: str, text: str):
-        self._strings[key] = text
-        item = self._texts.get(key)
-        if item is not None:
-            item.set_text(text)
+    def _colour_symbol(self):
+        self.symbol.set_content([(self._strings["symbol"], th.readable_on(self._fill).name())], self.symbol.px, True)
 
     # -- what tests and panels read --------------------------------------------------
     def value_text(self) -> str:
@@ -214,17 +147,19 @@ class NodeItem(QGraphicsPathItem):
         return self._selected
 
     # -- what the view sets ------------------------------------------------------------
-    def set_value(self, text: str, fill: QColor):
-        self._set_string("value", text)
+    def set_value(self, text: str, fill: QColor, line: Line | None = None):
+        self._strings["value"] = text
+        self.lines["value"] = line if line is not None or not text else Line(text, "value")
         if fill != self._fill:
             self._fill = fill
             self.setBrush(QBrush(fill))
-            sym = self._texts.get("symbol")
-            if sym is not None:
-                sym.setBrush(QBrush(th.readable_on(fill)))
+            if self.symbol.isVisible():
+                self._colour_symbol()
 
-    def set_gradient(self, text: str):
-        self._set_string("grad", text)
+    def set_gradient(self, text: str, line: Line | None = None):
+        self._strings["grad"] = text
+        self.lines["grad"] = line if line is not None or not text else Line(text, "gradient")
+        self.setToolTip(tooltip("\n".join(t for t in (self._tip, self._strings["value"], text) if t)))
 
     def set_current(self, phase: str | None):
         if phase != self._current:
@@ -235,15 +170,6 @@ class NodeItem(QGraphicsPathItem):
         if on != self._selected:
             self._selected = on
             self._restyle()
-
-    def set_texts_visible(self, on: bool):
-        if on and not self._texts:
-            self._make_texts()
-        for key, t in self._texts.items():
-            if key in ("value", "grad") and self.box.quiet:
-                continue
-            if key != "symbol" or self._compact:
-                t.setVisible(on)
 
     def _restyle(self):
         t = self._theme
@@ -258,80 +184,6 @@ class NodeItem(QGraphicsPathItem):
             pen.setStyle(Qt.DashLine)
         pen.setJoinStyle(Qt.RoundJoin)
         self.setPen(pen)
-
-
-class EdgeLabelItem(QGraphicsItem):
-    """The numbers on one edge: lines above it and lines below it, on a plate."""
-
-    def __init__(self, key: tuple[str, str], theme: th.Theme, compact: bool, text_scale: float = 1.0):
-        super().__init__()
-        self.key = key
-        self.setZValue(Z_LABEL)
-        self.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
-        self._theme = theme
-        size = (7.0 if compact else 8.5) * text_scale
-        self._font = _font(size)
-        self._line_h = QFontMetricsF(self._font).height()
-        self.above: list[tuple[str, str]] = []      # (text, colour role)
-        self.below: list[tuple[str, str]] = []
-        self._texts: list[TextItem] = []
-        self._rect = QRectF()
-        self._plates: list[QRectF] = []
-        self.setAcceptedMouseButtons(Qt.NoButton)
-
-    def text(self) -> str:
-        return "\n".join(t for t, _ in self.above + self.below)
-
-    def is_empty(self) -> bool:
-        return not self.above and not self.below
-
-    def set_lines(self, above: list[tuple[str, str]], below: list[tuple[str, str]]):
-        if above == self.above and below == self.below:
-            return
-        self.prepareGeometryChange()
-        self.above, self.below = list(above), list(below)
-        lines = self.above + self.below
-        while len(self._texts) < len(lines):
-            self._texts.append(TextItem(self, self._font, QColor(self._theme.text)))
-        for t in self._texts[len(lines):]:
-            t.setVisible(False)
-        na = len(self.above)
-        widths = []
-        for i, (t, (text, role)) in enumerate(zip(self._texts, lines)):
-            t.setVisible(True)
-            t.setBrush(QBrush(QColor(getattr(self._theme, role))))
-            t.set_text(text)
-            y = (i - na) * self._line_h - 2 if i < na else 2 + (i - na) * self._line_h
-            t.set_anchor(0, y)
-            widths.append(t.boundingRect().width())
-        pad = 2.0
-        self._plates = []
-        if self.above:
-            w = max(widths[:len(self.above)])
-            self._plates.append(QRectF(-w / 2 - pad, -len(self.above) * self._line_h - 2 - pad / 2,
-                                       w + 2 * pad, len(self.above) * self._line_h + pad))
-        if self.below:
-            w = max(widths[len(self.above):])
-            self._plates.append(QRectF(-w / 2 - pad, 2 - pad / 2, w + 2 * pad, len(self.below) * self._line_h + pad))
-        r = QRectF()
-        for p in self._plates:
-            r = r.united(p)
-        self._rect = r
-        self.update()
-
-    def local_rect(self) -> QRectF:
-        return self._rect
-
-    def boundingRect(self) -> QRectF:
-        return self._rect
-
-    def paint(self, painter: QPainter, option, widget=None):
-        painter.setPen(Qt.NoPen)
-        plate = QColor(self._theme.plate)
-        plate.setAlphaF(0.86)
-        painter.setBrush(plate)
-        for p in self._plates:
-            painter.drawRoundedRect(p, 3, 3)
 
 
 class EdgeBinsItem(QGraphicsItem):
@@ -508,8 +360,9 @@ class SegmentsItem(QGraphicsItem):
         painter.restore()
 
 
-def _clip_segments(seg: np.ndarray, x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
-    """The parts of the segments (rows x1, y1, x2, y2) inside the rectangle (Liang-Barsky)."""
+def _clip_range(seg: np.ndarray, x0: float, y0: float, x1: float, y1: float):
+    """For each segment (rows x1, y1, x2, y2): the parameters (lo, hi) of its part
+    inside the rectangle, and whether it has one (Liang-Barsky)."""
     px, py = seg[:, 0], seg[:, 1]
     dx, dy = seg[:, 2] - px, seg[:, 3] - py
     lo, hi = np.zeros(len(seg)), np.ones(len(seg))
@@ -521,9 +374,15 @@ def _clip_segments(seg: np.ndarray, x0: float, y0: float, x1: float, y1: float) 
             t = np.where(par, 0.0, q / np.where(par, 1.0, p))
             lo = np.where(~par & (p < 0), np.maximum(lo, t), lo)
             hi = np.where(~par & (p > 0), np.minimum(hi, t), hi)
-    keep &= lo <= hi
+    return lo, hi, keep & (lo <= hi)
+
+
+def _clip_segments(seg: np.ndarray, x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
+    """The parts of the segments (rows x1, y1, x2, y2) inside the rectangle."""
+    lo, hi, keep = _clip_range(seg, x0, y0, x1, y1)
     lo, hi = lo[keep], hi[keep]
-    px, py, dx, dy = px[keep], py[keep], dx[keep], dy[keep]
+    px, py = seg[keep, 0], seg[keep, 1]
+    dx, dy = seg[keep, 2] - px, seg[keep, 3] - py
     return np.column_stack([px + lo * dx, py + lo * dy, px + hi * dx, py + hi * dy])
 
 
@@ -567,6 +426,7 @@ class GraphView(QGraphicsView):
     sigEdgeClicked = Signal(str, str)
     sigNodeDoubleClicked = Signal(str)
     sigEdgeDoubleClicked = Signal(str, str)
+    TYPE_PX = (12.0, 14.0)      # pixels of the graph's type and of the current step's
 
     def __init__(self, session, parent=None, text_scale: float = 1.0):
         super().__init__(parent)
@@ -586,6 +446,7 @@ class GraphView(QGraphicsView):
         self.lecture_style = session.lecture_style
         self.show_legend = True
         self._auto_fit = True
+        self._legend_reserved = False
         self._texts_visible = True
         self._press = None
         # big graphs: the on-screen edge image is drawn a slice per turn of the event loop
@@ -597,6 +458,7 @@ class GraphView(QGraphicsView):
         self._sight_timer.setSingleShot(True)
         self._sight_timer.setInterval(40)
         self._sight_timer.timeout.connect(self._relabel_in_sight)
+        self._placer = LabelPlacer(self)
         self._reset_items()
         session.sigDocumentChanged.connect(self.rebuild)
         session.sigStateChanged.connect(self.show_state)
@@ -616,12 +478,32 @@ class GraphView(QGraphicsView):
         return list(self._nodes)
 
     def edge_label(self, src: str, dst: str) -> str:
-        """Every line shown on the edge src -> dst, top to bottom ("" if none)."""
+        """Every line the edge src -> dst has to say, top to bottom, in full ("" if
+        none); drawn shortened or left for the hover when there is no room."""
         item = self._labels.get((src, dst))
-        return "" if item is None or not item.isVisible() else item.text()
+        return "" if item is None else "\n".join(ln.text for ln in item.full_lines)
 
-    def edge_label_item(self, src: str, dst: str) -> EdgeLabelItem | None:
+    def edge_label_item(self, src: str, dst: str) -> PlacedText | None:
         return self._labels.get((src, dst))
+
+    def drawn_texts(self) -> dict:
+        """What is drawn now: {key: ((x1, y1, x2, y2) in the scene, pixel size)}; a node's
+        texts have keys ("node", name, "label" | "value" | "grad"), an edge's (src, dst)."""
+        return dict(self._placer.drawn)
+
+    def type_px(self) -> tuple[float, float]:
+        """(pixels of the graph's type, pixels of the current step's type)."""
+        n, c = self.TYPE_PX
+        return max(MIN_PX, n * self._text_scale), max(MIN_PX, c * self._text_scale)
+
+    def text_nodes(self) -> list[str]:
+        """The nodes whose texts are drawn: all of a small graph; on a big one the
+        step's node and neighbourhood and the selection (the rest on hover)."""
+        if len(self._nodes) <= TEXT_NODES_LIMIT and not self._layout.compact:
+            return list(self._nodes)
+        names = {self._current_node} | {n for key in self._step_label_keys for n in key}
+        names |= {x for x in self.session.selection if isinstance(x, str)}
+        return [n for n in names if n in self._nodes]
 
     def edge_keys(self) -> list[tuple[str, str]]:
         return [(a, b) for a, b, _ in self._edges]
@@ -669,7 +551,7 @@ class GraphView(QGraphicsView):
 
     @property
     def text_scale(self) -> float:
-        """The graph's type relative to its normal size (a projector: 1.5)."""
+        """The graph's type relative to its normal size (``TYPE_PX``)."""
         return self._text_scale
 
     @text_scale.setter
@@ -679,28 +561,85 @@ class GraphView(QGraphicsView):
             raise ValueError(f"text_scale must be positive, not {scale}")
         if scale != self._text_scale:
             self._text_scale = scale
-            self.rebuild()
-            self.show_state(self.session.state)
+            if self._auto_fit:
+                self.fit()
+            self._place_labels()
 
     def set_show_legend(self, on: bool):
         self.show_legend = on
         self.viewport().update()
 
     def fit(self):
-        """Zoom so the whole graph fits the window."""
+        """Zoom so the whole graph fits the window, with room in pixels for the
+        names above the nodes, the values under them and the legend."""
         self._auto_fit = True
         if self._layout is None or not self._nodes:
             return
-        self.fitInView(self._graph_rect(), Qt.KeepAspectRatio)
+        x1, y1, x2, y2 = self._layout.bounds
+        W, H = self.viewport().width(), self.viewport().height()
+        top, bottom, side = self._margins()
+        s = min((W - 2 * side) / max(1e-9, x2 - x1), (H - top - bottom) / max(1e-9, y2 - y1))
+        s = max(0.02, min(8.0, s))
+        self.setTransform(QTransform.fromScale(s, s))
+        self.centerOn(QPointF((x1 + x2) / 2, y1 - top / s + H / (2 * s)))
+        if not self._legend_reserved and self._legend_covers_a_node():
+            self._legend_reserved = True        # keep the legend's corner free of nodes
+            self.fit()
+            return
         self._update_lod()
         self._view_moved()
+        self._place_labels()
+
+    def _margins(self) -> tuple[float, float, float]:
+        """Pixels kept free above, below and beside the nodes for their texts and the legend."""
+        n, c = self.type_px()
+        top, bottom, side = 1.6 * n + 8, 1.3 * (n + c) + 8, 4.0 * n
+        if self._legend_shown() and self._legend_reserved:
+            bottom += legend.height(n)
+        return top, bottom, side
+
+    def _wanted_pitch(self, lay: Layout) -> float | None:
+        """The distance between rows that leaves room for a name, a value and a
+        gradient between two nodes at the scale the graph will be shown at."""
+        if lay.compact or lay.rows < 2 or not lay.boxes:
+            return None
+        top, bottom, side = self._margins()
+        wa, ha = self.viewport().width() - 2 * side, self.viewport().height() - top - bottom
+        if wa <= 0 or ha <= 0:
+            return None
+        n, c = self.type_px()
+        need = text_size(["0"], n, True)[1] + 2 * text_size(["0"], c)[1] + 18
+        x1, _, x2, _ = lay.bounds
+        d, rows = lay.node_size, lay.rows
+        s = wa / max(1e-9, x2 - x1)
+        p = d + need / s
+        if ((rows - 1) * p + d) * s <= ha:
+            return p
+        if need * (rows - 1) >= ha:
+            return None         # no pitch gives every row room: texts that do not fit are dropped
+        return d * (1 + need / ha) / (1 - need * (rows - 1) / ha)
 
     def _graph_rect(self) -> QRectF:
         """The nodes with room for their names and values (not the labels of the moment)."""
         x1, y1, x2, y2 = self._layout.bounds
-        big = not self._layout.compact
-        return QRectF(QPointF(x1 - (50 if big else 12), y1 - (30 if big else 12)),
-                      QPointF(x2 + (50 if big else 12), y2 + (46 if big else 12)))
+        return QRectF(QPointF(x1 - 60, y1 - 40), QPointF(x2 + 60, y2 + 60))
+
+    def _legend_shown(self) -> bool:
+        return self.show_legend and bool(self._nodes)
+
+    def _legend_covers_a_node(self) -> bool:
+        r = self.legend_scene_rect()
+        if r is None:
+            return False
+        return any(b.x + b.w / 2 > r[0] and b.x - b.w / 2 < r[2] and b.y + b.h / 2 > r[1] and b.y - b.h / 2 < r[3]
+                   for b in self._layout.boxes.values())
+
+    def legend_scene_rect(self):
+        """Where the legend covers the graph, in scene coordinates (None: no legend)."""
+        if not self._legend_shown():
+            return None
+        r = self.mapToScene(legend.viewport_rect(self).toAlignedRect()).boundingRect()
+        return (r.left(), r.top(), r.right(), r.bottom())
 
     def render_scene(self, scale: float = 1.0, background: bool = True) -> QImage:
         """The whole graph (not just what the window shows) as an image, for export."""
@@ -721,11 +660,12 @@ class GraphView(QGraphicsView):
         self._auto_fit = False
         self._update_lod()
         self._view_moved()
+        self._place_labels()
 
     # -- building ----------------------------------------------------------------------------
     def _reset_items(self):
         self._nodes: dict[str, NodeItem] = {}
-        self._labels: dict[tuple[str, str], EdgeLabelItem] = {}
+        self._labels: dict[tuple[str, str], PlacedText] = {}
         self._edges: list[tuple[str, str, str | None]] = []
         self._edge_index: dict[tuple[str, str], int] = {}
         self._seg = np.zeros((0, 4))
@@ -737,8 +677,6 @@ class GraphView(QGraphicsView):
         self._step_label_keys: set[tuple[str, str]] = set()
         self._shown: tuple[int, int] | None = None
         self._stale = True
-        self._touched: set = set()
-        self._label_rects: dict = {}
 
     def _apply_background(self):
         bg = th.LECTURE_BACKGROUND if self.lecture_style else self.theme.background
@@ -749,16 +687,21 @@ class GraphView(QGraphicsView):
         self._raster_timer.stop()
         self.scene().clear()
         self._reset_items()
+        self._legend_reserved = False
         self._apply_background()
         s = self.session
         if s.model is None:
             return
         g = s.graph
         self._graph = g
+        self._objective = objective_symbol(g)
         lay = layout(g, s.view_mode)
+        pitch = self._wanted_pitch(lay)
+        if pitch is not None:
+            lay = layout(g, s.view_mode, pitch)
         self._layout = lay
         for name, box in lay.boxes.items():
-            item = NodeItem(box, self.style_theme, lay.compact, self._text_scale)
+            item = NodeItem(box, self.style_theme, lay.compact)
             self.scene().addItem(item)
             self._nodes[name] = item
         self._edges = list(g.edges())
@@ -789,12 +732,8 @@ class GraphView(QGraphicsView):
         self.scene().addItem(self._overlay)
         self._sel_overlay = SegmentsItem()
         self.scene().addItem(self._sel_overlay)
-        # obstacles for label placement: nodes with their texts
-        self._obstacles = np.array([[b.x - max(b.w / 2, 34 if not lay.compact else 10),
-                                     b.y - b.h / 2 - (16 if not lay.compact else 10),
-                                     b.x + max(b.w / 2, 34 if not lay.compact else 10),
-                                     b.y + self._nodes[n].text_bottom] for n, b in lay.boxes.items()]).reshape(-1, 4)
-        self.scene().setSceneRect(self._graph_rect().adjusted(-300, -300, 300, 300))
+        self._placer.reset(self.scene(), self.style_theme)
+        self.scene().setSceneRect(self._graph_rect().adjusted(-3000, -3000, 3000, 3000))
         self._stale = True
         self._on_selection_changed()
         if self._auto_fit:
@@ -842,8 +781,9 @@ class GraphView(QGraphicsView):
             except KeyError:
                 get = params.get
                 w[self._weighted] = [get(p, 0.0) for p in self._weight_names]
-        scale = float(np.abs(w).max()) if self._weighted else 0.0
-        scale = scale or 1.0
+        scale = robust_scale(w[self._weighted]) if self._weighted else 1.0
+        if scale != getattr(self, "_scale", None):
+            self.viewport().update()        # the legend prints the range
         self._scale = scale
         bins = np.clip(np.rint(w / scale * th.WEIGHT_BINS), -th.WEIGHT_BINS, th.WEIGHT_BINS).astype(int)
         bins[(bins == 0) & (w != 0)] = np.sign(w[(bins == 0) & (w != 0)]).astype(int)   # only exact zeros are 0
@@ -922,12 +862,9 @@ class GraphView(QGraphicsView):
         item = self._nodes.get(name)
         if item is None:
             return
-        v = state.values.get(name)
-        item.set_value("" if v is None else self._fmt(v), self._node_fill(v))
-        g = state.gradients.get(name)
-        if item.box.shape in ("target", "const"):
-            g = None        # correct, but not what anyone asks
-        item.set_gradient("" if g is None else f"∂ {self._fmt(g)}")
+        value, grad = node_lines(state, self._graph, name, self.session.digits)
+        item.set_value("" if value is None else value.text, self._node_fill(state.values.get(name)), value)
+        item.set_gradient("" if grad is None else grad.text, grad)
 
     def _full(self, state: State):
         for name in self._nodes:
@@ -964,7 +901,7 @@ class GraphView(QGraphicsView):
                     a, b, _ = self._edges[k]
                     self._refresh_label((a, b), state)
         self._mark_step(state)
-        self._place_labels(only=self._touched)
+        self._place_labels()
 
     def _clear_step(self):
         if self._current_node and self._current_node in self._nodes:
@@ -1026,26 +963,27 @@ class GraphView(QGraphicsView):
             return set()
         rect = self.mapToScene(self.viewport().rect()).boundingRect()
         seg = self._seg[idx]
-        t = self._t_step[None, :]
-        x = seg[:, [0]] + t * (seg[:, [2]] - seg[:, [0]])
-        y = seg[:, [1]] + t * (seg[:, [3]] - seg[:, [1]])
-        inside = (x >= rect.left()) & (x <= rect.right()) & (y >= rect.top()) & (y <= rect.bottom())
+        s = seg[:, 2:] - seg[:, :2]
+        # the part of each edge in the window, and its distance from the middle
+        lo, hi, keep = _clip_range(seg, rect.left(), rect.top(), rect.right(), rect.bottom())
         cx, cy = rect.center().x(), rect.center().y()
-        dist = np.where(inside, np.hypot(x - cx, y - cy), np.inf).min(axis=1)
+        L2 = np.maximum((s ** 2).sum(axis=1), 1e-12)
+        t = np.clip(((cx - seg[:, 0]) * s[:, 0] + (cy - seg[:, 1]) * s[:, 1]) / L2, lo, hi)
+        dist = np.where(keep, np.hypot(seg[:, 0] + t * s[:, 0] - cx, seg[:, 1] + t * s[:, 1] - cy), np.inf)
         order = np.argsort(dist, kind="stable")[:STEP_LABELS_IN_SIGHT]
         return {(self._edges[idx[i]][0], self._edges[idx[i]][1]) for i in order if np.isfinite(dist[i])}
 
     def _view_moved(self):
-        """After a scroll or zoom of a big graph: label the step's edges now in sight."""
-        if self._culling and self._step_edges:
-            self._sight_timer.start()
+        """After a scroll or zoom: label the step's edges now in sight, place the labels again."""
+        self._sight_timer.start()
 
     def _relabel_in_sight(self):
         state = self.session.state
-        if not self._texts_visible or state is None or not self._step_edges or self._stale:
+        if not self._texts_visible or state is None or self._stale:
             return
-        keys = self._in_sight(self._step_edges)
+        keys = self._in_sight(self._step_edges) if self._culling and self._step_edges else self._step_label_keys
         if keys == self._step_label_keys:
+            self._place_labels()
             return
         gone = self._step_label_keys - keys
         self._step_label_keys = keys
@@ -1053,7 +991,7 @@ class GraphView(QGraphicsView):
             self._refresh_label(key, state, step=False)
         for key in keys:
             self._refresh_label(key, state, step=True)
-        self._place_labels(only=self._touched)
+        self._place_labels()
 
     def _refresh_label(self, key: tuple[str, str], state: State, step: bool | None = None):
         """Set the lines of the label on edge ``key`` from ``state``."""
@@ -1062,101 +1000,31 @@ class GraphView(QGraphicsView):
         k = self._edge_index.get(key)
         if k is None or (self._internal[k] and self._layout.compact):
             return          # a packed neuron has no room under it for its inner edge
-        a, b, w = self._edges[k]
-        s = state.step if state is not None else None
-        above: list[tuple[str, str]] = []
-        below: list[tuple[str, str]] = []
-        sel = self._is_selected_edge(key)
-        if w is not None and (self._weight_labels or step or sel):
-            if step and s is not None and s.phase == "update":
-                old = next((o for p, o, _, _ in s.updates if p == w), None)
-                above.append((f"{w}: {self._fmt(old)} → {self._fmt(state.params.get(w))}", "text"))
-            else:
-                above.append((f"{w} = {self._fmt(state.params.get(w))}", "muted"))
-        if step and s is not None:
-            if s.phase in ("forward", "loss") and key in state.edge_values:
-                above.append((self._fmt(state.edge_values[key]), "value"))
-            elif s.phase == "backward":
-                e = state.edge_gradients.get(key)
-                if e is not None:
-                    below.append((f"{self._fmt(e.local)} × {self._fmt(e.upstream)} = {self._fmt(e.gradient)}",
-                                  "gradient"))
-                    if not math.isclose(e.accumulated, e.gradient, rel_tol=0.0, abs_tol=0.0):
-                        below.append((f"Σ at {a} = {self._fmt(e.accumulated)}", "gradient"))
-        if (w is not None and w in state.param_gradients and (step or sel) and s is not None
-                and s.phase in ("backward", "update")):
-            below.append((f"∂E/∂{w} = {self._fmt(state.param_gradients[w])}", "gradient"))
+        w = self._edges[k][2]
+        above, below = edge_lines(state, key, w, self.session.digits, step=step,
+                                  show_weight=self._weight_labels or self._is_selected_edge(key),
+                                  objective=self._objective)
+        if self._internal[k] and state.step is not None and state.step.phase == "forward":
+            above = []      # the value into the σ half is the Σ half's own value, shown under it
         item = self._labels.get(key)
         if not above and not below:
-            if item is not None and self._culling:
-                # big graphs: drop it, or every node ever stepped would keep its labels
+            if item is not None:
+                # dropped: or every node ever stepped would keep its label items
                 self.scene().removeItem(item)
                 del self._labels[key]
-                self._label_rects.pop(key, None)
-            elif item is not None and not item.is_empty():
-                item.set_lines([], [])
-                item.setVisible(False)
-                self._touched.add(key)
             return
         if item is None:
-            item = EdgeLabelItem(key, self.style_theme, self._layout.compact, self._text_scale)
+            item = PlacedText(key, self.style_theme)
+            item.setVisible(False)
             self.scene().addItem(item)
             self._labels[key] = item
-        if (above, below) != (item.above, item.below):
-            self._touched.add(key)
-        item.set_lines(above, below)
-        item.setVisible(self._texts_visible)
+        item.full_lines = above + below
+        item.split = len(above)
 
-    # -- label placement ------------------------------------------------------------------------
-    _t_candidates = np.array([0.5, 0.38, 0.62, 0.28, 0.72, 0.2, 0.8])
-    # a step's edges all meet at its node: their labels sit nearer the sources
-    _t_step = np.array([0.42, 0.32, 0.52, 0.24, 0.6, 0.16, 0.68])
-
-    def _place_labels(self, only: set | None = None):
-        """Greedy: each label at the first spot along its edge (middle first)
-        that overlaps neither nodes nor labels already placed.  ``only``: just
-        these labels move, the others stay where they are."""
-        self._touched = set()
-        if not self._texts_visible:
-            return
-        visible = {k: it for k, it in self._labels.items() if it.isVisible() and not it.is_empty()}
-        if only is None:
-            self._label_rects = {}
-        else:
-            self._label_rects = {k: r for k, r in self._label_rects.items() if k in visible and k not in only}
-        todo = [k for k in visible if k not in self._label_rects]
-        if not todo:
-            return
-        todo.sort(key=lambda k: (k not in self._step_label_keys, self._edge_index.get(k, 0)))
-        placed = np.zeros((len(self._label_rects) + len(todo), 4))
-        n_placed = len(self._label_rects)
-        if n_placed:
-            placed[:n_placed] = list(self._label_rects.values())
-        obst = self._obstacles
-        for key in todo:
-            it = visible[key]
-            k = self._edge_index[key]
-            r = it.local_rect()
-            x1, y1, x2, y2 = self._seg[k]
-            if self._internal[k]:
-                nb = self._nodes[key[0]]
-                cands = np.array([[x2 - self._layout.boxes[key[1]].w / 2 + nb.box.w / 2,
-                                   y1 + nb.text_bottom + 2 - r.top()]])
-            else:
-                t = self._t_step if key in self._step_label_keys else self._t_candidates
-                cands = np.column_stack([x1 + t * (x2 - x1), y1 + t * (y2 - y1)])
-            rects = np.column_stack([cands[:, 0] + r.left(), cands[:, 1] + r.top(), cands[:, 0] + r.right(),
-                                     cands[:, 1] + r.bottom()])
-            cost = _overlaps(rects, placed[:n_placed]) * 3
-            if not self._internal[k]:
-                cost = cost + _overlaps(rects, obst) * 4
-            # the first candidate among the least overlapping
-            b = int(np.argmax(cost <= cost.min() + 1e-9))
-            it.setPos(float(cands[b, 0]), float(cands[b, 1]))
-            rect = tuple(rects[b])
-            self._label_rects[key] = rect
-            placed[n_placed] = rect
-            n_placed += 1
+    def _place_labels(self, *_):
+        """Every text on the graph to a place of its own (``LabelPlacer``)."""
+        if self._nodes and self.session.state is not None:
+            self._placer.place()
 
     # -- reactions -----------------------------------------------------------------------------
     def _on_params_changed(self):
@@ -1181,33 +1049,37 @@ class GraphView(QGraphicsView):
         if self.session.state is not None and self._nodes and not self._stale:
             for key in set(keys) | {k for k, it in self._labels.items() if it.isVisible()}:
                 self._refresh_label(key, self.session.state)
-            self._place_labels(only=self._touched)
+            self._place_labels()
 
     # -- level of detail -------------------------------------------------------------------------
     def _update_lod(self, force: bool = False):
         """Show texts only when they are big enough on screen to read."""
         if not self._layout:
             return
-        size = (7.0 if self._layout.compact else 8.5) * self._text_scale
-        px = size * 96 / 72 * self.transform().m11()
-        on = px >= LABEL_MIN_PIXELS
+        node_px = max(b.h for b in self._layout.boxes.values()) * self.transform().m11()
+        on = node_px >= LABEL_MIN_PIXELS
         if on != self._texts_visible or force:
             self._texts_visible = on
-            for item in self._nodes.values():
-                item.set_texts_visible(on)
-            for it in self._labels.values():
-                it.setVisible(on and not it.is_empty())
-            if on and self.session.state is not None:
+            if self.session.state is not None:
                 self.show_state(self.session.state, full=True)
 
     # -- events -------------------------------------------------------------------------------------
     def resizeEvent(self, event):
         super().resizeEvent(event)
-        if self._auto_fit:
+        self._legend_reserved = False
+        lay = self._layout
+        pitch = self._wanted_pitch(lay) if lay is not None and self._auto_fit else None
+        if pitch is not None and abs(pitch - lay.pitch) > 0.02 * lay.pitch:
+            self.rebuild()          # rows further apart (or closer) for the type at this size
+            self.show_state(self.session.state, full=True)
+        elif self._auto_fit:
             self.fit()
+        else:
+            self._place_labels()
 
     def scrollContentsBy(self, dx: int, dy: int):
         super().scrollContentsBy(dx, dy)
+        self.viewport().update()            # the legend stays in its corner
         self._view_moved()
 
     def wheelEvent(self, event):
@@ -1224,11 +1096,21 @@ class GraphView(QGraphicsView):
             while item is not None:
                 if isinstance(item, NodeItem):
                     return item.name
-                if isinstance(item, EdgeLabelItem):
-                    return item.key
+                if isinstance(item, PlacedText) and item.isVisible() and item.parentItem() is None:
+                    key = item.key
+                    return key[1] if key[0] == "node" else key
                 item = item.parentItem()
         sp = self.mapToScene(pos)
         return self._nearest_edge(sp.x(), sp.y(), 6.0 / max(1e-6, self.transform().m11()))
+
+    def viewportEvent(self, event):
+        # hovering an edge shows everything its label says, in full (drawn shortened or left out when crowded)
+        if event.type() == QEvent.ToolTip:
+            what = self.hit(event.position().toPoint() if hasattr(event, "position") else event.pos())
+            if isinstance(what, tuple) and self.edge_label(*what):
+                QToolTip.showText(event.globalPos(), tooltip(self.edge_label(*what)), self.viewport())
+                return True
+        return super().viewportEvent(event)
 
     def _nearest_edge(self, x: float, y: float, tol: float):
         if not len(self._seg):
@@ -1297,86 +1179,20 @@ class GraphView(QGraphicsView):
 
     # -- legend ----------------------------------------------------------------------------------------
     def drawForeground(self, painter: QPainter, rect: QRectF):
-        if not self.show_legend or not self._nodes:
-            return
-        key = (self.theme.name, self.lecture_style, fmt(getattr(self, "_scale", 1.0), 2),
-               self.devicePixelRatioF(), bool(self._weighted))
-        if getattr(self, "_legend_key", None) != key:
-            self._legend_key = key
-            self._legend = self._render_legend()
-        vp = self.viewport().rect()
-        pm = self._legend
-        size = pm.deviceIndependentSize()
-        painter.save()
-        painter.resetTransform()
-        painter.drawPixmap(QPointF(vp.width() - size.width() - 10, vp.height() - size.height() - 10), pm)
-        painter.restore()
+        if self._legend_shown():
+            legend.paint(self, painter, getattr(self, "_scale", 1.0), bool(self._weighted))
 
-    def _render_legend(self) -> QPixmap:
-        t = self.style_theme
-        f = _font(8.0)
-        fm = QFontMetricsF(f)
-        lh = fm.height()
-        lines = [("value (forward)", t.value), ("local × upstream = gradient", t.gradient)]
-        w = max(180.0, max(fm.horizontalAdvance(s) for s, _ in lines) + 16)
-        h = lh * 4.4 + 12
-        dpr = self.devicePixelRatioF()
-        pm = QPixmap(int(math.ceil((w + 1) * dpr)), int(math.ceil((h + 1) * dpr)))
-        pm.setDevicePixelRatio(dpr)
-        pm.fill(Qt.transparent)
-        painter = QPainter(pm)
-        painter.setRenderHints(QPainter.Antialiasing | QPainter.TextAntialiasing)
-        self._paint_legend(painter, f, fm, lh, lines, w, h)
-        painter.end()
-        return pm
-
-    def _paint_legend(self, painter, f, fm, lh, lines, w, h):
-        t = self.style_theme
-        painter.setFont(f)
-        scale = getattr(self, "_scale", 1.0)
-        x0, y0 = 0.5, 0.5
-        bg = QColor(th.LECTURE_BACKGROUND if self.lecture_style else t.background)
-        bg.setAlphaF(0.88)
-        painter.setPen(QPen(QColor(t.muted), 0.8))
-        painter.setBrush(bg)
-        painter.drawRoundedRect(QRectF(x0, y0, w, h), 4, 4)
-        text = QColor("#000000") if self.lecture_style else QColor(t.text)
-        painter.setPen(text)
-        weights = bool(self._weighted)
-        painter.drawText(QPointF(x0 + 8, y0 + 4 + fm.ascent()),
-                         "edge colour = weight" if weights else "node colour = value")
-        bar_y = y0 + 6 + lh
-        n = 2 * th.WEIGHT_BINS + 1
-        bw = (w - 16) / n
-        painter.setPen(Qt.NoPen)
-        for i, k in enumerate(range(-th.WEIGHT_BINS, th.WEIGHT_BINS + 1)):
-            if not weights:
-                color = th.value_fill(k / th.WEIGHT_BINS, t, self.lecture_style)
-            elif self.lecture_style and k == 0:
-                color = QColor(th.LECTURE_BACKGROUND)
-            else:
-                color = th.bin_color(k, t, self.lecture_style)
-            painter.setBrush(color)
-            painter.drawRect(QRectF(x0 + 8 + i * bw, bar_y, bw + 0.5, lh * 0.6))
-        if not weights:
-            scale = 1.0
-        painter.setPen(text)
-        ty = bar_y + lh * 0.6 + fm.ascent() + 1
-        lo, hi = f"-{fmt(scale, 2)}", f"+{fmt(scale, 2)}"
-        painter.drawText(QPointF(x0 + 8, ty), lo)
-        painter.drawText(QPointF(x0 + w / 2 - fm.horizontalAdvance("0") / 2, ty), "0")
-        painter.drawText(QPointF(x0 + w - 8 - fm.horizontalAdvance(hi), ty), hi)
-        yy = ty + 2
-        for s, c in lines:
-            painter.setPen(QColor(c))
-            yy += lh
-            painter.drawText(QPointF(x0 + 8, yy), s)
+    def legend_range(self) -> tuple[str, str]:
+        """The ends of the colour scale the legend prints."""
+        return legend.range_text(getattr(self, "_scale", 1.0))
 
 
-def _overlaps(rects: np.ndarray, others: np.ndarray) -> np.ndarray:
-    """For each row of ``rects`` (x1, y1, x2, y2), its total overlap area with the rows of ``others``."""
-    if not len(others):
-        return np.zeros(len(rects))
-    w = np.minimum(rects[:, None, 2], others[None, :, 2]) - np.maximum(rects[:, None, 0], others[None, :, 0])
-    h = np.minimum(rects[:, None, 3], others[None, :, 3]) - np.maximum(rects[:, None, 1], others[None, :, 1])
-    return (np.maximum(w, 0) * np.maximum(h, 0)).sum(axis=1)
+def robust_scale(w: np.ndarray) -> float:
+    """The colour scale's half-range: the largest weight, or with many weights
+    the 98th percentile of their sizes (one runaway weight does not wash the rest out)."""
+    a = np.abs(np.asarray(w, dtype=float))
+    a = a[np.isfinite(a)]
+    if not len(a):
+        return 1.0
+    top = float(np.percentile(a, 98)) if len(a) > 50 else float(a.max())
+    return top or 1.0

@@ -41,6 +41,12 @@ class Layout:
     compact: bool
     columns: list[list[str]]     # unit names per column
     internal: set[tuple[str, str]]   # edges inside a merged unit (net -> out)
+    pitch: float = 0.0               # distance between rows
+    node_size: float = 0.0           # the height of a neuron
+
+    @property
+    def rows(self) -> int:
+        return max((len(c) for c in self.columns), default=1)
 
     @property
     def bounds(self) -> tuple[float, float, float, float]:
@@ -84,7 +90,9 @@ def _units(graph: Graph, merge: bool) -> tuple[dict[str, list[str]], dict[str, s
     return members, unit_of
 
 
-def layout(graph: Graph, mode: str = "neuron") -> Layout:
+def layout(graph: Graph, mode: str = "neuron", pitch: float | None = None) -> Layout:
+    """Boxes for every node of ``graph``; ``pitch``: the distance between rows
+    (the view asks for more when its type needs the room)."""
     merge = mode == "neuron"
     members, unit_of = _units(graph, merge)
     order_pos = {n: k for k, n in enumerate(graph.order)}
@@ -127,11 +135,14 @@ def layout(graph: Graph, mode: str = "neuron") -> Layout:
     # edges that carry weights get two-line labels with long formulas; gates get one number
     weighted = any(w is not None for _, _, w in graph.edges())
     if compact:
-        d, half_w, pitch, gap = 16.0, 12.0, 60.0, 170.0     # room for a name and two numbers per row
+        d, half_w, pitch_, gap = 16.0, 12.0, 60.0, 170.0     # room for a name and two numbers per row
     elif weighted:
-        d, half_w, pitch, gap = 50.0, 44.0, 140.0, 320.0
+        d, half_w, pitch_, gap = 50.0, 44.0, 140.0, 320.0
     else:
-        d, half_w, pitch, gap = 46.0, 44.0, 118.0, 170.0
+        d, half_w, pitch_, gap = 46.0, 44.0, 118.0, 170.0
+    if pitch is not None and not compact:
+        pitch_ = max(d * 1.5, float(pitch))
+    pitch = pitch_
     boxes: dict[str, Box] = {}
     internal: set[tuple[str, str]] = set()
     if compact and len(columns) > 1:
@@ -176,4 +187,4 @@ def layout(graph: Graph, mode: str = "neuron") -> Layout:
         size = d * 0.6
         boxes[n] = Box(n, target.x - target.w / 2 - min(gap * 0.22, 90.0), target.y - pitch * 0.3, size, size,
                        shape_of(graph, n), None, u, symbol_of(graph, n), "", quiet=True)
-    return Layout(boxes, compact, columns, internal)
+    return Layout(boxes, compact, columns, internal, pitch, d)

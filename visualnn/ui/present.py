@@ -35,6 +35,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPainterPathStrok
 from PySide6.QtWidgets import QGraphicsPathItem, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from ..engine import explain
+from ..engine.labels import Line
 from ..engine.trace import State
 from ..io.lecture import Slide, default_slides, read_lecture
 from . import graph_view as gv
@@ -51,7 +52,8 @@ PROJECTOR = th.Theme(
                  "op": "#000000", "activation": "#000000", "sum": "#000000", "loss": "#bb2244"},
 )
 HIGHLIGHT = "#ddaa33"
-GRAPH_TEXT_SCALE = 1.5        # the graph's type, relative to the stepper window's
+PROJECTOR_TYPE_PX = (13.0, 18.0)     # the graph's type and the current step's, in pixels at 1366x768
+SMALL_SCREEN = (1366, 768)           # the graph's type grows with the screen from this size up
 HIDDEN = "?"
 LEGEND_MIN_WIDTH = 1200       # narrower graphs (a small GIF) leave the colour legend out
 BASE_SIZE = (1920, 1080)      # type sizes below are in pixels at this size; other sizes scale them
@@ -172,7 +174,9 @@ class ProjectorGraphView(gv.GraphView):
     """The stepper's graph view in the projector theme with larger type, the
     slide's highlights, and hidden values shown as "?"."""
 
-    def __init__(self, session, parent=None, text_scale: float = GRAPH_TEXT_SCALE):
+    TYPE_PX = PROJECTOR_TYPE_PX
+
+    def __init__(self, session, parent=None, text_scale: float = 1.0):
         self._hidden: tuple = ()
         self._highlight: tuple = ((), ())
         self._halo = None
@@ -264,12 +268,10 @@ class ProjectorGraphView(gv.GraphView):
                 self._nodes[n].set_gradient(f"∂ {HIDDEN}")
         digits = self.session.digits
         for (a, b), item in list(self._labels.items()):
-            if item.is_empty() or not item.isVisible():
-                continue
-            above = [(self._mask_line(t, a, b, state, values, grads, digits), r) for t, r in item.above]
-            below = [(self._mask_line(t, a, b, state, values, grads, digits), r) for t, r in item.below]
-            if (above, below) != (item.above, item.below):
-                item.set_lines(above, below)
+            item.full_lines = [Line(self._mask_line(ln.text, a, b, state, values, grads, digits), ln.role,
+                                    self._mask_line(ln.short, a, b, state, values, grads, digits) if ln.short else "")
+                               for ln in item.full_lines]
+        self._place_labels()
 
     def _mask_line(self, text, a, b, state, values, grads, digits):
         """One line of an edge label with the numbers it must not give away masked."""
@@ -377,6 +379,8 @@ class PresentationView(QWidget):
             f.setPixelSize(max(8, round(px * s)))
             f.setBold(lab._bold)
             lab.setFont(f)
+        # the graph's type: at least PROJECTOR_TYPE_PX, larger on a larger screen
+        self.graph.text_scale = max(1.0, min(self.width() / SMALL_SCREEN[0], self.height() / SMALL_SCREEN[1]))
         m = round(28 * s)
         if not self.graph_only:
             self._layout.setContentsMargins(m, round(16 * s), m, round(18 * s))
