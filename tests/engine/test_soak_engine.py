@@ -15,6 +15,7 @@ import gc
 import sys
 
 import numpy as np
+import pytest
 
 from nets import MAZUR_PARAMS, MAZUR_SAMPLE, mazur_spec
 
@@ -30,6 +31,7 @@ def _blocks() -> int:
     return sys.getallocatedblocks()
 
 
+@pytest.mark.slow
 def test_stepper_runs_100000_steps_with_flat_memory_and_exact_parameters():
     spec, params, sample = mazur_spec(), dict(MAZUR_PARAMS), dict(MAZUR_SAMPLE)
     g = compile_layered(spec)

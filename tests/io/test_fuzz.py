@@ -2,9 +2,9 @@
 never any other exception; and whatever loads, saves and loads again.
 
 Mutations start from the bundled examples: wrong types, missing keys, huge and
-non-finite numbers, truncated JSON, random byte flips, deep nesting.  The
-number of cases comes from ``VISUALNN_FUZZ_CASES`` (default 1500; CI's
-robustness run uses 10,000)."""
+non-finite numbers, truncated JSON, random byte flips, deep nesting.  Every
+run fuzzes QUICK_CASES cases; the long run (marked slow, so CI runs it) takes
+its number from ``VISUALNN_FUZZ_CASES`` (default 1500; CI uses 10,000)."""
 import copy
 import json
 import os
@@ -17,7 +17,15 @@ from hypothesis import strategies as st
 from iohelp import EXAMPLE_NAMES, example_json
 from visualnn.io import Document, FileFormatError, dumps, loads
 
+QUICK_CASES = 300
 CASES = int(os.environ.get("VISUALNN_FUZZ_CASES", "1500"))
+STRENGTHS = [pytest.param(QUICK_CASES, id="quick"), pytest.param(CASES, id="long", marks=pytest.mark.slow)]
+
+
+def fuzz(strategies, cases: int, share: int):
+    """Run a Hypothesis property over ``strategies`` with ``cases // share`` examples (at least 50)."""
+    return settings(max_examples=max(50, cases // share), deadline=None,
+                    suppress_health_check=list(HealthCheck))(given(*strategies))
 EXAMPLES = {name: example_json(name) for name in EXAMPLE_NAMES}
 TEXTS = {name: json.dumps(doc) for name, doc in EXAMPLES.items()}
 
@@ -133,10 +141,11 @@ def mutate_text(rng: random.Random, text: str):
     return "[" * rng.randint(900, 5000) + text + "]" * rng.randint(0, 5000)
 
 
-def test_deterministic_mutations_never_raise_anything_but_file_format_errors():
+@pytest.mark.parametrize("cases", STRENGTHS)
+def test_deterministic_mutations_never_raise_anything_but_file_format_errors(cases):
     rng = random.Random(20240601)
     names = sorted(EXAMPLES)
-    for case in range(CASES):
+    for case in range(cases):
         name = names[case % len(names)]
         if rng.random() < 0.6:
             doc = EXAMPLES[name]
@@ -177,15 +186,12 @@ def mutated_documents(draw):
     return to_text(doc)
 
 
-@settings(max_examples=max(50, CASES // 5), deadline=None, suppress_health_check=list(HealthCheck))
-@given(mutated_documents())
-def test_hypothesis_mutated_documents_load_or_fail_cleanly(text):
-    check(text)
+@pytest.mark.parametrize("cases", STRENGTHS)
+def test_hypothesis_mutated_documents_load_or_fail_cleanly(cases):
+    fuzz([mutated_documents()], cases, 5)(check)()
 
 
-@settings(max_examples=max(50, CASES // 5), deadline=None, suppress_health_check=list(HealthCheck))
-@given(st.sampled_from(sorted(TEXTS)), st.data())
-def test_hypothesis_damaged_text_loads_or_fails_cleanly(name, data):
+def _damaged_text_loads_or_fails_cleanly(name, data):
     text = TEXTS[name]
     cut = data.draw(st.integers(0, len(text)))
     junk = data.draw(st.text(max_size=10) | st.binary(max_size=10))
@@ -195,23 +201,38 @@ def test_hypothesis_damaged_text_loads_or_fails_cleanly(name, data):
         check(text[:cut] + junk + text[cut:])
 
 
-@settings(max_examples=max(50, CASES // 10), deadline=None, suppress_health_check=list(HealthCheck))
-@given(json_values)
-def test_hypothesis_arbitrary_json_loads_or_fails_cleanly(value):
+@pytest.mark.parametrize("cases", STRENGTHS)
+def test_hypothesis_damaged_text_loads_or_fails_cleanly(cases):
+    fuzz([st.sampled_from(sorted(TEXTS)), st.data()], cases, 5)(_damaged_text_loads_or_fails_cleanly)()
+
+
+def _arbitrary_json_loads_or_fails_cleanly(value):
     check(json.dumps(value, allow_nan=True))
     check(json.dumps({"format": "visualnn", "version": 1, "network": value}, allow_nan=True))
+
+
+@pytest.mark.parametrize("cases", STRENGTHS)
+def test_hypothesis_arbitrary_json_loads_or_fails_cleanly(cases):
+    fuzz([json_values], cases, 10)(_arbitrary_json_loads_or_fails_cleanly)()
 
 
 extreme_numbers = st.one_of(st.floats(allow_nan=False, allow_infinity=False), st.integers(-10 ** 20, 10 ** 20),
                             st.sampled_from([0, -1, 1e308, -1e308, 5e-324, 2 ** 53 + 1, 1_000_000]))
 
 
-@settings(max_examples=max(50, CASES // 10), deadline=None, suppress_health_check=list(HealthCheck))
-@given(st.sampled_from(["xor", "and", "or", "gaussians", "circles", "spiral", "sine", "four_pixel"]),
-       st.dictionaries(st.sampled_from(["n", "noise", "seed", "test_fraction", "low", "spread", "radius", "turns",
-                                        "frequency"]), extreme_numbers, max_size=4),
-       st.one_of(st.none(), st.lists(extreme_numbers, min_size=0, max_size=3)))
-def test_hypothesis_generator_settings_load_or_fail_cleanly(generator, numbers, pair):
+GENERATOR_SETTINGS = [
+    st.sampled_from(["xor", "and", "or", "gaussians", "circles", "spiral", "sine", "four_pixel"]),
+    st.dictionaries(st.sampled_from(["n", "noise", "seed", "test_fraction", "low", "spread", "radius", "turns",
+                                     "frequency"]), extreme_numbers, max_size=4),
+    st.one_of(st.none(), st.lists(extreme_numbers, min_size=0, max_size=3))]
+
+
+@pytest.mark.parametrize("cases", STRENGTHS)
+def test_hypothesis_generator_settings_load_or_fail_cleanly(cases):
+    fuzz(GENERATOR_SETTINGS, cases, 10)(_generator_settings_load_or_fail_cleanly)()
+
+
+def _generator_settings_load_or_fail_cleanly(generator, numbers, pair):
     from visualnn.engine import datasets
     n_in, n_out = datasets.shape(generator)
     data = {"generator": generator, **numbers}
