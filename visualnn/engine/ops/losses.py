@@ -9,7 +9,7 @@ from .activations import log_sum_exp, softmax_all
 from .base import as_float, g, ones, op, sigmoid, stack
 
 LOG_FLOOR = -100.0      # PyTorch's BCELoss clamps its logs here, so a confident mistake costs 100, not inf
-BCE_EPSILON = 1e-12     # ... and divides by at least this in the gradient
+BCE_EPSILON = float(np.float32(1e-12))   # ... and divides by at least this in the gradient (a C float there)
 
 
 def _split(xs):
@@ -164,7 +164,8 @@ _loss("cross_entropy", "CE", "dL/dpᵢ = -tᵢ/pᵢ", _ce, _ce_dp,
       lambda p, t, a: -(np.maximum(np.log(p), LOG_FLOOR) if a.get("clamp_log", 1) else np.log(p)), mean=False,
       attrs=(("clamp_log", 1),),
       formula=lambda a, c, w: "-(" + " + ".join(f"{t}·ln {o}" for o, t in _pairs(a)) + ")",
-      special="each log is clamped at -100 like BCE (slope 0 below the clamp); clamp_log 0 turns that off",
+      special="each log is clamped at -100 like BCE: slope 0 below the clamp, also at p = 0 (where the "
+              "PyTorch expression gives 0·∞ = nan); clamp_log 0 turns the clamp off",
       torch="-(t * torch.log(p).clamp(min=-100)).sum()")
 
 
