@@ -267,9 +267,7 @@ class FrameRenderer:
     def show(self, k: int) -> QWidget:
         self.slide.show_frame(k)
         if self.panel is not None:
-            wait = getattr(self.panel, "wait", None)
-            if wait is not None:
-                wait(30000)
+            self.panel.wait(30000)          # a surface still being computed
         _process_events()
         if self.view_name == "graph" and self.slide.graph.size() != self.slide.size():
             self.slide.layout().activate()

@@ -188,6 +188,10 @@ class LazyPanel(QWidget):
     def shutdown(self):
         """Stop any background work before the window closes (a panel without any: nothing)."""
 
+    def wait(self, ms: int = 10000) -> bool:
+        """Wait up to ``ms`` for background work to finish; True when none is left."""
+        return True
+
     def hidden_now(self) -> bool:
         if self._seen is False:
             return True
