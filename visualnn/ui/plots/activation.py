@@ -259,7 +259,7 @@ class ActivationPanel(LazyPanel):
         if self.hidden_now():
             self._stale = "state"
             return
-        step = getattr(state, "step", None)
+        step = state.step if state is not None else None
         if step is not None and step.node is not None and self.follow_node(step.node):
             return
         self._refresh_marker()

@@ -182,9 +182,8 @@ class OneDPanel(LazyPanel):
 
     # -- the graph ---------------------------------------------------------------------------
     def _full_graph(self):
-        doc = getattr(self.session, "document", None)
-        src = getattr(doc, "source", None)
-        full = getattr(src, "full_graph", None)
+        doc = self.session.document
+        full = doc.source.full_graph if doc is not None and doc.source is not None else None
         model = self.session.model
         return full if full is not None else (model.graph if model is not None else None)
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QDoubleSpinBox
 from ...engine import Model
 from ...engine.graph import Graph
 from ...engine.trace import State
+from ...io import Document
 
 
 class PlotSource(Protocol):
@@ -32,6 +33,12 @@ class PlotSource(Protocol):
 
     @property
     def model(self) -> Model | None: ...
+
+    @property
+    def document(self) -> Document | None: ...
+
+    @property
+    def sample_index(self) -> int: ...
 
     @property
     def state(self) -> State | None: ...
@@ -63,6 +70,8 @@ class ModelSource(QObject):
     def __init__(self, model: Model, parent=None):
         super().__init__(parent)
         self.model: Model | None = model
+        self.document: Document | None = None          # no file behind it
+        self.sample_index = 0
         self.state: State | None = None
         self.selection: list = []
         self._shown: dict | None = None

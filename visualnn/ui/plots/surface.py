@@ -428,8 +428,7 @@ class SurfacePanel(LazyPanel):
     def _samples(self, model):
         if self.data.currentData() != "current":
             return None
-        stepper = getattr(self.session, "stepper", None)
-        return getattr(stepper, "sample_index", 0) if stepper is not None else 0
+        return self.session.sample_index
 
     def compute(self):
         """(Re)compute the surface in the background; the old one stays until then."""
