@@ -73,7 +73,7 @@ def test_b_and_period_black_the_screen_and_bring_it_back(present, qtbot):
     assert not present.blacked_out and present.view.index == k
 
 
-def test_esc_leaves_and_restores_the_window(window, qtbot):
+def test_esc_leaves_the_window_in_its_view_at_the_step_the_presentation_reached(window, qtbot):
     s = window.session
     s.set_view_mode("gate")
     s.seek(7)
@@ -83,10 +83,49 @@ def test_esc_leaves_and_restores_the_window(window, qtbot):
     assert s.view_mode == "neuron"                              # the lecture names the neuron view's nodes
     qtbot.keyClick(p, Qt.Key_PageDown)
     qtbot.keyClick(p, Qt.Key_PageDown)
+    reached = (s.state.step.node, s.state.step.phase)
     qtbot.keyClick(p, Qt.Key_Escape)
     assert window.presentation is None and not p.isVisible()
-    assert s.view_mode == "gate" and s.position == 7
+    assert s.view_mode == "gate" and (s.state.step.node, s.state.step.phase) == reached
     assert window.menuBar().isVisible() and window.stepping_toolbar.isVisible()
+
+
+def test_f5_at_step_5_opens_the_slide_containing_step_5(window, qtbot):
+    window.session.seek(5)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.keyClick(window.view, Qt.Key_F5)
+    p = window.presentation
+    slide = p.view.slide
+    assert slide.start <= 5 <= slide.end and p.view.frame.position == 5 == window.session.position
+
+
+def test_esc_after_paging_to_step_12_leaves_the_window_at_step_12(window, qtbot):
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.keyClick(window.view, Qt.Key_F5)
+    p = window.presentation
+    while window.session.position < 12:
+        qtbot.keyClick(p, Qt.Key_PageDown)
+    assert window.session.position == 12
+    qtbot.keyClick(p, Qt.Key_Escape)
+    assert window.presentation is None and window.session.position == 12
+    assert window.view.node_item(window.session.state.step.node).is_current
+
+
+def test_a_step_taken_in_the_window_moves_the_presentation_too(window, present, qtbot):
+    window.session.seek(9)
+    assert present.view.frame.position == 9
+    qtbot.keyClick(present, Qt.Key_PageDown)
+    assert window.session.position == present.view.frame.position >= 9
+
+
+def test_the_graph_keeps_one_scale_for_the_whole_lecture(present):
+    g = present.view.graph
+    scales = set()
+    for k in range(len(present.deck)):
+        present.view.show_frame(k)
+        QApplication.processEvents()
+        scales.add((round(g.transform().m11(), 6), g.size().width(), g.size().height()))
+    assert len(scales) == 1, scales
 
 
 def test_a_hidden_value_shows_a_question_mark_until_the_next_click(present, qtbot):

@@ -11,7 +11,7 @@ PageDown, Right, Space  next (a step, or reveal a "?")
 PageUp, Left            previous
 Home / End              first / last click
 B or .                  black screen (again: back)
-Esc                     leave; the window is as it was
+Esc                     leave; the window stays at the step reached
 =====================  ==================================
 
 A file with a ``lecture`` section follows its slides (``io.lecture``): each
@@ -27,19 +27,20 @@ what is happening in words (``engine.explain``).
 from __future__ import annotations
 
 import html
-import re
-from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPainterPathStroker, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainterPath, QPainterPathStroker, QPen
 from PySide6.QtWidgets import QGraphicsPathItem, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from ..engine import explain
 from ..engine.labels import Line
-from ..engine.trace import State
-from ..io.lecture import Slide, default_slides, read_lecture
+from ..io.lecture import Slide
 from . import graph_view as gv
 from . import theme as th
+from .deck import HIDDEN, Deck, Frame, deck_for, emphasis_html, fill_caption, hidden_numbers, mask_numbers
+
+__all__ = ["Deck", "Frame", "PresentationView", "PresentationWindow", "ProjectorGraphView", "deck_for",
+           "emphasis_html", "fill_caption", "mask_numbers", "open_presentation", "start_presentation"]
 
 # -- the projector theme -------------------------------------------------------------------
 # Paul Tol's high-contrast scheme (blue, red, yellow: safe for every colour-vision
@@ -54,119 +55,12 @@ PROJECTOR = th.Theme(
 HIGHLIGHT = "#ddaa33"
 PROJECTOR_TYPE_PX = (13.0, 18.0)     # the graph's type and the current step's, in pixels at 1366x768
 SMALL_SCREEN = (1366, 768)           # the graph's type grows with the screen from this size up
-HIDDEN = "?"
 LEGEND_MIN_WIDTH = 1200       # narrower graphs (a small GIF) leave the colour legend out
 BASE_SIZE = (1920, 1080)      # type sizes below are in pixels at this size; other sizes scale them
 TITLE_PX, CAPTION_PX, STEP_PX, EQUATION_PX, STATUS_PX = 46, 34, 27, 27, 24
 MAX_EQUATION_LINES = 3
+CAPTION_LINES = 2           # a caption wraps to at most this many lines
 PANEL_TITLES = {"activation": "Activation", "surface": "Loss surface", "training": "Training"}
-
-
-# -- the clicks of a presentation (Qt-free) ---------------------------------------------------
-@dataclass(frozen=True)
-class Frame:
-    """One click: slide ``slide`` at stepper position ``position``; ``revealed``
-    once the click after the slide's last step has shown its hidden values."""
-    slide: int
-    position: int
-    revealed: bool = False
-
-
-class Deck:
-    """The slides of a presentation flattened into clicks."""
-
-    def __init__(self, slides: list[Slide]):
-        if not slides:
-            raise ValueError("a presentation needs at least one slide")
-        self.slides = list(slides)
-        self.frames: list[Frame] = []
-        for i, s in enumerate(self.slides):
-            self.frames += [Frame(i, p) for p in s.positions]
-            if s.hide:
-                self.frames.append(Frame(i, s.end, True))
-
-    def __len__(self) -> int:
-        return len(self.frames)
-
-    def slide_of(self, k: int) -> Slide:
-        return self.slides[self.frames[k].slide]
-
-    def hidden(self, k: int) -> tuple[tuple[str, str], ...]:
-        """The values hidden at click ``k`` (none once revealed)."""
-        f = self.frames[k]
-        return () if f.revealed else self.slides[f.slide].hide
-
-    def first_at(self, position: int) -> int:
-        """The first click showing ``position`` (0 if none does)."""
-        return next((k for k, f in enumerate(self.frames) if f.position == position), 0)
-
-
-def deck_for(session) -> tuple[Deck, bool]:
-    """The session's lecture as a deck, or the step-by-step deck of the first
-    pass; and whether it is the file's lecture."""
-    doc = session.document
-    lecture = getattr(doc, "lecture", None)
-    if lecture:
-        try:
-            return Deck(read_lecture(lecture, session.model.graph)), True
-        except ValueError:
-            pass            # the network was edited out from under the lecture: step through instead
-    return Deck(default_slides(session.cycle_length)), False
-
-
-# -- words and numbers ---------------------------------------------------------------------------
-def quantity(state: State, kind: str, name: str):
-    """The value or gradient of a node or parameter in ``state`` (None if not known yet)."""
-    if kind == "value":
-        v = state.values.get(name)
-        return state.params.get(name) if v is None else v
-    g = state.gradients.get(name)
-    return state.param_gradients.get(name) if g is None else g
-
-
-def hidden_numbers(state: State, hidden, digits: int) -> list[str]:
-    """The hidden quantities as they would print."""
-    out = []
-    for kind, name in hidden:
-        v = quantity(state, kind, name)
-        if v is not None:
-            s = explain.fmt(v, digits)
-            if s not in out:
-                out.append(s)
-    return out
-
-
-def mask_numbers(text: str, numbers) -> str:
-    """``text`` with each of ``numbers`` (as printed) replaced by "?"."""
-    for s in sorted(numbers, key=len, reverse=True):
-        text = re.sub(r"(?<![\w.])" + re.escape(s) + r"(?![\d])", HIDDEN, text)
-    return text
-
-
-_PLACEHOLDER = re.compile(r"\{(grad:)?([^{}]+)\}")
-
-
-def fill_caption(text: str, state: State, digits: int, hidden=()) -> str:
-    """A slide caption with ``{name}`` / ``{grad:name}`` filled in from ``state``
-    ("?" while hidden, "…" before it is computed)."""
-    hid = set(hidden)
-
-    def one(m):
-        kind = "gradient" if m.group(1) else "value"
-        name = m.group(2)
-        if (kind, name) in hid:
-            return HIDDEN
-        v = quantity(state, kind, name)
-        return "…" if v is None else explain.fmt(v, digits)
-    return _PLACEHOLDER.sub(one, text)
-
-
-def emphasis_html(text: str) -> str:
-    """Plain text with ``**strong**`` and ``*emphasis*`` as HTML (everything else escaped)."""
-    s = html.escape(text)
-    s = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", s)
-    s = re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"<i>\1</i>", s)
-    return s
 
 
 # -- the graph, for a projector --------------------------------------------------------------------
@@ -353,8 +247,15 @@ class PresentationView(QWidget):
                 w.hide()
             lay.setContentsMargins(0, 0, 0, 0)
         self._texts = {"equations": [], "slide": "", "step": "", "title": ""}
+        # what any slide of the deck shows gets its room on every slide (no jumps between slides)
+        slides = self.deck.slides
+        self._reserve = {"equations": MAX_EQUATION_LINES if any("equation" in sl.panels for sl in slides) else 0,
+                         "slide": CAPTION_LINES if any(sl.caption for sl in slides) else 0,
+                         "step": CAPTION_LINES,
+                         "panels": any(n in PANEL_TITLES for sl in slides for n in sl.panels)}
         self._apply_sizes()
         session.sigFormatChanged.connect(self.refresh)
+        session.sigStateChanged.connect(self._follow)
 
     def _label(self, bold=False, color=None) -> QLabel:
         lab = QLabel()
@@ -381,6 +282,9 @@ class PresentationView(QWidget):
             lab.setFont(f)
         # the graph's type: at least PROJECTOR_TYPE_PX, larger on a larger screen
         self.graph.text_scale = max(1.0, min(self.width() / SMALL_SCREEN[0], self.height() / SMALL_SCREEN[1]))
+        for lab, key in ((self.equations, "equations"), (self.slide_caption, "slide"), (self.step_caption, "step")):
+            lines = self._reserve[key]
+            lab.setFixedHeight(round(lines * QFontMetricsF(lab.font()).lineSpacing() + 2) if lines else 0)
         m = round(28 * s)
         if not self.graph_only:
             self._layout.setContentsMargins(m, round(16 * s), m, round(18 * s))
@@ -411,6 +315,15 @@ class PresentationView(QWidget):
             s.seek(f.position)
         self.refresh()
         self.sigFrameChanged.emit(k)
+
+    def _follow(self, state=None):
+        """The window (or anything else) moved the session: show the click holding its step."""
+        s = self.session
+        if s.state is None or s.model is None or self.frame.position == s.position:
+            return
+        self.index = self.deck.frame_for(s.position)
+        self.refresh()
+        self.sigFrameChanged.emit(self.index)
 
     def next(self) -> bool:
         if self.index + 1 >= len(self.deck):
@@ -455,12 +368,12 @@ class PresentationView(QWidget):
         lines = [mask_numbers(x, numbers) for x in lines]
         self._texts["equations"] = lines
         self.equations.setText("<br>".join(html.escape(x) for x in lines))
-        self.equations.setVisible(bool(lines))
+        self.equations.setVisible(self._reserve["equations"] > 0)
         # the slide's caption, then what the step did, in words
         cap = fill_caption(slide.caption, st, digits, hidden) if slide.caption else ""
         self._texts["slide"] = cap
         self.slide_caption.setText(emphasis_html(cap))
-        self.slide_caption.setVisible(bool(cap))
+        self.slide_caption.setVisible(self._reserve["slide"] > 0)
         step = mask_numbers(explain.caption(st, g, digits, lr, opt), numbers)
         self._texts["step"] = step
         self.step_caption.setText(html.escape(step))
@@ -480,7 +393,8 @@ class PresentationView(QWidget):
                 self._panel_box.addWidget(panel)
         for n, p in self.panels.items():
             p.setVisible(n in wanted)
-        self._side.setVisible(any(n in self.panels for n in wanted))
+        # room for panels on every slide if any slide has them: the graph keeps one scale for the whole file
+        self._side.setVisible(self._reserve["panels"])
 
     def _make_panel(self, name):
         try:
@@ -509,8 +423,8 @@ BLACK_KEYS = (Qt.Key_B, Qt.Key_Period)
 
 
 class PresentationWindow(QWidget):
-    """The full-screen presentation over the stepper window; Esc closes it and
-    puts the session back where it was."""
+    """The full-screen presentation over the stepper window; it starts at the
+    window's step, and Esc closes it leaving the window at the step it reached."""
     sigClosed = Signal()
 
     def __init__(self, session, deck: Deck | None = None, parent=None):
@@ -535,9 +449,8 @@ class PresentationWindow(QWidget):
         lay.addWidget(self.view)
         self.setFocusPolicy(Qt.StrongFocus)
         self.setCursor(Qt.BlankCursor)
-        start = 0 if self.is_lecture else deck.first_at(session.position if session.position <= deck.frames[-1].position
-                                                          else 0)
-        self.view.show_frame(start)
+        # the slide that holds the window's step: the class sees where the lecturer is
+        self.view.show_frame(deck.frame_for(session.position))
 
     @property
     def deck(self) -> Deck:
@@ -596,13 +509,10 @@ class PresentationWindow(QWidget):
 
     def closeEvent(self, ev):
         self.view.close_panels()
-        mode, pos = self._restore
+        mode, _ = self._restore
         s = self.session
-        if s.model is not None:
-            if s.view_mode != mode:
-                s.set_view_mode(mode)
-            if s.position != pos:
-                s.seek(pos)
+        if s.model is not None and s.view_mode != mode:
+            s.set_view_mode(mode)       # the same step in the window's view: where the class got to
         super().closeEvent(ev)
         self.sigClosed.emit()
 
