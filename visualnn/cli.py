@@ -1,7 +1,14 @@
 """The ``visualnn`` command: the app, and headless check / trace / train / gradcheck / export.
 
-Every failure the user can cause (a wrong argument, a missing or invalid
-file) ends in one clear message and a non-zero exit, never a traceback.
+Every failure ends in one clear message on stderr and a documented exit code,
+never a traceback:
+
+    0   done (gradcheck: backprop and finite differences agree)
+    1   a check failed (gradcheck mismatch), or the output could not be written, or export was cancelled
+    2   a wrong argument, or a file that is not a valid visualnn file (over a documented limit included)
+    3   training diverged (train)
+    70  an internal error: a bug in visualnn, reported in one line
+    130 interrupted (Ctrl+C)
 """
 from __future__ import annotations
 
@@ -22,6 +29,8 @@ from .io import FileFormatError, load, save
 # need them, in ``main`` and ``cmd_export``: the other commands never load Qt.
 
 COMMANDS = ("check", "trace", "train", "gradcheck", "export")
+EXIT_INTERNAL = 70
+MAX_MESSAGE = 20_000          # characters of one message (a cycle through 200,000 nodes is megabytes)
 
 
 class CliError(Exception):
@@ -83,6 +92,9 @@ def cmd_check(args) -> int:
                      f"{t.epochs} epochs" + (f", batch {t.batch_size}" if t.batch_size else ", full batch"))
     if doc.lecture:
         lines.append(f"  lecture:     {len(doc.lecture)} slides")
+    from .io.budget import cost_of
+    lines.append("  cost:")
+    lines.extend(f"    {line}" for line in cost_of(doc).lines())
     print("\n".join(lines))
     return 0
 
@@ -92,7 +104,7 @@ def _sample(doc, index):
     samples = doc.model.samples()
     if not 0 <= index < len(samples):
         raise CliError(f"{doc.path}: --sample {index} is out of range; the file has "
-                       f"{len(samples)} sample(s) (0..{len(samples) - 1})")
+                       f"{len(samples)} sample(s) (0..{len(samples) - 1})", 2)
     return samples[index]
 
 
@@ -140,6 +152,12 @@ def trace_json(doc, tr) -> dict:
 def cmd_trace(args) -> int:
     doc = _load(args.file)
     m = doc.model
+    if args.gates and m.spec is not None:
+        from .io.budget import gate_nodes
+        from .io.limits import MAX_NODES
+        if gate_nodes(m.spec) > MAX_NODES:
+            raise CliError(f"{args.file}: --gates: the gate view has {gate_nodes(m.spec):,} nodes; at most "
+                           f"{MAX_NODES:,} graph nodes are allowed (the documented limit); trace the neuron view", 2)
     graph = m.gate_graph() if args.gates else m.graph
     tr = record(graph, m.params, _sample(doc, args.sample))
     if args.json:
@@ -196,7 +214,7 @@ def cmd_train(args) -> int:
         doc.model = result.model
         try:
             save(doc, args.save)
-        except OSError as err:
+        except (OSError, ValueError) as err:          # ValueError: FileFormatError, a weight JSON cannot hold
             raise CliError(f"could not save {args.save}: {err}") from None
         print(f"saved {args.save}")
     return 3 if result.status == "diverged" else 0
@@ -205,6 +223,8 @@ def cmd_train(args) -> int:
 # -- gradcheck -----------------------------------------------------------------
 def cmd_gradcheck(args) -> int:
     doc = _load(args.file)
+    if args.sample is not None:
+        _sample(doc, args.sample)             # out of range: one message, before any work
     rows = gradcheck(doc.model, sample_index=args.sample, inputs=True)
     print(f"{'name':<14} {'backprop':>16} {'numerical':>16} {'rel. error':>11}")
     worst = 0.0
@@ -326,8 +346,17 @@ HANDLERS = {"check": cmd_check, "trace": cmd_trace, "train": cmd_train, "gradche
             "export": cmd_export}
 
 
+def _say(message: str) -> None:
+    if len(message) > MAX_MESSAGE:
+        message = f"{message[:MAX_MESSAGE]}\n... ({len(message) - MAX_MESSAGE:,} more characters)"
+    print(message, file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    for stream in (sys.stdout, sys.stderr):    # a name the terminal cannot encode prints escaped, not a traceback
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     try:
         if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help")):
             if len(argv) > 1:
@@ -343,13 +372,19 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         return HANDLERS[args.command](args)
     except CliError as err:
-        print(str(err), file=sys.stderr)
+        _say(str(err))
         return err.code
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        _say("interrupted")
         return 130
     except BrokenPipeError:
         return 0
+    except MemoryError:
+        _say("visualnn: out of memory; the work asked for is too big for this machine")
+        return EXIT_INTERNAL
+    except Exception as err:               # a bug: one line saying so, not a traceback
+        _say(f"visualnn: internal error, please report it: {type(err).__name__}: {err}")
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

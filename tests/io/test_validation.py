@@ -258,7 +258,7 @@ def test_unknown_network_type():
 def test_graph_over_the_node_limit_is_refused(monkeypatch):
     monkeypatch.setattr(network_module, "MAX_NODES", 4)
     msg = at(problems(add_mul()), "network.nodes").message
-    assert msg == "5 nodes is more than this version handles (at most 4 nodes)"
+    assert msg == "5 nodes; at most 4 nodes are allowed (the documented limit)"
 
 
 # --- layered networks --------------------------------------------------------------------------
@@ -332,15 +332,15 @@ def test_compact_network_over_the_weight_limit_is_refused_without_building_it():
     doc = {"format": "visualnn", "version": 1, "network": {
         "type": "layered", "sizes": [2, 100000, 100000, 1], "activations": "tanh"}}
     msg = at(problems(doc), "network.sizes").message
-    assert msg == ("sizes [2, 100000, 100000, 1] make 200,003 neurons and 10,000,300,000 weights; this version "
-                   "handles at most 1,000,000 neurons and 5,000,000 weights")
+    assert msg == ("the network has 200,001 neurons (400,006 graph nodes) and 10,000,300,000 weights; at most "
+                   "20,000 graph nodes and 100,000 weights are allowed (the documented limits)")
 
 
 def test_explicit_layers_over_the_weight_limit_are_refused(monkeypatch):
     monkeypatch.setattr(network_module, "MAX_WEIGHTS", 7)
     msg = at(problems(mazur()), "network").message
-    assert msg == ("the network has 6 neurons and 8 weights; this version handles at most 1,000,000 neurons "
-                   "and 7 weights")
+    assert msg == ("the network has 4 neurons (13 graph nodes) and 8 weights; at most 20,000 graph nodes "
+                   "and 7 weights are allowed (the documented limits)")
 
 
 def test_compact_sizes_must_be_whole_positive_numbers():
@@ -434,7 +434,8 @@ def test_too_many_generated_samples_are_refused():
     doc = {"format": "visualnn", "version": 1, "network": {
         "type": "layered", "sizes": [2, 1], "activations": "sigmoid", "loss": {"op": "mse"}},
         "data": {"generator": "circles", "n": 10 ** 9}, "training": {"init": "random"}}
-    assert at(problems(doc), "data.n").message == "expected a number of samples of at most 1,000,000, got 1,000,000,000"
+    assert at(problems(doc), "data.n").message == ("1,000,000,000 samples; at most 100,000 samples are allowed "
+                                                   "(the documented limit)")
 
 
 # --- training, lecture, view -----------------------------------------------------------------------

@@ -11,7 +11,7 @@ import numpy as np
 
 from .errors import FileFormatError, Problems
 from .files import read_text
-from .limits import MAX_DATA_VALUES
+from .limits import MAX_DATA_VALUES, MAX_SAMPLES
 
 
 def read_csv(path, columns) -> dict[str, np.ndarray]:
@@ -50,8 +50,13 @@ def parse_csv(text: str, columns, name: str = "<csv>") -> dict[str, np.ndarray]:
             if not row or all(not x.strip() for x in row):
                 continue
             count += 1
+            if count > MAX_SAMPLES:
+                problems.add(f"line {line}", f"more than {MAX_SAMPLES:,} samples; at most {MAX_SAMPLES:,} are "
+                                             f"allowed (the documented limit)")
+                break
             if count * max(1, len(columns)) > MAX_DATA_VALUES:
-                problems.add(f"line {line}", f"more than {MAX_DATA_VALUES:,} numbers; larger data sets are refused")
+                problems.add(f"line {line}", f"more than {MAX_DATA_VALUES:,} numbers; at most {MAX_DATA_VALUES:,} "
+                                             f"are allowed (the documented limit)")
                 break
             for j, (c, k) in enumerate(zip(columns, idx)):
                 cell = row[k].strip() if k < len(row) else ""

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from ..engine.model import Dataset
+from .budget import too_many
 from .checks import Checker, is_number, listing, suggestion
 from .csv_data import read_csv
 from .errors import FileFormatError
@@ -84,9 +85,12 @@ def read_data(ck: Checker, decl, place: str, inputs: list[str], targets: list[st
 
 
 def _limit(ck: Checker, place: str, n: int, k: int) -> bool:
+    if n > MAX_SAMPLES:
+        ck.add(place, too_many(n, "samples", MAX_SAMPLES))
+        return False
     if n * max(k, 1) > MAX_DATA_VALUES:
-        ck.add(place, f"{n:,} samples of {k} values is more than this version handles "
-                      f"(at most {MAX_DATA_VALUES:,} numbers)")
+        ck.add(place, f"{n:,} samples of {k} values is {n * max(k, 1):,} numbers; at most {MAX_DATA_VALUES:,} "
+                      f"numbers are allowed (the documented limit)")
         return False
     return True
 
@@ -184,7 +188,10 @@ def _read_generator(ck: Checker, decl: dict, place: str, inputs, targets) -> Dat
     kw: dict[str, float | tuple[float, ...]] = {}
     n = None
     if "n" in decl:
-        n = ck.number(decl["n"], join(place, "n"), "a number of samples", lo=1, hi=MAX_SAMPLES, integer=True)
+        n = ck.number(decl["n"], join(place, "n"), "a number of samples", lo=1, integer=True)
+        if n is not None and n > MAX_SAMPLES:
+            ck.add(join(place, "n"), too_many(int(n), "samples", MAX_SAMPLES))
+            n = None
     noise = ck.number(decl.get("noise", 0.0), join(place, "noise"), "a noise level", lo=0)
     seed = ck.number(decl.get("seed", 0), join(place, "seed"), "a seed", lo=0, hi=2 ** 63 - 1, integer=True)
     frac = ck.number(decl.get("test_fraction", 0.0), join(place, "test_fraction"),

@@ -22,11 +22,12 @@ from pathlib import Path
 from ..engine.graph import Graph
 from ..engine.model import Dataset, Model, TrainingSettings
 from ..engine.network import LayeredSpec
+from .budget import LIMIT_WORDS, precheck
 from .checks import Checker, listing, suggestion
 from .data import check_numbers_finite, copy_dataset, inline_declaration, read_data, same_dataset
 from .errors import FileFormatError, Problem, Problems, SaveError
 from .files import read_text
-from .jsontext import JsonSyntaxError, describe, dumps_value, join, parse, walk
+from .jsontext import JsonSyntaxError, describe, dumps_value, join, may_hold_surrogates, parse, walk
 from .lecture import validate_lecture
 from .limits import FORMAT_NAME, FORMAT_VERSION, MAX_FILE_BYTES, MAX_TEXT_LENGTH
 from .network import NetworkInfo, graph_declaration, guess_feeds, layered_declaration, read_network, restrict, signature
@@ -165,7 +166,8 @@ def _parse_document(text: str, name: str, base_dir: Path | None, default_title: 
         elif not (isinstance(v, int) and not isinstance(v, bool) and v == FORMAT_VERSION):
             ck.add("version", f"expected {FORMAT_VERSION}, got {describe(v)}")
     problems.raise_if_any()
-    walk(top, "", problems)
+    precheck(top, problems)
+    walk(top, "", problems, surrogates=may_hold_surrogates(text))
     ck.failures = len(problems)
     if problems:
         # a too-deep or repeated-key file is not examined further: its structure is in doubt
@@ -193,6 +195,8 @@ def _parse_document(text: str, name: str, base_dir: Path | None, default_title: 
         ck.add("network", f'missing; a file needs a "network" section{hint}')
     else:
         net = read_network(ck, top["network"], "network")
+        if any(LIMIT_WORDS in p.message for p in problems.items):
+            problems.raise_if_any()          # over a limit: nothing else is worth checking
 
     training: TrainingSettings | None = TrainingSettings()
     if "training" in top:

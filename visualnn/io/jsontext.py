@@ -18,6 +18,7 @@ from .limits import MAX_DEPTH
 
 MAX_INT_DIGITS = 300      # any integer this long still converts to a finite float
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 class NonFinite:
@@ -38,12 +39,14 @@ class JsonObject(dict):
 
 
 def _pairs(pairs):
-    obj = JsonObject()
-    dups = []
-    for k, v in pairs:
-        if k in obj and k not in dups:
-            dups.append(k)
-        obj[k] = v
+    obj = JsonObject(pairs)
+    dups: list = []
+    if len(obj) != len(pairs):                 # rare: only then look for the repeated keys
+        seen: set = set()
+        for k, _ in pairs:
+            if k in seen and k not in dups:
+                dups.append(k)
+            seen.add(k)
     obj.duplicates = dups
     return obj
 
@@ -109,7 +112,12 @@ def describe(value) -> str:
     return type(value).__name__
 
 
-def walk(value, place: str, problems) -> None:
+def may_hold_surrogates(text: str) -> bool:
+    """Whether JSON ``text`` has a ``\\ud800``-``\\udfff`` escape (the only way to write a lone surrogate)."""
+    return _SURROGATE_ESCAPE.search(text) is not None
+
+
+def walk(value, place: str, problems, surrogates: bool = True) -> None:
     """Report, anywhere in a parsed value, non-finite numbers, repeated keys and
     nesting deeper than ``MAX_DEPTH`` (iteratively: depth cannot overflow the stack)."""
     def bad_number(v, p):
@@ -123,7 +131,7 @@ def walk(value, place: str, problems) -> None:
     if isinstance(value, NonFinite):
         bad_number(value, place)
         return
-    if isinstance(value, str) and _SURROGATE.search(value):
+    if surrogates and isinstance(value, str) and _SURROGATE.search(value):
         bad_text(place)
         return
     stack = [(value, place, 0)] if isinstance(value, (dict, list)) else []
@@ -133,7 +141,7 @@ def walk(value, place: str, problems) -> None:
             problems.add(p, f"nested too deeply: at most {MAX_DEPTH} levels of arrays and objects")
             continue
         if isinstance(v, dict):
-            for k in v:
+            for k in v if surrogates else ():
                 if _SURROGATE.search(k):
                     bad_text(join(p, k))
             for k in getattr(v, "duplicates", ()):
@@ -148,7 +156,7 @@ def walk(value, place: str, problems) -> None:
                 later.append((x, join(p, k) if isinstance(v, dict) else f"{p}[{k}]", depth + 1))
             elif isinstance(x, NonFinite):
                 bad_number(x, join(p, k) if isinstance(v, dict) else f"{p}[{k}]")
-            elif isinstance(x, str) and _SURROGATE.search(x):
+            elif surrogates and isinstance(x, str) and _SURROGATE.search(x):
                 bad_text(join(p, k) if isinstance(v, dict) else f"{p}[{k}]")
         stack.extend(reversed(later))
 

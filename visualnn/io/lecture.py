@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from .checks import Checker, listing, suggestion
 from .errors import Problem, Problems
 from .jsontext import describe
-from .limits import MAX_TEXT_LENGTH
+from .limits import MAX_LECTURE_CLICKS, MAX_TEXT_LENGTH
 
 PANELS = ("graph", "equation", "activation", "surface", "training")
 DEFAULT_PANELS = ("graph", "equation")
@@ -220,7 +220,16 @@ def _check(slides, place, graph, problems) -> list[Slide]:
                 if hidden is not None:
                     hide.append(hidden)
         out.append(Slide(start, end, title, panels, caption, tuple(nodes), tuple(edges), tuple(hide), at))
+    clicks = lecture_clicks(out)
+    if clicks > MAX_LECTURE_CLICKS:
+        ck.add(place, f"the slides take {clicks:,} clicks; at most {MAX_LECTURE_CLICKS:,} clicks are allowed "
+                      f"(the documented limit)")
     return out
+
+
+def lecture_clicks(slides) -> int:
+    """Clicks through ``slides``: one per position shown, one more to reveal hidden values."""
+    return sum(s.end - s.start + 1 + (1 if s.hide else 0) for s in slides)
 
 
 def _check_step(ck, v, place, steps, top, graph) -> tuple[int, int] | None:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from ..engine.graph import Graph, GraphError, Node
 from ..engine.network import Layer, LayeredSpec, auto_names, compile_layered, net_name, out_name
 from ..engine.ops import ACTIVATIONS, LEAF_KINDS, LOSSES, OPS
+from .budget import too_many
 from .checks import Checker, is_number, listing, suggestion
 from .jsontext import join
 from .limits import MAX_NODES, MAX_WEIGHTS
@@ -101,8 +102,7 @@ def read_graph(ck: Checker, decl: dict, place: str) -> NetworkInfo | None:
         ck.add(join(place, "nodes"), "expected at least one node, got an empty list")
         return None
     if len(raw) > MAX_NODES:
-        ck.add(join(place, "nodes"), f"{len(raw):,} nodes is more than this version handles "
-                                     f"(at most {MAX_NODES:,} nodes)")
+        ck.add(join(place, "nodes"), too_many(len(raw), "nodes", MAX_NODES))
         return None
     info = NetworkInfo("graph")
     where: dict[str, int] = {}                    # node name -> index
@@ -135,7 +135,7 @@ def read_graph(ck: Checker, decl: dict, place: str) -> NetworkInfo | None:
         if nd is not None and isinstance(nd["raw"].get("inputs"), list):
             edges += len(nd["raw"]["inputs"])
     if edges > MAX_WEIGHTS:
-        ck.add(join(place, "nodes"), f"{edges:,} edges is more than this version handles (at most {MAX_WEIGHTS:,})")
+        ck.add(join(place, "nodes"), too_many(edges, "edges", MAX_WEIGHTS))
         return None
 
     nodes: list[Node] = []
@@ -160,7 +160,9 @@ def read_graph(ck: Checker, decl: dict, place: str) -> NetworkInfo | None:
         return None
     cycle = _find_cycle(nodes)
     if cycle:
-        ck.add(join(place, "nodes"), f"the graph has a cycle: {' -> '.join(cycle)}; "
+        shown = cycle if len(cycle) <= 12 else cycle[:8] + [f"... ({len(cycle) - 11:,} more)"] + cycle[-3:]
+        size = f" of {len(cycle) - 1:,} nodes" if shown is not cycle else ""
+        ck.add(join(place, "nodes"), f"the graph has a cycle{size}: {' -> '.join(shown)}; "
                                      f"a node cannot depend on its own value")
         return None
     for n in nodes:
@@ -371,9 +373,7 @@ def read_layered(ck: Checker, decl: dict, place: str) -> NetworkInfo | None:
             total_n += len(L["neurons"])
             total_w += len(L["neurons"]) * prev_n
             prev_n = len(L["neurons"])
-    if total_n > MAX_NODES or total_w > MAX_WEIGHTS:
-        ck.add(place, f"the network has {total_n:,} neurons and {total_w:,} weights; this version handles "
-                      f"at most {MAX_NODES:,} neurons and {MAX_WEIGHTS:,} weights")
+    if not _within_limits(ck, place, len(inputs), total_n - len(inputs), prev_n, total_w):
         return None
 
     names: dict[str, str] = {n: f"{place}.inputs[{k}]" for k, n in enumerate(inputs)}
@@ -486,6 +486,21 @@ def read_layered(ck: Checker, decl: dict, place: str) -> NetworkInfo | None:
     return _compile(ck, spec, place, info, total_w)
 
 
+def graph_nodes(inputs: int, neurons: int, outputs: int) -> int:
+    """Nodes of a layered network's graph: its inputs, a weighted sum and an output per
+    neuron, a target per output neuron and the loss."""
+    return inputs + 2 * neurons + outputs + 1
+
+
+def _within_limits(ck: Checker, place: str, inputs: int, neurons: int, outputs: int, weights: int) -> bool:
+    nodes = graph_nodes(inputs, neurons, outputs)
+    if nodes <= MAX_NODES and weights <= MAX_WEIGHTS:
+        return True
+    ck.add(place, f"the network has {neurons:,} neurons ({nodes:,} graph nodes) and {weights:,} weights; at most "
+                  f"{MAX_NODES:,} graph nodes and {MAX_WEIGHTS:,} weights are allowed (the documented limits)")
+    return False
+
+
 def _check_entries(ck: Checker, entries, names: dict, explicit: dict) -> None:
     for w, _path, q, _src, _neuron, kind in entries:
         if w is None or ck._skip(w):
@@ -543,7 +558,7 @@ def _names_list(ck: Checker, v, place: str, what: str) -> list[str] | None:
         ck.add(place, f"expected at least one {what} name, got an empty list")
         return None
     if len(lst) > MAX_NODES:
-        ck.add(place, f"{len(lst):,} {what}s is more than this version handles (at most {MAX_NODES:,})")
+        ck.add(place, too_many(len(lst), f"{what}s", MAX_NODES))
         return None
     out: list[str] = []
     seen: dict[str, int] = {}
@@ -571,16 +586,14 @@ def _read_compact(ck: Checker, decl: dict, place: str) -> NetworkInfo | None:
         if len(sizes_raw) < 2:
             ck.add(sp, f"expected at least two sizes (inputs and outputs), got {len(sizes_raw)}")
         else:
-            got_sizes = [ck.number(s, f"{sp}[{k}]", "a layer size", lo=1, hi=MAX_NODES, integer=True)
+            got_sizes = [ck.number(s, f"{sp}[{k}]", "a layer size", lo=1, integer=True)
                          for k, s in enumerate(sizes_raw)]
             sizes = [int(s) for s in got_sizes if s is not None]
             if len(sizes) != len(got_sizes):
                 sizes = None
     if sizes is not None:
         weights = sum(a * b for a, b in zip(sizes, sizes[1:]))
-        if sum(sizes) > MAX_NODES or weights > MAX_WEIGHTS:
-            ck.add(sp, f"sizes {sizes} make {sum(sizes):,} neurons and {weights:,} weights; this version handles "
-                       f"at most {MAX_NODES:,} neurons and {MAX_WEIGHTS:,} weights")
+        if not _within_limits(ck, sp, sizes[0], sum(sizes[1:]), sizes[-1], weights):
             sizes = None
     acts: list[str] | None = None
     if "activations" in decl:

@@ -52,6 +52,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..engine.handout import handout_of
+from ..io.budget import export_refusal
 from ..io.lecture import Slide
 from .present import Deck, PresentationView, deck_for
 from .session import Session
@@ -505,6 +506,10 @@ def export(session, req: Request, progress: Progress | None = None, title: str =
     deck = Deck(slides)
     if fmt in PICTURE_FORMATS:
         deck = Deck([Slide(slides[-1].end, slides[-1].end, *(_slide_fields(slides[-1])))])
+    w, h = req.size or DEFAULT_SIZE
+    refusal = export_refusal(len(deck), round(w * req.scale), round(h * req.scale))
+    if refusal is not None:                  # decided before the first frame is drawn
+        raise ExportError(refusal)
     renderer = FrameRenderer(session, deck, req.view, req.size, req.scale)
     try:
         if fmt == "png":

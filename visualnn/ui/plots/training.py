@@ -311,7 +311,9 @@ class TrainingPanel(LazyPanel):
             self._draw_points()
             self._draw_boundary(force=True)
             xs, ys, _ = self.boundary_grid
-            self.boundary_plot.setRange(xRange=(xs[0], xs[-1]), yRange=(ys[0], ys[-1]), padding=0.02)
+            if np.all(np.abs([xs[0], xs[-1], ys[0], ys[-1]]) < 1e300):
+                # an input of 1e308: pyqtgraph's padding of that range overflows to infinity
+                self.boundary_plot.setRange(xRange=(xs[0], xs[-1]), yRange=(ys[0], ys[-1]), padding=0.02)
         if model.graph.loss is None:
             self._set_status("This network has no loss node: there is nothing to train.")
         elif not model.data.columns:
