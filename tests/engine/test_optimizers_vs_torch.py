@@ -1,6 +1,6 @@
 """visualnn's optimizers against torch.optim, step for step.
 
-SGD, momentum, Nesterov, RMSProp and Adam follow torch.optim's update rules;
+SGD, momentum, Nesterov, RMSProp, Adam and AdaGrad follow torch.optim's update rules;
 over 100 steps on the Rosenbrock function, on a random quadratic and on a
 cloud of marbles (an (M, 2) array, as the loss-surface marble race uses),
 every iterate agrees with PyTorch's to a relative error below 1e-9.  The
@@ -32,6 +32,7 @@ OPTIMIZERS = {
     "nesterov": ({}, "SGD", {"momentum": 0.9, "nesterov": True}),
     "rmsprop": ({}, "RMSprop", {"alpha": 0.99, "eps": 1e-8}),
     "adam": ({}, "Adam", {"betas": (0.9, 0.999), "eps": 1e-8}),
+    "adagrad": ({}, "Adagrad", {"eps": 1e-10}),
     "momentum 0.5": ({"momentum": 0.5}, "SGD", {"momentum": 0.5}),
     "nesterov 0.7": ({"momentum": 0.7}, "SGD", {"momentum": 0.7, "nesterov": True}),
     "rmsprop alpha 0.9": ({"alpha": 0.9, "eps": 1e-6}, "RMSprop", {"alpha": 0.9, "eps": 1e-6}),
@@ -39,7 +40,7 @@ OPTIMIZERS = {
 }
 
 # learning rates that keep each optimizer on a sensible path (no blow-up) for 100 steps
-LR = {"sgd": 1e-3, "momentum": 2e-4, "nesterov": 2e-4, "rmsprop": 1e-3, "adam": 2e-2}
+LR = {"sgd": 1e-3, "momentum": 2e-4, "nesterov": 2e-4, "rmsprop": 1e-3, "adam": 2e-2, "adagrad": 5e-2}
 
 
 def _lr(key):
@@ -161,3 +162,34 @@ def test_stepper_updates_follow_torch_training_mazur_network(key):
     Xn, Tn = X.numpy(), T.numpy()
     path = make_optimizer(key, lr).run(dm.theta(params), lambda th: dm.gradient(th, Xn, Tn)[1], cycles)
     assert rn.rel_err(path[-1], want) < RTOL
+
+
+def test_the_marbles_velocity_readout_equals_torchs_momentum_buffer():
+    """What the marble view reads out as the velocity after k steps is
+    torch.optim.SGD(momentum)'s momentum_buffer after the same k steps."""
+    from visualnn.engine.surface import marble_run
+    start = np.array([-1.2, 1.0])
+    lr, k = 2e-4, 25
+    run = marble_run(rosenbrock_np, start, "momentum", lr, k, momentum=0.9)
+    x = torch.tensor(start, dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.SGD([x], lr=lr, momentum=0.9, foreach=False)
+    for _ in range(k):
+        opt.zero_grad()
+        rosenbrock_torch(x).backward()
+        opt.step()
+    buf = opt.state[x]["momentum_buffer"].detach().numpy()
+    assert rn.rel_err(run.memory["velocity"][k - 1], buf) < RTOL
+    assert rn.rel_err(run.path[-1], x.detach().numpy()) < RTOL
+
+
+def test_adagrads_sum_of_squares_equals_torchs_state_sum():
+    from visualnn.engine.surface import marble_run
+    start = np.array([0.5, -0.3])
+    run = marble_run(rosenbrock_np, start, "adagrad", 0.05, 30)
+    x = torch.tensor(start, dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.Adagrad([x], lr=0.05, eps=1e-10, foreach=False)
+    for _ in range(30):
+        opt.zero_grad()
+        rosenbrock_torch(x).backward()
+        opt.step()
+    assert rn.rel_err(run.memory["sum of g²"][-1], opt.state[x]["sum"].detach().numpy()) < RTOL

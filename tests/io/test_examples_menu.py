@@ -11,7 +11,8 @@ from visualnn.io import examples_dir, list_examples, load
 from visualnn.io import paths as paths_module
 
 EXPECTED = ["add_mul", "and_or_perceptron", "circles", "error_table", "four_pixel_camera", "mazur_2_2_2", "mm_bag",
-            "pixel_neuron", "sigmoid_neuron", "slope", "spiral", "tea_temperature", "xor"]
+            "pixel_neuron", "relu_stuck", "sigmoid_neuron", "slope", "spiral", "tea_temperature", "vanishing_relu",
+            "vanishing_sigmoid", "xor"]
 
 
 def test_all_lecture_examples_are_bundled():

@@ -11,6 +11,7 @@ loss surfaces, where stepping one node at a time would be too slow.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Mapping
 
 import numpy as np
 
@@ -160,7 +161,7 @@ class DenseModel:
         self._unique_w = [len(np.unique(iw)) == iw.size for iw in self.idx_w]
         self._unique_b = [len(np.unique(ib)) == ib.size for ib in self.idx_b]
 
-    def theta(self, params: dict) -> np.ndarray:
+    def theta(self, params: Mapping[str, float]) -> np.ndarray:
         return np.array([float(params[n]) for n in self.names])
 
     def _ext(self, theta):

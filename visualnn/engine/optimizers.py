@@ -13,6 +13,7 @@ import numpy as np
 class Optimizer:
     name = "optimizer"
     defaults: dict = {}
+    memory: dict[str, str] = {}    # state buffer -> what the lecture calls it (the marble's readouts)
 
     def __init__(self, lr: float = 0.01, **hyper):
         unknown = set(hyper) - set(self.defaults)
@@ -38,6 +39,11 @@ class Optimizer:
             path.append(self.step(path[-1], gradient_fn(path[-1])))
         return np.stack(path)
 
+    def internals(self) -> dict[str, np.ndarray]:
+        """What the optimizer remembers now, by the lecture's names ("velocity", ...):
+        copies, empty before the first step."""
+        return {label: self.state[key].copy() for key, label in self.memory.items() if key in self.state}
+
     def _buf(self, key, like):
         if key not in self.state:
             self.state[key] = np.zeros_like(like)
@@ -55,6 +61,7 @@ class Momentum(Optimizer):
     """Heavy ball: v = mu v + g, theta -= lr v (torch SGD with momentum)."""
     name = "momentum"
     defaults = {"momentum": 0.9}
+    memory = {"v": "velocity"}
 
     def _update(self, theta, g):
         v = self.state.get("v")
@@ -77,6 +84,7 @@ class Nesterov(Momentum):
 class RMSProp(Optimizer):
     name = "rmsprop"
     defaults = {"alpha": 0.99, "eps": 1e-8}
+    memory = {"sq": "running average of g²"}
 
     def _update(self, theta, g):
         a = self.hyper["alpha"]
@@ -88,6 +96,7 @@ class RMSProp(Optimizer):
 class Adam(Optimizer):
     name = "adam"
     defaults = {"beta1": 0.9, "beta2": 0.999, "eps": 1e-8}
+    memory = {"m": "running average of g", "v": "running average of g²"}
 
     def _update(self, theta, g):
         b1, b2 = self.hyper["beta1"], self.hyper["beta2"]
@@ -99,7 +108,20 @@ class Adam(Optimizer):
         return theta - self.lr * m_hat / (np.sqrt(v_hat) + self.hyper["eps"])
 
 
-OPTIMIZERS = {cls.name: cls for cls in (SGD, Momentum, Nesterov, RMSProp, Adam)}
+class AdaGrad(Optimizer):
+    """Each parameter's step shrinks with the sum of its squared gradients so far
+    (torch.optim.Adagrad without decay: sum += g², theta -= lr g / (sqrt(sum) + eps))."""
+    name = "adagrad"
+    defaults = {"eps": 1e-10}
+    memory = {"sum": "sum of g²"}
+
+    def _update(self, theta, g):
+        total = self._buf("sum", g) + g * g
+        self.state["sum"] = total
+        return theta - self.lr * g / (np.sqrt(total) + self.hyper["eps"])
+
+
+OPTIMIZERS = {cls.name: cls for cls in (SGD, Momentum, Nesterov, RMSProp, Adam, AdaGrad)}
 
 
 def make_optimizer(name: str, lr: float, **hyper) -> Optimizer:

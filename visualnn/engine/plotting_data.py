@@ -154,6 +154,19 @@ def label_range(model) -> tuple[float, float]:
     return (lo, hi) if hi > lo else (lo - 1.0, lo + 1.0)
 
 
+def input_box(model, pad: float = 0.15) -> list[tuple[float, float]]:
+    """The extent of the decision map: each input's range over the training and
+    test data, widened by ``pad`` of its span on both sides."""
+    box = []
+    for i in model.graph.inputs:
+        c = np.concatenate([np.asarray(model.data.columns.get(i, []), float),
+                            np.asarray(model.data.test.get(i, []), float)])
+        lo, hi = (float(c.min()), float(c.max())) if c.size else (-1.0, 1.0)
+        span = max(hi - lo, 1e-9)
+        box.append((lo - pad * span, hi + pad * span))
+    return box
+
+
 def decision_grid(model, params, n: int = 80, pad: float = 0.15, box=None):
     """The network's first output over a grid covering the data's two inputs.
 
@@ -163,15 +176,7 @@ def decision_grid(model, params, n: int = 80, pad: float = 0.15, box=None):
     g = model.graph
     if len(g.inputs) != 2:
         raise ValueError(f"a decision boundary needs two inputs; {model.title or 'the model'} has {len(g.inputs)}")
-    if box is None:
-        cols = [np.concatenate([np.asarray(model.data.columns[i], float),
-                                np.asarray(model.data.test.get(i, []), float)]) for i in g.inputs]
-        box = []
-        for c in cols:
-            lo, hi = (float(c.min()), float(c.max())) if c.size else (-1.0, 1.0)
-            span = max(hi - lo, 1e-9)
-            box.append((lo - pad * span, hi + pad * span))
-    (x0, x1), (y0, y1) = box
+    (x0, x1), (y0, y1) = input_box(model, pad) if box is None else box
     xs = np.linspace(x0, x1, n)
     ys = np.linspace(y0, y1, n)
     X, Y = np.meshgrid(xs, ys, indexing="ij")

@@ -14,7 +14,7 @@ pyqtgraph's default ImageItem axis order).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Mapping, NamedTuple, Sequence
 
 import numpy as np
 
@@ -397,6 +397,16 @@ ANALYTIC: dict[str, AnalyticSurface] = {s.name: s for s in (
 MARBLE_PROGRESS_EVERY = 256     # steps between reports to ``progress``
 
 
+class MarbleRun(NamedTuple):
+    """One marble's roll: the points, the loss at each (or None), the gradient
+    at each point it stepped from, and what the optimizer remembered after each
+    step (``Optimizer.internals``: velocity, running averages), by name."""
+    path: np.ndarray                     # (k+1, *start.shape)
+    losses: np.ndarray | None
+    gradients: np.ndarray                # (k, *start.shape): gradient used by step i
+    memory: dict[str, np.ndarray]        # name -> (k, *start.shape): after step i
+
+
 def marble_path(grad_fn, start, optimizer: str = "sgd", lr: float = 0.1, steps: int = 100, *,
                 f: Callable | None = None, progress: Callable[[float], None] | None = None,
                 cancelled: Callable[[], bool] | None = None, **hyper) -> tuple[np.ndarray, np.ndarray | None]:
@@ -409,11 +419,21 @@ def marble_path(grad_fn, start, optimizer: str = "sgd", lr: float = 0.1, steps: 
     early at the last finite point if the marble flies off to infinity, or
     where ``cancelled()`` first answers True; ``progress`` hears the fraction done.
     """
+    run = marble_run(grad_fn, start, optimizer, lr, steps, f=f, progress=progress, cancelled=cancelled, **hyper)
+    return run.path, run.losses
+
+
+def marble_run(grad_fn, start, optimizer: str = "sgd", lr: float = 0.1, steps: int = 100, *,
+               f: Callable | None = None, progress: Callable[[float], None] | None = None,
+               cancelled: Callable[[], bool] | None = None, **hyper) -> MarbleRun:
+    """``marble_path`` keeping the gradients and the optimizer's memory at every step."""
     if isinstance(grad_fn, AnalyticSurface):
         f = grad_fn.value if f is None else f
         grad_fn = grad_fn.gradient
     opt = make_optimizer(optimizer, lr, **hyper)
     path = [np.asarray(start, dtype=float)]
+    grads: list[np.ndarray] = []
+    memory: dict[str, list[np.ndarray]] = {}
     steps = int(steps)
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(steps):
@@ -421,10 +441,16 @@ def marble_path(grad_fn, start, optimizer: str = "sgd", lr: float = 0.1, steps: 
                 break
             if progress is not None and k % MARBLE_PROGRESS_EVERY == MARBLE_PROGRESS_EVERY - 1:
                 progress(k / steps)
-            new = opt.step(path[-1], grad_fn(path[-1]))
+            g = np.asarray(grad_fn(path[-1]), dtype=float)
+            new = opt.step(path[-1], g)
             if not np.all(np.isfinite(new)):
                 break
             path.append(new)
+            grads.append(g)
+            for name, buf in opt.internals().items():
+                memory.setdefault(name, []).append(buf)
         points = np.stack(path)
         losses = None if f is None else np.asarray(f(points), dtype=float)
-    return points, losses
+    shape = (0,) + points.shape[1:]
+    return MarbleRun(points, losses, np.stack(grads) if grads else np.zeros(shape),
+                     {name: np.stack(v) for name, v in memory.items()})

@@ -1,6 +1,7 @@
-"""Roll the marble: SGD, momentum, Nesterov, RMSProp and Adam from the same
-start on the same surface, each path computed by the engine's
-``marble_path`` and animated one optimizer step per timer tick."""
+"""Roll the marble: SGD, momentum, Nesterov, RMSProp, Adam and AdaGrad from
+the same start on the same surface, each path computed by the engine's
+``marble_run`` and animated one optimizer step per timer tick, with what each
+optimizer remembers (velocity, running averages) read out beside it."""
 from __future__ import annotations
 
 import numpy as np
@@ -20,20 +21,21 @@ from PySide6.QtWidgets import (
 )
 
 from ...engine.optimizers import OPTIMIZERS
-from ...engine.surface import marble_path
+from ...engine.surface import MarbleRun, marble_run
 from ..text import plain_label
 from .adaptive import FlowLayout, labelled
 from .style import OPTIMIZER_COLOURS, OPTIMIZER_LABELS, fmt
 
 # learning rates that show each optimizer's character on each surface
 PRESETS: dict[str, dict[str, float]] = {
-    "bowl": {"sgd": 0.1, "momentum": 0.05, "nesterov": 0.05, "rmsprop": 0.05, "adam": 0.1},
-    "valley": {"sgd": 0.45, "momentum": 0.1, "nesterov": 0.1, "rmsprop": 0.1, "adam": 0.2},
-    "saddle": {"sgd": 0.05, "momentum": 0.02, "nesterov": 0.02, "rmsprop": 0.02, "adam": 0.05},
-    "rosenbrock": {"sgd": 0.0015, "momentum": 0.0004, "nesterov": 0.0004, "rmsprop": 0.01, "adam": 0.05},
-    "himmelblau": {"sgd": 0.01, "momentum": 0.003, "nesterov": 0.003, "rmsprop": 0.05, "adam": 0.1},
-    "beale": {"sgd": 0.005, "momentum": 0.001, "nesterov": 0.001, "rmsprop": 0.01, "adam": 0.05},
-    "network": {"sgd": 0.5, "momentum": 0.5, "nesterov": 0.5, "rmsprop": 0.05, "adam": 0.05},
+    "bowl": {"sgd": 0.1, "momentum": 0.05, "nesterov": 0.05, "rmsprop": 0.05, "adam": 0.1, "adagrad": 0.5},
+    "valley": {"sgd": 0.45, "momentum": 0.1, "nesterov": 0.1, "rmsprop": 0.1, "adam": 0.2, "adagrad": 1},
+    "saddle": {"sgd": 0.05, "momentum": 0.02, "nesterov": 0.02, "rmsprop": 0.02, "adam": 0.05, "adagrad": 0.25},
+    "rosenbrock": {"sgd": 0.0015, "momentum": 0.0004, "nesterov": 0.0004, "rmsprop": 0.01, "adam": 0.05,
+                   "adagrad": 0.25},
+    "himmelblau": {"sgd": 0.01, "momentum": 0.003, "nesterov": 0.003, "rmsprop": 0.05, "adam": 0.1, "adagrad": 0.5},
+    "beale": {"sgd": 0.005, "momentum": 0.001, "nesterov": 0.001, "rmsprop": 0.01, "adam": 0.05, "adagrad": 0.25},
+    "network": {"sgd": 0.5, "momentum": 0.5, "nesterov": 0.5, "rmsprop": 0.05, "adam": 0.05, "adagrad": 0.25},
 }
 STEPS = 150
 
@@ -44,7 +46,8 @@ def hyper_for(name: str, momentum: float) -> dict:
 
 
 def roll_all(grad_fn, f, start, runs: list[tuple[str, float, dict]], steps: int, job=None) -> dict | None:
-    """One engine ``marble_path`` per (optimizer, lr, hyper): {name: (path, losses)}.
+    """One engine ``marble_run`` per (optimizer, lr, hyper): {name: MarbleRun}
+    (``run[0]`` the path, ``run[1]`` the losses).
     With ``job`` (a worker ``Job``): reports progress, and gives up (None) when cancelled."""
     out = {}
     for i, (name, lr, hyper) in enumerate(runs):
@@ -52,10 +55,10 @@ def roll_all(grad_fn, f, start, runs: list[tuple[str, float, dict]], steps: int,
         if job is not None:
             watch = dict(cancelled=job.cancelled,
                          progress=lambda x, i=i: job.progress((i + x) / len(runs)))
-        path, losses = marble_path(grad_fn, np.asarray(start, float), name, lr, steps, f=f, **watch, **hyper)
+        run = marble_run(grad_fn, np.asarray(start, float), name, lr, steps, f=f, **watch, **hyper)
         if job is not None and job.cancelled():
             return None
-        out[name] = (path, losses)
+        out[name] = run
     return out
 
 
@@ -70,7 +73,9 @@ class MarbleControls(QGroupBox):
         grid = QGridLayout()
         grid.addWidget(plain_label("learning rate"), 0, 1)
         grid.addWidget(plain_label("loss"), 0, 2)
+        grid.addWidget(plain_label("gradient and memory"), 0, 3)
         self.rows: dict[str, tuple[QCheckBox, QDoubleSpinBox, QLabel]] = {}
+        self.memory: dict[str, QLabel] = {}
         for r, name in enumerate(OPTIMIZERS, start=1):
             check = QCheckBox(OPTIMIZER_LABELS.get(name, name))
             check.setChecked(True)
@@ -85,7 +90,10 @@ class MarbleControls(QGroupBox):
             grid.addWidget(check, r, 0)
             grid.addWidget(lr, r, 1)
             grid.addWidget(loss, r, 2)
+            memory = plain_label("-")
+            grid.addWidget(memory, r, 3)
             self.rows[name] = (check, lr, loss)
+            self.memory[name] = memory
         self.momentum = QDoubleSpinBox()
         self.momentum.setRange(0.0, 0.999)
         self.momentum.setDecimals(3)
@@ -130,9 +138,28 @@ class MarbleControls(QGroupBox):
         text = f"{fmt(loss)}  (step {step})" if loss is not None else f"step {step}"
         label.setText(text + ("  ✓" if done else ""))
 
+    def show_memory(self, name: str, run: MarbleRun, step: int):
+        """The gradient the marble stepped with and what its optimizer remembers
+        after ``step`` steps (velocity, running averages), one line each."""
+        self.memory[name].setText(memory_text(run, step))
+
     def clear_losses(self):
-        for _, _, label in self.rows.values():
+        for name, (_, _, label) in self.rows.items():
             label.setText("-")
+            self.memory[name].setText("-")
+
+
+def _vec(v) -> str:
+    return "(" + ", ".join(fmt(float(x)) for x in np.ravel(v)) + ")"
+
+
+def memory_text(run: MarbleRun, step: int) -> str:
+    """"g (..)" and each remembered quantity after ``step`` steps (0: nothing yet)."""
+    if step <= 0 or step > len(run.gradients):
+        return "-"
+    lines = [f"g {_vec(run.gradients[step - 1])}"]
+    lines += [f"{name} {_vec(v[step - 1])}" for name, v in run.memory.items()]
+    return "\n".join(lines)
 
 
 class MarbleRace(QObject):
@@ -149,7 +176,7 @@ class MarbleRace(QObject):
 
     @property
     def frames(self) -> int:
-        return max((len(p) for p, _ in self.paths.values()), default=0)
+        return max((len(run[0]) for run in self.paths.values()), default=0)
 
     @property
     def running(self) -> bool:

@@ -22,9 +22,10 @@ OPTIMIZER_COLOURS = {
     "nesterov": (44, 160, 44),
     "rmsprop": (214, 39, 40),
     "adam": (148, 103, 189),
+    "adagrad": (140, 86, 75),
 }
 OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "Momentum", "nesterov": "Nesterov",
-                    "rmsprop": "RMSProp", "adam": "Adam"}
+                    "rmsprop": "RMSProp", "adam": "Adam", "adagrad": "AdaGrad"}
 
 SURFACE_CMAP = "viridis"
 # playground colours: orange for the low label, blue for the high one; the map behind the points is paler

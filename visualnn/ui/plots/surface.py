@@ -651,12 +651,14 @@ class SurfacePanel(LazyPanel):
     def _on_frame(self, k):
         self.map.marbles.show(self.paths, k)
         view = self._view3d
-        for name, (path, losses) in self.paths.items():
+        for name, run in self.paths.items():
+            path, losses = run[0], run[1]
             j = min(k, len(path) - 1)
             if view is not None:
                 view.set_path(name, path[:j + 1, 0], path[:j + 1, 1],
                               losses[:j + 1] if losses is not None else np.zeros(j + 1))
             done = j == len(path) - 1
             self.marble.show_loss(name, j, None if losses is None else float(losses[j]), done)
+            self.marble.show_memory(name, run, j)
         if not self.paths and view is not None and view.available:
             view.clear_paths()
