@@ -128,3 +128,38 @@ def test_no_data_needed_for_a_graph_without_inputs():
         {"name": "f", "op": "mul", "inputs": ["a", "two"]}]}, "params": {"a": 3}}
     d = loads(json.dumps(doc))
     assert len(d.model.data) == 0 and d.model.params == {"a": 3.0}
+
+
+# -- a CSV file stays beside the network file (issue 16) ----------------------------------------------
+SECRET = "SECRET=hunter2,TOKEN=abc\n"
+
+
+@pytest.mark.parametrize("rel, why", [
+    ("../secret.csv", "contains '..'"),
+    ("sub/../../secret.csv", "contains '..'"),
+    ("/etc/passwd", "is an absolute path"),
+    ("/proc/self/environ", "is an absolute path"),
+    ("link.csv", "is a symbolic link"),
+    ("linked/secret.csv", "'linked' is a symbolic link"),
+])
+def test_a_csv_path_leading_out_of_the_folder_is_refused_without_echoing_anything(tmp_path, rel, why):
+    (tmp_path / "secret.csv").write_text(SECRET)
+    net = tmp_path / "net"
+    net.mkdir()
+    (net / "sub").mkdir()
+    (net / "link.csv").symlink_to(tmp_path / "secret.csv")
+    (net / "linked").symlink_to(tmp_path)
+    path = net / "xor.json"
+    path.write_text(json.dumps(xor_with({"csv": rel, "columns": {"x1": "SECRET", "x2": "b", "target": "c"}})))
+    with pytest.raises(FileFormatError) as info:
+        load(path)
+    (p,) = info.value.problems
+    assert p.place == "data.csv" and why in p.message
+    assert "hunter2" not in str(info.value) and "TOKEN" not in str(info.value)
+
+
+def test_a_file_that_is_not_a_csv_is_not_quoted_in_the_message(tmp_path):
+    passwd = "root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n"
+    with pytest.raises(FileFormatError) as info:
+        load(write_xor_csv(tmp_path, passwd))
+    assert "/bin/bash" not in str(info.value) and "does not look like a header" in str(info.value)

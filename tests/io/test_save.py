@@ -230,7 +230,7 @@ def test_document_without_a_path_needs_one():
         save(doc)
 
 
-def test_csv_paths_are_rebased_when_saved_elsewhere(tmp_path):
+def test_csv_paths_are_rebased_when_saved_elsewhere_and_written_out_when_they_would_leave_the_folder(tmp_path):
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     (data_dir / "xor.csv").write_text("a,b,label\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n")
@@ -239,11 +239,15 @@ def test_csv_paths_are_rebased_when_saved_elsewhere(tmp_path):
     src = tmp_path / "xor.json"
     src.write_text(json.dumps(doc))
     d = load(src)
+    save(d, data_dir / "xor.json")                       # beside the CSV file: the path follows
+    assert json.loads((data_dir / "xor.json").read_text())["data"]["csv"] == "xor.csv"
+    # a CSV file is read only from the network file's folder (issue 16): saved elsewhere, the
+    # path would lead out of it (../../data/xor.csv), so the numbers are written instead
     out_dir = tmp_path / "elsewhere" / "deeper"
     out_dir.mkdir(parents=True)
     save(d, out_dir / "xor.json")
     written = json.loads((out_dir / "xor.json").read_text())
-    assert written["data"]["csv"] == "../../data/xor.csv"
+    assert "csv" not in written["data"] and written["data"]["columns"]["target"] == [0, 1, 1, 0]
     again = load(out_dir / "xor.json")
     assert np.array_equal(again.model.data.columns["target"], [0, 1, 1, 0])
 

@@ -14,6 +14,24 @@ from .files import read_text
 from .limits import MAX_DATA_VALUES, MAX_SAMPLES
 
 
+SHOWN_CELL = 24          # characters of a bad cell a message quotes: never more of a file than that
+
+
+def _shown(cell: str) -> str:
+    if not cell:
+        return "an empty cell"
+    if len(cell) <= SHOWN_CELL and cell.isprintable():
+        return repr(cell)
+    return f"{len(cell):,} characters of text"
+
+
+def _columns(header: list[str]) -> str:
+    """The header named in a message, if it looks like one (a line of some other file is not quoted)."""
+    if len(header) <= 30 and all(len(h) <= SHOWN_CELL and h.isprintable() for h in header):
+        return f"the columns are: {', '.join(header)}"
+    return f"the first line has {len(header):,} fields and does not look like a header of column names"
+
+
 def read_csv(path, columns) -> dict[str, np.ndarray]:
     """``{header: values}`` for each header in ``columns`` (a list of header names)."""
     text = read_text(path, "CSV data file")
@@ -41,7 +59,7 @@ def parse_csv(text: str, columns, name: str = "<csv>") -> dict[str, np.ndarray]:
             where.setdefault(h, k)
         missing = [c for c in columns if c not in where]
         for c in missing:
-            problems.add("line 1", f"no column named {c!r}; the columns are: {', '.join(header[:30])}")
+            problems.add("line 1", f"no column named {c!r}; {_columns(header)}")
         problems.raise_if_any()
         idx = [where[c] for c in columns]
         count = 0
@@ -65,7 +83,7 @@ def parse_csv(text: str, columns, name: str = "<csv>") -> dict[str, np.ndarray]:
                 except ValueError:
                     x = None
                 if x is None or not math.isfinite(x):
-                    got = repr(cell) if cell else "an empty cell"
+                    got = _shown(cell)
                     problems.add(f"line {line}, column {c!r}", f"expected a finite number, got {got}")
                     x = 0.0
                 values[j].append(x)

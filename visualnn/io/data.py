@@ -25,7 +25,7 @@ from .budget import too_many
 from .checks import Checker, is_number, listing, suggestion
 from .csv_data import read_csv
 from .errors import FileFormatError
-from .files import resolve
+from .files import confine
 from .jsontext import join
 from .limits import MAX_DATA_VALUES, MAX_SAMPLES
 
@@ -267,7 +267,11 @@ def _read_csv(ck: Checker, decl: dict, place: str, needed: list[str], base_dir: 
     if not rel.strip() or "\x00" in rel:
         ck.add(join(place, "csv"), "expected the path of a CSV file, got an empty or invalid path")
         return None
-    path = resolve(base_dir, rel)
+    try:
+        path = confine(base_dir, rel)
+    except ValueError as e:
+        ck.add(join(place, "csv"), str(e))
+        return None
     try:
         raw = read_csv(path, list(mapping.values()))
     except FileFormatError as e:

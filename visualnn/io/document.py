@@ -345,12 +345,21 @@ def _data_out(doc: Document, path: Path | None):
         decl = _unwrap(src.data)
         if src.data_form == "csv" and path is not None:
             decl["csv"] = _rebase(decl["csv"], src.base_dir, path.parent)
-        return decl
+        if src.data_form != "csv" or _inside(decl["csv"]):
+            return decl
+        # the CSV file would lie outside the new file's folder, where it is not read: write the numbers
+        return inline_declaration(m.data, "columns")
     if not m.data.columns:
         return None
     form = src.data_form if src is not None and src.data_form in ("samples", "columns") else \
         ("samples" if len(m.data) <= 1000 else "columns")
     return inline_declaration(m.data, form)
+
+
+def _inside(rel: str) -> bool:
+    """Whether a rebased CSV path stays in the file's folder (the loader reads only those)."""
+    p = Path(rel)
+    return not p.is_absolute() and ".." not in p.parts
 
 
 def _rebase(rel: str, old_dir: Path | None, new_dir: Path) -> str:
@@ -542,6 +551,8 @@ def _after_save(doc: Document, path: Path) -> None:
     if (src is not None and src.data_form == "csv" and src.data is not None and src.dataset is not None
             and same_dataset(doc.model.data, src.dataset)):
         src.data["csv"] = _rebase(src.data["csv"], src.base_dir, path.parent)
+        if not _inside(src.data["csv"]):            # written as numbers (see _data_out): keep it that way
+            src.data, src.data_form = inline_declaration(doc.model.data, "columns"), "columns"
     if src is not None:
         src.base_dir = path.parent
     doc.path = path

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import stat
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from .errors import FileFormatError, Problem
 from .limits import MAX_FILE_BYTES
@@ -87,6 +87,29 @@ def decode(data: bytes, name: str, what: str = "network file") -> str:
                                        f"as UTF-8")]) from None
 
 
-def resolve(base: Path | None, relative: str) -> Path:
-    p = Path(relative)
-    return p if p.is_absolute() or base is None else base / p
+SYSTEM_FOLDERS = ("/proc/", "/sys/", "/dev/")
+
+
+def confine(base: Path | None, relative: str) -> Path:
+    """The data file ``relative`` names, in ``base`` (the network file's folder; None: the
+    current folder); ``ValueError`` saying why when it would lie outside that folder: an
+    absolute path, a ``..``, a symbolic link on the way, a system file. The message names
+    the path, never what the file holds."""
+    rel = PurePosixPath(relative.replace("\\", "/"))
+    if rel.is_absolute() or PureWindowsPath(relative).drive:
+        raise ValueError(f"{relative!r} is an absolute path; a data file is named relative to this file's "
+                         f"folder and must lie in it")
+    if ".." in rel.parts:
+        raise ValueError(f"{relative!r} contains '..'; a data file is named by a path inside the network "
+                         f"file's folder (it must lie there or below)")
+    folder = Path(os.path.realpath(base if base is not None else "."))
+    here = folder
+    for part in rel.parts:
+        here = here / part
+        if here.is_symlink():
+            raise ValueError(f"{relative!r}: {part!r} is a symbolic link; for safety a data file is not reached "
+                             f"through links")
+    real = os.path.realpath(here)
+    if os.path.commonpath([real, str(folder)]) != str(folder) or real.startswith(SYSTEM_FOLDERS):
+        raise ValueError(f"{relative!r} lies outside this file's folder; a data file must lie in it")
+    return here
