@@ -1,0 +1,92 @@
+"""Nothing stale: what the window shows belongs to the file, step and weights shown now."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import (QApplication, QDockWidget, QGraphicsSimpleTextItem, QGraphicsTextItem, QGraphicsView,
+                               QLabel, QWidget)
+
+from visualnn.io import examples_dir
+from visualnn.ui.plots.adaptive import LazyPanel
+
+TEA_WORDS = ("T_guess", "tea", "Tea", "59.32")
+
+
+def _seen(w) -> bool:
+    """Whether a user can see ``w``: shown, and not in a panel behind another tab."""
+    if not w.isVisible():
+        return False
+    while w is not None:
+        if isinstance(w, LazyPanel) and w.hidden_now():
+            return False
+        w = w.parentWidget()
+    return True
+
+
+def _all_text(window) -> str:
+    """Every word the window shows about its file: labels, tooltips, plot texts, the graph's texts
+    (not the menus, whose Examples and recent files name other files by design)."""
+    parts = [window.windowTitle()]
+    for w in window.findChildren(QWidget):
+        if not _seen(w):
+            continue                # a panel behind another tab catches up when it is shown
+        if isinstance(w, QLabel):
+            parts.append(w.text())
+        for attr in ("toolTip", "windowTitle"):
+            parts.append(getattr(w, attr)())
+    for view in window.findChildren(QGraphicsView):       # plot titles, readouts and marks drawn in scenes
+        if view.scene() is None or not _seen(view):
+            continue
+        for item in view.scene().items():
+            if isinstance(item, QGraphicsTextItem):
+                parts.append(item.toPlainText())
+            elif isinstance(item, QGraphicsSimpleTextItem):
+                parts.append(item.text())
+    v = window.view
+    parts += [v.node_item(n).name_text() + " " + v.node_item(n).value_text() for n in v.node_names()]
+    parts += [v.edge_label(a, b) for a, b in v.edge_keys()]
+    return "\n".join(parts)
+
+
+def test_opening_tea_then_mm_leaves_no_tea_text_anywhere(window, qtbot):
+    window.open_file(examples_dir() / "tea_temperature.json")
+    for dock in window.findChildren(QDockWidget):           # every panel open, so each holds its own words
+        dock.show()
+        dock.raise_()
+    for name in window.plot_panels:
+        window.plot_panels[name]
+    window.session.seek(3)
+    for _ in range(20):
+        QApplication.processEvents()
+    for name in window.plot_panels:
+        window.plot_panels[name].wait(10000)
+    QApplication.processEvents()
+    assert "T_guess" in _all_text(window)
+    window.open_file(examples_dir() / "mm_bag.json")
+    for _ in range(20):
+        QApplication.processEvents()
+    for name in window.plot_panels:
+        window.plot_panels[name].wait(10000)
+    QApplication.processEvents()
+    for dock in [None] + window.findChildren(QDockWidget):     # each panel brought to the front in turn
+        if dock is not None:
+            dock.raise_()
+            for _ in range(10):
+                QApplication.processEvents()
+            window.plot_panels[dock.objectName()].wait(10000) if dock.objectName() in window.plot_panels else None
+            QApplication.processEvents()
+        text = _all_text(window)
+        leftovers = [w for w in TEA_WORDS if w in text]
+        assert not leftovers, [ln for ln in text.splitlines() if any(w in ln for w in leftovers)]
+
+
+def test_the_legend_range_follows_an_edit_and_training(window, qtbot):
+    v = window.view
+    s = window.session
+    assert v.legend_range() == ("-0.55", "+0.55")             # w8 is the largest weight of the 2-2-2 network
+    s.edit_value("w5", -0.8)
+    assert v.legend_range() == ("-0.8", "+0.8")
+    s.undo_stack.undo()
+    assert v.legend_range() == ("-0.55", "+0.55")
+    s.seek(s.cycle_length)                                    # after the update: the new weights' range
+    top = max(abs(s.state.params[w]) for _, _, w in s.graph.edges() if w is not None)
+    assert v.legend_range()[1] == f"+{round(top, 2):g}"
+
