@@ -242,3 +242,19 @@ def test_caption_text_helpers():
     assert fill_caption("w5 {w5} g {grad:w5} n {out_h1}", st, 4) == "w5 0.4 g 0.0822 n 0.5933"
     assert fill_caption("{grad:w5}", st, 4, [("gradient", "w5")]) == "?"
     assert fill_caption("{out_o2}", s.seek(0), 4) == "…"
+
+
+def test_help_lists_every_key_of_the_window_and_the_presentation_and_the_mouse(window, qtbot):
+    from PySide6.QtGui import QAction, QKeySequence
+
+    from visualnn.ui.help import KeysDialog
+    assert window.keys_action in window.help_menu.actions()
+    rows = KeysDialog(window).rows()
+    listed = " ".join(k for k, _ in rows)
+    for a in window.findChildren(QAction):
+        for k in a.shortcuts():
+            if not k.isEmpty():
+                assert k.toString(QKeySequence.NativeText) in listed, a.text()
+    words = " ".join(w for _, w in rows)
+    assert "Presentation: black screen" in words and "Double-click" in " ".join(k for k, _ in rows)
+    assert any("F5" in k for k, _ in rows) and any("Esc" in k for k, _ in rows)

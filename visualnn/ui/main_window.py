@@ -28,6 +28,7 @@ from .controls import StepperControls
 from .equation_panel import EquationPanel
 from .export import run_export_dialog
 from .graph_view import GraphView
+from .help import show_keys
 from .inspector import Inspector
 from .plots import install_plot_panels
 from .present import PresentationWindow, open_presentation
@@ -209,6 +210,10 @@ class MainWindow(QMainWindow):
         self.view_menu = v
         for a in (self.export_action, self.present_action):
             self.addAction(a)           # the keys work wherever the focus is in the window, menus closed
+        h = mb.addMenu("&Help")
+        self.keys_action = self._action(h, "&Keys and mouse…", lambda: show_keys(self), QKeySequence.HelpContents,
+                                        "Every key and mouse action of the window and the presentation")
+        self.help_menu = h
 
     def _fill_recent(self):
         self.recent_menu.clear()
