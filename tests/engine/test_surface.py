@@ -190,3 +190,35 @@ def test_bad_surface_requests_are_explained():
         loss_surface(m, "w2", "w1", span1=(1, 0))
     with pytest.raises(ValueError, match="a direction needs 10 numbers"):
         direction_surface(m, [1.0, 2.0], [0.0] * 10)
+
+
+def _spiral():
+    from visualnn.io import examples_dir, load
+    return load(examples_dir() / "spiral.json").model
+
+
+def test_a_surface_over_weights_in_two_layers_is_computed_separably_with_the_same_numbers():
+    from visualnn.engine.surface import Evaluator
+    m = _spiral()
+    weights = [w for _, _, w in m.graph.edges() if w is not None]
+    ev = Evaluator(m)
+    for p1, p2 in ((weights[0], weights[-1]), (weights[-1], weights[0]),
+                   (weights[3], m.spec.layers[1].biases[2])):
+        assert ev._entries(p1)[0] != ev._entries(p2)[0]         # the separable path
+        xs = ev.base[ev.index(p1)] + np.linspace(-2, 2, 23)
+        ys = ev.base[ev.index(p2)] + np.linspace(-3, 1, 17)
+        X, Y = np.meshgrid(xs, ys, indexing="ij")
+        every_point = ev.along([p1, p2], np.stack([X.ravel(), Y.ravel()], axis=1)).reshape(23, 17)
+        np.testing.assert_array_equal(ev.grid(p1, p2, xs, ys), every_point)
+
+
+def test_sigmoid_is_exact_and_safe_from_overflow():
+    from visualnn.engine.ops.base import sigmoid as _sigmoid
+    x = np.array([-1000.0, -745.5, -720.0, -709.0, -30.0, -1.0, -0.0, 0.0, 1.0, 30.0, 800.0, np.inf, -np.inf])
+    with np.errstate(over="raise", invalid="raise"):    # no overflow, no invalid operation
+        got = _sigmoid(x)
+    ex = np.exp(np.minimum(x, 0))
+    want = np.where(x >= 0, 1 / (1 + np.exp(-np.maximum(x, 0))), ex / (1 + ex))
+    np.testing.assert_allclose(got, want, rtol=4.5e-16, atol=0)
+    assert got[0] == 0.0 and got[2] > 0 and got[-2] == 1.0 and got[-1] == 0.0
+    assert np.isnan(_sigmoid(np.array([np.nan])))[0] and _sigmoid(np.array(0.25)).shape == ()

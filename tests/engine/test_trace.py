@@ -239,6 +239,7 @@ def test_the_cache_stays_under_its_byte_bound_over_many_passes():
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(3600)
 def test_the_cache_stays_under_its_byte_bound_after_1000_passes_of_64_64_64_10():
     st_ = _mlp_stepper([64, 64, 64, 10])
     L = st_.cycle_length

@@ -216,8 +216,7 @@ def loss_surface_in_strips(model, p1: str, p2: str, span1=None, span2=None, n: i
     for a, b in zip(bounds[:-1], bounds[1:]):
         if cancelled is not None and cancelled():
             return None
-        X, Y = np.meshgrid(xs[a:b], ys, indexing="ij")
-        Z[a:b] = ev.along([p1, p2], np.stack([X.ravel(), Y.ravel()], axis=1)).reshape(b - a, n)
+        Z[a:b] = ev.grid(p1, p2, xs[a:b], ys)
         if progress is not None:
             progress(b / n)
     return Surface(xs, ys, Z, p1, p2, (float(c1), float(c2)), ev.value())

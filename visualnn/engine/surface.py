@@ -23,6 +23,7 @@ from .optimizers import make_optimizer
 from .training import Objective
 
 MAX_BYTES = 64 * 2 ** 20          # temporaries per chunk
+CACHE_ELEMENTS = 2 ** 16          # numbers per temporary in a chain of elementwise steps (512 KB)
 
 
 @dataclass
@@ -172,6 +173,66 @@ class Evaluator:
             out[s:s + len(u)] = d.per_sample_loss(Ag, self.T).mean(axis=-1)
         return out
 
+    # -- two parameters over a full grid, separably ----------------------------
+    def grid(self, p1: str, p2: str, xs, ys) -> np.ndarray:
+        """Z[i, j]: the loss with ``p1 = xs[i]`` and ``p2 = ys[j]``.  In a layered
+        network whose two parameters sit in different layers, one entry each, what
+        depends on neither is computed once, what depends on the earlier one only
+        once per its value, and only the layers from the later one on per grid point."""
+        xs, ys = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
+        where = self._entries(p1), self._entries(p2)
+        if self.dense is None or None in where or where[0][0] == where[1][0]:
+            X, Y = np.meshgrid(xs, ys, indexing="ij")
+            return self.along([p1, p2], np.stack([X.ravel(), Y.ravel()], axis=1)).reshape(len(xs), len(ys))
+        if where[0][0] > where[1][0]:                       # the earlier layer's parameter first
+            return self._separable(where[1], ys, self.index(p2), where[0], xs, self.index(p1)).T
+        return self._separable(where[0], xs, self.index(p1), where[1], ys, self.index(p2))
+
+    def _entries(self, name: str):
+        """(layer, neuron, input or None for a bias) of the one place ``name`` is
+        used in the dense matrices, or None (shared, or not a layered network)."""
+        if self.dense is None:
+            return None
+        k = self.index(name)
+        found = []
+        for l, (iw, ib) in enumerate(zip(self.dense.idx_w, self.dense.idx_b)):
+            found += [(l, int(j), int(i)) for j, i in zip(*np.nonzero(iw == k))]
+            found += [(l, int(j), None) for j in np.nonzero(ib == k)[0]]
+        return found[0] if len(found) == 1 else None
+
+    def _separable(self, a, va, ka, b, vb, kb) -> np.ndarray:
+        d = self.dense
+        c = d._ext(self.base)
+        layers = [(c[iw], c[ib]) for iw, ib in zip(d.idx_w, d.idx_b)]
+        (la, ja, ia), (lb, jb, ib) = a, b
+        A = self.X
+        for l in range(la):                                  # depends on neither
+            A = _activate(*d.acts[l], A @ layers[l][0].T + layers[l][1])
+        # the earlier parameter's layer: one column of it varies, once per value of ``a``
+        Z0 = A @ layers[la][0].T + layers[la][1]
+        slope = A[:, ia] if ia is not None else np.ones(len(A))
+        Z = np.broadcast_to(Z0, (len(va),) + Z0.shape).copy()
+        Z[:, :, ja] = Z0[:, ja] + (va - self.base[ka])[:, None] * slope
+        A = _activate(*d.acts[la], Z)
+        for l in range(la + 1, lb):                          # depends on ``a`` only
+            A = _activate(*d.acts[l], A @ layers[l][0].T + layers[l][1])
+        Zb = A @ layers[lb][0].T + layers[lb][1]             # (na, B, width): ``b``'s column varies
+        slope = A[..., ib] if ib is not None else np.ones(A.shape[:-1])
+        ub = vb - self.base[kb]
+        widest = max(max(len(L.neurons) for L in d.spec.layers[lb:]), 1)
+        # rows of ``a`` at a time, small enough that the chain of elementwise steps stays in cache
+        per_row = len(vb) * self.B * widest
+        chunk = max(1, min(self._chunk(8 * 3 * per_row), CACHE_ELEMENTS // per_row))
+        out = np.empty((len(va), len(vb)))
+        for s in range(0, len(va), chunk):
+            Zc = np.broadcast_to(Zb[s:s + chunk, None], (len(Zb[s:s + chunk]), len(vb)) + Zb.shape[1:]).copy()
+            Zc[..., jb] += ub[None, :, None] * slope[s:s + chunk, None, :]
+            Ag = _activate(*d.acts[lb], Zc)
+            for l in range(lb + 1, len(layers)):
+                Ag = _activate(*d.acts[l], Ag @ layers[l][0].T + layers[l][1])
+            out[s:s + chunk] = d.per_sample_loss(Ag, self.T).mean(axis=-1)
+        return out
+
     def _graph_losses(self, P, g):
         L = np.asarray(self.graph.forward(P, self.feeds, keep=False)[self.graph.objective], dtype=float)
         if L.ndim < 2:
@@ -233,9 +294,7 @@ def loss_surface(model: Model, p1: str, p2: str, span1=None, span2=None, n: int 
     c1, c2 = ev.base[ev.index(p1)], ev.base[ev.index(p2)]
     xs = np.linspace(*_span(span1, c1), n)
     ys = np.linspace(*_span(span2, c2), n)
-    X, Y = np.meshgrid(xs, ys, indexing="ij")
-    Z = ev.along([p1, p2], np.stack([X.ravel(), Y.ravel()], axis=1)).reshape(n, n)
-    return Surface(xs, ys, Z, p1, p2, (float(c1), float(c2)), ev.value())
+    return Surface(xs, ys, ev.grid(p1, p2, xs, ys), p1, p2, (float(c1), float(c2)), ev.value())
 
 
 def loss_curve(model: Model, p: str, span=None, n: int = 200, params: Mapping[str, float] | None = None,

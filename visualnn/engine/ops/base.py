@@ -138,13 +138,19 @@ def as_float(x):
 
 
 def sigmoid(x):
-    # split by sign so exp never overflows
+    # 1 / (1 + exp(-x)) in place, as fast as the plain formula; exp(-x) may overflow to
+    # inf for very negative x (1/inf = 0, no warning); below -708 the subnormal results come
+    # from exp(x) / (1 + exp(x)), which cannot overflow there
     x = as_float(x)
-    out = np.empty_like(x, dtype=float)
-    pos = x >= 0
-    out[pos] = 1.0 / (1.0 + np.exp(-x[pos]))
-    ex = np.exp(x[~pos])
-    out[~pos] = ex / (1.0 + ex)
+    with np.errstate(over="ignore"):
+        out = np.negative(x, out=np.empty_like(x))
+        np.exp(out, out=out)
+    out += 1.0
+    np.reciprocal(out, out=out)
+    low = x < -708.0
+    if low.any():
+        ex = np.exp(x[low])
+        out[low] = ex / (1.0 + ex)
     return out
 
 
