@@ -59,14 +59,24 @@ def test_show_returns_at_once_when_ipython_runs_a_qt_event_loop(qtbot, monkeypat
     assert not ipython_qt_loop()
 
 
-def test_a_step_draws_inline_as_svg_and_png_from_the_exporter():
+def test_a_step_draws_inline_as_svg_from_the_exporter():
     tr = vn.trace(expression())
     bundle = tr.at("backward:f")._repr_mimebundle_()
-    svg, png = bundle["image/svg+xml"], bundle["image/png"]
+    svg = bundle["image/svg+xml"]
     assert svg.lstrip().startswith("<?xml") and "<svg" in svg and ">q<" in svg
-    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "image/png" not in bundle and tr.at(3)._repr_png_() is None      # one format stored per picture
     assert "mul gate f" in bundle["text/plain"]
-    assert tr.at(0)._repr_png_() != png            # another step, another picture
+    assert tr.at(0).svg() != svg                    # another step, another picture
+
+
+def test_a_step_draws_as_png_when_the_notebook_asks_for_png(monkeypatch):
+    from visualnn.api import notebook
+    monkeypatch.setattr(notebook, "INLINE_FORMATS", ["png"])
+    tr = vn.trace(expression())
+    png = tr.at("backward:f")._repr_png_()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert tr.at("backward:f")._repr_mimebundle_()["image/png"] == png
+    assert tr.at(3)._repr_svg_() is None
 
 
 def test_handout_tables_render_as_html_with_names_escaped():

@@ -15,6 +15,7 @@ from ..engine.explain import fmt
 from ..engine.handout import Handout
 
 NOTEBOOK_SIZE = (960, 540)
+INLINE_FORMATS = ["svg"]     # what a step shows as in Jupyter (["png"] for a frontend without SVG)
 MISSING_WIDGETS = "the step slider needs ipywidgets: pip install 'visualnn[notebook]'"
 
 
@@ -24,7 +25,7 @@ class StepRenderer:
     def __init__(self, trace, size=None):
         from ..io.lecture import Slide
         from ..ui import export as ex  # Qt: only when a picture is asked for
-        from ..ui.present import Deck
+        from ..ui.deck import Deck
         from ..ui.session import Session
         ex._ensure_gui()
         self._ex = ex

@@ -119,20 +119,38 @@ class StepView:
         return f"step {self.position} of {len(self.trace)}: {self.caption}"
 
     def pictures(self, formats=("svg", "png"), size=None) -> dict:
+        """{"svg": text, "png": bytes}: the graph at this step as ``visualnn export`` draws it."""
         from .notebook import StepRenderer
         with StepRenderer(self.trace, size) as r:
             return r.pictures(self.position, formats)
 
-    def _repr_svg_(self) -> str:
+    def svg(self) -> str:
         return self.pictures(("svg",))["svg"]
 
-    def _repr_png_(self) -> bytes:
+    def png(self) -> bytes:
         return self.pictures(("png",))["png"]
 
+    # Jupyter draws the formats in notebook.INLINE_FORMATS (a _repr_*_ returning None is skipped)
+    def _repr_svg_(self) -> str | None:
+        return self.svg() if "svg" in _inline_formats() else None
+
+    def _repr_png_(self) -> bytes | None:
+        return self.png() if "png" in _inline_formats() else None
+
     def _repr_mimebundle_(self, include=None, exclude=None):
-        # one offscreen drawing for both formats (IPython skips the _repr_*_ it got here)
-        pics = self.pictures()
-        return {"image/svg+xml": pics["svg"], "image/png": pics["png"], "text/plain": repr(self)}
+        # one offscreen drawing for every format (IPython skips the _repr_*_ it got here)
+        pics = self.pictures(_inline_formats())
+        out = {MIME[k]: v for k, v in pics.items()}
+        out["text/plain"] = repr(self)
+        return out
+
+
+MIME = {"svg": "image/svg+xml", "png": "image/png"}
+
+
+def _inline_formats() -> tuple[str, ...]:
+    from . import notebook
+    return tuple(notebook.INLINE_FORMATS)
 
 
 class Table:
