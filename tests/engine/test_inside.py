@@ -164,3 +164,11 @@ def test_the_cameras_pictures_are_its_pixels_and_first_layer_weights():
     assert weight_image(m.spec, m.params, "left_top_white").tolist() == [[1.0, 0.0], [-1.0, 0.0]]
     with pytest.raises(ValueError, match="square"):
         pixel_image([1.0, 2.0, 3.0])
+
+
+def test_a_neurons_formula_has_its_weights_plugged_in():
+    from visualnn.engine.inside import neuron_formula
+    m = load(EXAMPLES / "mazur_2_2_2.json").model
+    assert neuron_formula(m.spec, m.params, "h1") == "h1 = sigmoid(0.15·i1 + 0.2·i2 + 0.35)"
+    m.params["w5"] = -0.4
+    assert neuron_formula(m.spec, m.params, "o1") == "o1 = sigmoid(-0.4·h1 + 0.45·h2 + 0.6)"

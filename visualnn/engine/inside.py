@@ -23,6 +23,7 @@ import numpy as np
 from .model import Model
 from .network import DenseModel, LayeredSpec
 from .plotting_data import input_box
+from .textfmt import fmt
 from .training import Trainer
 
 
@@ -68,6 +69,23 @@ def neuron_grids(model: Model, params: Mapping[str, float], n: int = 24, box=Non
                 outputs[neuron] = A[:, j].reshape(n, n)
                 nets[neuron] = Z[:, j].reshape(n, n)
     return NeuronGrids(xs, ys, outputs, nets)
+
+
+def neuron_formula(spec: LayeredSpec, params: Mapping[str, float], neuron: str, digits: int = 4) -> str:
+    """The neuron's output with its weights plugged in, one line of plain text:
+    ``h1 = sigmoid(0.15·i1 + 0.2·i2 + 0.35)``."""
+    prev = list(spec.inputs)
+    for layer in spec.layers:
+        if neuron in layer.neurons:
+            j = layer.neurons.index(neuron)
+            terms = [f"{fmt(params[w], digits)}·{src}" for src, w in zip(prev, layer.weights[j]) if w is not None]
+            b = layer.biases[j]
+            if b is not None:
+                terms.append(fmt(params[b], digits))
+            total = " + ".join(terms).replace("+ -", "- ") or "0"
+            return f"{neuron} = {layer.activation}({total})"
+        prev = list(layer.neurons)
+    raise KeyError(neuron)
 
 
 # -- gradient flow ---------------------------------------------------------------------

@@ -33,6 +33,7 @@ from ..engine.trace import State
 from . import legend
 from . import theme as th
 from .graph_labels import MIN_PX, LabelPlacer, PlacedText, text_size
+from .inside_items import InsideOverlays
 from .layout import Box, Layout, layout
 from .text import tooltip
 
@@ -426,6 +427,7 @@ class GraphView(QGraphicsView):
     sigEdgeClicked = Signal(str, str)
     sigNodeDoubleClicked = Signal(str)
     sigEdgeDoubleClicked = Signal(str, str)
+    sigRebuilt = Signal()           # every item was made anew (overlays add theirs again)
     TYPE_PX = (12.0, 14.0)      # pixels of the graph's type and of the current step's
 
     def __init__(self, session, parent=None, text_scale: float = 1.0):
@@ -466,6 +468,7 @@ class GraphView(QGraphicsView):
         session.sigSelectionChanged.connect(self._on_selection_changed)
         session.sigFormatChanged.connect(self._on_format_changed)
         session.sigLectureStyleChanged.connect(self.set_lecture_style)
+        self.inside = InsideOverlays(self)      # stuck-unit flags and neuron pictures over the nodes
         if session.model is not None:
             self.rebuild()
             self.show_state(session.state)
@@ -739,6 +742,7 @@ class GraphView(QGraphicsView):
         if self._auto_fit:
             self.fit()
         self._update_lod(force=True)
+        self.sigRebuilt.emit()
 
     # -- the progressive edge image ---------------------------------------------------------
     def _schedule_raster(self):

@@ -181,6 +181,15 @@ class MainWindow(QMainWindow):
         self.legend_action = self._action(v, "&Legend", self.view.set_show_legend, None, "Show the colour legend",
                                           checkable=True)
         self.legend_action.setChecked(True)
+        inside = self.view.inside
+        self.flags_action = self._action(v, "Flag &stuck units", inside.set_flags_shown, None,
+                                         "Mark dead, saturated and exploding units; hover a mark to read why",
+                                         checkable=True)
+        self.pictures_action = self._action(v, "Neuron &pictures", inside.set_pictures_shown, None,
+                                            "Each neuron's output over the input plane (networks with two inputs)",
+                                            checkable=True)
+        for a in (self.flags_action, self.pictures_action):
+            a.setChecked(True)
         self._action(v, "&Fit to window", self.view.fit, "Ctrl+0", "Zoom to show the whole network")
         self._action(v, "Zoom &in", lambda: self.view.zoom(1.25), QKeySequence.ZoomIn)
         self._action(v, "Zoom &out", lambda: self.view.zoom(0.8), QKeySequence.ZoomOut)
@@ -475,6 +484,7 @@ class MainWindow(QMainWindow):
         # no training run, surface or marble outlives the window (nor pushes edits into it)
         for panel in self.plot_panels.created().values():
             panel.shutdown()
+        self.view.inside.shutdown()
         self._save_settings()
         event.accept()
 

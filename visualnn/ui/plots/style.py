@@ -6,6 +6,8 @@ import math
 import pyqtgraph as pg
 from PySide6.QtWidgets import QGraphicsItem
 
+from ..inside_items import BOUNDARY_COLOURS, BOUNDARY_STOPS
+
 BACKGROUND = "w"
 FOREGROUND = (40, 40, 40)
 CURVE_PEN = pg.mkPen((31, 119, 180), width=2.5)
@@ -30,7 +32,7 @@ OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "Momentum", "nesterov": "Nesterov"
 SURFACE_CMAP = "viridis"
 # playground colours: orange for the low label, blue for the high one; the map behind the points is paler
 CLASS_CMAP = pg.ColorMap([0.0, 0.5, 1.0], [(245, 146, 62), (235, 235, 235), (8, 119, 189)])
-BOUNDARY_CMAP = pg.ColorMap([0.0, 0.5, 1.0], [(250, 196, 150), (245, 245, 245), (140, 190, 228)])
+BOUNDARY_CMAP = pg.ColorMap(list(BOUNDARY_STOPS), list(BOUNDARY_COLOURS))
 
 
 def style_plot(plot: pg.PlotItem, left: str | None = None, bottom: str | None = None):

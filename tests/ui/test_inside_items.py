@@ -1,0 +1,89 @@
+"""On the graph: stuck units flagged with what it means, and each neuron's
+picture over the input plane, equal to the engine's numbers."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from visualnn.engine.inside import neuron_grids
+from visualnn.io import load
+from visualnn.ui.graph_view import GraphView
+from visualnn.ui.inside_items import PICTURE_N
+from visualnn.ui.session import Session
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+@pytest.fixture
+def view_of(qtbot):
+    def make(name: str) -> GraphView:
+        session = Session(document=load(EXAMPLES / f"{name}.json"))
+        view = GraphView(session)
+        qtbot.addWidget(view)
+        view.resize(1200, 800)
+        view.show()
+        qtbot.waitExposed(view)
+        view.fit()
+        view.inside.wait()
+        qtbot.waitUntil(lambda: not view.inside._picture_jobs.busy)
+        return view
+    return make
+
+
+def test_dead_units_of_the_net_stuck_at_0_693_carry_a_flag_saying_what_helps(view_of):
+    view = view_of("relu_stuck")
+    badges = view.inside.badges
+    assert sorted(badges) == ["h1_2", "h1_3", "h2_1", "h2_2", "h2_3"]      # h1_1 is alive: no flag
+    tip = badges["h2_1"].toolTip()
+    assert "Dead ReLU" in tip and "What usually helps" in tip
+    assert badges["h2_1"].scene() is view.scene()
+
+
+def test_flags_follow_an_edit_that_revives_a_unit(qtbot, view_of):
+    view = view_of("relu_stuck")
+    view.session.set_params({"b_h1_2": 0.5})
+    view.inside.wait()
+    assert "h1_2" not in view.inside.badges and "h1_3" in view.inside.badges
+
+
+def test_each_neurons_picture_is_the_engines_output_on_the_grid(view_of):
+    view = view_of("mazur_2_2_2")
+    pics = view.inside.pictures
+    assert sorted(pics) == ["h1", "h2", "o1", "o2"]
+    model = view.session.model
+    want = neuron_grids(model, model.params, n=PICTURE_N)
+    for name, pic in pics.items():
+        np.testing.assert_array_equal(pic.grid, want.outputs[name])
+        assert pic.image is not None and pic.image.width() == PICTURE_N
+    assert pics["h1"].formula == "h1 = sigmoid(0.15·i1 + 0.2·i2 + 0.35)"
+
+
+def test_hovering_a_picture_shows_it_large_with_the_formula(view_of):
+    view = view_of("mazur_2_2_2")
+    pic = view.inside.pictures["o1"]
+    view.inside.show_card(pic)
+    card = view.inside.card
+    assert card.scene() is view.scene() and card.lines[0].startswith("o1 = sigmoid(0.4·h1")
+    view.inside.hide_card()
+    assert view.inside.card is None
+
+
+def test_pictures_are_computed_only_for_neurons_in_view(qtbot, view_of):
+    view = view_of("mazur_2_2_2")
+    for pic in view.inside.pictures.values():
+        pic.grid = None
+    view.zoom(6.0)
+    view.centerOn(view.inside.pictures["h1"].pos())
+    view.inside.wait()
+    qtbot.waitUntil(lambda: not view.inside._picture_jobs.busy)
+    computed = {n for n, p in view.inside.pictures.items() if p.grid is not None}
+    assert "h1" in computed and computed != set(view.inside.pictures)
+
+
+def test_a_plain_step_computes_nothing(view_of):
+    view = view_of("mazur_2_2_2")
+    inside = view.inside
+    view.session.step()
+    assert not inside._timer.isActive() and not inside._picture_jobs.busy and not inside._flag_jobs.busy

@@ -1,0 +1,328 @@
+"""What the graph shows of the inside of learning, drawn over its nodes.
+
+- ``FlagBadge``: a dead, saturated or exploding unit (``engine.diagnosis``)
+  marked at the top right of its neuron, a fixed size on screen; its tooltip
+  says what it means and what usually helps (plain text).
+- ``NeuronPicture``: for a network with two inputs, the neuron's output over
+  the input plane (``engine.inside.neuron_grids``) drawn inside its output
+  node, on the decision map's colours and levels; hovering shows it large
+  (``PictureCard``) with the neuron's formula and weights.
+
+``InsideOverlays`` owns them for one ``GraphView``: it adds its items after
+every rebuild (``sigRebuilt``), recomputes when the weights in effect change
+(debounced; the diagnosis off the GUI thread on big networks, the pictures
+always off it and only for the neurons in view) and never on a plain step.
+"""
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, QTimer
+from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPen
+from PySide6.QtWidgets import QGraphicsItem
+from shiboken6 import isValid
+
+from ..engine.diagnosis import diagnose
+from ..engine.inside import neuron_formula, neuron_grids
+from ..engine.network import out_name
+from ..engine.plotting_data import label_range
+from .plots.worker import JobRunner
+from .text import tooltip
+
+# the decision map's colours (ui/plots/style.py builds its colour map from these stops)
+BOUNDARY_STOPS = (0.0, 0.5, 1.0)
+BOUNDARY_COLOURS = ((250, 196, 150), (245, 245, 245), (140, 190, 228))
+FLAG_STYLE = {"dead": ("0", "#444444"), "saturated": ("S", "#d95f02"), "exploding": ("!", "#cc1111")}
+BADGE_PX = 20.0
+PICTURE_N = 24                  # grid points a side of a neuron's small picture
+PICTURE_PX = 34.0               # its size on screen
+CARD_PX = 220                   # the large picture on hover, pixels a side
+SYNC_DIAGNOSIS = 200_000        # samples x parameters up to which the diagnosis runs on the GUI thread
+DEBOUNCE_MS = 120
+Z_INSIDE = 2.5                  # above the nodes, below the labels
+
+
+def colour_image(V: np.ndarray, levels: tuple[float, float]) -> QImage:
+    """``V[i, j]`` (at x_i, y_j) as an RGB image, y up, on the decision map's colours."""
+    lo, hi = levels
+    t = np.clip((np.nan_to_num(V, nan=(lo + hi) / 2) - lo) / ((hi - lo) or 1.0), 0.0, 1.0)
+    rgb = np.stack([np.interp(t, BOUNDARY_STOPS, [c[k] for c in BOUNDARY_COLOURS]) for k in range(3)], axis=-1)
+    rows = np.ascontiguousarray(np.flip(np.swapaxes(rgb, 0, 1), axis=0).round().astype(np.uint8))
+    h, w = rows.shape[:2]
+    img = QImage(rows.data, w, h, 3 * w, QImage.Format_RGB888)
+    return img.copy()           # own the pixels: the array goes away
+
+
+class FlagBadge(QGraphicsItem):
+    """A small disc with a letter per finding, a fixed size on screen."""
+
+    def __init__(self, neuron: str, flags: list, parent=None):
+        super().__init__(parent)
+        self.neuron = neuron
+        self.kinds = [f.kind for f in flags]
+        self.text = "\n\n".join(f.text for f in flags)
+        self.setFlag(QGraphicsItem.ItemIgnoresTransformations)
+        self.setZValue(Z_INSIDE + 0.5)
+        self.setToolTip(tooltip(self.text))
+        self.setAcceptHoverEvents(True)
+
+    def boundingRect(self) -> QRectF:
+        return QRectF(-BADGE_PX / 2 - 1, -BADGE_PX / 2 - 1, BADGE_PX * len(self.kinds) + 2, BADGE_PX + 2)
+
+    def paint(self, painter: QPainter, option, widget=None):
+        painter.setRenderHint(QPainter.Antialiasing)
+        font = QFont()
+        font.setPixelSize(int(BADGE_PX * 0.7))
+        font.setBold(True)
+        painter.setFont(font)
+        for k, kind in enumerate(self.kinds):
+            letter, colour = FLAG_STYLE[kind]
+            r = QRectF(-BADGE_PX / 2 + k * BADGE_PX, -BADGE_PX / 2, BADGE_PX, BADGE_PX)
+            painter.setPen(QPen(QColor("white"), 1.5))
+            painter.setBrush(QBrush(QColor(colour)))
+            painter.drawEllipse(r)
+            painter.setPen(QColor("white"))
+            painter.drawText(r, Qt.AlignCenter, letter)
+
+
+class NeuronPicture(QGraphicsItem):
+    """A neuron's output over the input plane: a square a fixed size on screen,
+    its bottom left corner at the top right of the neuron."""
+
+    def __init__(self, neuron: str, owner: "InsideOverlays"):
+        super().__init__()
+        self.neuron = neuron
+        self._rect = QRectF(0, -PICTURE_PX, PICTURE_PX, PICTURE_PX)
+        self._owner = owner
+        self.setFlag(QGraphicsItem.ItemIgnoresTransformations)
+        self.image: QImage | None = None
+        self.grid: np.ndarray | None = None      # the outputs drawn: grid[i, j] at (x_i, y_j)
+        self.formula = ""
+        self.setZValue(Z_INSIDE)
+        self.setAcceptHoverEvents(True)
+
+    def set_image(self, image: QImage):
+        self.image = image
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return self._rect
+
+    def paint(self, painter: QPainter, option, widget=None):
+        if self.image is None:
+            return
+        painter.drawImage(self._rect, self.image)
+        painter.setPen(QPen(QColor("#555555"), 0))
+        painter.setBrush(Qt.NoBrush)
+        painter.drawRect(self._rect)
+
+    def hoverEnterEvent(self, event):
+        self._owner.show_card(self)
+
+    def hoverLeaveEvent(self, event):
+        self._owner.hide_card()
+
+
+class PictureCard(QGraphicsItem):
+    """The hovered neuron's picture, large, with its formula underneath."""
+
+    def __init__(self, image: QImage, lines: list[str]):
+        super().__init__()
+        self.image = image
+        self.lines = lines
+        self.setFlag(QGraphicsItem.ItemIgnoresTransformations)
+        self.setZValue(10)
+        self._font = QFont()
+        self._font.setPixelSize(14)
+
+    def boundingRect(self) -> QRectF:
+        return QRectF(0, 0, CARD_PX + 16, CARD_PX + 16 + 20 * len(self.lines))
+
+    def paint(self, painter: QPainter, option, widget=None):
+        r = self.boundingRect()
+        painter.setPen(QPen(QColor("#888888"), 1))
+        painter.setBrush(QColor(255, 255, 255, 240))
+        painter.drawRect(r)
+        painter.drawImage(QRectF(8, 8, CARD_PX, CARD_PX), self.image)
+        painter.setFont(self._font)
+        painter.setPen(QColor("#111111"))
+        for k, line in enumerate(self.lines):
+            painter.drawText(QRectF(8, CARD_PX + 12 + 20 * k, r.width() - 16, 20), Qt.AlignLeft | Qt.AlignVCenter,
+                             line)
+
+
+class InsideOverlays(QObject):
+    """The flags and neuron pictures of one graph view."""
+
+    def __init__(self, view):
+        super().__init__(view)
+        self.view = view
+        self.session = view.session
+        self.flags_shown = True
+        self.pictures_shown = True
+        self.flags: dict[str, list] = {}
+        self.badges: dict[str, FlagBadge] = {}
+        self.pictures: dict[str, NeuronPicture] = {}
+        self.card: PictureCard | None = None
+        self._flag_jobs = JobRunner(self)
+        self._picture_jobs = JobRunner(self)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(DEBOUNCE_MS)
+        self._timer.timeout.connect(self.refresh)
+        view.sigRebuilt.connect(self._on_rebuilt)
+        self.session.sigShownParamsChanged.connect(self._schedule)
+        for bar in (view.horizontalScrollBar(), view.verticalScrollBar()):
+            bar.valueChanged.connect(self._schedule_pictures)
+        view.viewport().installEventFilter(self)
+
+    # -- switches -----------------------------------------------------------------------------
+    def set_flags_shown(self, on: bool):
+        self.flags_shown = bool(on)
+        self._on_rebuilt()
+
+    def set_pictures_shown(self, on: bool):
+        self.pictures_shown = bool(on)
+        self._on_rebuilt()
+
+    def shutdown(self):
+        self._timer.stop()
+        self._flag_jobs.cancel()
+        self._picture_jobs.cancel()
+
+    def wait(self, ms: int = 10000) -> bool:
+        """Until the pending computations are done and shown (tests, export)."""
+        if self._timer.isActive():
+            self._timer.stop()
+            self.refresh()
+        return self._flag_jobs.wait(ms) and self._picture_jobs.wait(ms)
+
+    # -- building -------------------------------------------------------------------------------
+    def _model(self):
+        m = self.session.model
+        return m if m is not None and m.spec is not None and self.view.node_names() else None
+
+    def _params(self) -> dict:
+        m = self.session.model
+        params = dict(m.params)
+        st = self.session.state
+        if st is not None and st.params:
+            params.update(st.params)
+        return params
+
+    def _out_item(self, neuron: str):
+        try:
+            return self.view.node_item(out_name(neuron))
+        except KeyError:
+            return None
+
+    def _on_rebuilt(self):
+        # the scene was cleared: the old items are gone with it
+        self.badges, self.pictures, self.card = {}, {}, None
+        self._flag_jobs.cancel()
+        self._picture_jobs.cancel()
+        m = self._model()
+        if m is None:
+            return
+        if self.pictures_shown and len(m.spec.inputs) == 2:
+            for layer in m.spec.layers:
+                for neuron in layer.neurons:
+                    item = self._out_item(neuron)
+                    if item is None:
+                        continue
+                    box = item.box
+                    pic = NeuronPicture(neuron, self)
+                    pic.setPos(QPointF(box.x + box.w / 2, box.y - box.h / 2))
+                    self.view.scene().addItem(pic)
+                    self.pictures[neuron] = pic
+        self._show_flags()
+        self.refresh()
+
+    def _schedule(self, *_):
+        if self._model() is not None and (self.flags_shown or self.pictures):
+            self._timer.start()
+
+    def _schedule_pictures(self, *_):
+        if self.pictures:
+            self._timer.start()
+
+    def eventFilter(self, obj, event):
+        if event.type() in (QEvent.Resize, QEvent.Wheel, QEvent.Show):
+            self._schedule_pictures()
+        return False
+
+    # -- computing ------------------------------------------------------------------------------
+    def refresh(self):
+        m = self._model()
+        if m is None:
+            return
+        params = self._params()
+        if self.flags_shown:
+            if len(m.data) * max(len(params), 1) <= SYNC_DIAGNOSIS:
+                self._set_flags(diagnose(m, params))
+            else:
+                self._flag_jobs.start(lambda job: diagnose(m, params), self._set_flags)
+        self._compute_pictures(m, params)
+
+    def _in_view(self) -> set[str]:
+        rect = self.view.mapToScene(self.view.viewport().rect()).boundingRect()
+        return {n for n, pic in self.pictures.items() if rect.contains(pic.pos())}
+
+    def _compute_pictures(self, m, params):
+        if not self.pictures or not self.view.isVisible():
+            return
+        wanted = self._in_view()
+        if not wanted:
+            return
+        levels = label_range(m)
+
+        def work(job):
+            return neuron_grids(m, params, n=PICTURE_N, neurons=wanted), levels, params
+        self._picture_jobs.start(work, self._set_pictures)
+
+    def _set_pictures(self, result):
+        grids, levels, params = result
+        for neuron, V in grids.outputs.items():
+            pic = self.pictures.get(neuron)
+            if pic is not None:
+                pic.set_image(colour_image(V, levels))
+                pic.grid = V
+                pic.formula = neuron_formula(self.session.model.spec, params, neuron, self.session.digits)
+
+    def _set_flags(self, flags: dict):
+        self.flags = flags
+        self._show_flags()
+
+    def _show_flags(self):
+        scene = self.view.scene()
+        for badge in self.badges.values():
+            if isValid(badge) and badge.scene() is scene:
+                scene.removeItem(badge)
+        self.badges = {}
+        if not self.flags_shown:
+            return
+        for neuron, flags in self.flags.items():
+            item = self._out_item(neuron)
+            if item is None:
+                continue
+            badge = FlagBadge(neuron, flags)
+            box = item.box
+            left = box.x - (box.w if box.half == "right" else box.w / 2)
+            badge.setPos(QPointF(left, box.y - box.h / 2) if neuron in self.pictures
+                         else QPointF(box.x + box.w / 2, box.y - box.h / 2))
+            scene.addItem(badge)
+            self.badges[neuron] = badge
+
+    # -- the large picture on hover ---------------------------------------------------------------
+    def show_card(self, pic: NeuronPicture):
+        self.hide_card()
+        if pic.image is None:
+            return
+        card = PictureCard(pic.image, [pic.formula, "output over the input plane, on the decision map's colours"])
+        card.setPos(pic.pos())
+        self.view.scene().addItem(card)
+        self.card = card
+
+    def hide_card(self):
+        if self.card is not None and isValid(self.card) and self.card.scene() is not None:
+            self.view.scene().removeItem(self.card)
+        self.card = None
