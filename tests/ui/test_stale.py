@@ -4,6 +4,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import (QApplication, QDockWidget, QGraphicsSimpleTextItem, QGraphicsTextItem, QGraphicsView,
                                QLabel, QWidget)
 
+from visualnn.engine.explain import fmt
 from visualnn.io import examples_dir
 from visualnn.ui.plots.adaptive import LazyPanel
 
@@ -90,3 +91,16 @@ def test_the_legend_range_follows_an_edit_and_training(window, qtbot):
     top = max(abs(s.state.params[w]) for _, _, w in s.graph.edges() if w is not None)
     assert v.legend_range()[1] == f"+{round(top, 2):g}"
 
+
+
+def test_the_update_step_marks_forward_values_from_before_the_update(window):
+    from visualnn.ui import legend
+    s, v = window.session, window.view
+    s.seek(s.cycle_length - 1)
+    assert legend.STALE not in legend.lines(v)
+    assert v.node_item("out_o1").lines["value"].role == "value"
+    s.step()                                                  # the update
+    assert s.state.step.phase == "update"
+    assert legend.STALE in legend.lines(v)
+    assert v.node_item("out_o1").lines["value"].role == "muted"
+    assert f"w5: 0.4 → {fmt(0.35891648, s.digits)}" in v.edge_label("out_h1", "net_o1")

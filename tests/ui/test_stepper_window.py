@@ -558,3 +558,30 @@ def test_a_dialog_nobody_can_see_is_cancelled_instead_of_waiting_forever():
         pytest.fail(f"a dialog waited for an answer nobody could give: {err.stdout}")
     lines = out.stdout.splitlines()
     assert lines[:3] == ["open True 0.9", "False False False", "done"], out.stderr[-2000:]
+
+
+def test_a_restored_layout_never_gives_the_graph_less_than_60_percent_of_the_window(qtbot, tmp_path):
+    from PySide6.QtCore import QSettings
+    from visualnn.io import examples_dir
+    from visualnn.ui.main_window import GRAPH_SHARE, MainWindow
+    settings = QSettings(str(tmp_path / "d.ini"), QSettings.IniFormat)
+    old = MainWindow(settings=settings)
+    qtbot.addWidget(old)
+    old.open_file(examples_dir() / "mazur_2_2_2.json")
+    old.resize(1366, 768)
+    old.show()
+    for name in old.plot_panels:                          # every plot panel docked and large
+        old.docks[name].show()
+    old.resizeDocks([old.docks[n] for n in old.plot_panels], [700] * len(old.plot_panels), Qt.Horizontal)
+    qtbot.wait(50)
+    assert old.view.width() * old.view.height() < GRAPH_SHARE * old.width() * old.height()
+    old._save_settings()
+    settings.sync()
+    new = MainWindow(settings=settings)
+    qtbot.addWidget(new)
+    new.open_file(examples_dir() / "mazur_2_2_2.json")
+    new.resize(1366, 768)
+    new.show()
+    qtbot.waitUntil(lambda: new.view.width() * new.view.height() >= GRAPH_SHARE * new.width() * new.height(),
+                    timeout=3000)
+    assert not any(new.docks[n].isVisible() for n in list(new.plot_panels))

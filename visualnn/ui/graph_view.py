@@ -855,6 +855,10 @@ class GraphView(QGraphicsView):
             self._full(state)
         self._shown = (state.position, state.cycle)
         self._stale = False
+        rows = legend.lines(self)
+        if rows != getattr(self, "_legend_rows", None):
+            self._legend_rows = rows
+            self.viewport().update()            # the legend says what grey values are on the update step
 
     def _fmt(self, x) -> str:
         return fmt(x, self.session.digits)
@@ -897,7 +901,7 @@ class GraphView(QGraphicsView):
                 if e.param is not None and self._weight_labels and e.param != e.src:
                     self._refresh_label((e.src, e.dst), state)
         elif s.phase == "update":
-            for p in self._param_nodes:
+            for p in self._nodes:       # new parameters; every forward value now from before the update
                 self._set_node(p, state)
             self._rebuild_bins(state.params)
             if self._weight_labels:

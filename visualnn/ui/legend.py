@@ -16,21 +16,29 @@ from .graph_labels import metrics, pixel_font
 
 MARGIN = 10.0
 LINES = (("value (forward)", "value"), ("local × upstream = gradient", "gradient"))
+STALE = ("grey: from before the update", "muted")     # the update step's forward values
 
 
-def size(px: float) -> tuple[float, float]:
+def lines(view) -> tuple:
+    """The legend's coloured lines: on the update step, also what grey values are."""
+    st = view.session.state
+    stale = st is not None and st.step is not None and st.step.phase == "update"
+    return LINES + ((STALE,) if stale else ())
+
+
+def size(px: float, rows: tuple = LINES) -> tuple[float, float]:
     m = metrics(px)
-    w = max(14 * px, max(m.horizontalAdvance(s) for s, _ in LINES) + 16)
-    return w, m.height() * 4.6 + 12
+    w = max(14 * px, max(m.horizontalAdvance(s) for s, _ in rows) + 16)
+    return w, m.height() * (2.6 + len(rows)) + 12
 
 
 def height(px: float, shown: bool = True) -> float:
-    return size(px)[1] + MARGIN if shown else 0.0
+    return size(px, LINES + (STALE,))[1] + MARGIN if shown else 0.0
 
 
 def viewport_rect(view) -> QRectF:
     """Where the legend sits in ``view``'s viewport."""
-    w, h = size(view.type_px()[0])
+    w, h = size(view.type_px()[0], lines(view))
     vp = view.viewport().rect()
     return QRectF(vp.width() - w - MARGIN, vp.height() - h - MARGIN, w, h)
 
@@ -80,7 +88,7 @@ def paint(view, painter: QPainter, scale: float, weights: bool):
     painter.drawText(QPointF(x0 + w / 2 - m.horizontalAdvance("0") / 2, ty), "0")
     painter.drawText(QPointF(x0 + w - 8 - m.horizontalAdvance(hi), ty), hi)
     yy = ty + 2
-    for s, role in LINES:
+    for s, role in lines(view):
         painter.setPen(QColor(getattr(t, role)))
         yy += lh
         painter.drawText(QPointF(x0 + 8, yy), s)

@@ -40,6 +40,7 @@ APPLICATION = "visualnn"
 MAX_RECENT = 8
 FILE_FILTER = "visualnn networks (*.json);;All files (*)"
 DIGIT_CHOICES = (2, 3, 4, 5, 6, 7, 8, 9)
+GRAPH_SHARE = 0.6           # of the window's area the graph keeps, whatever layout is restored
 STATE_VERSION = 3           # of saveState(): a layout saved by an older version is not restored
 EQUATION_LINES = 6          # the strip under the graph on first launch, in lines of equations
 INSPECTOR_FRACTION = 0.45  # of the strip under the graph
@@ -91,6 +92,7 @@ class MainWindow(QMainWindow):
         self.setGeometry(default_geometry(self._screen_geometry()))
         self._layout_pending = not self._restore_settings()
         self._side_sized = not self._layout_pending
+        self._graph_checked = False
         self._update_title()
 
     # -- docks ------------------------------------------------------------------------------------
@@ -324,6 +326,21 @@ class MainWindow(QMainWindow):
             # dock sizes apply to the laid-out window, so on the first show
             self._layout_pending = False
             self.apply_default_layout()
+        elif not self._graph_checked:
+            self._graph_checked = True
+            QTimer.singleShot(0, self.keep_graph_large)
+
+    def keep_graph_large(self):
+        """A restored layout (saved on a bigger screen, every panel open) never leaves
+        the graph less than GRAPH_SHARE of the window: the plot panels close and the
+        first-launch layout comes back."""
+        if self.view.width() * self.view.height() >= GRAPH_SHARE * self.width() * self.height():
+            return
+        plots = set(iter(self.plot_panels))        # (a lookup would build the panel)
+        for name, dock in self.docks.items():
+            if name in plots:
+                dock.hide()
+        self.apply_default_layout()
 
     def _save_settings(self):
         self.settings.setValue("geometry", self.saveGeometry())
