@@ -194,14 +194,16 @@ class Evaluator:
         if self.dense is None:
             return None
         k = self.index(name)
-        found = []
+        found: list[tuple[int, int, int | None]] = []
         for l, (iw, ib) in enumerate(zip(self.dense.idx_w, self.dense.idx_b)):
             found += [(l, int(j), int(i)) for j, i in zip(*np.nonzero(iw == k))]
             found += [(l, int(j), None) for j in np.nonzero(ib == k)[0]]
         return found[0] if len(found) == 1 else None
 
-    def _separable(self, a, va, ka, b, vb, kb) -> np.ndarray:
+    def _separable(self, a: tuple[int, int, int | None], va: np.ndarray, ka: int,
+                   b: tuple[int, int, int | None], vb: np.ndarray, kb: int) -> np.ndarray:
         d = self.dense
+        assert d is not None                  # plane() comes here for a layered network only
         c = d._ext(self.base)
         layers = [(c[iw], c[ib]) for iw, ib in zip(d.idx_w, d.idx_b)]
         (la, ja, ia), (lb, jb, ib) = a, b

@@ -13,7 +13,6 @@ from .errors import FileFormatError, Problems
 from .files import read_text
 from .limits import MAX_DATA_VALUES, MAX_SAMPLES
 
-
 SHOWN_CELL = 24          # characters of a bad cell a message quotes: never more of a file than that
 
 
