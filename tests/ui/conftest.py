@@ -54,3 +54,15 @@ def window(qtbot, dialogs, tmp_path):
     win.session.mark_saved()
     yield win
     win.session.mark_saved()        # closing must not ask
+
+
+@pytest.fixture
+def shown(qtbot):
+    """``shown(widget, width, height)``: the widget on screen at that size, exposed."""
+    def show(widget, width: int, height: int):
+        qtbot.addWidget(widget)
+        widget.resize(width, height)
+        widget.show()
+        qtbot.waitExposed(widget)
+        return widget
+    return show

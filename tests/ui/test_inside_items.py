@@ -17,14 +17,9 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 @pytest.fixture
-def view_of(qtbot):
+def view_of(qtbot, shown):
     def make(name: str) -> GraphView:
-        session = Session(document=load(EXAMPLES / f"{name}.json"))
-        view = GraphView(session)
-        qtbot.addWidget(view)
-        view.resize(1200, 800)
-        view.show()
-        qtbot.waitExposed(view)
+        view = shown(GraphView(Session(document=load(EXAMPLES / f"{name}.json"))), 1200, 800)
         view.fit()
         view.inside.wait()
         qtbot.waitUntil(lambda: not view.inside._picture_jobs.busy)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-PANELS = ("Activation", "Loss surface", "Cost curve", "Training")
+PANELS = ("Activation", "Loss surface", "Cost curve", "Training", "Gradient flow")
 
 
 def _panel_class(name: str):
@@ -24,6 +24,9 @@ def _panel_class(name: str):
     if name == "Cost curve":
         from .oned import OneDPanel
         return OneDPanel
+    if name == "Gradient flow":
+        from .gradflow import GradientFlowPanel
+        return GradientFlowPanel
     from .training import TrainingPanel
     return TrainingPanel
 
