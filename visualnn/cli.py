@@ -173,7 +173,7 @@ def cmd_trace(args) -> int:
 def _progress(epoch, total, loss, test_loss, width=30):
     done = int(width * epoch / max(total, 1))
     bar = "#" * done + "-" * (width - done)
-    extra = f" test {fmt(test_loss, 6)}" if test_loss is not None else ""
+    extra = f" test {fmt(test_loss, 9)}" if test_loss is not None else ""
     sys.stderr.write(f"\r[{bar}] epoch {epoch}/{total} loss {fmt(loss, 6)}{extra}  ")
     sys.stderr.flush()
 
@@ -196,7 +196,7 @@ def cmd_train(args) -> int:
         if epoch % every == 0 or epoch == epochs or epoch == 1:
             if interactive:
                 sys.stderr.write("\n")
-            extra = f"  test {fmt(test_loss, 6)}" if test_loss is not None else ""
+            extra = f"  test {fmt(test_loss, 9)}" if test_loss is not None else ""
             print(f"epoch {epoch:>6}  loss {fmt(loss, 9)}{extra}", flush=True)
 
     try:

@@ -441,15 +441,15 @@ def test_too_many_generated_samples_are_refused():
 # --- training, lecture, view -----------------------------------------------------------------------
 def test_unknown_optimizer():
     doc = mazur()
-    doc["training"]["optimizer"] = "adamw"
-    assert at(problems(doc), "training.optimizer").message.startswith("unknown optimizer 'adamw' (did you mean 'adam'?)")
+    doc["training"]["optimizer"] = "adamx"          # adamw is an optimizer now (issue 12)
+    assert at(problems(doc), "training.optimizer").message.startswith("unknown optimizer 'adamx' (did you mean 'adam'?)")
 
 
 def test_optimizer_setting_for_another_optimizer():
     doc = mazur()
     doc["training"]["beta1"] = 0.9
     msg = at(problems(doc), "training.beta1").message
-    assert msg.startswith("unknown training setting 'beta1' for optimizer sgd (beta1 belongs to adam)")
+    assert msg.startswith("unknown training setting 'beta1' for optimizer sgd (beta1 belongs to adam, adamw)")
 
 
 def test_unknown_init():

@@ -43,6 +43,7 @@ class TrainingSettings:
     hyper: dict = field(default_factory=dict)  # momentum, beta1, ...
     init: str | None = None                 # "random": start from seeded random weights
     init_scale: float = 1.0
+    schedule: dict | None = None            # learning-rate schedule per epoch (optimizers.scheduled_lr)
 
 
 @dataclass
@@ -57,7 +58,11 @@ class Model:
 
     def gate_graph(self) -> Graph:
         """The same network with every neuron expanded to mul and add gates."""
-        return compile_layered(self.spec, gates=True) if self.spec is not None else self.graph
+        if self.spec is None:
+            return self.graph
+        g = compile_layered(self.spec, gates=True)
+        g.frozen = self.graph.frozen
+        return g
 
     def dense(self) -> DenseModel | None:
         """The matrix form (layered networks with a loss), for fast training and surfaces."""

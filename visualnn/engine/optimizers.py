@@ -3,7 +3,9 @@
 Each works elementwise on a NumPy array of parameters (a flat parameter
 vector, or an (M, 2) array of marbles on a surface) and keeps its own state.
 The update rules follow ``torch.optim`` exactly so the two can be compared
-step for step.
+step for step.  Every optimizer takes ``weight_decay`` (L2, coupled as in
+torch.optim: the gradient gets ``weight_decay × θ`` added); ``adamw`` decays
+the weights apart from the gradient (decoupled, torch.optim.AdamW).
 """
 from __future__ import annotations
 
@@ -12,7 +14,8 @@ import numpy as np
 
 class Optimizer:
     name = "optimizer"
-    defaults: dict = {}
+    defaults: dict = {"weight_decay": 0.0}
+    decoupled = False                  # AdamW: decay the weights themselves, not through the gradient
     memory: dict[str, str] = {}    # state buffer -> what the lecture calls it (the marble's readouts)
 
     def __init__(self, lr: float = 0.01, **hyper):
@@ -30,7 +33,13 @@ class Optimizer:
     def step(self, theta: np.ndarray, grad: np.ndarray) -> np.ndarray:
         """One update: returns the new parameters (``theta`` is not changed)."""
         self.t += 1
-        return self._update(np.asarray(theta, dtype=float), np.asarray(grad, dtype=float))
+        theta, grad = np.asarray(theta, dtype=float), np.asarray(grad, dtype=float)
+        wd = self.hyper.get("weight_decay", 0.0)
+        if wd and self.decoupled:
+            theta = theta * (1.0 - self.lr * wd)
+        elif wd:
+            grad = grad + wd * theta
+        return self._update(theta, grad)
 
     def run(self, theta, gradient_fn, steps: int) -> np.ndarray:
         """``steps`` updates from ``theta``; returns the path, shape (steps+1, *theta.shape)."""
@@ -60,7 +69,7 @@ class SGD(Optimizer):
 class Momentum(Optimizer):
     """Heavy ball: v = mu v + g, theta -= lr v (torch SGD with momentum)."""
     name = "momentum"
-    defaults = {"momentum": 0.9}
+    defaults = {"momentum": 0.9, "weight_decay": 0.0}
     memory = {"v": "velocity"}
 
     def _update(self, theta, g):
@@ -83,7 +92,7 @@ class Nesterov(Momentum):
 
 class RMSProp(Optimizer):
     name = "rmsprop"
-    defaults = {"alpha": 0.99, "eps": 1e-8}
+    defaults = {"alpha": 0.99, "eps": 1e-8, "weight_decay": 0.0}
     memory = {"sq": "running average of g²"}
 
     def _update(self, theta, g):
@@ -95,7 +104,7 @@ class RMSProp(Optimizer):
 
 class Adam(Optimizer):
     name = "adam"
-    defaults = {"beta1": 0.9, "beta2": 0.999, "eps": 1e-8}
+    defaults = {"beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "weight_decay": 0.0}
     memory = {"m": "running average of g", "v": "running average of g²"}
 
     def _update(self, theta, g):
@@ -108,11 +117,18 @@ class Adam(Optimizer):
         return theta - self.lr * m_hat / (np.sqrt(v_hat) + self.hyper["eps"])
 
 
+class AdamW(Adam):
+    """Adam with decoupled weight decay: θ ← θ(1 - lr·weight_decay), then Adam's step."""
+    name = "adamw"
+    defaults = {"beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "weight_decay": 0.01}
+    decoupled = True
+
+
 class AdaGrad(Optimizer):
     """Each parameter's step shrinks with the sum of its squared gradients so far
-    (torch.optim.Adagrad without decay: sum += g², theta -= lr g / (sqrt(sum) + eps))."""
+    (torch.optim.Adagrad, lr_decay 0: sum += g², theta -= lr g / (sqrt(sum) + eps))."""
     name = "adagrad"
-    defaults = {"eps": 1e-10}
+    defaults = {"eps": 1e-10, "weight_decay": 0.0}
     memory = {"sum": "sum of g²"}
 
     def _update(self, theta, g):
@@ -121,7 +137,26 @@ class AdaGrad(Optimizer):
         return theta - self.lr * g / (np.sqrt(total) + self.hyper["eps"])
 
 
-OPTIMIZERS = {cls.name: cls for cls in (SGD, Momentum, Nesterov, RMSProp, Adam, AdaGrad)}
+OPTIMIZERS = {cls.name: cls for cls in (SGD, Momentum, Nesterov, RMSProp, Adam, AdaGrad, AdamW)}
+
+
+def scheduled_lr(lr: float, schedule: dict | None, epoch: int, epochs: int) -> float:
+    """The learning rate for epoch ``epoch`` (from 0) under a schedule, as
+    torch.optim.lr_scheduler steps it once per epoch: ``{"type": "step",
+    "step_size": n, "gamma": g}`` multiplies by g every n epochs (StepLR);
+    ``{"type": "cosine", "t_max": n, "eta_min": m}`` follows half a cosine from
+    lr down to m over n epochs (CosineAnnealingLR; t_max defaults to the
+    number of epochs).  None: constant."""
+    if not schedule:
+        return lr
+    kind = schedule.get("type")
+    if kind == "step":
+        return lr * float(schedule.get("gamma", 0.1)) ** (epoch // int(schedule.get("step_size", 1)))
+    if kind == "cosine":
+        t_max = int(schedule.get("t_max") or epochs or 1)
+        eta_min = float(schedule.get("eta_min", 0.0))
+        return eta_min + (lr - eta_min) * (1.0 + np.cos(np.pi * epoch / t_max)) / 2.0
+    raise ValueError(f"unknown learning-rate schedule {kind!r}; expected 'step' or 'cosine'")
 
 
 def make_optimizer(name: str, lr: float, **hyper) -> Optimizer:

@@ -17,7 +17,7 @@ from . import nonfinite
 from .graph import Graph
 from .model import Model
 from .network import DenseModel
-from .optimizers import make_optimizer
+from .optimizers import make_optimizer, scheduled_lr
 
 
 class Objective:
@@ -192,6 +192,8 @@ class Trainer:
         self.batch_size = self.n if self.full or batch_size is None else max(1, int(batch_size))
         self.rng = np.random.default_rng(seed)
         self.epoch = 0
+        self.schedule = s.schedule
+        self.epochs = s.epochs
 
     def step(self, theta: np.ndarray, rows=None) -> tuple[np.ndarray, str | None]:
         """One forward, backward and optimizer update on the samples ``rows``
@@ -212,6 +214,7 @@ class Trainer:
     def run_epoch(self) -> str | None:
         """One pass over the training set; on divergence the parameters stay
         as they were at the start of the epoch and the problem is returned."""
+        self.opt.lr = scheduled_lr(self.lr, self.schedule, self.epoch, self.epochs)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             theta = self.theta
             if self.full:
@@ -256,6 +259,7 @@ def train(model: Model, epochs: int | None = None, lr: float | None = None, opti
     """
     epochs = model.training.epochs if epochs is None else int(epochs)
     tr = Trainer(model, lr, optimizer, batch_size, seed, hyper, start)
+    tr.epochs = epochs
     obj = tr.objective
     result = TrainResult(model=model.copy())
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -282,6 +286,8 @@ def train(model: Model, epochs: int | None = None, lr: float | None = None, opti
         if callback is not None:
             callback(epoch, tr.loss, test_loss, obj.params(tr.theta))
     result.model.params.update(obj.params(tr.theta))
+    if result.epochs_done:
+        result.model.training.init = None      # the trained weights are the start now, not a random draw
     result.status = status
     result.stopped_reason = reason or f"finished {result.epochs_done} epoch(s)"
     return result

@@ -93,8 +93,10 @@ class Document:
         if name not in full.nodes:
             raise ValueError(f"no node named {name!r}; the candidates are {', '.join(self.outputs())}")
         cost = self.model.graph.cost_output
+        frozen = self.model.graph.frozen
         self.model.graph = restrict(list(full.nodes.values()), name)
         self.model.graph.cost_output = cost
+        self.model.graph.frozen = frozen
         self.source.output = name
         self.source.signature = signature(self.model.graph)
 
@@ -203,15 +205,12 @@ def _parse_document(text: str, name: str, base_dir: Path | None, default_title: 
         training = read_training(ck, top["training"], "training")
 
     params_in: dict[str, float | None] = {}
+    frozen: set[str] = set()
     if "params" in top:
         obj = ck.obj(top["params"], "params", "an object mapping parameter names to numbers")
         if obj is not None:
             for k, v in obj.items():
-                x = ck.number(v, join("params", k), f"a number (the value of parameter {k!r})")
-                if x is not None:
-                    params_in[k] = float(x)
-                else:
-                    params_in[k] = None
+                params_in[k] = _read_param(ck, k, v, frozen)
 
     data_info = None
     if net is not None:
@@ -246,6 +245,7 @@ def _parse_document(text: str, name: str, base_dir: Path | None, default_title: 
     dataset = data_info.dataset if data_info else Dataset()
     model = Model(title or default_title, net.graph, {}, net.spec, dataset, training, description or "")
     model.params, start = _with_random_start(model, net, params, training)
+    model.graph.frozen = frozenset(frozen | net.frozen)
     src = Source(network=_plain(top["network"]), signature=signature(net.graph), spec=copy_spec(net.spec),
                  inline={k: path for k, (_, path) in net.inline.items()}, param_names=list(net.param_places),
                  full_graph=net.full_graph if net.kind == "graph" else None, output=net.output,
@@ -255,6 +255,22 @@ def _parse_document(text: str, name: str, base_dir: Path | None, default_title: 
                  start=None if start is None else (training.seed, training.init_scale, start))
     return Document(model, None, _plain(lecture) if lecture is not None else None, _plain(view),
                     {k: _plain(v) for k, v in extra.items()}, src)
+
+
+def _read_param(ck: Checker, name: str, v, frozen: set[str]) -> float | None:
+    """A parameter's value: a number, or ``{"value": 0.35, "trainable": false}``
+    for one that never changes (its name goes into ``frozen``)."""
+    place = join("params", name)
+    if isinstance(v, dict):
+        ck.keys(v, place, ("value", "trainable"), required=("value",))
+        if "trainable" in v and ck.boolean(v["trainable"], join(place, "trainable"),
+                                            "true or false (false: training never changes it)") is False:
+            frozen.add(name)
+        if "value" not in v:
+            return None
+        v, place = v["value"], join(place, "value")
+    x = ck.number(v, place, f"a number (the value of parameter {name!r})")
+    return None if x is None else float(x)
 
 
 def _resolve_params(ck: Checker, net: NetworkInfo, given: dict, training) -> dict:
@@ -392,7 +408,7 @@ def to_json(doc: Document, path: Path | None = None) -> dict:
         v = float(v)
         if v != v or v in (float("inf"), float("-inf")):
             problems.add(join("params", n), f"the value is {v}, which JSON cannot store (did training diverge?)")
-        params[n] = v
+        params[n] = {"value": v, "trainable": False} if n in m.graph.frozen else v
     for n in inline:
         v = float(m.params.get(n, float("nan")))
         if not (v == v and abs(v) != float("inf")):

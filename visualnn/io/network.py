@@ -34,7 +34,7 @@ from .limits import MAX_NODES, MAX_WEIGHTS
 
 LAYER_ACTIVATIONS = list(ACTIVATIONS) + ["identity", "softmax"]
 GRAPH_KEYS = ("type", "nodes", "output", "cost")
-NODE_KEYS = ("name", "op", "inputs", "weights", "attrs", "value", "layer", "group")
+NODE_KEYS = ("name", "op", "inputs", "weights", "attrs", "value", "layer", "group", "trainable")
 LAYERED_KEYS = ("type", "inputs", "layers", "loss")
 COMPACT_KEYS = ("type", "sizes", "activations", "inputs", "biases", "loss")
 LAYER_KEYS = ("neurons", "activation", "attrs", "weights", "biases")
@@ -56,6 +56,7 @@ class NetworkInfo:
     inline: dict[str, tuple[float, tuple]] = field(default_factory=dict)  # auto name -> (value, path in decl)
     inputs: list[str] = field(default_factory=list)
     targets: list[str] = field(default_factory=list)
+    frozen: set[str] = field(default_factory=set)    # graph: param nodes declared "trainable": false
 
 
 def op_names() -> list[str]:
@@ -217,6 +218,13 @@ def _read_node(ck: Checker, nd: dict, where: dict, info: NetworkInfo) -> Node | 
                 ck.add(join(p, key), f"a {op} leaf takes no {key}")
                 ok = False
         value = 0.0
+        if "trainable" in raw:
+            if op != "param":
+                ck.add(join(p, "trainable"), f"only a param leaf can be frozen; a {op} leaf never learns")
+                ok = False
+            elif ck.boolean(raw["trainable"], join(p, "trainable"),
+                            "true or false (false: training never changes it)") is False:
+                info.frozen.add(name)
         if op == "const":
             if "value" not in raw:
                 ck.add(join(p, "value"), "missing; a const node needs a value (a number)")
@@ -233,9 +241,11 @@ def _read_node(ck: Checker, nd: dict, where: dict, info: NetworkInfo) -> Node | 
         return Node(name, op, layer=layer, group=group, value=value) if ok and layer is not False else None
 
     spec = OPS[op]
-    if "value" in raw:
-        ck.add(join(p, "value"), f"an {op} node computes its value; only const leaves take a value")
-        ok = False
+    for key in ("value", "trainable"):
+        if key in raw:
+            ck.add(join(p, key), f"an {op} node computes its value; only const leaves take a value"
+                   if key == "value" else f"an {op} node has no value of its own to freeze; freeze a param leaf")
+            ok = False
     inputs = []
     if "inputs" not in raw:
         ck.add(join(p, "inputs"), f"missing; op {op} needs {_arity(spec)}")
@@ -744,6 +754,8 @@ def graph_declaration(graph: Graph, output: str | None = None) -> dict:
                 d["attrs"] = attrs
         if n.op == "const":
             d["value"] = float(n.value)
+        if n.op == "param" and n.name in graph.frozen:
+            d["trainable"] = False
         if n.layer is not None:
             d["layer"] = int(n.layer)
         if n.group is not None:

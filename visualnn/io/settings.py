@@ -2,7 +2,9 @@
 
 ``{"epochs": 2000, "learning_rate": 0.5, "optimizer": "sgd", "batch_size": null,
 "seed": 0, "init": "random", "init_scale": 1.0}`` plus the optimizer's own
-settings (``momentum``; ``beta1``, ``beta2``, ``eps``; ``alpha``) by name.
+settings (``momentum``; ``beta1``, ``beta2``, ``eps``; ``alpha``; ``weight_decay``) by name,
+and an optional learning-rate ``schedule`` (``{"type": "step", "step_size": 10,
+"gamma": 0.5}`` or ``{"type": "cosine", "t_max": 100, "eta_min": 0}``).
 """
 from __future__ import annotations
 
@@ -12,7 +14,8 @@ from .checks import Checker, listing
 from .jsontext import join
 from .limits import MAX_EPOCHS
 
-BASE_KEYS = ("epochs", "learning_rate", "optimizer", "batch_size", "seed", "init", "init_scale")
+BASE_KEYS = ("epochs", "learning_rate", "optimizer", "batch_size", "seed", "init", "init_scale", "schedule")
+SCHEDULES = {"step": ("type", "step_size", "gamma"), "cosine": ("type", "t_max", "eta_min")}
 INITS = ("random",)
 
 
@@ -60,12 +63,34 @@ def read_training(ck: Checker, decl, place: str = "training") -> TrainingSetting
                 x = ck.number(decl[k], join(place, k), f"a number for {k}", lo=0)
                 if x is not None:
                     hyper[k] = float(x)
+    schedule = _read_schedule(ck, decl["schedule"], join(place, "schedule")) if decl.get("schedule") else None
     if ck.failures > before:
         return None
     # each check that gave None recorded a failure
     assert epochs is not None and lr is not None and opt is not None and seed is not None and scale is not None
     return TrainingSettings(int(epochs), float(lr), opt, None if batch is None else int(batch), int(seed),
-                            hyper, init, float(scale))
+                            hyper, init, float(scale), schedule)
+
+
+def _read_schedule(ck: Checker, decl, place: str) -> dict | None:
+    decl = ck.obj(decl, place, 'a learning-rate schedule, e.g. {"type": "step", "step_size": 10, "gamma": 0.5}')
+    if decl is None:
+        return None
+    kind = ck.choice(decl.get("type"), join(place, "type"), list(SCHEDULES), "schedule type")
+    if kind is None:
+        return None
+    ck.keys(decl, place, SCHEDULES[kind], required=("type",))
+    out: dict = {"type": kind}
+    if kind == "step":
+        out["step_size"] = ck.number(decl.get("step_size", 1), join(place, "step_size"), "a number of epochs",
+                                     lo=1, hi=10 ** 9, integer=True)
+        out["gamma"] = ck.number(decl.get("gamma", 0.1), join(place, "gamma"), "a factor", lo=0, hi=1e6)
+    else:
+        out["t_max"] = ck.number(decl.get("t_max", 0), join(place, "t_max"), "a number of epochs (0: all of them)",
+                                 lo=0, hi=10 ** 9, integer=True)
+        out["eta_min"] = ck.number(decl.get("eta_min", 0.0), join(place, "eta_min"), "the smallest learning rate",
+                                   lo=0, hi=1e6)
+    return None if any(v is None for v in out.values()) else out
 
 
 def training_declaration(t: TrainingSettings) -> dict:
@@ -76,4 +101,6 @@ def training_declaration(t: TrainingSettings) -> dict:
     if t.init is not None or t.init_scale != 1.0:
         out["init_scale"] = float(t.init_scale)
     out.update({k: float(v) for k, v in t.hyper.items()})
+    if t.schedule:
+        out["schedule"] = dict(t.schedule)
     return out

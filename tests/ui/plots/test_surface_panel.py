@@ -75,7 +75,7 @@ def test_sgd_marble_path_equals_the_engine_optimizer_steps(qtbot, mazur):
     np.testing.assert_array_equal(path, np.array(expected))
     x, y = panel.map.marbles.lines["sgd"].getData()
     np.testing.assert_array_equal(np.column_stack([x, y]), path)
-    assert set(panel.paths) == {"sgd", "momentum", "nesterov", "rmsprop", "adam", "adagrad"}
+    assert set(panel.paths) == {"sgd", "momentum", "nesterov", "rmsprop", "adam", "adagrad", "adamw"}
     assert panel.marble.rows["adam"][2].text().endswith("✓")
 
 

@@ -25,9 +25,11 @@ OPTIMIZER_COLOURS = {
     "rmsprop": (214, 39, 40),
     "adam": (148, 103, 189),
     "adagrad": (140, 86, 75),
+    "adamw": (23, 190, 207),
 }
 OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "Momentum", "nesterov": "Nesterov",
-                    "rmsprop": "RMSProp", "adam": "Adam", "adagrad": "AdaGrad"}
+                    "rmsprop": "RMSProp", "adam": "Adam", "adagrad": "AdaGrad",
+                    "adamw": "AdamW"}
 
 SURFACE_CMAP = "viridis"
 # playground colours: orange for the low label, blue for the high one; the map behind the points is paler
