@@ -28,7 +28,7 @@ from .io import FileFormatError, load, save
 # The window and the renderer (Qt, pyqtgraph) are imported by the commands that
 # need them, in ``main`` and ``cmd_export``: the other commands never load Qt.
 
-COMMANDS = ("check", "trace", "train", "gradcheck", "export")
+COMMANDS = ("check", "trace", "train", "gradcheck", "export", "import")
 EXIT_INTERNAL = 70
 MAX_MESSAGE = 20_000          # characters of one message (a cycle through 200,000 nodes is megabytes)
 
@@ -244,6 +244,8 @@ def cmd_gradcheck(args) -> int:
 # -- export (rendering lives in the UI package) --------------------------------
 def cmd_export(args) -> int:
     doc = _load(args.file)
+    if args.format == "torch":
+        return _export_torch(doc, args.out)
     try:
         from .ui import export as rendering  # Qt: see the note under the imports
     except ImportError as err:
@@ -259,6 +261,37 @@ def cmd_export(args) -> int:
         print(f"wrote {len(written)} frames ({what}) to {args.out}")
     else:
         print(f"wrote {written[0]}" + (f" ({what})" if fmt in rendering.ANIMATION_FORMATS else ""))
+    return 0
+
+
+def _export_torch(doc, out: str) -> int:
+    from .convert.to_torch import NotExportable, torch_script
+    try:
+        text = torch_script(doc.model)
+    except NotExportable as err:
+        raise CliError(f"visualnn export: {doc.path}: {err}", 2) from None
+    try:
+        Path(out).write_text(text, encoding="utf-8")
+    except OSError as err:
+        raise CliError(f"visualnn export: cannot write {out}: {err.strerror or err}", 1) from None
+    print(f"wrote {out} (a PyTorch script: python {out} [EPOCHS])")
+    return 0
+
+
+# -- import (models trained elsewhere) ----------------------------------------
+def cmd_import(args) -> int:
+    from .convert import ImportRefused, import_model
+    acts = [a.strip() for a in args.activations.split(",")] if args.activations else None
+    try:
+        doc = import_model(args.model, acts, args.data, args.loss)
+        save(doc, args.out)
+    except ImportRefused as err:
+        raise CliError(f"visualnn import: {err}", 2) from None
+    except OSError as err:
+        raise CliError(f"visualnn import: cannot save {args.out}: {err}", 1) from None
+    spec = doc.model.spec
+    print(f"wrote {args.out}: layered {'-'.join(map(str, spec.sizes))}, activations "
+          f"{', '.join(L.activation for L in spec.layers)}, {len(doc.model.data)} sample(s)")
     return 0
 
 
@@ -335,15 +368,22 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("file")
     ex.add_argument("--out", required=True)
     ex.add_argument("--steps", default="all", help="all, or a range A-B")
-    ex.add_argument("--format", choices=["png", "svg", "gif", "mp4", "md", "csv", "tex"], default=None)
+    ex.add_argument("--format", choices=["png", "svg", "gif", "mp4", "md", "csv", "tex", "torch"], default=None,
+                    help="torch: a runnable PyTorch script building and training the same network")
     ex.add_argument("--size", default=None, help="WxH, e.g. 1920x1080")
     ex.add_argument("--view", choices=["graph", "window", "activation", "surface"], default="graph")
     ex.add_argument("--sample", type=int, default=0)
+    im = sub.add_parser("import", help="a PyTorch (.pt), ONNX (.onnx) or NumPy (.npz) model as a network file")
+    im.add_argument("model")
+    im.add_argument("--out", required=True, help="the network file to write")
+    im.add_argument("--activations", help="one per layer, comma-separated (state dicts and .npz files)")
+    im.add_argument("--data", help="samples (.csv or .npy), one row each: the inputs, then the targets")
+    im.add_argument("--loss", help="the loss (default mse when the data has targets)")
     return p
 
 
 HANDLERS = {"check": cmd_check, "trace": cmd_trace, "train": cmd_train, "gradcheck": cmd_gradcheck,
-            "export": cmd_export}
+            "export": cmd_export, "import": cmd_import}
 
 
 def _say(message: str) -> None:

@@ -1,0 +1,72 @@
+"""Models trained elsewhere, in and out: ``visualnn import`` and ``visualnn export --format torch``.
+
+``import_model(path)`` reads a PyTorch state dict or TorchScript file, an ONNX
+graph or a NumPy ``.npz`` of weight matrices holding a stack of fully
+connected layers, and returns the layered network document (``ImportRefused``
+names the first layer it cannot show and why).  ``torch_script(document)``
+writes the Python that builds and trains the same network in PyTorch.
+Never imports Qt.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from ..io.document import Document
+from .dense import ImportRefused, fold, to_document
+from .npz_files import read_npz
+from .onnx_files import read_onnx
+from .torch_files import read_torch
+
+READERS = {".pt": "torch", ".pth": "torch", ".onnx": "onnx", ".npz": "npz"}
+
+
+def import_model(path, activations: list[str] | None = None, data=None, loss: str | None = None,
+                 title: str | None = None) -> Document:
+    """The layered network document of the model in ``path``.  ``activations``: one per
+    layer (a state dict or .npz has none); ``data``: a CSV or .npy file of samples, one row
+    each, the inputs then the targets; ``loss``: an engine loss (default mse with targets)."""
+    path = Path(path)
+    kind = READERS.get(path.suffix.lower())
+    if kind is None:
+        raise ImportRefused(f"{path}: cannot tell the model format from the name; visualnn imports "
+                            f"{', '.join(READERS)} files")
+    if not path.is_file():
+        raise ImportRefused(f"{path}: no such file")
+    if kind == "torch":
+        pieces = read_torch(path, activations)
+    elif kind == "onnx":
+        pieces = read_onnx(path)
+    else:
+        pieces = read_npz(path, activations)
+    layers = fold(pieces, str(path))
+    X = T = None
+    if data is not None:
+        rows = read_samples(Path(data))
+        n_in = layers[0].weight.shape[1]
+        if rows.shape[1] < n_in:
+            raise ImportRefused(f"{data}: {rows.shape[1]} columns, but the network takes {n_in} inputs")
+        X, T = rows[:, :n_in], (rows[:, n_in:] if rows.shape[1] > n_in else None)
+    return to_document(layers, title or f"{path.stem} (imported from {path.name})", X, T, loss)
+
+
+def read_samples(path: Path) -> np.ndarray:
+    """Rows of numbers from a .npy array or a CSV file (a header line of names is skipped)."""
+    try:
+        if path.suffix.lower() == ".npy":
+            a = np.load(path, allow_pickle=False)
+        else:
+            text = path.read_text(encoding="utf-8").splitlines()
+            skip = 1 if text and any(c.isalpha() for c in text[0].replace("e", "").replace("E", "")) else 0
+            a = np.loadtxt(path, delimiter=",", skiprows=skip, ndmin=2)
+    except (OSError, ValueError) as err:
+        raise ImportRefused(f"{path}: cannot read samples: {err}") from None
+    a = np.asarray(a, dtype=float)
+    a = a.reshape(1, -1) if a.ndim == 1 else a
+    if a.ndim != 2 or not np.all(np.isfinite(a)):
+        raise ImportRefused(f"{path}: expected a table of finite numbers, one row per sample")
+    return a
+
+
+__all__ = ["import_model", "read_samples", "ImportRefused"]
