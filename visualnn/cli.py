@@ -4,7 +4,8 @@ Every failure ends in one clear message on stderr and a documented exit code,
 never a traceback:
 
     0   done (gradcheck: backprop and finite differences agree)
-    1   a check failed (gradcheck mismatch), or the output could not be written, or export was cancelled
+    1   a check failed (gradcheck: a mismatch or a gradient that is not finite), or the output could not be
+        written, or export was cancelled
     2   a wrong argument, or a file that is not a valid visualnn file (over a documented limit included)
     3   training diverged (train)
     70  an internal error: a bug in visualnn, reported in one line
