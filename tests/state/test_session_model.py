@@ -166,3 +166,24 @@ def test_the_session_model_imports_no_qt():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_an_input_edit_replays_every_pass_from_the_files_weights():
+    s = SessionModel(document=mazur())
+    s.seek(s.cycle_length + 2)
+    s.edit_value("w5", 0.2)                         # pass 2 starts from an edited w5 ...
+    s.edit_value("i1", 0.5)                         # ... until an input changes: every pass follows again
+    ref = Stepper(s.graph, s.model.params, s.model.samples(), lr=0.5)
+    assert s.pins == {} and s.state.params == ref.state(s.position).params
+    assert s.state.params["w5"] != 0.2
+
+
+def test_the_gate_view_starts_from_the_same_sample_and_learning_rate():
+    doc = mazur()
+    s = SessionModel(document=doc)
+    s.set_learning_rate(0.1)
+    s.end()
+    s.set_view_mode("gate")
+    neuron = Stepper(doc.model.graph, doc.model.params, doc.model.samples(), lr=0.1).end()
+    assert s.learning_rate == 0.1 and s.state.updated
+    assert s.state.params == pytest.approx(neuron.params, abs=1e-15)
