@@ -195,3 +195,16 @@ def test_the_weights_in_effect_are_announced_only_when_they_change(qtbot):
     assert len(seen) == 2 and seen[-1]["w5"] == 0.3
     s.reset()
     assert len(seen) == 3 and seen[-1]["w5"] == 0.4
+
+
+def test_edit_menu_undo_and_redo_name_the_edit_and_grey_out_when_empty(qtbot, window):
+    s = window.session
+    undo, redo = window.undo_action, window.redo_action
+    assert not undo.isEnabled() and not redo.isEnabled()
+    s.edit_value("w5", 0.2)
+    assert undo.isEnabled() and undo.text() == "&Undo set w5 = 0.2"
+    undo.trigger()
+    assert s.value_of("w5") == 0.4 and not undo.isEnabled()
+    assert redo.isEnabled() and redo.text() == "&Redo set w5 = 0.2"
+    redo.trigger()
+    assert s.value_of("w5") == 0.2

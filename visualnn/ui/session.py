@@ -36,6 +36,7 @@ from ..state import DEFAULT_DIGITS, GATE_LIMIT, VIEW_MODES, SessionModel, UndoSt
 
 __all__ = ["DEFAULT_DIGITS", "GATE_LIMIT", "VIEW_MODES", "QtUndoStack", "Session"]
 
+
 class QtUndoStack(QObject):
     """The model's plain ``UndoStack`` with QUndoStack's names, signals and actions
     (Edit > Undo / Redo follow it; Ctrl+Z and Ctrl+Shift+Z reach it)."""
