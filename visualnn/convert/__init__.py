@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from ..io.document import Document
-from .dense import ImportRefused, fold, to_document
+from .dense import ActivationsNeeded, ImportRefused, fold, to_document
 from .npz_files import read_npz
 from .onnx_files import read_onnx
 from .torch_files import read_torch
@@ -26,7 +26,8 @@ def import_model(path, activations: list[str] | None = None, data=None, loss: st
                  title: str | None = None) -> Document:
     """The layered network document of the model in ``path``.  ``activations``: one per
     layer (a state dict or .npz has none); ``data``: a CSV or .npy file of samples, one row
-    each, the inputs then the targets; ``loss``: an engine loss (default mse with targets)."""
+    each, the inputs then the targets (without it: one sample, every input 0); ``loss``: an
+    engine loss (default mse with targets)."""
     path = Path(path)
     kind = READERS.get(path.suffix.lower())
     if kind is None:
@@ -69,4 +70,4 @@ def read_samples(path: Path) -> np.ndarray:
     return a
 
 
-__all__ = ["import_model", "read_samples", "ImportRefused"]
+__all__ = ["import_model", "read_samples", "ImportRefused", "ActivationsNeeded"]

@@ -23,6 +23,14 @@ class ImportRefused(ValueError):
     """A model visualnn cannot show: the message names the file, the layer and why."""
 
 
+class ActivationsNeeded(ImportRefused):
+    """A file of weights only (a state dict, an .npz without ``activations``): ``layers`` activations are needed."""
+
+    def __init__(self, message: str, layers: int):
+        super().__init__(message)
+        self.layers = layers
+
+
 @dataclass
 class Piece:
     name: str                               # where it is in the file (a module path, an ONNX node)
@@ -127,5 +135,7 @@ def to_document(layers: list[DenseLayer], title: str, inputs: np.ndarray | None 
             cols.update({n: T[:, j] for j, n in enumerate(target_names)})
     if loss and not cols:
         raise ImportRefused("a loss needs samples with targets (--data)")
+    if not cols:
+        cols = {n: np.zeros(1) for n in in_names}      # no samples given: one at input 0, to edit in the window
     model = Model(title, compile_layered(spec), params, spec=spec, data=Dataset(cols), training=TrainingSettings())
     return Document(model=model)

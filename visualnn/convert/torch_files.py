@@ -13,7 +13,7 @@ import warnings
 import zipfile
 from pathlib import Path
 
-from .dense import ImportRefused, Piece, activation, dense
+from .dense import ActivationsNeeded, ImportRefused, Piece, activation, dense
 
 # PyTorch module -> (engine activation, the module's settings the engine takes)
 TORCH_ACTIVATIONS = {"Tanh": "tanh", "Sigmoid": "sigmoid", "ReLU": "relu", "LeakyReLU": "leaky_relu", "ELU": "elu",
@@ -75,8 +75,8 @@ def state_dict_pieces(sd: dict, activations: list[str] | None, source: str) -> l
         raise ImportRefused(f"{source}: {other[0]!r} is not a layer's weight or bias (batch norm or another "
                             f"layer visualnn cannot show)")
     if activations is None:
-        raise ImportRefused(f"{source}: a state dict holds weights only; give each layer's activation "
-                            f"(--activations tanh,sigmoid for {len(prefixes)} layers)")
+        raise ActivationsNeeded(f"{source}: a state dict holds weights only; give each layer's activation "
+                                f"(--activations tanh,sigmoid for {len(prefixes)} layers)", len(prefixes))
     if len(activations) != len(prefixes):
         raise ImportRefused(f"{source}: {len(prefixes)} layers ({', '.join(prefixes)}) but "
                             f"{len(activations)} activations given")

@@ -14,6 +14,7 @@ from .controls import StepperControls
 from .export import run_export_dialog
 from .graph_view import GraphView
 from .help import show_keys
+from .model_files import export_torch_file, import_model_file
 from .session import Session
 
 DIGIT_CHOICES = (2, 3, 4, 5, 6, 7, 8, 9)
@@ -76,6 +77,10 @@ class WindowMenus(QMainWindow):
         self.export_action = self._action(f, "&Export…", lambda: run_export_dialog(self), "Ctrl+E",
                                           "Export a picture, frames, a GIF or MP4 of the steps, "
                                           "or the table of every step")
+        self.import_model_action = self._action(f, "&Import model…", lambda: import_model_file(self), None,
+                                                "Open a model trained in PyTorch, ONNX or NumPy as a network")
+        self.export_torch_action = self._action(f, "Export as &PyTorch…", lambda: export_torch_file(self), None,
+                                                "Write a PyTorch script that builds and trains this network")
         f.addSeparator()
         self._action(f, "&Quit", self.close, QKeySequence.Quit, "Quit visualnn")
 
