@@ -175,8 +175,9 @@ def _router(name, reduce, largest):
               caption_backward=lambda s, shown, up, digits, E: (
                   f"Backward through the {name} gate {s.node}: it routes the upstream {up} to "
                   f"{and_list(e.src for e in shown if e.local != 0) or 'no input'}."),
-              special="ties: the gradient is split evenly among the tied inputs (PyTorch's torch.maximum "
-                      "and amax); split_ties 0: the first tied input takes it all",
+              special=f"ties: the gradient is split evenly among the tied inputs (PyTorch's "
+                      f"torch.{'maximum' if largest else 'minimum'} and {'amax' if largest else 'amin'}); "
+                      f"split_ties 0: the first tied input takes it all",
               torch=f"torch.{'maximum' if largest else 'minimum'}(a, b)")
 
 
