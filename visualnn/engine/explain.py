@@ -15,6 +15,7 @@ from typing import Mapping
 
 import numpy as np
 
+from . import nonfinite
 from .graph import Graph
 from .ops import OPS, LocalText
 from .textfmt import MIN_SIGNIFICANT, and_list, d, fmt  # noqa: F401  (fmt and d are part of explain's public face)
@@ -305,6 +306,29 @@ def _caption_backward(s: Step, state: State, graph: Graph, digits: int, E: str) 
         return told
     return (f"Backward through {s.node}: each input gets local gradient × upstream {up}: "
             + ", ".join(f"{e.src} {fmt(e.gradient, digits)}" for e in shown[:5]) + ".")
+
+
+def non_finite_warning(state: State, digits: int = 6) -> str | None:
+    """When the step just done made or passed on an infinite or NaN number, what
+    made it (``log(0) = -∞ at net_o1``); None when its numbers are finite."""
+    s = state.step
+    if s is None:
+        return None
+    if s.phase == "update":
+        bad = [(p, new) for p, _, _, new in s.updates if not math.isfinite(new)]
+        return f"the update made {bad[0][0]} = {fmt(bad[0][1], digits)}" if bad else None
+    if s.phase in ("forward", "loss"):
+        if s.value is None or math.isfinite(s.value):
+            return None
+        return nonfinite.in_steps([s], digits) or f"{s.node} = {fmt(s.value, digits)}: an input is not finite"
+    if all(math.isfinite(e.gradient) and math.isfinite(e.local) for e in s.edges):
+        return None
+    known = [(i, state.values.get(i)) for i in s.inputs]
+    for e in s.edges:
+        if not math.isfinite(e.local):
+            ins = [v if v is not None else math.nan for _, v in known]
+            return nonfinite.describe(s.op, s.node or "", ins, e.local, local_of=e.src, digits=digits)
+    return f"the gradient {fmt(s.upstream, digits)} arriving at {s.node} is not finite"
 
 
 def phase_text(state: State, cycle_length: int) -> str:

@@ -4,12 +4,15 @@ Everything sits in one scrolling text view, so a long step never resizes
 the dock (and with it the graph, which would have to re-render)."""
 from __future__ import annotations
 
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from ..engine import explain
 from ..engine.ops import OPS
 from .seen import RefreshWhenSeen
+
+WARNING_COLOUR = "#b3261e"
 
 
 class EquationPanel(QWidget, RefreshWhenSeen):
@@ -26,8 +29,17 @@ class EquationPanel(QWidget, RefreshWhenSeen):
         font = QFont(self.browser.font())
         font.setPointSizeF(font.pointSizeF() * 1.1)
         self.browser.setFont(font)
+        # an infinite or NaN number: what made it, in a warning colour, above the equations
+        self.warning = QLabel()
+        self.warning.setTextFormat(Qt.PlainText)
+        self.warning.setWordWrap(True)
+        pal = self.warning.palette()
+        pal.setColor(QPalette.WindowText, QColor(WARNING_COLOUR))
+        self.warning.setPalette(pal)
+        self.warning.hide()
         lay = QVBoxLayout(self)
         lay.setContentsMargins(2, 2, 2, 2)
+        lay.addWidget(self.warning)
         lay.addWidget(self.browser, 1)
         self._header = ""
         self._caption = ""
@@ -72,3 +84,6 @@ class EquationPanel(QWidget, RefreshWhenSeen):
             op = OPS[g.nodes[node].op]
             text += ["", f"{op.name} ({op.symbol}): {op.derivative}"]
         self.browser.setPlainText("\n".join(text))
+        warning = explain.non_finite_warning(st, digits)
+        self.warning.setText(f"⚠ {warning}" if warning else "")
+        self.warning.setVisible(bool(warning))

@@ -49,7 +49,8 @@ def reference_markdown() -> str:
     out = []
     for kind, title in KIND_TITLES:
         out += [f"#### {title}", "",
-                "| op | inputs | settings (default) | formula | local derivative | kinks and special points | PyTorch |",
+                "| op | inputs | settings (default) | formula | local derivative | kinks and special points "
+                "| PyTorch |",
                 "|---|---|---|---|---|---|---|"]
         for name in sorted(OPS):
             o = OPS[name]
