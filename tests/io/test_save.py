@@ -12,7 +12,7 @@ from visualnn.engine import Stepper
 from visualnn.engine.model import Dataset, Model, TrainingSettings
 from visualnn.engine.network import compile_layered
 from visualnn.io import Document, FileFormatError, SaveError, dumps, load, loads, save
-from visualnn.io import document as document_module
+from visualnn.io import saving as document_module   # where saving lives (io/saving.py)
 
 
 def copy_example(name, folder):

@@ -14,8 +14,6 @@ field by field.  See ``docs/file-format.md``.
 from __future__ import annotations
 
 import os
-import stat
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,7 +23,7 @@ from ..engine.network import LayeredSpec
 from .budget import LIMIT_WORDS, precheck
 from .checks import Checker, listing, suggestion
 from .data import check_numbers_finite, copy_dataset, inline_declaration, read_data, same_dataset
-from .errors import FileFormatError, Problem, Problems, SaveError
+from .errors import FileFormatError, Problem, Problems
 from .files import read_text
 from .jsontext import JsonSyntaxError, describe, dumps_value, join, may_hold_surrogates, parse, walk
 from .lecture import validate_lecture
@@ -64,6 +62,7 @@ class Document:
     view: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)        # unknown top-level sections, kept verbatim
     source: Source | None = field(default=None, repr=False)
+    disk: tuple | None = field(default=None, repr=False)   # (mtime, size, hash) of the file as read or written
 
     @property
     def title(self) -> str:
@@ -108,6 +107,11 @@ def load(path) -> Document:
     text = read_text(path)
     doc = _parse_document(text, str(path), path.parent, default_title=path.stem)
     doc.path = path
+    from .saving import stamp
+    try:
+        doc.disk = stamp(path, text)
+    except OSError:
+        doc.disk = None
     return doc
 
 
@@ -465,110 +469,4 @@ def dumps(doc: Document, path=None) -> str:
             from None
 
 
-def _save_error(path: Path, e: OSError | None, message: str) -> SaveError:
-    err = SaveError(f"cannot save {path}: {message}")
-    if e is not None:
-        err.errno = e.errno
-    err.filename = str(path)
-    return err
-
-
-def _reason(e: OSError, folder: Path) -> str:
-    import errno
-    if isinstance(e, PermissionError):
-        return f"the folder {folder} is not writable (permission denied)"
-    if e.errno == errno.ENOSPC:
-        return "the disk is full"
-    if e.errno == errno.EROFS:
-        return "the disk is read-only"
-    if isinstance(e, FileNotFoundError):
-        return f"the folder {folder} does not exist"
-    return e.strerror or str(e)
-
-
-def save(doc: Document, path=None) -> Path:
-    """Write ``doc`` to ``path`` (default: where it came from) atomically: a
-    temporary file in the same folder, flushed to disk, then renamed over the
-    target, so a crash leaves either the old file or the new one, never half.
-    Raises ``FileFormatError`` when the model cannot be stored (a NaN weight)
-    and ``SaveError`` (an ``OSError``) when the file cannot be written; on
-    failure the document and any existing file are unchanged."""
-    if path is None:
-        path = doc.path
-    if path is None:
-        raise SaveError("cannot save: the document has no file name yet; choose one")
-    path = Path(path)
-    text = dumps(doc, path)
-    data = text.encode("utf-8")
-    folder = path.parent if str(path.parent) else Path(".")
-    mode = None
-    try:
-        st = os.lstat(path)
-    except FileNotFoundError:
-        st = None
-    except OSError as e:
-        raise _save_error(path, e, _reason(e, folder)) from None
-    if st is not None:
-        if stat.S_ISLNK(st.st_mode):
-            raise _save_error(path, None, "it is a symbolic link; for safety links are not replaced, "
-                                          "save to the file it points to")
-        if stat.S_ISDIR(st.st_mode):
-            raise _save_error(path, None, "it is a folder; choose a file name")
-        if not stat.S_ISREG(st.st_mode):
-            raise _save_error(path, None, "it is not a regular file")
-        mode = stat.S_IMODE(st.st_mode)
-    if mode is None:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as e:
-        raise _save_error(path, e, _reason(e, folder)) from None
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException as e:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(e, OSError):
-            raise _save_error(path, e, _reason(e, folder)) from None
-        raise
-    _sync_folder(folder)
-    _after_save(doc, path)
-    return path
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename itself durable (POSIX); harmless where unsupported."""
-    if not hasattr(os, "O_DIRECTORY"):
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _after_save(doc: Document, path: Path) -> None:
-    """The document now belongs to ``path``: CSV paths were rebased to it."""
-    src = doc.source
-    if (src is not None and src.data_form == "csv" and src.data is not None and src.dataset is not None
-            and same_dataset(doc.model.data, src.dataset)):
-        src.data["csv"] = _rebase(src.data["csv"], src.base_dir, path.parent)
-        if not _inside(src.data["csv"]):            # written as numbers (see _data_out): keep it that way
-            src.data, src.data_form = inline_declaration(doc.model.data, "columns"), "columns"
-    if src is not None:
-        src.base_dir = path.parent
-    doc.path = path
+from .saving import save  # noqa: E402, F401  (re-exported; saving builds on everything above)

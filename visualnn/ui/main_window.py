@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..io import Document, FileFormatError, SaveError, load, save
+from ..io.saving import ChangedOnDiskError, ReadOnlyFileError
 from . import text
 from .controls import StepperControls
 from .equation_panel import EquationPanel
@@ -227,16 +228,22 @@ class MainWindow(WindowMenus):
         """Open a network file; on a bad file show what is wrong and keep the current one."""
         if not self.maybe_save():
             return False
+        doc = self._load_or_say(path)
+        return doc is not None and self._show_loaded(doc, path)
+
+    def _load_or_say(self, path):
+        """The document at ``path``, or None after saying why it cannot be opened."""
         try:
-            doc = load(path)
+            return load(path)
         except FileFormatError as err:
             self._guard_modal()
             text.critical(self, "Cannot open file", f"{path} is not a valid visualnn file:\n\n{err}")
-            return False
         except OSError as err:
             self._guard_modal()
             text.critical(self, "Cannot open file", f"{path}: {err.strerror or err}")
-            return False
+        return None
+
+    def _show_loaded(self, doc, path) -> bool:
         try:
             self.show_model(doc.model, doc)
         except (ValueError, KeyError, ArithmeticError) as err:
@@ -268,12 +275,26 @@ class MainWindow(WindowMenus):
                 return False
         return self._save_to(path)
 
-    def _save_to(self, path) -> bool:
+    def _save_to(self, path, replace_changed: bool = False) -> bool:
         s = self.session
         doc = s.document if s.document is not None else Document(model=s.model)
         doc.view = s.view_section(doc.view)          # the view as shown now, not as it was opened
         try:
-            written = save(doc, path)
+            written = save(doc, path, replace_changed=replace_changed)
+        except ReadOnlyFileError as err:
+            self._guard_modal()
+            answer = text.ask(self, "question", "Read-only file", f"{err}.\n\nSave under another name?",
+                              QMessageBox.Yes | QMessageBox.Cancel, QMessageBox.Yes, {QMessageBox.Yes: "Save As…"})
+            return answer == QMessageBox.Yes and self.save_as()
+        except ChangedOnDiskError as err:
+            self._guard_modal()
+            answer = text.ask(self, "question", "File changed on disk",
+                              f"{err}.\n\nReplace it with the network shown here, or save under another name?",
+                              QMessageBox.Yes | QMessageBox.No | QMessageBox.Cancel, QMessageBox.Cancel,
+                              {QMessageBox.Yes: "Replace", QMessageBox.No: "Save As…"})
+            if answer == QMessageBox.Yes:
+                return self._save_to(path, replace_changed=True)
+            return answer == QMessageBox.No and self.save_as()
         except (SaveError, OSError, ValueError) as err:
             self._guard_modal()
             text.critical(self, "Cannot save", f"{path}: {err}")
@@ -296,8 +317,11 @@ class MainWindow(WindowMenus):
                               QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
             if answer != QMessageBox.Yes:
                 return False
+        doc = self._load_or_say(path)
+        if doc is None:
+            return False                  # the edits stay on screen, still unsaved: closing asks
         self.session.mark_saved()
-        return self.open_file(path)
+        return self._show_loaded(doc, path)
 
     def maybe_save(self) -> bool:
         """True when it is fine to drop the current network (saved, discarded, or no edits)."""

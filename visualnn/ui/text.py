@@ -89,20 +89,23 @@ def menu_text(text) -> str:
 
 
 def message_box(parent, kind: str, title: str, text, buttons=QMessageBox.Ok,
-                default=QMessageBox.NoButton) -> QMessageBox:
+                default=QMessageBox.NoButton, labels: dict | None = None) -> QMessageBox:
     box = QMessageBox(ICONS[kind], one_line(title), "", buttons, parent)
     box.setTextFormat(Qt.PlainText)
     box.setText(shorten(text))
     if default != QMessageBox.NoButton:
         box.setDefaultButton(default)
+    for button, label in (labels or {}).items():
+        box.button(button).setText(label)
     return box
 
 
 def ask(parent, kind: str, title: str, text, buttons=QMessageBox.Ok,
-        default=QMessageBox.NoButton) -> QMessageBox.StandardButton:
+        default=QMessageBox.NoButton, labels: dict | None = None) -> QMessageBox.StandardButton:
     """Show a message box (``kind``: critical, warning, information, question)
-    with ``text`` as plain text; the button clicked."""
-    box = message_box(parent, kind, title, text, buttons, default)
+    with ``text`` as plain text; ``labels`` names buttons (``{QMessageBox.Yes:
+    "Replace"}``). Returns the button clicked."""
+    box = message_box(parent, kind, title, text, buttons, default, labels)
     return QMessageBox.StandardButton(box.exec())
 
 
