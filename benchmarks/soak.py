@@ -1,18 +1,17 @@
-"""Soak: the stepper over Mazur's 2-2-2 network, stepped 1,000,000 times.
+"""Soak: memory over long runs, reported at 10%, 50% and 100% of each run.
 
-    python benchmarks/soak.py                 # 1,000,000 steps (several minutes)
-    python benchmarks/soak.py --steps 200000
+    python benchmarks/soak.py                      # 1,000,000 steps, then 50 window passes
+    python benchmarks/soak.py --steps 100000 --passes 20
 
-Prints, every ``--every`` steps, the time per step and the memory in use:
-Python memory blocks (``sys.getallocatedblocks``), the process's resident
-size, and, over a window of steps near the start and again at the end,
-the bytes that tracemalloc sees allocated in that window and still alive
-(a flat stepper keeps at most a bounded cache: the two windows agree and
-stay small).  At the end the stepper's parameters are checked against plain
-SGD run for as many updates.  ``results()`` returns the rows as dicts.
+- engine: the stepper over Mazur's 2-2-2 network, stepped ``--steps``
+  times with tracemalloc on from the start; at the end its parameters are
+  checked against plain SGD run for as many updates;
+- window: [784, 64, 10] in the window a user starts (``realwin``, a real X
+  server), ``--passes`` passes, each End then Right into the next pass.
 
-Targets: after a 10,000-step warm-up, memory blocks grow by fewer than
-20,000 and the last window retains under 1 MB.
+Each reports the process's RSS and the memory tracemalloc sees in use at
+10%, 50% and 100% of the run.  "Flat": from 50% to 100% both grow by less
+than 1% (``FLAT``).  ``results()`` and ``window_soak()`` return the rows.
 """
 from __future__ import annotations
 
@@ -32,10 +31,7 @@ from visualnn.engine import DenseModel, Stepper, compile_layered, make_optimizer
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from nets import mazur_model  # noqa: E402  (the networks tests and benchmarks share)
 
-WARMUP = 10_000
-WINDOW = 5_000
-BLOCK_GROWTH = 20_000
-WINDOW_BYTES = 1 << 20
+FLAT = 0.01                     # "flat": the last half of a run grows memory by less than 1%
 
 
 def mazur():
@@ -64,47 +60,42 @@ def blocks() -> int:
     return sys.getallocatedblocks()
 
 
-def traced_window(st: Stepper, n: int) -> int:
-    """Bytes allocated during the next ``n`` steps and still alive after them."""
+def _mark(label: str, rss: list, traced: list):
     gc.collect()
-    tracemalloc.start()
-    for _ in range(n):
-        st.step()
-    gc.collect()
-    kept = tracemalloc.get_traced_memory()[0]
-    tracemalloc.stop()
-    return kept
+    rss.append(rss_mb())
+    traced.append(tracemalloc.get_traced_memory()[0] / 2**20)
+
+
+def _flat(xs: list) -> bool:
+    """The last half (50% -> 100% of the run) grows by less than 1%."""
+    return xs[2] <= xs[1] * (1 + FLAT)
+
+
+def _memory_row(what: str, rss: list, traced: list, extra: str = "", ok: bool = True) -> dict:
+    flat = _flat(rss) and _flat(traced)
+    return {"what": what, "rss_mb": rss, "traced_mb": traced, "flat": flat, "ok": ok and flat,
+            "figure": (f"RSS {rss[0]:.0f} / {rss[1]:.0f} / {rss[2]:.0f} MB, tracemalloc {traced[0]:.2f} / "
+                       f"{traced[1]:.2f} / {traced[2]:.2f} MB at 10/50/100%{extra}")}
 
 
 def results(steps: int = 1_000_000, every: int = 100_000, out=print) -> list[dict]:
+    """The engine soak (Mazur, ``steps`` steps) and, unless ``window_passes`` is 0 in
+    ``window_soak``, the [784,64,10] window soak."""
     spec, params, sample = mazur()
     g = compile_layered(spec)
     st = Stepper(g, params, [sample], optimizer="sgd", lr=0.5)
+    tracemalloc.start()
     t0 = time.perf_counter()
-    for _ in range(WARMUP):
-        st.step()
-    first_window = traced_window(st, WINDOW)
-    b0, r0 = blocks(), rss_mb()
-    out(f"stepper soak, Mazur 2-2-2, cycle = {st.cycle_length} steps; warm-up {WARMUP:,} steps, "
-        f"tracemalloc window {WINDOW:,} steps")
-    out(f"  {'steps':>9} {'us/step':>9} {'blocks':>10} {'RSS MB':>8}")
-    out(f"  {st.position:9,} {'':>9} {b0:10,} {r0:8.1f}")
-    last_t, last_p = time.perf_counter(), st.position
-    per_step = []
-    while st.position < steps - WINDOW:
-        stop = min(steps - WINDOW, (st.position // every + 1) * every)
-        while st.position < stop:
+    rss, traced = [], []
+    marks = [steps // 10, steps // 2, steps]
+    out(f"stepper soak, Mazur 2-2-2, cycle = {st.cycle_length} steps, {steps:,} steps, tracemalloc on")
+    for m in marks:
+        while st.position < m:
             st.step()
-        now = time.perf_counter()
-        us = (now - last_t) / max(1, st.position - last_p) * 1e6
-        per_step.append(us)
-        out(f"  {st.position:9,} {us:9.1f} {blocks():10,} {rss_mb():8.1f}")
-        last_t, last_p = time.perf_counter(), st.position
-    last_window = traced_window(st, steps - st.position)
-    b1, r1 = blocks(), rss_mb()
+        _mark(f"{m:,}", rss, traced)
+        out(f"  {st.position:9,} steps  RSS {rss[-1]:7.1f} MB  tracemalloc {traced[-1]:8.3f} MB")
     total = time.perf_counter() - t0
-    out(f"  {st.position:9,} {'':>9} {b1:10,} {r1:8.1f}")
-
+    tracemalloc.stop()
     # the numbers are still exact after all those cycles
     cycles = st.position // st.cycle_length
     names = g.param_names
@@ -117,31 +108,48 @@ def results(steps: int = 1_000_000, every: int = 100_000, out=print) -> list[dic
         theta = opt.step(theta, dm.gradient(theta, X, T)[1])
     got = np.array([st.state().params[n] for n in names])
     exact = bool(np.allclose(got, theta, rtol=1e-9, atol=0))
+    row = _memory_row(f"engine soak: Stepper on 2-2-2, {steps:,} steps ({cycles:,} passes)", rss, traced,
+                      f"; {total / steps * 1e6:.0f} µs/step with tracemalloc; parameters exact: "
+                      f"{'yes' if exact else 'NO'}", exact)
+    out(f"  {row['figure']}  {'PASS' if row['ok'] else 'MISS'}")
+    return [row]
 
-    growth = b1 - b0
-    row = {"what": f"stepper soak, {st.position:,} steps ({cycles:,} cycles)", "seconds": total,
-           "us_per_step": float(np.median(per_step)) if per_step else float("nan"),
-           "blocks_growth": growth, "rss_growth_mb": r1 - r0,
-           "first_window_kb": first_window / 1024, "last_window_kb": last_window / 1024,
-           "exact": exact, "ok": growth < BLOCK_GROWTH and last_window < WINDOW_BYTES and exact}
-    out(f"  {total:.1f} s in all; median {row['us_per_step']:.1f} us per step")
-    out(f"  memory blocks grew by {growth:,} after the warm-up (target < {BLOCK_GROWTH:,}); "
-        f"RSS grew by {row['rss_growth_mb']:.1f} MB")
-    out(f"  tracemalloc: a {WINDOW:,}-step window keeps {row['first_window_kb']:.0f} KB near the start, "
-        f"{row['last_window_kb']:.0f} KB at the end (target < {WINDOW_BYTES >> 10} KB)")
-    out(f"  parameters after {cycles:,} updates equal plain SGD's: {'yes' if exact else 'NO'}")
-    out(f"  {'PASS' if row['ok'] else 'MISS'}")
+
+def window_soak(passes: int = 50, out=print) -> list[dict]:
+    """[784,64,10] in the window a user starts: ``passes`` passes (End, then Right into
+    the next), RSS and tracemalloc at 10/50/100%."""
+    import realwin
+    from PySide6.QtCore import Qt
+    from view import layered_model
+    win = realwin.open_window(model=layered_model([784, 64, 10]))
+    tracemalloc.start()
+    rss, traced = [], []
+    marks = [max(1, passes // 10), max(2, passes // 2), passes]
+    t0 = time.perf_counter()
+    for p in range(1, passes + 1):
+        realwin.press(win, Qt.Key_End)
+        realwin.press(win, Qt.Key_Right)
+        if p in marks:
+            _mark(str(p), rss, traced)
+            out(f"  pass {p:3d}  RSS {rss[-1]:7.1f} MB  tracemalloc {traced[-1]:8.2f} MB")
+    total = time.perf_counter() - t0
+    tracemalloc.stop()
+    realwin.close(win)
+    row = _memory_row(f"window soak: [784,64,10], {passes} passes (End, Right) in the window", rss, traced,
+                      f"; {total / passes:.1f} s per pass with tracemalloc")
+    row["conditions"] = realwin.conditions()
     return [row]
 
 
 def main(argv=None) -> list[dict]:
-    ap = argparse.ArgumentParser(description="the 1,000,000-step stepper soak")
+    ap = argparse.ArgumentParser(description="the stepper soak, and the [784,64,10] window soak")
     ap.add_argument("--steps", type=int, default=1_000_000)
-    ap.add_argument("--every", type=int, default=100_000, help="print a line every this many steps")
+    ap.add_argument("--passes", type=int, default=50, help="window soak passes (0: none)")
     args = ap.parse_args(argv)
-    if args.steps < WARMUP + 2 * WINDOW:
-        ap.error(f"--steps must be at least {WARMUP + 2 * WINDOW:,}")
-    return results(args.steps, args.every)
+    rows = results(args.steps)
+    if args.passes:
+        rows += window_soak(args.passes)
+    return rows
 
 
 if __name__ == "__main__":

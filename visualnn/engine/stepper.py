@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 from dataclasses import fields
 from itertools import repeat
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Mapping
 
 import numpy as np
@@ -79,6 +79,7 @@ class Stepper:
         # the State the cursor last reached, and how to undo the steps it took in place
         self._last: State | None = None
         self._undo: list[list] = []
+        self._since = 0                              # edges stepped in place since the last snapshot
 
     def _new_optimizer(self):
         return make_optimizer(self.optimizer_name, self.lr, **self.hyper)
@@ -280,10 +281,16 @@ class Stepper:
         last, nxt = self._last, self.position + 1
         if (last is not None and last.position == self.position and last.index < self.cycle_length
                 and self.cycle_of(nxt) == last.cycle):
-            s = self.steps_of_cycle(last.cycle)[last.index]
+            steps = self.steps_of_cycle(last.cycle)
+            s = steps[last.index]
             self._undo.append(undo_record(last, s))
             apply_step(last, s)
             last.position = self.position = nxt
+            self._since += _edges_of(s)
+            if self._since >= self._snapshot_budget(steps):
+                # stepping leaves snapshots too: End or Left after a seek folds from near here
+                self._keep_snapshot(last.cycle, last)
+                self._since = 0
             return last
         return self.seek(nxt)
 
@@ -315,6 +322,7 @@ class Stepper:
         self.position = position
         self._last = self.state()
         self._undo = []
+        self._since = 0
         return self._last
 
     def state(self, position: int | None = None) -> State:
@@ -419,6 +427,12 @@ def fold_steps(st: State, steps: list[Step]) -> None:
                     pgrads[p] = pgrads.get(p, 0.0) + e.param_gradient
                 if e.src_param and p != e.src:
                     pgrads[e.src] = pgrads.get(e.src, 0.0) + e.gradient
+        elif phase == "update":
+            news = dict(zip(map(_FIRST, s.updates), map(_LAST, s.updates)))
+            st.params.update(news)
+            for p in values.keys() & news.keys():       # parameter leaves shown as nodes
+                values[p] = news[p]
+            st.updated = True
         else:
             apply_step(st, s)
             continue
@@ -427,6 +441,7 @@ def fold_steps(st: State, steps: list[Step]) -> None:
 
 
 _SRC, _DST, _ACC = attrgetter("src"), attrgetter("dst"), attrgetter("accumulated")
+_FIRST, _LAST = itemgetter(0), itemgetter(3)
 _MISSING = object()
 
 

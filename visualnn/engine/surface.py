@@ -203,21 +203,22 @@ class Evaluator:
     def _separable(self, a: tuple[int, int, int | None], va: np.ndarray, ka: int,
                    b: tuple[int, int, int | None], vb: np.ndarray, kb: int) -> np.ndarray:
         d = self.dense
-        assert d is not None                  # plane() comes here for a layered network only
+        assert d is not None                                 # grid() sends only layered networks here
+        act = [lambda Z, op=op, attrs=attrs: _activate(op, attrs, Z) for op, attrs in d.acts]
         c = d._ext(self.base)
         layers = [(c[iw], c[ib]) for iw, ib in zip(d.idx_w, d.idx_b)]
         (la, ja, ia), (lb, jb, ib) = a, b
         A = self.X
         for l in range(la):                                  # depends on neither
-            A = _activate(*d.acts[l], A @ layers[l][0].T + layers[l][1])
+            A = act[l](A @ layers[l][0].T + layers[l][1])
         # the earlier parameter's layer: one column of it varies, once per value of ``a``
         Z0 = A @ layers[la][0].T + layers[la][1]
         slope = A[:, ia] if ia is not None else np.ones(len(A))
         Z = np.broadcast_to(Z0, (len(va),) + Z0.shape).copy()
         Z[:, :, ja] = Z0[:, ja] + (va - self.base[ka])[:, None] * slope
-        A = _activate(*d.acts[la], Z)
+        A = act[la](Z)
         for l in range(la + 1, lb):                          # depends on ``a`` only
-            A = _activate(*d.acts[l], A @ layers[l][0].T + layers[l][1])
+            A = act[l](A @ layers[l][0].T + layers[l][1])
         Zb = A @ layers[lb][0].T + layers[lb][1]             # (na, B, width): ``b``'s column varies
         slope = A[..., ib] if ib is not None else np.ones(A.shape[:-1])
         ub = vb - self.base[kb]
@@ -229,9 +230,9 @@ class Evaluator:
         for s in range(0, len(va), chunk):
             Zc = np.broadcast_to(Zb[s:s + chunk, None], (len(Zb[s:s + chunk]), len(vb)) + Zb.shape[1:]).copy()
             Zc[..., jb] += ub[None, :, None] * slope[s:s + chunk, None, :]
-            Ag = _activate(*d.acts[lb], Zc)
+            Ag = act[lb](Zc)
             for l in range(lb + 1, len(layers)):
-                Ag = _activate(*d.acts[l], Ag @ layers[l][0].T + layers[l][1])
+                Ag = act[l](Ag @ layers[l][0].T + layers[l][1])
             out[s:s + chunk] = d.per_sample_loss(Ag, self.T).mean(axis=-1)
         return out
 
