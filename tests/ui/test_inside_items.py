@@ -82,3 +82,31 @@ def test_a_plain_step_computes_nothing(view_of):
     inside = view.inside
     view.session.step()
     assert not inside._timer.isActive() and not inside._picture_jobs.busy and not inside._flag_jobs.busy
+
+
+def test_the_cameras_first_layer_draws_its_weights_and_the_sample_its_pixels(view_of):
+    view = view_of("four_pixel_camera")
+    inside = view.inside
+    assert inside.pictures == {}                    # four inputs: no input plane to draw
+    assert sorted(inside.weight_pictures) == ["left_top_white", "left_white", "right_top_white", "right_white"]
+    pic = inside.weight_pictures["left_top_white"]
+    assert pic.grid.tolist() == [[1.0, 0.0], [-1.0, 0.0]]        # top white, bottom black, right column unused
+    assert [pic.image.pixelColor(x, y).lightness() for y in (0, 1) for x in (0, 1)] == [255, 128, 0, 128]
+    view.session.set_sample(2)                                    # vertical: left column white
+    inside.wait()
+    assert inside.sample_picture.grid.tolist() == [[1.0, -1.0], [1.0, -1.0]]
+    inside.show_card(pic)
+    assert inside.card.lines[0].startswith("left_top_white = tanh(1·top_left")
+    assert "white +1, black -1" in inside.card.lines[1]
+
+
+def test_flags_can_be_switched_off_from_the_view_menu(window):
+    window.open_file(EXAMPLES / "relu_stuck.json")
+    window.view.inside.wait()
+    assert window.view.inside.badges
+    window.flags_action.setChecked(False)
+    assert window.view.inside.badges == {}
+    window.pictures_action.setChecked(False)
+    assert window.view.inside.pictures == {}
+    assert window.view.inside.items() == []
+    assert not any(type(i).__name__ in ("FlagBadge", "NeuronPicture") for i in window.view.scene().items())

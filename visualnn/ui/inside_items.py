@@ -4,9 +4,12 @@
   marked at the top right of its neuron, a fixed size on screen; its tooltip
   says what it means and what usually helps (plain text).
 - ``NeuronPicture``: for a network with two inputs, the neuron's output over
-  the input plane (``engine.inside.neuron_grids``) drawn inside its output
-  node, on the decision map's colours and levels; hovering shows it large
-  (``PictureCard``) with the neuron's formula and weights.
+  the input plane (``engine.inside.neuron_grids``) drawn beside its node, on
+  the decision map's colours and levels; hovering shows it large
+  (``PictureCard``) with the neuron's formula and weights.  For image inputs
+  (4, 9, 16... pixels: the four-pixel camera) each first-layer neuron shows
+  its weights as an image instead (white +1, black -1, missing 0 grey), and
+  the current sample's pixels are drawn beside the inputs.
 
 ``InsideOverlays`` owns them for one ``GraphView``: it adds its items after
 every rebuild (``sigRebuilt``), recomputes when the weights in effect change
@@ -17,12 +20,13 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, QTimer
-from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem
 from shiboken6 import isValid
 
 from ..engine.diagnosis import diagnose
-from ..engine.inside import neuron_formula, neuron_grids
+from ..engine.explain import fmt
+from ..engine.inside import neuron_formula, neuron_grids, pixel_image, square_side, weight_image
 from ..engine.network import out_name
 from ..engine.plotting_data import label_range
 from .plots.worker import JobRunner
@@ -31,10 +35,11 @@ from .text import tooltip
 # the decision map's colours (ui/plots/style.py builds its colour map from these stops)
 BOUNDARY_STOPS = (0.0, 0.5, 1.0)
 BOUNDARY_COLOURS = ((250, 196, 150), (245, 245, 245), (140, 190, 228))
-FLAG_STYLE = {"dead": ("0", "#444444"), "saturated": ("S", "#d95f02"), "exploding": ("!", "#cc1111")}
-BADGE_PX = 20.0
+FLAG_STYLE = {"dead": "#555555", "saturated": "#e66101", "exploding": "#d7191c"}
+RING_PX = 4.0                   # a flag's ring, pixels on screen
 PICTURE_N = 24                  # grid points a side of a neuron's small picture
 PICTURE_PX = 34.0               # its size on screen
+PICTURE_GAP = 6.0               # pixels between the neuron's right edge and its picture
 CARD_PX = 220                   # the large picture on hover, pixels a side
 SYNC_DIAGNOSIS = 200_000        # samples x parameters up to which the diagnosis runs on the GUI thread
 DEBOUNCE_MS = 120
@@ -52,36 +57,49 @@ def colour_image(V: np.ndarray, levels: tuple[float, float]) -> QImage:
     return img.copy()           # own the pixels: the array goes away
 
 
-class FlagBadge(QGraphicsItem):
-    """A small disc with a letter per finding, a fixed size on screen."""
+def grey_image(pixels: np.ndarray) -> QImage:
+    """An image (rows top to bottom) of brightness -1 (black) .. +1 (white), 0 mid grey."""
+    g = np.ascontiguousarray((np.clip(np.nan_to_num(pixels), -1.0, 1.0) + 1.0) * 127.5).round().astype(np.uint8)
+    h, w = g.shape
+    return QImage(g.data, w, h, w, QImage.Format_Grayscale8).copy()
 
-    def __init__(self, neuron: str, flags: list, parent=None):
-        super().__init__(parent)
+
+class FlagBadge(QGraphicsItem):
+    """A thick coloured ring around a flagged neuron (no text, so it never covers
+    a label): grey dashed for dead, orange for saturated, red for exploding.
+    Over the node, so hovering the neuron shows what it means and what helps."""
+
+    def __init__(self, neuron: str, flags: list, rect: QRectF):
+        super().__init__()
         self.neuron = neuron
         self.kinds = [f.kind for f in flags]
         self.text = "\n\n".join(f.text for f in flags)
-        self.setFlag(QGraphicsItem.ItemIgnoresTransformations)
+        self._rect = rect
         self.setZValue(Z_INSIDE + 0.5)
         self.setToolTip(tooltip(self.text))
-        self.setAcceptHoverEvents(True)
 
     def boundingRect(self) -> QRectF:
-        return QRectF(-BADGE_PX / 2 - 1, -BADGE_PX / 2 - 1, BADGE_PX * len(self.kinds) + 2, BADGE_PX + 2)
+        m = RING_PX * (len(self.kinds) + 1)
+        return self._rect.adjusted(-m, -m, m, m)
+
+    def shape(self):
+        path = QPainterPath()
+        path.addRoundedRect(self._rect, self._rect.height() / 2, self._rect.height() / 2)
+        return path
 
     def paint(self, painter: QPainter, option, widget=None):
         painter.setRenderHint(QPainter.Antialiasing)
-        font = QFont()
-        font.setPixelSize(int(BADGE_PX * 0.7))
-        font.setBold(True)
-        painter.setFont(font)
+        painter.setBrush(Qt.NoBrush)
         for k, kind in enumerate(self.kinds):
-            letter, colour = FLAG_STYLE[kind]
-            r = QRectF(-BADGE_PX / 2 + k * BADGE_PX, -BADGE_PX / 2, BADGE_PX, BADGE_PX)
-            painter.setPen(QPen(QColor("white"), 1.5))
-            painter.setBrush(QBrush(QColor(colour)))
-            painter.drawEllipse(r)
-            painter.setPen(QColor("white"))
-            painter.drawText(r, Qt.AlignCenter, letter)
+            pen = QPen(QColor(FLAG_STYLE[kind]), RING_PX)
+            pen.setCosmetic(True)           # the same thickness on screen at every zoom
+            if kind == "dead":
+                pen.setStyle(Qt.DashLine)
+            painter.setPen(pen)
+            scale = max(painter.worldTransform().m11(), 1e-6)
+            m = (k + 0.8) * RING_PX / scale
+            r = self._rect.adjusted(-m, -m, m, m)
+            painter.drawRoundedRect(r, r.height() / 2, r.height() / 2)
 
 
 class NeuronPicture(QGraphicsItem):
@@ -91,7 +109,7 @@ class NeuronPicture(QGraphicsItem):
     def __init__(self, neuron: str, owner: "InsideOverlays"):
         super().__init__()
         self.neuron = neuron
-        self._rect = QRectF(0, -PICTURE_PX, PICTURE_PX, PICTURE_PX)
+        self._rect = QRectF(PICTURE_GAP, -PICTURE_PX, PICTURE_PX, PICTURE_PX)
         self._owner = owner
         self.setFlag(QGraphicsItem.ItemIgnoresTransformations)
         self.image: QImage | None = None
@@ -110,7 +128,7 @@ class NeuronPicture(QGraphicsItem):
     def paint(self, painter: QPainter, option, widget=None):
         if self.image is None:
             return
-        painter.drawImage(self._rect, self.image)
+        painter.drawImage(self._rect, self.image)     # no smoothing: a 2x2 image stays four pixels
         painter.setPen(QPen(QColor("#555555"), 0))
         painter.setBrush(Qt.NoBrush)
         painter.drawRect(self._rect)
@@ -133,9 +151,11 @@ class PictureCard(QGraphicsItem):
         self.setZValue(10)
         self._font = QFont()
         self._font.setPixelSize(14)
+        metrics = QFontMetricsF(self._font)
+        self._width = max([CARD_PX + 16.0] + [metrics.horizontalAdvance(t) + 20.0 for t in lines])
 
     def boundingRect(self) -> QRectF:
-        return QRectF(0, 0, CARD_PX + 16, CARD_PX + 16 + 20 * len(self.lines))
+        return QRectF(0, 0, self._width, CARD_PX + 16 + 20 * len(self.lines))
 
     def paint(self, painter: QPainter, option, widget=None):
         r = self.boundingRect()
@@ -162,6 +182,8 @@ class InsideOverlays(QObject):
         self.flags: dict[str, list] = {}
         self.badges: dict[str, FlagBadge] = {}
         self.pictures: dict[str, NeuronPicture] = {}
+        self.weight_pictures: dict[str, NeuronPicture] = {}
+        self.sample_picture: NeuronPicture | None = None
         self.card: PictureCard | None = None
         self._flag_jobs = JobRunner(self)
         self._picture_jobs = JobRunner(self)
@@ -178,11 +200,23 @@ class InsideOverlays(QObject):
     # -- switches -----------------------------------------------------------------------------
     def set_flags_shown(self, on: bool):
         self.flags_shown = bool(on)
+        self._remove_items()
         self._on_rebuilt()
 
     def set_pictures_shown(self, on: bool):
         self.pictures_shown = bool(on)
+        self._remove_items()
         self._on_rebuilt()
+
+    def items(self) -> list[QGraphicsItem]:
+        """Every item this overlay has in the scene now."""
+        out: list[QGraphicsItem] = [*self.badges.values(), *self.pictures.values(), *self.weight_pictures.values()]
+        out += [i for i in (self.sample_picture, self.card) if i is not None]
+        return [i for i in out if isValid(i) and i.scene() is self.view.scene()]
+
+    def _remove_items(self):
+        for item in self.items():
+            self.view.scene().removeItem(item)
 
     def shutdown(self):
         self._timer.stop()
@@ -218,6 +252,7 @@ class InsideOverlays(QObject):
     def _on_rebuilt(self):
         # the scene was cleared: the old items are gone with it
         self.badges, self.pictures, self.card = {}, {}, None
+        self.weight_pictures, self.sample_picture = {}, None
         self._flag_jobs.cancel()
         self._picture_jobs.cancel()
         m = self._model()
@@ -225,20 +260,32 @@ class InsideOverlays(QObject):
             return
         if self.pictures_shown and len(m.spec.inputs) == 2:
             for layer in m.spec.layers:
-                for neuron in layer.neurons:
-                    item = self._out_item(neuron)
-                    if item is None:
-                        continue
-                    box = item.box
-                    pic = NeuronPicture(neuron, self)
-                    pic.setPos(QPointF(box.x + box.w / 2, box.y - box.h / 2))
-                    self.view.scene().addItem(pic)
-                    self.pictures[neuron] = pic
+                self.pictures.update(self._add_pictures(layer.neurons))
+        elif self.pictures_shown and square_side(len(m.spec.inputs)):
+            self.weight_pictures = self._add_pictures(m.spec.layers[0].neurons)
+            first = self.view.node_item(m.spec.inputs[0]).box
+            self.sample_picture = NeuronPicture("sample", self)
+            self.sample_picture.setPos(QPointF(first.x - first.w / 2, first.y - first.h / 2))
+            self.sample_picture.setTransform(self.sample_picture.transform().translate(-PICTURE_PX - 6, 0))
+            self.view.scene().addItem(self.sample_picture)
         self._show_flags()
         self.refresh()
 
+    def _add_pictures(self, neurons) -> dict[str, NeuronPicture]:
+        out = {}
+        for neuron in neurons:
+            item = self._out_item(neuron)
+            if item is None:
+                continue
+            box = item.box
+            pic = NeuronPicture(neuron, self)
+            pic.setPos(QPointF(box.x + box.w / 2, box.y - box.h / 2))
+            self.view.scene().addItem(pic)
+            out[neuron] = pic
+        return out
+
     def _schedule(self, *_):
-        if self._model() is not None and (self.flags_shown or self.pictures):
+        if self._model() is not None and (self.flags_shown or self.pictures or self.weight_pictures):
             self._timer.start()
 
     def _schedule_pictures(self, *_):
@@ -262,6 +309,21 @@ class InsideOverlays(QObject):
             else:
                 self._flag_jobs.start(lambda job: diagnose(m, params), self._set_flags)
         self._compute_pictures(m, params)
+        self._draw_pixels(m, params)
+
+    def _draw_pixels(self, m, params):
+        """The first layer's weight images and the current sample's pixels."""
+        for neuron, pic in self.weight_pictures.items():
+            pic.grid = weight_image(m.spec, params, neuron)
+            pic.formula = neuron_formula(m.spec, params, neuron, self.session.digits)
+            pic.set_image(grey_image(pic.grid))
+        if self.sample_picture is not None:
+            samples = m.samples()
+            sample = samples[min(self.session.sample_index, len(samples) - 1)]
+            pic = self.sample_picture
+            pic.grid = pixel_image([sample.get(x, 0.0) for x in m.spec.inputs])
+            pic.formula = "this sample: " + ", ".join(f"{x} {fmt(sample.get(x, 0.0))}" for x in m.spec.inputs)
+            pic.set_image(grey_image(pic.grid))
 
     def _in_view(self) -> set[str]:
         rect = self.view.mapToScene(self.view.viewport().rect()).boundingRect()
@@ -304,11 +366,9 @@ class InsideOverlays(QObject):
             item = self._out_item(neuron)
             if item is None:
                 continue
-            badge = FlagBadge(neuron, flags)
             box = item.box
-            left = box.x - (box.w if box.half == "right" else box.w / 2)
-            badge.setPos(QPointF(left, box.y - box.h / 2) if neuron in self.pictures
-                         else QPointF(box.x + box.w / 2, box.y - box.h / 2))
+            left = box.x - (1.5 * box.w if box.half == "right" else box.w / 2)
+            badge = FlagBadge(neuron, flags, QRectF(left, box.y - box.h / 2, box.x + box.w / 2 - left, box.h))
             scene.addItem(badge)
             self.badges[neuron] = badge
 
@@ -317,7 +377,10 @@ class InsideOverlays(QObject):
         self.hide_card()
         if pic.image is None:
             return
-        card = PictureCard(pic.image, [pic.formula, "output over the input plane, on the decision map's colours"])
+        what = ("weights as an image: white +1, black -1, grey 0 (no connection)" if pic.neuron in self.weight_pictures
+                else "pixels: white +1, black -1" if pic is self.sample_picture
+                else "output over the input plane, on the decision map's colours")
+        card = PictureCard(pic.image, [pic.formula, what])
         card.setPos(pic.pos())
         self.view.scene().addItem(card)
         self.card = card
