@@ -84,3 +84,11 @@ def test_handout_tables_render_as_html_with_names_escaped():
     table = vn.trace((x * x).named("y")).table()._repr_html_()
     assert "&lt;b&gt;x&lt;/b&gt;" in table and "<b>x</b>" not in table
     assert "<h5>Forward</h5>" in table and "<td>9</td>" in table
+
+
+def test_a_step_of_a_later_pass_draws_after_the_update():
+    tr = vn.trace(Path(__file__).resolve().parents[2] / "examples" / "mazur_2_2_2.json")
+    later = tr.at(len(tr) + 3)
+    assert repr(later).startswith("pass 2 · forward — step 3 of 19")
+    assert ">0.3925<" in tr.at(3).svg()          # net_h2 in the first pass
+    assert ">0.3831<" in later.svg()              # and after the update

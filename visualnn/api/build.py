@@ -38,6 +38,7 @@ class _Namer:
     def __init__(self):
         self.used: set[str] = set()
         self.counts: dict[str, int] = {}
+        self.suffix: dict[str, int] = {}
 
     def __call__(self, v: Value) -> str:
         if v.name:
@@ -48,10 +49,11 @@ class _Namer:
             prefix = LEAF_PREFIX.get(v.kind, v.op)
             self.counts[prefix] = self.counts.get(prefix, 0) + 1
             base = f"{prefix}{self.counts[prefix]}"
-        name, k = base, 1
-        while name in self.used:
+        name, k = base, self.suffix.get(base, 1)
+        while name in self.used:          # each base resumes where it stopped: n copies cost n, not n²
             k += 1
             name = f"{base}_{k}"
+        self.suffix[base] = k
         self.used.add(name)
         return name
 

@@ -22,7 +22,7 @@ MISSING_WIDGETS = "the step slider needs ipywidgets: pip install 'visualnn[noteb
 class StepRenderer:
     """One offscreen drawing of a trace's network, moved to any position."""
 
-    def __init__(self, trace, size=None):
+    def __init__(self, trace, size=None, upto: int = 0):
         from ..io.lecture import Slide
         from ..ui import export as ex  # Qt: only when a picture is asked for
         from ..ui.deck import Deck
@@ -32,13 +32,13 @@ class StepRenderer:
         self.session = Session(document=trace.document)
         if trace.stepper.sample_index:
             self.session.set_sample(trace.stepper.sample_index)
-        self.last = max(len(trace), 1)
+        self.last = max(len(trace), 1, upto)          # a later pass when asked for one
         self.renderer = ex.FrameRenderer(self.session, Deck([Slide(0, self.last)]), "graph", size or NOTEBOOK_SIZE)
 
     def pictures(self, position: int, formats=("svg", "png")) -> dict:
-        """{"svg": text, "png": bytes} of the graph after ``position`` steps (of the first pass)."""
+        """{"svg": text, "png": bytes} of the graph after ``position`` steps."""
         if not 0 <= position <= self.last:
-            raise ValueError(f"position {position} is outside the first pass (0..{self.last})")
+            raise ValueError(f"position {position} is outside the steps drawn (0..{self.last})")
         widget = self.renderer.show(position)
         out: dict = {}
         with tempfile.TemporaryDirectory(prefix="visualnn-") as tmp:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..engine.explain import caption
+from ..engine.explain import caption, phase_text
 from ..engine.handout import Handout, handout_of
 from ..engine.stepper import Stepper
 from ..engine.trace import State, Step
@@ -116,12 +116,12 @@ class StepView:
         return caption(self.state, self.trace.graph, 4, m.training.learning_rate, m.training.optimizer)
 
     def __repr__(self) -> str:
-        return f"step {self.position} of {len(self.trace)}: {self.caption}"
+        return f"{phase_text(self.state, len(self.trace))}: {self.caption}"
 
     def pictures(self, formats=("svg", "png"), size=None) -> dict:
         """{"svg": text, "png": bytes}: the graph at this step as ``visualnn export`` draws it."""
         from .notebook import StepRenderer
-        with StepRenderer(self.trace, size) as r:
+        with StepRenderer(self.trace, size, self.position) as r:
             return r.pictures(self.position, formats)
 
     def svg(self) -> str:
