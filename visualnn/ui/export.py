@@ -54,6 +54,7 @@ from PySide6.QtWidgets import (
 from ..engine.handout import handout_of
 from ..io.budget import export_refusal
 from ..io.lecture import Slide
+from .plots import PANEL_NAMES, panel_class
 from .present import Deck, PresentationView, deck_for
 from .session import Session
 from .text import critical, plain_label
@@ -249,11 +250,7 @@ class FrameRenderer:
         self.slide = PresentationView(session, deck, graph_only=(view == "graph"))
         self.panel = None
         if view in ("activation", "surface"):
-            if view == "activation":
-                from .plots.activation import ActivationPanel as P
-            else:
-                from .plots.surface import SurfacePanel as P
-            self.panel = P(session)
+            self.panel = panel_class(PANEL_NAMES[view])(session)
             self.widget = self.panel
         else:
             self.widget = self.slide

@@ -38,6 +38,7 @@ from ..io.lecture import Slide
 from . import graph_view as gv
 from . import theme as th
 from .deck import HIDDEN, Deck, Frame, deck_for, emphasis_html, fill_caption, hidden_numbers, mask_numbers
+from .plots import PANEL_NAMES, panel_class
 
 __all__ = ["Deck", "Frame", "PresentationView", "PresentationWindow", "ProjectorGraphView", "deck_for",
            "emphasis_html", "fill_caption", "mask_numbers", "open_presentation", "start_presentation"]
@@ -398,13 +399,7 @@ class PresentationView(QWidget):
 
     def _make_panel(self, name):
         try:
-            if name == "activation":
-                from .plots.activation import ActivationPanel as P
-            elif name == "surface":
-                from .plots.surface import SurfacePanel as P
-            else:
-                from .plots.training import TrainingPanel as P
-            panel = P(self.session)
+            panel = panel_class(PANEL_NAMES.get(name, "Training"))(self.session)
         except (ImportError, ValueError, RuntimeError):
             return None
         for w in [panel] + panel.findChildren(QWidget):

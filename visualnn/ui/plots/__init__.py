@@ -12,9 +12,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 PANELS = ("Activation", "Loss surface", "Cost curve", "Training", "Gradient flow")
+# the panels a lecture slide or ``visualnn export --view`` names, by their dock names
+PANEL_NAMES = {"activation": "Activation", "surface": "Loss surface", "training": "Training"}
 
 
-def _panel_class(name: str):
+def panel_class(name: str):
+    """The class of the plot panel ``name`` (one of ``PANELS``).  The one place the
+    panels' modules are imported, when a panel is first made: they pull in
+    pyqtgraph (about a sixth of the window's 2.1 s of imports, measured for issue
+    10) and the window starts with every plot panel closed."""
     if name == "Activation":
         from .activation import ActivationPanel
         return ActivationPanel
@@ -58,7 +64,7 @@ class PlotPanels(Mapping):
         dock = self._docks[name]
         # a child of its dock from the start: while the dock is closed the panel knows
         # it is hidden and leaves its work for when it is shown
-        panel = _panel_class(name)(self._window.session, parent=dock)
+        panel = panel_class(name)(self._window.session, parent=dock)
         self._panels[name] = panel
         placeholder = dock.widget()
         dock.setWidget(panel)
