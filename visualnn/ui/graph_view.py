@@ -35,6 +35,7 @@ from . import theme as th
 from .graph_labels import MIN_PX, LabelPlacer, PlacedText, text_size
 from .inside_items import InsideOverlays
 from .layout import Box, Layout, layout
+from .qpath import segments_path
 from .text import tooltip
 
 LABEL_MIN_PIXELS = 12.0         # nodes smaller than this on screen get no texts (zoomed far out)
@@ -349,15 +350,13 @@ class SegmentsItem(QGraphicsItem):
         seg = _clip_segments(self._seg, r.left(), r.top(), r.right(), r.bottom())
         if not len(seg):
             return
-        import pyqtgraph as pg
         painter.save()
         painter.setPen(self._pen)
         painter.setBrush(Qt.NoBrush)
         if len(seg) > ANTIALIAS_OVERLAY:
             # hundreds of wide smooth lines fanning into one node take a tenth of a second to stroke
             painter.setRenderHint(QPainter.Antialiasing, False)
-        painter.drawPath(pg.arrayToQPath(seg[:, [0, 2]].ravel(), seg[:, [1, 3]].ravel(), connect="pairs",
-                                         finiteCheck=False))
+        painter.drawPath(segments_path(seg[:, [0, 2]].ravel(), seg[:, [1, 3]].ravel()))
         painter.restore()
 
 
@@ -776,7 +775,6 @@ class GraphView(QGraphicsView):
     # -- edges -------------------------------------------------------------------------------
     def _rebuild_bins(self, params: dict):
         """Recolour every edge: one path per colour bin."""
-        import pyqtgraph as pg
         n = len(self._edges)
         w = np.zeros(n)
         if self._weighted:
@@ -819,8 +817,7 @@ class GraphView(QGraphicsView):
             paths = []
             for i in range(0, len(seg), RASTER_SLICE if self._edge_lines.progressive else len(seg)):
                 part = seg[i:i + RASTER_SLICE] if self._edge_lines.progressive else seg
-                paths.append(pg.arrayToQPath(part[:, [0, 2]].ravel(), part[:, [1, 3]].ravel(), connect="pairs",
-                                             finiteCheck=False))
+                paths.append(segments_path(part[:, [0, 2]].ravel(), part[:, [1, 3]].ravel()))
             out[key] = (paths, pen)
         self._edge_lines.set_bins(out)
         self._bins_params = dict(params)

@@ -1,7 +1,7 @@
 """Where each node goes: columns left to right, a stable order inside each column.
 
-Qt-free.  Op nodes take the column after their latest input (networkx
-topological generations); parameters, targets and constants sit in the
+Qt-free.  Op nodes take the column after their latest input (topological
+generations); parameters, targets and constants sit in the
 column just before their first user; inputs stay in column 0.  Inside a
 column nodes keep the graph's order, so the same file always draws the same
 way.  In the neuron view a neuron's ``net_`` and ``out_`` nodes (one
@@ -10,8 +10,6 @@ way.  In the neuron view a neuron's ``net_`` and ``out_`` nodes (one
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import networkx as nx
 
 from ..engine.explain import op_symbol
 from ..engine.graph import Graph
@@ -90,27 +88,45 @@ def _units(graph: Graph, merge: bool) -> tuple[dict[str, list[str]], dict[str, s
     return members, unit_of
 
 
+def _generations(succ: dict[str, set[str]]) -> dict[str, int]:
+    """Topological generations (networkx's): the units with no inputs are 0, every
+    other unit one more than its latest input."""
+    indeg = dict.fromkeys(succ, 0)
+    for vs in succ.values():
+        for v in vs:
+            indeg[v] += 1
+    gen = [u for u, d in indeg.items() if d == 0]
+    col: dict[str, int] = {}
+    k = 0
+    while gen:
+        nxt = []
+        for u in gen:
+            col[u] = k
+            for v in succ[u]:
+                indeg[v] -= 1
+                if indeg[v] == 0:
+                    nxt.append(v)
+        gen, k = nxt, k + 1
+    return col
+
+
 def layout(graph: Graph, mode: str = "neuron", pitch: float | None = None) -> Layout:
     """Boxes for every node of ``graph``; ``pitch``: the distance between rows
     (the view asks for more when its type needs the room)."""
     merge = mode == "neuron"
     members, unit_of = _units(graph, merge)
     order_pos = {n: k for k, n in enumerate(graph.order)}
-    U = nx.DiGraph()
-    U.add_nodes_from(members)
+    succ: dict[str, set[str]] = {u: set() for u in members}     # the graph of units
     for a, b, _ in graph.edges():
         ua, ub = unit_of[a], unit_of[b]
         if ua != ub:
-            U.add_edge(ua, ub)
-    col: dict[str, int] = {}
-    for k, gen in enumerate(nx.topological_generations(U)):
-        for u in gen:
-            col[u] = k
+            succ[ua].add(ub)
+    col = _generations(succ)
     # leaves other than inputs move right, next to their first user
     for u in sorted(members, key=lambda u: -order_pos[members[u][0]]):
         first = graph.nodes[members[u][0]]
         if len(members[u]) == 1 and first.is_leaf and first.op != "input":
-            users = [col[v] for v in U.successors(u)]
+            users = [col[v] for v in succ[u]]
             if users:
                 col[u] = max(0, min(users) - 1)
     ncols = max(col.values(), default=-1) + 1
@@ -125,9 +141,9 @@ def layout(graph: Graph, mode: str = "neuron", pitch: float | None = None) -> La
         for c in columns:
             for u in list(c):
                 first = graph.nodes[members[u][0]]
-                succ = list(U.successors(u))
-                if len(members[u]) == 1 and first.op == "param" and len(succ) == 1:
-                    attached[u] = succ[0]
+                users = list(succ[u])
+                if len(members[u]) == 1 and first.op == "param" and len(users) == 1:
+                    attached[u] = users[0]
                     c.remove(u)
         columns = [c for c in columns if c]
     compact = max((len(c) for c in columns), default=0) > COMPACT_ROWS

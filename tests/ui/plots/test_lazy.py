@@ -60,7 +60,7 @@ def test_checking_a_file_from_the_command_line_loads_no_qt():
     assert loaded == [0]
 
 
-def test_the_window_with_its_panels_closed_loads_no_plot_panel_and_no_opengl():
+def test_the_window_with_its_panels_closed_loads_no_plot_panel_pyqtgraph_networkx_or_opengl():
     loaded = _run("import sys, json\n"
                   "from PySide6.QtWidgets import QApplication\n"
                   "app = QApplication([])\n"
@@ -73,7 +73,7 @@ def test_the_window_with_its_panels_closed_loads_no_plot_panel_and_no_opengl():
                   "for _ in range(5): app.processEvents()\n"
                   "win.session.step()\n"
                   "app.processEvents()\n"
-                  "mods = ('pyqtgraph.opengl', 'OpenGL', 'visualnn.ui.plots.surface', 'visualnn.ui.plots.training',\n"
+                  "mods = ('pyqtgraph', 'networkx', 'OpenGL', 'visualnn.ui.plots.surface', 'visualnn.ui.plots.training',\n"
                   "        'visualnn.ui.plots.activation', 'visualnn.ui.plots.oned')\n"
                   "print(json.dumps([m for m in mods if m in sys.modules]))")
     assert loaded == []
