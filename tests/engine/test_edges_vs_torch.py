@@ -180,3 +180,50 @@ def test_prelu_slope_learns_as_a_parameter_like_torch():
     a = _t([0.25], True)
     F.prelu(_t([-2.0]), a).sum().backward()
     assert tr.param_gradients["a"] == a.grad.item() == -2.0
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_class_cross_entropy_at_random_points_matches_torch(seed):
+    rng = np.random.default_rng(seed)
+    k, B = int(rng.integers(2, 5)), 6
+    Z, c = rng.normal(0, 3, (B, k)), rng.integers(0, k, B)
+    names = [f"z{j}" for j in range(k)]
+    g = Graph([Node(n, "input") for n in names] + [Node("c", "target"),
+                                                   Node("L", "class_cross_entropy", tuple(names) + ("c",))])
+    zt = _t(Z, True)
+    F.cross_entropy(zt, torch.tensor(c)).backward()
+    values = g.forward({}, {**{n: Z[:, j] for j, n in enumerate(names)}, "c": c.astype(float)})
+    grads, _ = g.backward({}, values)
+    assert float(np.mean(values["L"])) == pytest.approx(F.cross_entropy(_t(Z), torch.tensor(c)).item(), rel=1e-13)
+    np.testing.assert_allclose(np.stack([grads[n] for n in names], axis=1), zt.grad.numpy(), rtol=1e-11)
+
+
+def test_a_layered_classifier_takes_integer_class_targets_like_torch():
+    decl = {"format": "visualnn", "version": 1, "title": "classes",
+            "network": {"type": "layered", "sizes": [2, 3, 3], "activations": ["tanh", "linear"],
+                        "loss": {"op": "class_cross_entropy"}},
+            "data": {"columns": {"x1": [0.5, -1.0, 2.0, 0.1], "x2": [1.0, 0.3, -0.7, 0.0],
+                                 "target_class": [0, 2, 1, 2]}},
+            "training": {"init": "random", "seed": 4, "epochs": 1}}
+    doc = loads(json.dumps(decl))
+    m = doc.model
+    assert m.spec.targets == ["target_class"] and m.graph.loss == "loss"
+    from visualnn.engine.gradcheck import gradcheck
+    from visualnn.engine.training import Objective
+    obj = Objective(m)
+    value, grad = obj.value_and_grad(obj.theta(m.params))
+    P = {k: _t(v, True) for k, v in m.params.items()}
+    X = _t(np.stack([m.data.columns["x1"], m.data.columns["x2"]], axis=1))
+    layers = m.spec.layers
+    A = X
+    for L in layers:
+        W = torch.stack([torch.stack([P[w] for w in row]) for row in L.weights])
+        b = torch.stack([P[c] for c in L.biases])
+        A = A @ W.T + b
+        A = torch.tanh(A) if L.activation == "tanh" else A
+    loss = F.cross_entropy(A, torch.tensor([0, 2, 1, 2]))
+    loss.backward()
+    assert value == pytest.approx(loss.item(), rel=1e-12)
+    np.testing.assert_allclose(grad, [P[n].grad.item() for n in obj.names], rtol=1e-10, atol=1e-14)
+    rows = gradcheck(m)
+    np.testing.assert_allclose([r.backprop for r in rows], grad, rtol=1e-10, atol=1e-14)

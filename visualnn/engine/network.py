@@ -126,8 +126,9 @@ def compile_layered(spec: LayeredSpec, gates: bool = False) -> Graph:
         outs = [out_name(n) for n in layer.neurons]
         prev = outs
     if spec.loss:
-        if len(spec.targets) != len(prev):
-            raise GraphError(f"loss: {len(spec.targets)} targets for {len(prev)} outputs")
+        wanted = OPS[spec.loss].targets or len(prev)
+        if len(spec.targets) != wanted:
+            raise GraphError(f"loss: {len(spec.targets)} targets for {len(prev)} outputs (expected {wanted})")
         last = 2 * len(spec.layers)
         for t in spec.targets:
             g.add(Node(t, "target", layer=last))

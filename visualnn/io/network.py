@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from ..engine.graph import Graph, GraphError, Node
 from ..engine.network import Layer, LayeredSpec, auto_names, compile_layered, net_name, out_name
-from ..engine.ops import ACTIVATIONS, LEAF_KINDS, LOSSES, OPS
+from ..engine.ops import ACTIVATIONS, LAYER_LOSSES, LEAF_KINDS, OPS
 from .budget import too_many
 from .checks import Checker, is_number, listing, suggestion
 from .jsontext import join
@@ -540,21 +540,26 @@ def _read_loss(ck: Checker, decl: dict, place: str, outputs: list[str] | None) -
     if L is None:
         return None
     ck.keys(L, p, LOSS_KEYS, required=("op",))
-    op = ck.choice(L["op"], join(p, "op"), LOSSES, "loss") if "op" in L else None
+    op = ck.choice(L["op"], join(p, "op"), LAYER_LOSSES, "loss") if "op" in L else None
     name = ck.name(L["name"], join(p, "name"), "the loss node's name") if "name" in L else "loss"
     attrs: dict | None = {}
     if "attrs" in L and op is not None:
         attrs = check_attrs(ck, L["attrs"], join(p, "attrs"), op, None)
     if outputs is None:
         return None
+    one_class = op is not None and OPS[op].targets == 1
     if "targets" in L:
         targets = _names_list(ck, L["targets"], join(p, "targets"), "target")
-        if targets is not None and len(targets) != len(outputs):
+        if targets is not None and one_class and len(targets) != 1:
+            ck.add(join(p, "targets"), f"expected 1 target (the class number 0..{len(outputs) - 1}), "
+                                       f"got {len(targets)}")
+            targets = None
+        elif targets is not None and not one_class and len(targets) != len(outputs):
             ck.add(join(p, "targets"), f"expected {len(outputs)} targets (one per output neuron: "
                                        f"{listing(outputs, 6)}), got {len(targets)}")
             targets = None
     else:
-        targets = [f"target_{o}" for o in outputs]
+        targets = ["target_class"] if one_class else [f"target_{o}" for o in outputs]
     if op is None or name is None or targets is None or attrs is None:
         return None
     return {"op": op, "name": name, "targets": targets, "attrs": attrs}

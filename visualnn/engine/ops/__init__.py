@@ -13,8 +13,10 @@ from .base import OPS, LocalText, Op, op
 LEAF_KINDS = ("input", "target", "param", "const")
 # activations a layer can use: one input, one output
 ACTIVATIONS = [n for n, o in OPS.items() if o.kind == "activation" and o.arity == 1 and n != "identity"]
-# losses of outputs then as many targets (a layered network's losses)
+# losses of outputs then as many targets
 LOSSES = [n for n, o in OPS.items() if o.kind == "loss" and o.pairs]
+# every loss a layered network can end in (class_cross_entropy takes one target: the class number)
+LAYER_LOSSES = [n for n, o in OPS.items() if o.kind == "loss"]
 
 
 def attrs_with_defaults(opname: str, attrs: dict) -> dict:
@@ -23,4 +25,5 @@ def attrs_with_defaults(opname: str, attrs: dict) -> dict:
     return full
 
 
-__all__ = ["OPS", "Op", "LocalText", "op", "LEAF_KINDS", "ACTIVATIONS", "LOSSES", "attrs_with_defaults"]
+__all__ = ["OPS", "Op", "LocalText", "op", "LEAF_KINDS", "ACTIVATIONS", "LOSSES", "LAYER_LOSSES",
+           "attrs_with_defaults"]

@@ -245,8 +245,22 @@ def _class_local(xs, ws, out, a):
             + [np.zeros_like(out)]), []
 
 
+def _class_matrix(O, T, a):
+    """Logits (..., k) and class numbers (..., 1 or k, all columns the same): per-sample loss, dL/dO."""
+    c = np.asarray(T, dtype=float)[..., :1]
+    k = O.shape[-1]
+    valid = (c == np.round(c)) & (c >= 0) & (c < k)
+    onehot = (np.arange(k) == c).astype(float)
+    m = O.max(axis=-1, keepdims=True)
+    e = np.exp(O - m)
+    s = e.sum(axis=-1, keepdims=True)
+    lse = (m + np.log(s))[..., 0]
+    loss = np.where(valid[..., 0], lse - (O * onehot).sum(axis=-1), np.nan)
+    return loss, np.where(valid, e / s - onehot, np.nan)
+
+
 op("class_cross_entropy", None, "CE∘softmax", "dL/dzⱼ = pⱼ - [j = class]",
-   _class_fwd, _class_local, min_inputs=3, kind="loss", targets=1,
+   _class_fwd, _class_local, min_inputs=3, kind="loss", targets=1, matrix=_class_matrix,
    formula=lambda a, c, w: f"-ln softmax({', '.join(a[:-1])})[{a[-1]}]",
    local_text=lambda t: (f"softmax_{t.i + 1} - [{t.args[-1]} = {t.i}]", None) if t.i < len(t.args) - 1 else None,
    special="the last input is the class number 0..k-1 (an integer target); another number gives nan; "
