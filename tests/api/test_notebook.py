@@ -42,6 +42,7 @@ def test_the_example_notebook_runs_and_shows_the_two_two_two_network_at_backward
     nbformat = pytest.importorskip("nbformat", reason="pip install 'visualnn[notebook]'")
     nbclient = pytest.importorskip("nbclient", reason="pip install 'visualnn[notebook]'")
     pytest.importorskip("ipykernel", reason="pip install 'visualnn[notebook]'")
+    pytest.importorskip("PySide6", reason="the notebook's pictures are drawn with Qt")
     nb = nbformat.read(NOTEBOOK, as_version=4)
     for c in nb.cells:
         c.pop("outputs", None) if c.cell_type != "code" else c.update(outputs=[], execution_count=None)
