@@ -375,7 +375,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--size", default=None, help="WxH, e.g. 1920x1080")
     ex.add_argument("--view", choices=["graph", "window", "activation", "surface"], default="graph")
     ex.add_argument("--sample", type=int, default=0)
-    im = sub.add_parser("import", help="a PyTorch (.pt), ONNX (.onnx) or NumPy (.npz) model as a network file")
+    im = sub.add_parser("import", help="a PyTorch (.pt, .pt2), ONNX (.onnx) or NumPy (.npz) model as a network file")
     im.add_argument("model")
     im.add_argument("--out", required=True, help="the network file to write")
     im.add_argument("--activations", help="one per layer, comma-separated (state dicts and .npz files)")

@@ -31,11 +31,14 @@ def trained():
 
 
 def write(net, kind: str, folder):
-    path = folder / {"state_dict": "net.pt", "torchscript": "net_ts.pt", "onnx": "net.onnx", "npz": "net.npz"}[kind]
+    path = folder / {"state_dict": "net.pt", "torchscript": "net_ts.pt", "torch_export": "net.pt2", "onnx": "net.onnx",
+                     "npz": "net.npz"}[kind]
     if kind == "state_dict":
         torch.save(net.state_dict(), path)
     elif kind == "torchscript":
         torch.jit.script(net).save(str(path))
+    elif kind == "torch_export":
+        torch.export.save(torch.export.export(net, (torch.zeros(1, 2, dtype=torch.float64),)), str(path))
     elif kind == "onnx":
         pytest.importorskip("onnx", reason="pip install 'visualnn[import]'")
         torch.onnx.export(net, (torch.zeros(1, 2, dtype=torch.float64),), str(path), dynamo=False)
@@ -46,7 +49,7 @@ def write(net, kind: str, folder):
     return path
 
 
-@pytest.mark.parametrize("kind", ["state_dict", "torchscript", "onnx", "npz"])
+@pytest.mark.parametrize("kind", ["state_dict", "torchscript", "torch_export", "onnx", "npz"])
 def test_a_trained_pytorch_model_imports_to_a_file_whose_trace_is_pytorchs_forward_and_backward(kind, tmp_path):
     net = trained()
     model_path = write(net, kind, tmp_path)
@@ -86,6 +89,9 @@ def test_a_convolution_is_refused_naming_that_layer(tmp_path):
     torch.jit.script(net).save(str(tmp_path / "conv_ts.pt"))
     with pytest.raises(ImportRefused, match=r"layer 0 \(Conv2d\) cannot be shown"):
         import_model(tmp_path / "conv_ts.pt")
+    torch.export.save(torch.export.export(net, (torch.zeros(1, 1, 3, 3),)), str(tmp_path / "conv.pt2"))
+    with pytest.raises(ImportRefused, match=r"node 'conv2d' \(aten.conv2d.default\) cannot be shown"):
+        import_model(tmp_path / "conv.pt2")
     torch.save(net.state_dict(), tmp_path / "conv.pt")
     with pytest.raises(ImportRefused, match=r"layer '0' has a weight of shape 2x1x3x3 \(a convolution's kernel\)"):
         import_model(tmp_path / "conv.pt", activations=["relu", "linear"])

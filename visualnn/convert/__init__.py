@@ -1,6 +1,6 @@
 """Models trained elsewhere, in and out: ``visualnn import`` and ``visualnn export --format torch``.
 
-``import_model(path)`` reads a PyTorch state dict or TorchScript file, an ONNX
+``import_model(path)`` reads a PyTorch state dict, TorchScript or torch.export file, an ONNX
 graph or a NumPy ``.npz`` of weight matrices holding a stack of fully
 connected layers, and returns the layered network document (``ImportRefused``
 names the first layer it cannot show and why).  ``torch_script(document)``
@@ -17,9 +17,9 @@ from ..io.document import Document
 from .dense import ActivationsNeeded, ImportRefused, fold, to_document
 from .npz_files import read_npz
 from .onnx_files import read_onnx
-from .torch_files import read_torch
+from .torch_files import read_exported, read_torch
 
-READERS = {".pt": "torch", ".pth": "torch", ".onnx": "onnx", ".npz": "npz"}
+READERS = {".pt": "torch", ".pth": "torch", ".pt2": "torch.export", ".onnx": "onnx", ".npz": "npz"}
 
 
 def import_model(path, activations: list[str] | None = None, data=None, loss: str | None = None,
@@ -37,6 +37,8 @@ def import_model(path, activations: list[str] | None = None, data=None, loss: st
         raise ImportRefused(f"{path}: no such file")
     if kind == "torch":
         pieces = read_torch(path, activations)
+    elif kind == "torch.export":
+        pieces = read_exported(path)
     elif kind == "onnx":
         pieces = read_onnx(path)
     else:

@@ -110,6 +110,43 @@ def _scripted(module, source: str) -> list[Piece]:
     return pieces
 
 
+# torch.export (.pt2): the graph's ATen ops -> engine activations
+ATEN_ACTIVATIONS = {"tanh": "tanh", "sigmoid": "sigmoid", "relu": "relu", "leaky_relu": "leaky_relu", "elu": "elu",
+                    "softplus": "softplus", "gelu": "gelu", "softmax": "softmax", "_softmax": "softmax"}
+ATEN_PASSED = ("dropout", "flatten", "view", "reshape", "clone", "alias", "detach")
+
+
+def read_exported(path: Path) -> list[Piece]:
+    """A ``torch.export`` archive (.pt2): its graph of ATen ops, node by node."""
+    source = str(path)
+    torch = _torch(source)
+    try:
+        ep = torch.export.load(str(path))
+    except Exception as err:    # noqa: BLE001  (the loader raises many kinds on a file that is not .pt2)
+        raise ImportRefused(f"{source}: not a torch.export file PyTorch can read: {str(err).splitlines()[0]}") \
+            from None
+    weights = {k: v.detach().double().numpy() for k, v in ep.state_dict.items()}
+    param = ep.graph_signature.inputs_to_parameters
+    pieces: list[Piece] = []
+    for n in ep.graph.nodes:
+        if n.op != "call_function":
+            continue
+        op = str(n.target).split(".")[1] if str(n.target).startswith("aten.") else str(n.target)
+        where = f"node {n.name!r} ({n.target})"
+        if op == "linear":
+            w, b = (n.args[1], n.args[2] if len(n.args) > 2 else None)
+            pieces.append(dense(where, weights[param[w.name]], None if b is None else weights[param[b.name]], source))
+        elif op in ATEN_ACTIVATIONS:
+            attrs = {"alpha": float(n.args[1])} if op in ("leaky_relu", "elu") and len(n.args) > 1 else {}
+            if op == "gelu" and n.kwargs.get("approximate", "none") != "none":
+                raise ImportRefused(f"{source}: {where} is the tanh approximation; the engine's GELU is the exact one")
+            pieces.append(activation(where, ATEN_ACTIVATIONS[op], source, **attrs))
+        elif op not in ATEN_PASSED:
+            raise ImportRefused(f"{source}: {where} cannot be shown: visualnn imports linear layers and the "
+                                f"activations {', '.join(sorted(set(ATEN_ACTIVATIONS.values())))}")
+    return pieces
+
+
 def _settings(child, kind: str, where: str, source: str) -> dict:
     if kind == "LeakyReLU":
         return {"alpha": float(child.negative_slope)}

@@ -15,7 +15,7 @@ from ..convert.to_torch import NotExportable, torch_script
 from . import text
 from .export import ExportError, write_text
 
-MODEL_FILTER = "Models (*.pt *.pth *.onnx *.npz);;All files (*)"
+MODEL_FILTER = "Models (*.pt *.pth *.pt2 *.onnx *.npz);;All files (*)"
 
 
 def import_model_file(window, path: str | None = None) -> bool:
