@@ -153,6 +153,9 @@ def test_bent_planes_are_the_layers_outputs_on_the_grid_lines():
     out = dense.forward(dense.theta(m.params), line)[1][1]
     np.testing.assert_array_equal(planes[1].lines[1], out)
     np.testing.assert_array_equal(planes[1].points, dense.forward(dense.theta(m.params), m.data.matrix(["x1", "x2"]))[1][1])
+    lines, points = planes[1].axes(1, 0)
+    np.testing.assert_array_equal(lines[1], out[:, [1, 0]])
+    assert planes[0].neurons == ("x1", "x2") and planes[1].neurons == ("h1_1", "h1_2")
 
 
 # -- pixel pictures ------------------------------------------------------------------------------

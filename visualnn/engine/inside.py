@@ -181,15 +181,20 @@ def gradient_history(model: Model, params: Mapping[str, float], epochs: int,
 @dataclass(frozen=True)
 class BentPlane:
     layer: int                          # 0 = the input plane itself
-    neurons: tuple[str, ...]            # the layer's first two neurons: the picture's axes
-    lines: list[np.ndarray]             # each grid line as (k, 2) points in those two outputs
-    points: np.ndarray                  # the training samples there, (samples, 2)
+    neurons: tuple[str, ...]            # the layer's neurons (the inputs for layer 0): the picture's axes
+    lines: list[np.ndarray]             # each grid line as (k, neurons) points: the layer's outputs along it
+    points: np.ndarray                  # the training samples there, (samples, neurons)
     classes: np.ndarray                 # each sample's first target
+
+    def axes(self, i: int = 0, j: int = 1) -> tuple[list[np.ndarray], np.ndarray]:
+        """The lines and points seen on two of the layer's neurons (one neuron: against itself)."""
+        j = j if j < len(self.neurons) else i
+        return [line[:, [i, j]] for line in self.lines], self.points[:, [i, j]]
 
 
 def bent_planes(model: Model, params: Mapping[str, float], lines: int = 11, per_line: int = 60) -> list[BentPlane]:
     """The input plane's grid lines and the training samples after each hidden
-    layer (its first two neurons as the axes): how each layer bends the plane."""
+    layer (the layer's outputs as the axes): how each layer bends the plane."""
     dense, spec = _dense(model)
     if len(spec.inputs) != 2:
         raise ValueError(f"bending the input plane needs two inputs; {model.title or 'the model'} has "
@@ -210,13 +215,10 @@ def bent_planes(model: Model, params: Mapping[str, float], lines: int = 11, per_
     out = []
     hidden = len(spec.layers) - 1
     for l in range(hidden + 1):
-        A, S = gcache[l][1], scache[l][1]
+        A = gcache[l][1]
         names = tuple(spec.inputs) if l == 0 else tuple(spec.layers[l - 1].neurons)
-        cols = [0, 1] if A.shape[1] >= 2 else [0, 0]
-        A2, S2 = A[:, cols], S[:, cols]
-        out.append(BentPlane(l, tuple(names[c] for c in dict.fromkeys(cols)),
-                             [A2[k * per_line:(k + 1) * per_line] for k in range(2 * lines)],
-                             S2, T[:, 0] if T.shape[1] else np.zeros(len(X))))
+        out.append(BentPlane(l, names, [A[k * per_line:(k + 1) * per_line] for k in range(2 * lines)],
+                             scache[l][1], T[:, 0] if T.shape[1] else np.zeros(len(X))))
     return out
 
 

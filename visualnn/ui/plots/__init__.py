@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-PANELS = ("Activation", "Loss surface", "Cost curve", "Training", "Gradient flow")
+PANELS = ("Activation", "Loss surface", "Cost curve", "Training", "Gradient flow", "Layers bend the plane")
 # the panels a lecture slide or ``visualnn export --view`` names, by their dock names
 PANEL_NAMES = {"activation": "Activation", "surface": "Loss surface", "training": "Training"}
 
@@ -30,6 +30,9 @@ def panel_class(name: str):
     if name == "Cost curve":
         from .oned import OneDPanel
         return OneDPanel
+    if name == "Layers bend the plane":
+        from .layers import LayersPanel
+        return LayersPanel
     if name == "Gradient flow":
         from .gradflow import GradientFlowPanel
         return GradientFlowPanel

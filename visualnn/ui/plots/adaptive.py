@@ -204,3 +204,25 @@ class LazyPanel(QWidget):
 
     def catch_up(self):
         """Redo what was skipped while hidden (subclasses)."""
+
+
+class RefreshingPanel(LazyPanel):
+    """A ``LazyPanel`` redrawn whole by ``refresh()``: a change while hidden
+    (``changed``) leaves it stale, and it refreshes once when seen again."""
+
+    _stale = True
+
+    def changed(self, *_):
+        if self.hidden_now():
+            self._stale = True
+            return
+        self._stale = False
+        self.refresh()
+
+    def catch_up(self):
+        if self._stale:
+            self._stale = False
+            self.refresh()
+
+    def refresh(self):
+        """Redraw from the source (subclasses)."""

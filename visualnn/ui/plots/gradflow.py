@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QPushButton, QSpinBox, QVBoxLayout
 
 from ...engine.inside import LayerGradients, gradient_history, layer_gradients
 from ..text import plain_label
-from .adaptive import FlowLayout, LazyPanel, labelled
+from .adaptive import FlowLayout, RefreshingPanel, labelled
 from .source import as_source, current_params
 from .style import BACKGROUND, fmt, style_plot
 from .worker import JobRunner
@@ -34,7 +34,7 @@ def _log(x: np.ndarray) -> np.ndarray:
     return np.log10(np.maximum(np.abs(x), FLOOR))
 
 
-class GradientFlowPanel(LazyPanel):
+class GradientFlowPanel(RefreshingPanel):
     """Per-layer gradient sizes and histograms, now and over training."""
 
     def __init__(self, session, parent=None):
@@ -42,7 +42,6 @@ class GradientFlowPanel(LazyPanel):
         self.session = as_source(session)
         self.layers: list[LayerGradients] = []
         self.history = None
-        self._stale = True
         self.jobs = JobRunner(self)
         self.epochs = QSpinBox()
         self.epochs.setRange(1, 100000)
@@ -71,9 +70,9 @@ class GradientFlowPanel(LazyPanel):
         lay.addWidget(self.readout)
         lay.addWidget(self.view, 1)
         self.run_button.clicked.connect(self.run_history)
-        self.session.sigStateChanged.connect(self._on_state)
+        self.session.sigStateChanged.connect(self.changed)
         self.session.sigDocumentChanged.connect(self._on_document)
-        self.session.sigParamsChanged.connect(self._on_state)
+        self.session.sigParamsChanged.connect(self.changed)
         self._on_document()
 
     # -- now ------------------------------------------------------------------------------------
@@ -81,20 +80,9 @@ class GradientFlowPanel(LazyPanel):
         self.jobs.cancel()
         self.history = None
         self.history_plot.clear()
-        self._on_state()
-
-    def _on_state(self, *_):
-        if self.hidden_now():
-            self._stale = True
-            return
-        self.refresh()
-
-    def catch_up(self):
-        if self._stale:
-            self.refresh()
+        self.changed()
 
     def refresh(self):
-        self._stale = False
         m = self.session.model
         if m is None or m.spec is None:
             self.layers = []
