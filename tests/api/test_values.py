@@ -184,3 +184,8 @@ def test_an_unknown_step_name_says_which_steps_there_are():
     tr = vn.trace((x * 2).named("y"))
     with pytest.raises(ValueError, match="no node named 'z'.*backward steps are: y"):
         tr.at("backward:z")
+
+
+def test_settings_for_building_are_refused_for_a_file():
+    with pytest.raises(TypeError, match="learning_rate: settings for building a network"):
+        vn.trace(EXAMPLES / "add_mul.json", learning_rate=0.1)

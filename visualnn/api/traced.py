@@ -179,6 +179,9 @@ def as_document(obj, **build) -> Document:
     from .build import document_of
     from .nn import MLP
     from .value import Value
+    if build and isinstance(obj, (Document, Trace, str, Path)):
+        raise TypeError(f"{', '.join(sorted(build))}: settings for building a network from a Value or an MLP; "
+                        f"a file or document has its own")
     if isinstance(obj, Document):
         return obj
     if isinstance(obj, Trace):
