@@ -177,3 +177,16 @@ def test_a_trained_random_start_saved_and_trained_again_starts_from_the_saved_we
     doc = load(saved)
     again = train(doc.model, epochs=1)
     assert again.initial_loss == pytest.approx(train(load(first).model, epochs=5).history[-1], rel=1e-12)
+
+
+def test_an_inline_bias_of_a_layered_network_can_be_frozen_and_saved(tmp_path):
+    decl = json.loads((ROOT / "examples" / "and_or_perceptron.json").read_text())
+    decl["network"]["layers"][0]["biases"][1] = {"value": -10, "trainable": False}
+    doc = loads(json.dumps(decl))
+    assert doc.model.graph.frozen == {"b_OR"}
+    result = train(doc.model, epochs=20)
+    assert result.model.params["b_OR"] == -10.0 and result.model.params["b_AND"] != -30.0
+    doc.model = result.model
+    saved = json.loads(dumps(doc))
+    assert saved["network"]["layers"][0]["biases"][1] == {"value": -10.0, "trainable": False}
+    assert loads(dumps(doc)).model.graph.frozen == {"b_OR"}

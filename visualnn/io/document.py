@@ -336,7 +336,10 @@ def _number_at(decl, path, value):
     obj = decl
     for key in path[:-1]:
         obj = obj[key]
-    obj[path[-1]] = float(value)
+    if isinstance(obj[path[-1]], dict):        # {"value": -30, "trainable": false}
+        obj[path[-1]]["value"] = float(value)
+    else:
+        obj[path[-1]] = float(value)
 
 
 def _network_out(doc: Document) -> tuple[dict, set, list[str]]:

@@ -468,6 +468,9 @@ def read_layered(ck: Checker, decl: dict, place: str) -> NetworkInfo | None:
         l, j = path[1], path[3]
         if w is None:
             continue
+        frozen_here = isinstance(w, dict) and w.get("trainable") is False
+        if isinstance(w, dict):                 # {"value": -30, "trainable": false}
+            w = w["value"]
         if isinstance(w, str):
             pname = w
             info.param_places.setdefault(pname, q)
@@ -479,6 +482,8 @@ def read_layered(ck: Checker, decl: dict, place: str) -> NetworkInfo | None:
             taken.add(pname)
             info.inline[pname] = (float(w), path)
             info.param_places[pname] = q
+            if frozen_here:
+                info.frozen.add(pname)
         if kind == "w":
             layers[l].weights[j][path[4]] = pname
         else:
@@ -521,6 +526,12 @@ def _check_entries(ck: Checker, entries, names: dict, explicit: dict) -> None:
                 ck.add(q, f"the parameter {s!r} has the same name as {names[s]}; parameters need their own names")
             elif s is not None:
                 explicit.setdefault(s, q)
+        elif isinstance(w, dict):
+            ck.keys(w, q, ("value", "trainable"), required=("value",))
+            if "value" in w and not is_number(w["value"]) and not ck._skip(w["value"]):
+                ck.add(join(q, "value"), f"expected a number, got {_desc(w['value'])}")
+            if "trainable" in w:
+                ck.boolean(w["trainable"], join(q, "trainable"), "true or false (false: training never changes it)")
         elif not is_number(w):
             what = "a weight: a parameter name, a number or null (no connection)" if kind == "w" else \
                 "a bias: a parameter name, a number or null (no bias)"
