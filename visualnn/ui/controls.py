@@ -17,7 +17,10 @@ from PySide6.QtWidgets import (
 )
 
 from ..engine import explain
+from .numberbox import ExactNumberBox
 from .text import plain_label, tooltip
+
+LR_RANGE = (1e-12, 1e6)     # a learning rate a file may hold (above 0, at most 1e6)
 
 STEP_KEYS = (Qt.Key_Right, Qt.Key_Space, Qt.Key_PageDown)
 BACK_KEYS = (Qt.Key_Left, Qt.Key_PageUp, Qt.Key_Backspace)
@@ -108,14 +111,11 @@ class StepperControls(QObject):
         self.phase = PhaseLabel()
         self._fix_phase_width(99999)
 
-        self.lr = QDoubleSpinBox()
-        self.lr.setDecimals(4)
-        self.lr.setRange(0.0001, 100.0)
+        # the range a file allows (io.settings: above 0, at most 1e6); the value shown in full
+        self.lr = ExactNumberBox(LR_RANGE[0], LR_RANGE[1])
         self.lr.setSingleStep(0.05)
         self.lr.setToolTip("Learning rate of the update step (saved with the file)")
-        self.lr.editingFinished.connect(self._lr_edited)
-        self.lr.setKeyboardTracking(False)
-        self.lr.valueChanged.connect(self._lr_edited)
+        self.lr.sigCommitted.connect(self._lr_edited)
 
         self.sample = QComboBox()
         self.sample.setToolTip("Which training sample goes through the network")
@@ -182,9 +182,9 @@ class StepperControls(QObject):
         if pos != s.position:
             s.seek(pos)
 
-    def _lr_edited(self, *_):
-        v = self.lr.value()
-        if self.session.model is not None and abs(v - self.session.learning_rate) > 1e-12:
+    def _lr_edited(self, v: float):
+        """Only a number the user typed or stepped to, exactly as given."""
+        if self.session.model is not None and v != self.session.learning_rate:
             self.session.set_learning_rate(v)
 
     def _sample_chosen(self, i):
@@ -217,8 +217,7 @@ class StepperControls(QObject):
 
     def _on_params(self):
         s = self.session
-        with QSignalBlocker(self.lr):
-            self.lr.setValue(s.learning_rate)
+        self.lr.show_value(s.learning_rate)
         with QSignalBlocker(self.sample):
             self.sample.setCurrentIndex(s.sample_index)
         self.lr.setEnabled(s.has_update)
