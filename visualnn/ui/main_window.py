@@ -179,7 +179,8 @@ class MainWindow(WindowMenus):
         if self._layout_pending:
             # dock sizes apply to the laid-out window, so on the first show
             self._layout_pending = False
-            self.apply_default_layout()
+            self._graph_checked = True      # a later show (Qt re-creating the window for the 3-D
+            self.apply_default_layout()     # view's OpenGL) must not close the panels just opened
         elif not self._graph_checked:
             self._graph_checked = True
             QTimer.singleShot(0, self.keep_graph_large)

@@ -77,3 +77,16 @@ def test_the_window_with_its_panels_closed_loads_no_plot_panel_pyqtgraph_network
                   "        'visualnn.ui.plots.activation', 'visualnn.ui.plots.oned')\n"
                   "print(json.dumps([m for m in mods if m in sys.modules]))")
     assert loaded == []
+
+
+def test_the_window_shown_again_keeps_the_panel_just_opened(qtbot, window):
+    """Qt shows the window again when the 3-D view's OpenGL first joins it: the
+    panel the user opened stays open."""
+    from PySide6.QtGui import QShowEvent
+    dock = window.docks["Loss surface"]
+    dock.toggleViewAction().trigger()
+    qtbot.waitUntil(dock.isVisible)
+    window.showEvent(QShowEvent())
+    qtbot.wait(50)
+    assert dock.isVisible()
+    stop_all()
