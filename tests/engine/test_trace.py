@@ -270,3 +270,19 @@ def test_left_after_stepping_takes_the_step_back_in_place_exactly(monkeypatch):
         assert _bits(state) == _bits(want)
         assert state.step == want.step and state.updated == want.updated and state.index == want.index
         folded.clear()
+
+
+def test_every_stepper_shares_one_cache_and_takes_its_entries_when_it_goes():
+    import gc
+
+    from visualnn.engine.stepper import SHARED_CACHE
+    a, b = _mlp_stepper([3, 3, 2]), _mlp_stepper([3, 3, 2], seed=1)
+    assert a.cache is b.cache is SHARED_CACHE
+    a.seek(a.cycle_length + 3)
+    b.seek(2)
+    mine = [k for k in SHARED_CACHE.keys() if k[0] is a._token]
+    assert mine and all(k in SHARED_CACHE for k in mine)
+    del a
+    gc.collect()
+    assert not any(k in SHARED_CACHE for k in mine)
+    assert any(k[0] is b._token for k in SHARED_CACHE.keys())

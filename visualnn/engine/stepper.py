@@ -9,6 +9,7 @@ cycle starts share one cache bounded by bytes (``engine.cache``).
 from __future__ import annotations
 
 import copy
+import weakref
 from dataclasses import fields
 from itertools import repeat
 from operator import attrgetter, itemgetter
@@ -55,15 +56,19 @@ class Stepper:
         self._sample = sample_index
         self.optimizer_name, self.lr, self.hyper = optimizer, float(lr), hyper
         self.position = 0
-        self.cache = cache if cache is not None else ByteCache(self.CACHE_BYTES)
-        self._token = None
+        # one cache for every stepper of the process (the window's neuron and gate views, the
+        # exporter, scripts): one bound on what they keep together
+        self.cache = cache if cache is not None else SHARED_CACHE
+        self._token: object | None = None
+        self._finalizer: weakref.finalize | None = None
         self._set_start(dict(params))
 
     def _set_start(self, params):
-        if self._token is not None:
-            old = self._token
-            self.cache.drop_where(lambda k: k[0] is old)
+        if self._finalizer is not None:
+            self._finalizer()                # the old entries go now
         self._token = object()             # this stepper's entries in a cache others may share
+        # and when this stepper goes, its entries go with it
+        self._finalizer = weakref.finalize(self, _drop_entries, self.cache, self._token)
         start = {p: float(params[p]) for p in self.graph.param_names}
         self._checkpoints: dict[int, tuple[dict[str, float], object]] = {0: (start, self._new_optimizer())}
         self._every = self.CHECKPOINT_EVERY
@@ -399,6 +404,13 @@ class Stepper:
         snap = _copy_state(state, params=self.params_for(cycle) if shared else None)
         self._put("state", cycle, snap, state_bytes(snap, shared), state.index)
         self._snaps.setdefault(cycle, set()).add(state.index)
+
+
+SHARED_CACHE = ByteCache(Stepper.CACHE_BYTES)
+
+
+def _drop_entries(cache: ByteCache, token: object) -> None:
+    cache.drop_where(lambda k: k[0] is token)
 
 
 def fold_steps(st: State, steps: list[Step]) -> None:
