@@ -254,15 +254,16 @@ def cmd_export(args) -> int:
         raise CliError(f"export is not available: {err}") from None
     try:
         written, fmt, what = rendering.export_document(doc, args.out, args.format, args.view, args.size, args.steps,
-                                                       args.sample, progress=_frames_bar())
+                                                       args.sample, progress=_frames_bar(), digits=args.digits)
     except rendering.ExportError as err:
         raise CliError(f"visualnn export: {err}", 2) from None
     except rendering.ExportCancelled:
         raise CliError("visualnn export: cancelled; nothing was written", 1) from None
-    if fmt == "frames":
+    if fmt in ("frames", "svgframes"):
         print(f"wrote {len(written)} frames ({what}) to {args.out}")
     else:
-        print(f"wrote {written[0]}" + (f" ({what})" if fmt in rendering.ANIMATION_FORMATS else ""))
+        tables = fmt in rendering.TABLE_FORMATS
+        print(f"wrote {written[0]}" + ("" if tables else f" ({what})"))
     return 0
 
 
@@ -369,12 +370,13 @@ def build_parser() -> argparse.ArgumentParser:
     ex = sub.add_parser("export", help="render steps to PNG/SVG/GIF/MP4 or tables (no display needed)")
     ex.add_argument("file")
     ex.add_argument("--out", required=True)
-    ex.add_argument("--steps", default="all", help="all, or a range A-B")
+    ex.add_argument("--steps", default="all", help="all (the start, then every step), N, a range A-B, or lecture")
     ex.add_argument("--format", choices=["png", "svg", "gif", "mp4", "md", "csv", "tex", "torch"], default=None,
                     help="torch: a runnable PyTorch script building and training the same network")
     ex.add_argument("--size", default=None, help="WxH, e.g. 1920x1080")
     ex.add_argument("--view", choices=["graph", "window", "activation", "surface"], default="graph")
     ex.add_argument("--sample", type=int, default=0)
+    ex.add_argument("--digits", type=int, default=None, help="decimals shown, 1-12 (as View > Digits)")
     im = sub.add_parser("import", help="a PyTorch (.pt, .pt2), ONNX (.onnx) or NumPy (.npz) model as a network file")
     im.add_argument("model")
     im.add_argument("--out", required=True, help="the network file to write")

@@ -32,10 +32,10 @@ def _pixels(path):
     return np.asarray(Image.open(path).convert("RGB"), dtype=float)
 
 
-def test_all_steps_of_mazur_give_one_png_per_step_of_the_requested_size(session, tmp_path):
+def test_all_steps_of_mazur_give_the_start_then_one_png_per_step_of_the_requested_size(session, tmp_path):
     out = tmp_path / "frames"
     written = ex.export(session, ex.Request("frames", out, "graph", SIZE))
-    assert [p.name for p in written] == [f"frame_{k:04d}.png" for k in range(1, 20)]
+    assert [p.name for p in written] == [f"frame_{k:04d}.png" for k in range(1, 21)]     # the start, steps 1-19
     assert sorted(p.name for p in out.iterdir()) == [p.name for p in written]
     frames = [_pixels(p) for p in written]
     for f in frames:
@@ -49,7 +49,7 @@ def test_the_gif_has_one_frame_per_step(session, tmp_path):
     ex.export(session, ex.Request("frames", tmp_path / "f", "window", SIZE))
     gif = ex.export(session, ex.Request("gif", tmp_path / "a.gif", "window", SIZE))[0]
     im = Image.open(gif)
-    assert im.n_frames == len(list((tmp_path / "f").iterdir())) == 19
+    assert im.n_frames == len(list((tmp_path / "f").iterdir())) == 20         # the start frame first
     assert im.size == SIZE and im.info["loop"] == 0
 
 
@@ -101,8 +101,8 @@ def test_headless_export_works_without_a_display(tmp_path):
                        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=240)
     assert r.returncode == 0, r.stderr
     frames = sorted((tmp_path / "frames").iterdir())
-    assert len(frames) == 19 and Image.open(frames[0]).size == (640, 360)
-    assert "19/19 frames" in r.stderr and "wrote 19 frames" in r.stdout
+    assert len(frames) == 20 and Image.open(frames[0]).size == (640, 360)
+    assert "20/20 frames" in r.stderr and "wrote 20 frames" in r.stdout
     assert "Traceback" not in r.stderr
 
 
@@ -218,3 +218,42 @@ def test_window_export_of_a_range_shows_progress_and_can_be_cancelled(window, tm
                                  "range", 10, 18) is None
     assert seen[0] == (0, 9) and not list(tmp_path.glob("*.gif")) and not list(tmp_path.glob(".*"))
     assert "cancelled" in window.statusBar().currentMessage()
+
+
+def test_export_digits_svg_frames_and_one_png_that_says_its_step(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "visualnn.cli", "export", str(MAZUR), "--out", "svg/", "--format", "svg",
+                        "--steps", "0-3", "--digits", "9", "--size", "1366x768"],
+                       cwd=tmp_path, capture_output=True, text=True, timeout=240)
+    assert r.returncode == 0, r.stderr
+    frames = sorted((tmp_path / "svg").iterdir())
+    assert [f.name for f in frames] == [f"frame_{k:04d}.svg" for k in range(1, 5)]
+    texts = [{"".join(t.itertext()) for t in ET.parse(f).getroot().iter() if t.tag.endswith("text")} for f in frames]
+    assert "0.3775" in texts[1] and "0.593269992" in texts[2]          # step 2 at 9 digits: out_h1
+    for f in frames:
+        assert 'd=""' not in f.read_text()                               # no empty path data (Inkscape)
+    r = subprocess.run([sys.executable, "-m", "visualnn.cli", "export", str(MAZUR), "--out", "one.png"],
+                       cwd=tmp_path, capture_output=True, text=True, timeout=240)
+    assert r.returncode == 0 and "(step 19)" in r.stdout
+
+
+def test_the_export_dialog_starts_in_the_last_export_folder_or_home(tmp_path):
+    from PySide6.QtCore import QSettings
+    settings = QSettings(str(tmp_path / "e.ini"), QSettings.IniFormat)
+    assert ex.export_folder(settings) == Path.home()
+    settings.setValue(ex.LAST_FOLDER_KEY, str(tmp_path))
+    assert ex.export_folder(settings) == tmp_path
+    settings.setValue(ex.LAST_FOLDER_KEY, str(tmp_path / "gone"))
+    assert ex.export_folder(settings) == Path.home()
+
+
+def test_a_plot_view_exports_the_plot_alone_at_the_size_asked(session, tmp_path):
+    p = ex.export(session, ex.Request("png", tmp_path / "a.png", "activation", (800, 450),
+                                      slides=[Slide(5, 5)]))[0]
+    assert Image.open(p).size == (800, 450)
+    r = ex.FrameRenderer(session, ex.Deck([Slide(5, 5)]), "activation", (800, 450))
+    try:
+        from PySide6.QtWidgets import QComboBox, QPushButton
+        w = r.show(0)
+        assert not w.findChildren(QComboBox) and not w.findChildren(QPushButton)
+    finally:
+        r.close()

@@ -54,13 +54,14 @@ from PySide6.QtWidgets import (
 from ..engine.handout import handout_of
 from ..io.budget import export_refusal
 from ..io.lecture import Slide
+from ..state.session import DIGIT_RANGE
 from .plots import PANEL_NAMES, panel_class
 from .present import Deck, PresentationView, deck_for
 from .session import Session
 from .text import critical, plain_label
 
 PICTURE_FORMATS = ("png", "svg")
-ANIMATION_FORMATS = ("frames", "gif", "mp4")
+ANIMATION_FORMATS = ("frames", "svgframes", "gif", "mp4")
 TABLE_FORMATS = ("md", "csv", "tex")
 FORMATS = PICTURE_FORMATS + ANIMATION_FORMATS + TABLE_FORMATS
 VIEWS = ("graph", "window", "activation", "surface")
@@ -69,8 +70,8 @@ FRAME_SECONDS = 1.2               # each step on screen in a GIF or video
 LAST_FRAME_SECONDS = 3.0
 VIDEO_FPS = 10
 MAX_PIXELS = 8192 * 8192
-FRAME_NAME = "frame_{:04d}.png"
-FRAME_PATTERN = re.compile(r"frame_\d{4,}\.png")
+FRAME_NAME = "frame_{:04d}.{}"
+FRAME_PATTERN = re.compile(r"frame_\d{4,}\.(png|svg)")
 SUFFIXES = {".png": "png", ".svg": "svg", ".gif": "gif", ".mp4": "mp4", ".md": "md", ".markdown": "md",
             ".csv": "csv", ".tex": "tex"}
 VIDEO_MISSING = ("MP4 export needs the optional PyAV package, which is not installed. "
@@ -211,7 +212,19 @@ def write_svg(widget: QWidget, path: Path, title: str = "", description: str = "
                 p.end()
         if not tmp.exists() or tmp.stat().st_size == 0:
             raise ExportError(f"cannot write {path}")
+        _drop_empty_paths(tmp)
     return Path(path)
+
+
+_EMPTY_PATH = re.compile(r'<path\b[^>]*\sd=""[^>]*/>\s*')
+
+
+def _drop_empty_paths(svg: Path):
+    """QSvgGenerator writes an empty shape as ``d=""``, which Inkscape reports as invalid path data."""
+    text = svg.read_text(encoding="utf-8")
+    clean = _EMPTY_PATH.sub("", text)
+    if clean != text:
+        svg.write_text(clean, encoding="utf-8")
 
 
 def save_png(img: QImage, path: Path) -> Path:
@@ -240,6 +253,7 @@ class FrameRenderer:
         if view not in VIEWS:
             raise ExportError(f"unknown view {view!r}; expected one of {', '.join(VIEWS)}")
         self.session, self.deck, self.view_name, self.scale = session, deck, view, float(scale)
+        self.title = ""
         w, h = int(size[0]), int(size[1])
         if w < 16 or h < 16:
             raise ExportError(f"a picture of {w}x{h} is too small (at least 16x16)")
@@ -258,6 +272,22 @@ class FrameRenderer:
         self.widget.resize(w, h)
         self.widget.show()
         _process_events()
+        if self.panel is not None:
+            self.widget = self._plot_alone(self.panel, w, h)
+
+    @staticmethod
+    def _plot_alone(panel: QWidget, w: int, h: int) -> QWidget:
+        """The panel's plot without its controls: the panel grows until the plot is ``w`` x ``h``."""
+        plot = getattr(panel, "map", None) or getattr(panel, "view", None)
+        if not isinstance(plot, QWidget):
+            return panel
+        for _ in range(3):
+            dw, dh = w - plot.width(), h - plot.height()
+            if dw == 0 and dh == 0:
+                break
+            panel.resize(panel.width() + dw, panel.height() + dh)
+            _process_events()
+        return plot
 
     def __len__(self) -> int:
         return len(self.deck)
@@ -282,9 +312,10 @@ class FrameRenderer:
                 w.deleteLater()
 
 
-def write_frames(renderer: FrameRenderer, out_dir: Path, progress: Progress | None = None) -> list[Path]:
-    """Every click as ``frame_0001.png``…, into ``out_dir`` (made if missing;
-    older frames there are replaced)."""
+def write_frames(renderer: FrameRenderer, out_dir: Path, progress: Progress | None = None,
+                 kind: str = "png") -> list[Path]:
+    """Every click as ``frame_0001.png``… (``kind`` "svg": ``frame_0001.svg``…),
+    into ``out_dir`` (made if missing; older frames there are replaced)."""
     out_dir = Path(out_dir)
     parent = out_dir.parent if str(out_dir.parent) else Path(".")
     if out_dir.exists() and not out_dir.is_dir():
@@ -301,8 +332,10 @@ def write_frames(renderer: FrameRenderer, out_dir: Path, progress: Progress | No
         for k in range(n):
             if progress is not None and not progress(k, n):
                 raise ExportCancelled()
-            name = FRAME_NAME.format(k + 1)
-            if not renderer.image(k).save(str(tmp / name), "PNG"):
+            name = FRAME_NAME.format(k + 1, kind)
+            if kind == "svg":
+                write_svg(renderer.show(k), tmp / name, renderer.title, f"step {renderer.deck.frames[k].position}")
+            elif not renderer.image(k).save(str(tmp / name), "PNG"):
                 raise ExportError(f"cannot write {out_dir / name}")
             names.append(name)
         if progress is not None:
@@ -316,7 +349,7 @@ def write_frames(renderer: FrameRenderer, out_dir: Path, progress: Progress | No
             for name in names:
                 os.replace(tmp / name, out_dir / name)
             for old in out_dir.iterdir():           # frames of an earlier, longer export
-                if FRAME_PATTERN.fullmatch(old.name) and old.name not in names:
+                if FRAME_PATTERN.fullmatch(old.name) and old.name.endswith(kind) and old.name not in names:
                     old.unlink()
             tmp.rmdir()
     except BaseException:
@@ -425,7 +458,7 @@ def parse_size(text: str | None) -> tuple[tuple[int, int], float]:
 
 
 def step_slides(session, steps: str | None) -> tuple[list[Slide], str]:
-    """The clicks ``--steps`` asks for: "all" (every step of the first pass),
+    """The clicks ``--steps`` asks for: "all" (the start frame, then every step of the first pass),
     "A-B" or "N" (positions; 0 is the start), or "lecture" (the file's slides).
     Returns (slides, what they are, in words)."""
     L = session.cycle_length
@@ -436,7 +469,7 @@ def step_slides(session, steps: str | None) -> tuple[list[Slide], str]:
             raise ExportError("--steps lecture: the file has no lecture section; use --steps all or A-B")
         return deck.slides, f"the lecture ({len(deck.slides)} slides)"
     if t == "all":
-        return [Slide(1, L)], f"steps 1-{L}"
+        return [Slide(0, L)], f"the start and steps 1-{L}"
     m = re.fullmatch(r"(\d+)(?:\s*-\s*(\d+))?", t)
     if not m:
         raise ExportError(f"--steps {steps!r}: expected all, lecture, a step N or a range A-B (steps 1-{L} "
@@ -458,8 +491,11 @@ def infer_format(out: str, given: str | None) -> str:
     """The format from ``--format``, else from the suffix of ``--out`` (a folder: PNG frames)."""
     p = Path(out)
     if given is not None:
-        if given == "png" and (out.endswith(("/", os.sep)) or p.is_dir() or p.suffix.lower() != ".png"):
+        folder = out.endswith(("/", os.sep)) or p.is_dir()
+        if given == "png" and (folder or p.suffix.lower() != ".png"):
             return "frames"
+        if given == "svg" and (folder or p.suffix.lower() != ".svg"):
+            return "svgframes"          # one numbered SVG drawing per step, into the folder
         return given
     if out.endswith(("/", os.sep)) or p.is_dir():
         return "frames"
@@ -514,8 +550,9 @@ def export(session, req: Request, progress: Progress | None = None, title: str =
         if fmt == "svg":
             return [write_svg(renderer.show(len(deck) - 1), req.out, title or session.title,
                               "exported by visualnn")]
-        if fmt == "frames":
-            return write_frames(renderer, req.out, progress)
+        if fmt in ("frames", "svgframes"):
+            renderer.title = title or session.title
+            return write_frames(renderer, req.out, progress, "svg" if fmt == "svgframes" else "png")
         if fmt == "gif":
             return [write_gif(renderer, req.out, progress)]
         return [write_mp4(renderer, req.out, progress)]
@@ -552,7 +589,7 @@ def _ensure_gui():
 
 def export_document(doc, out: str, fmt: str | None = None, view: str = "graph", size: str | None = None,
                     steps: str | None = None, sample: int = 0,
-                    progress: Progress | None = None) -> tuple[list[Path], str, str]:
+                    progress: Progress | None = None, digits: int | None = None) -> tuple[list[Path], str, str]:
     """Render a loaded document without a window (``visualnn export``): a
     QApplication is made, offscreen when there is no display.  Returns the
     files written, the format and what was exported.  Bad arguments raise
@@ -572,7 +609,13 @@ def export_document(doc, out: str, fmt: str | None = None, view: str = "graph", 
     session = Session(document=doc)
     if sample:
         session.set_sample(sample)
+    if digits is not None:
+        if not DIGIT_RANGE[0] <= digits <= DIGIT_RANGE[1]:
+            raise ExportError(f"--digits {digits}: expected {DIGIT_RANGE[0]} to {DIGIT_RANGE[1]} (as View > Digits)")
+        session.set_digits(digits)
     slides, what = step_slides(session, steps)
+    if fmt in PICTURE_FORMATS:
+        what = f"step {slides[-1].end}"         # one picture: the last step asked for
     req = Request(fmt, Path(out), view, size_px, scale,
                   slides if (steps or "all").strip().lower() != "all" or fmt not in TABLE_FORMATS else None)
     written = export(session, req, progress if fmt in ANIMATION_FORMATS else None, doc.model.title)
@@ -581,6 +624,7 @@ def export_document(doc, out: str, fmt: str | None = None, view: str = "graph", 
 
 # -- the GUI -----------------------------------------------------------------------------------------
 FORMAT_LABELS = {"png": "PNG picture", "svg": "SVG drawing", "frames": "PNG frames (a folder)",
+                 "svgframes": "SVG frames (a folder)",
                  "gif": "Animated GIF", "mp4": "MP4 video", "md": "Markdown table", "csv": "CSV table",
                  "tex": "LaTeX table"}
 FILTERS = {"png": "PNG pictures (*.png)", "svg": "SVG drawings (*.svg)", "gif": "GIF animations (*.gif)",
@@ -682,6 +726,7 @@ class ExportDialog(QDialog):
         self.steps.setEnabled(not picture)
         self.range_box.setVisible(self.steps.currentData() == "range" and not picture)
         self.note.setText({"frames": "One numbered PNG per step, into a folder of your choice.",
+                           "svgframes": "One numbered SVG drawing per step, into a folder of your choice.",
                            "mp4": "" if video_available() else VIDEO_MISSING,
                            "md": "Every forward and backward step with values, local and upstream gradients "
                                  "and their products."}.get(fmt, ""))
@@ -715,14 +760,30 @@ def run_export_dialog(window) -> list[Path] | None:
         return None
     fmt, what, size, scale, steps, first, last = dlg.request_parts()
     name = Path(s.path).stem if s.path else "network"
-    start = str(Path(s.path).parent / name) if s.path else name
-    if fmt == "frames":
-        out = QFileDialog.getExistingDirectory(window, "Folder for the frames", str(Path(start).parent))
+    folder = export_folder(window.settings)
+    if fmt in ("frames", "svgframes"):
+        out = QFileDialog.getExistingDirectory(window, "Folder for the frames", str(folder))
     else:
-        out, _ = QFileDialog.getSaveFileName(window, "Export", f"{start}.{fmt}", FILTERS[fmt])
+        out, _ = QFileDialog.getSaveFileName(window, "Export", str(folder / f"{name}.{fmt}"), FILTERS[fmt])
     if not out:
         return None
-    return export_from_window(window, fmt, Path(out), what, size, scale, steps, first, last)
+    written = export_from_window(window, fmt, Path(out), what, size, scale, steps, first, last)
+    if written:
+        window.settings.setValue(LAST_FOLDER_KEY, str(Path(out) if fmt in ("frames", "svgframes")
+                                                      else Path(out).parent))
+    return written
+
+
+LAST_FOLDER_KEY = "lastExportFolder"
+
+
+def export_folder(settings) -> Path:
+    """Where the export dialog starts: the last folder exported to, else home (never
+    inside the installed package, where the bundled examples live)."""
+    last = settings.value(LAST_FOLDER_KEY) if settings is not None else None
+    if last and Path(str(last)).is_dir():
+        return Path(str(last))
+    return Path.home()
 
 
 def export_from_window(window, fmt, out: Path, what=("render", "graph"), size=DEFAULT_SIZE, scale=1.0,

@@ -11,12 +11,14 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
+from shiboken6 import isValid
 
-from ..engine.label_layout import Candidate, Request, edge_candidates
+from ..engine.label_layout import Candidate, Request, edge_candidates, overlaps
 from ..engine.label_layout import place as layout_labels
 from . import theme as th
 
 MIN_PX = 12.0       # no text on the graph is drawn smaller
+REFERENCE = 100     # pixels at which a text's width is measured and scaled
 PAD = 2.0           # pixels of plate around a label's text
 Z_TEXT = 3
 
@@ -159,10 +161,14 @@ class LabelPlacer:
         cx = b.x + b.w / 2 if b.half == "left" else b.x - b.w / 2 if b.half == "right" else b.x
         out = []
         if b.label:
-            w, h = text_size([b.label], px, True)
+            w, h = (x / k for x in text_size([b.label], px, True))
             top = b.y - b.h / 2 - 4 / k
+            left = b.x - b.w / 2 - 4 / k if b.half != "right" else cx - b.w - 4 / k
+            # above the node; above and to its left; beside it on the left
             out.append(Request(("node", name, "label"), NODE_PRIORITY["label"] + pri,
-                               [Candidate((cx - w / 2 / k, top - h / k, cx + w / 2 / k, top))]))
+                               [Candidate((cx - w / 2, top - h, cx + w / 2, top)),
+                                Candidate((cx - w, top - h, cx, top)),
+                                Candidate((left - w, b.y - h / 2, left, b.y + h / 2))]))
         if b.quiet:
             return out
         y = b.y + b.h / 2 + 4 / k
@@ -254,6 +260,7 @@ class LabelPlacer:
         legend = v.legend_scene_rect()
         if legend is not None:
             obstacles.append(legend)
+        obstacles += self._marks(k)
         requests: list[Request] = []
         if v.texts_visible:
             for name in v.text_nodes():
@@ -267,7 +274,20 @@ class LabelPlacer:
                     requests.append(r)
         chosen = layout_labels(requests, obstacles, bounds, 2 / k)
         self._apply(requests, chosen, k, normal, current)
-        self._symbols(k, normal)
+        self._symbols(k, normal, self._marks(k))
+
+    def _marks(self, k: float) -> list:
+        """Scene rectangles of the marks drawn over nodes at a fixed pixel size (stuck-unit
+        badges, neuron pictures): labels keep off them too."""
+        inside = getattr(self.view, "inside", None)
+        out = []
+        for group in (getattr(inside, "badges", {}), getattr(inside, "pictures", {})):
+            for item in list(group.values()):
+                if not isValid(item) or item.scene() is not self.view.scene() or not item.isVisible():
+                    continue
+                r, p = item.boundingRect(), item.pos()
+                out.append((p.x() + r.left() / k, p.y() + r.top() / k, p.x() + r.right() / k, p.y() + r.bottom() / k))
+        return out
 
     def _apply(self, requests, chosen, k, normal, current):
         v = self.view
@@ -313,8 +333,17 @@ class LabelPlacer:
         if self.leaders is not None:
             self.leaders.set_lines(leaders)
 
-    def _symbols(self, k: float, normal: float):
-        """Each node's symbol as large as its node allows; none below the smallest type."""
+    def _symbols(self, k: float, normal: float, marks: list):
+        """Each node's symbol as large as its node allows; none below the smallest type,
+        none under a mark (a stuck-unit badge sits on its node's corner)."""
         for item in self.view._nodes.values():
-            px = min(1.35 * normal, 0.45 * item.box.h * k)
+            text = item.symbol_text()
+            wide = metrics(REFERENCE, True).horizontalAdvance(text) / REFERENCE if text else 1.0
+            px = min(1.35 * normal, 0.45 * item.box.h * k, 0.8 * item.box.w * k / max(wide, 1e-9))
+            if px >= MIN_PX and marks:
+                w, h = text_size([text], px, True)
+                b = item.box
+                r = (b.x - w / 2 / k, b.y - h / 2 / k, b.x + w / 2 / k, b.y + h / 2 / k)
+                if any(overlaps([r, m]) for m in marks):
+                    px = 0
             item.set_symbol_px(px if px >= MIN_PX and self.view.texts_visible else 0)

@@ -39,6 +39,7 @@ from .qpath import segments_path
 from .text import tooltip
 
 LABEL_MIN_PIXELS = 12.0         # nodes smaller than this on screen get no texts (zoomed far out)
+NODE_MIN_PX = 30.0              # rows spread for their texts no further than leaves nodes this tall
 TEXT_NODES_LIMIT = 40           # more nodes than this: texts of the step's neighbourhood only, the rest on hover
 WEIGHT_LABEL_LIMIT = 24         # more weighted edges than this: weights shown on the step and selection only
 ANTIALIAS_EDGES = 3000          # more edges than this are drawn without smoothing
@@ -617,9 +618,13 @@ class GraphView(QGraphicsView):
         p = d + need / s
         if ((rows - 1) * p + d) * s <= ha:
             return p
-        if need * (rows - 1) >= ha:
-            return None         # no pitch gives every row room: texts that do not fit are dropped
-        return d * (1 + need / ha) / (1 - need * (rows - 1) / ha)
+        # not so far apart that the nodes shrink below NODE_MIN_PX: then texts with no room are dropped
+        floor = min(s, NODE_MIN_PX / d)
+        if need * (rows - 1) < ha:
+            p = d * (1 + need / ha) / (1 - need * (rows - 1) / ha)
+            if ha / ((rows - 1) * p + d) >= floor:
+                return p
+        return max(d * 1.5, (ha / floor - d) / (rows - 1))
 
     def _graph_rect(self) -> QRectF:
         """The nodes with room for their names and values (not the labels of the moment)."""

@@ -17,7 +17,7 @@ from .help import show_keys
 from .model_files import export_torch_file, import_model_file
 from .session import Session
 
-DIGIT_CHOICES = (2, 3, 4, 5, 6, 7, 8, 9)
+DIGIT_CHOICES = tuple(range(1, 13))      # as the session allows
 
 
 class WindowMenus(QMainWindow):
