@@ -787,9 +787,17 @@ def test_training_from_weights_that_are_not_numbers_ends_with_a_message(qtbot):
     1e12 before a cross-entropy), playing the training panel diverged at once,
     kept its NaN start and pushed it into the session, which refuses NaN: a
     ValueError inside the result slot, the panel left half-updated."""
+    import json
+    import tempfile
+    from pathlib import Path
     from visualnn.io import examples_dir
     win = start_window(qtbot)
-    assert win.open_file(str(examples_dir() / "and_or_perceptron.json"))
+    # BCE clamps its logs at -100 like PyTorch; with the clamp off the update gives NaN weights
+    doc = json.loads((examples_dir() / "and_or_perceptron.json").read_text(encoding="utf-8"))
+    doc["network"]["loss"]["attrs"] = {"clamp_log": 0}
+    copy = Path(tempfile.mkdtemp()) / "and_or_unclamped.json"
+    copy.write_text(json.dumps(doc), encoding="utf-8")
+    assert win.open_file(str(copy))
     s = win.session
     s.edit_value("b_OR", 1e12)
     s.end()
