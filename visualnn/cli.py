@@ -299,13 +299,19 @@ def cmd_import(args) -> int:
 
 
 def _frames_bar(stream=None):
-    """A progress bar for rendered frames on stderr (a log file gets the finished bar only)."""
+    """A progress bar for rendered frames on stderr; a log file (not a terminal) gets a
+    line at every tenth of the frames instead, so a long export shows it is alive."""
     stream = stream or sys.stderr
     state = {"last": -1}
     tty = stream.isatty()
 
     def progress(done, total):
-        if not tty and done < total:
+        if not tty:
+            tenth = 10 * done // max(total, 1)
+            if tenth != state["last"]:
+                state["last"] = tenth
+                stream.write(f"exported {done}/{total} frames\n")
+                stream.flush()
             return True
         width = 30
         filled = int(width * done / max(total, 1))

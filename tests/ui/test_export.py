@@ -257,3 +257,66 @@ def test_a_plot_view_exports_the_plot_alone_at_the_size_asked(session, tmp_path)
         assert not w.findChildren(QComboBox) and not w.findChildren(QPushButton)
     finally:
         r.close()
+
+
+# -- streaming (issue 16) -------------------------------------------------------------------------------
+class CountingFrames:
+    """A renderer stand-in: ``n`` frames of a growing bar, each a fresh image."""
+
+    def __init__(self, n, size=(160, 90)):
+        self.n, self.size = n, size
+
+    def __len__(self):
+        return self.n
+
+    def image(self, k):
+        from PySide6.QtGui import QColor, QImage
+        img = QImage(*self.size, QImage.Format_RGB32)
+        img.fill(QColor("white"))
+        for x in range(min(self.size[0], 4 * (k + 1))):
+            for y in range(10, 20):
+                img.setPixelColor(x, y, QColor("navy"))
+        return img
+
+
+def test_a_gif_is_written_frame_by_frame_and_reads_back_every_frame(tmp_path):
+    from PIL import Image
+
+    from visualnn.ui.export import write_gif
+    out = tmp_path / "a.gif"
+    sizes = []
+
+    def progress(done, total):
+        sizes.append(sum(p.stat().st_size for p in tmp_path.iterdir()))
+        return True
+    write_gif(CountingFrames(12), out, progress, seconds=0.5)
+    assert all(b > a for a, b in zip(sizes[1:-1], sizes[2:-1]))       # on disk as each frame is made
+    with Image.open(out) as im:
+        assert im.n_frames == 12 and im.info["loop"] == 0
+        durations = []
+        for k in range(im.n_frames):
+            im.seek(k)
+            durations.append(im.info["duration"])
+            if k == 5:
+                assert im.convert("RGB").getpixel((23, 15))[2] > 100 and im.convert("RGB").getpixel((25, 15)) == \
+                    (255, 255, 255)
+    assert durations == [500] * 11 + [3000]
+
+
+def test_a_gif_export_cancelled_midway_leaves_nothing(tmp_path):
+    from visualnn.ui.export import ExportCancelled, write_gif
+    with pytest.raises(ExportCancelled):
+        write_gif(CountingFrames(50), tmp_path / "a.gif", lambda done, total: done < 7)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_export_progress_in_a_log_file_is_a_line_per_tenth(capsys):
+    import io
+
+    from visualnn.cli import _frames_bar
+    log = io.StringIO()
+    bar = _frames_bar(log)
+    for k in range(101):
+        assert bar(k, 100)
+    lines = log.getvalue().splitlines()
+    assert lines[0] == "exported 0/100 frames" and lines[-1] == "exported 100/100 frames" and len(lines) == 11

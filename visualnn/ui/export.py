@@ -55,6 +55,7 @@ from ..engine.handout import handout_of
 from ..io.budget import export_refusal
 from ..io.lecture import Slide
 from ..state.session import DIGIT_RANGE
+from .gifstream import GifStream
 from .plots import PANEL_NAMES, panel_class
 from .present import Deck, PresentationView, deck_for
 from .session import Session
@@ -358,29 +359,23 @@ def write_frames(renderer: FrameRenderer, out_dir: Path, progress: Progress | No
     return [out_dir / name for name in names]
 
 
-def _collect(renderer: FrameRenderer, progress: Progress | None, convert):
-    n = len(renderer)
-    out = []
-    for k in range(n):
-        if progress is not None and not progress(k, n):
-            raise ExportCancelled()
-        out.append(convert(renderer.image(k)))
-    return out
-
-
 def write_gif(renderer: FrameRenderer, path: Path, progress: Progress | None = None,
               seconds: float = FRAME_SECONDS) -> Path:
-    """An animated GIF, one frame per click, looping."""
+    """An animated GIF, one frame per click, looping; each frame is written as it is
+    made (memory for one frame, not all), and ``progress`` may cancel between frames."""
     from PIL import Image
-    frames = _collect(renderer, progress, lambda img: to_pil(img).quantize(colors=128, method=Image.Quantize.MEDIANCUT,
-                                                                          dither=Image.Dither.NONE))
-    durations = [round(seconds * 1000)] * len(frames)
-    durations[-1] = round(max(seconds, LAST_FRAME_SECONDS) * 1000)
-    with atomic_path(path) as tmp:
-        frames[0].save(tmp, format="GIF", save_all=True, append_images=frames[1:], duration=durations, loop=0,
-                       optimize=False, disposal=1)
+    n = len(renderer)
+    with atomic_path(path) as tmp, open(tmp, "wb") as f:
+        gif = GifStream(f)
+        for k in range(n):
+            if progress is not None and not progress(k, n):
+                raise ExportCancelled()
+            frame = to_pil(renderer.image(k)).quantize(colors=128, method=Image.Quantize.MEDIANCUT,
+                                                       dither=Image.Dither.NONE)
+            gif.add(frame, max(seconds, LAST_FRAME_SECONDS) if k == n - 1 else seconds)
+        gif.close()
     if progress is not None:
-        progress(len(frames), len(frames))
+        progress(n, n)
     return Path(path)
 
 
