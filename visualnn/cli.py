@@ -82,7 +82,9 @@ def cmd_check(args) -> int:
         lines.append("  network:     expression graph")
     lines.append(f"  nodes:       {len(g.nodes)} (" + ", ".join(f"{v} {k}" for k, v in sorted(kinds.items())) + ")")
     lines.append(f"  edges:       {sum(1 for _ in g.edges())}")
-    lines.append(f"  parameters:  {len(g.param_names)}")
+    frozen = [p for p in g.param_names if p in g.frozen]
+    lines.append(f"  parameters:  {len(g.param_names)}" + (f" ({len(frozen)} frozen: {', '.join(frozen[:6])}"
+                                                            f"{' ...' if len(frozen) > 6 else ''})" if frozen else ""))
     lines.append(f"  inputs:      {', '.join(g.inputs) or '-'}")
     lines.append(f"  outputs:     {', '.join(g.outputs) or '-'}")
     loss = f"{g.loss} ({g.nodes[g.loss].op})" if g.loss else "none (output gradient seeded with 1)"

@@ -190,3 +190,12 @@ def test_an_inline_bias_of_a_layered_network_can_be_frozen_and_saved(tmp_path):
     saved = json.loads(dumps(doc))
     assert saved["network"]["layers"][0]["biases"][1] == {"value": -10.0, "trainable": False}
     assert loads(dumps(doc)).model.graph.frozen == {"b_OR"}
+
+
+def test_check_lists_the_frozen_parameters(tmp_path, capsys):
+    decl = json.loads(MAZUR.read_text())
+    decl["params"]["b2"] = {"value": 0.6, "trainable": False}
+    path = tmp_path / "frozen.json"
+    path.write_text(json.dumps(decl))
+    assert main(["check", str(path)]) == 0
+    assert "parameters:  10 (1 frozen: b2)" in capsys.readouterr().out
