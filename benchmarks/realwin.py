@@ -178,7 +178,9 @@ def report(rows: list[dict]) -> int:
     for r in rows:
         if "median_ms" not in r:
             ms = r.get("ms")
-            print(f"{r['what']:<78}{'' if ms is None else f'{ms:9.1f}':>9}")
+            fig = r.get("figure") or ("" if ms is None else f"{ms:9.1f}")
+            verdict = "" if "ok" not in r else ("PASS" if r["ok"] else "MISS")
+            print(f"{r['what']:<78}{fig:>9}{r.get('target', ''):>28}  {verdict}")
             continue
         target = ""
         if r.get("target_ms") is not None:

@@ -55,7 +55,7 @@ def rows_window(mod):
     """Rows of view, scale and launch: medians and p90 (never minimums), or a plain figure."""
     for r in mod.results():
         if "median_ms" not in r:
-            yield r["what"].strip(), _ms(r.get("ms")), "", ""
+            yield r["what"].strip(), r.get("figure") or _ms(r.get("ms")), r.get("target", ""), _verdict(r.get("ok"))
             continue
         figure = f"{_ms(r['median_ms'])} (p90 {_ms(r['p90_ms'])}, n = {r['n']})"
         target = ""
@@ -112,6 +112,8 @@ NOTES = [
     ("launch", "A launch includes starting Python and Qt (the bare PySide6 row is that floor on this "
      "machine at this load) and, with PYTHONDONTWRITEBYTECODE=1, compiling every visualnn module at every "
      "launch (the 'bytecode cached' rows show a second launch of an installed app)."),
+    ("resident memory", "The resident memory includes Python, Qt, NumPy and the window's widgets; "
+     "the stepper's share of it is bounded by its cache (Stepper.CACHE_BYTES)."),
     ("window soak", "The window soak's memory grows while the stepper's cache fills towards its byte bound "
      "(Stepper.CACHE_BYTES, 128 MB estimated) during the first passes."),
     ("spiral surface", "The spiral's worst case evaluates sigmoid and binary cross-entropy at every grid "

@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import realwin  # noqa: E402
 
 FRAME_MS = 1000 / 60
+RSS_TARGET_MB = 200.0
 MIN_STEPS = 20
 COLD_PASSES = 3
 
@@ -105,6 +106,13 @@ def results() -> list[dict]:
         win = realwin.open_window(**kw)
         edges = sum(1 for _ in win.session.graph.edges())
         rows += rows_for(label, edges, measure(win), targets)
+        passes = win.session.position // win.session.cycle_length
+        rss = realwin.rss_mb()
+        row = {"what": f"{label}: resident memory (RSS) of the process after {passes} passes",
+               "figure": f"{rss:.0f} MB"}
+        if label.startswith("2-2-2"):
+            row["target"], row["ok"] = f"≤ {RSS_TARGET_MB:.0f} MB", rss <= RSS_TARGET_MB
+        rows.append(row)
         realwin.close(win)
     for r in rows:
         r["conditions"] = realwin.conditions()
