@@ -193,3 +193,18 @@ def test_adagrads_sum_of_squares_equals_torchs_state_sum():
         rosenbrock_torch(x).backward()
         opt.step()
     assert rn.rel_err(run.memory["sum of g²"][-1], opt.state[x]["sum"].detach().numpy()) < RTOL
+
+
+def test_a_decaying_learning_rate_follows_torchs_lambda_schedule():
+    from visualnn.engine.surface import marble_run
+    start, lr, decay, k = np.array([-1.0, 1.5]), 1e-3, 0.05, 40
+    run = marble_run(rosenbrock_np, start, "momentum", lr, k, decay=decay, momentum=0.9)
+    x = torch.tensor(start, dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.SGD([x], lr=lr, momentum=0.9, foreach=False)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda t: 1.0 / (1.0 + decay * t))
+    for _ in range(k):
+        opt.zero_grad()
+        rosenbrock_torch(x).backward()
+        opt.step()
+        sched.step()
+    assert rn.rel_err(run.path[-1], x.detach().numpy()) < RTOL

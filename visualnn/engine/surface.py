@@ -467,6 +467,7 @@ class MarbleRun(NamedTuple):
     losses: np.ndarray | None
     gradients: np.ndarray                # (k, *start.shape): gradient used by step i
     memory: dict[str, np.ndarray]        # name -> (k, *start.shape): after step i
+    rates: np.ndarray                    # (k,): the learning rate of step i (the schedule)
 
 
 def marble_path(grad_fn, start, optimizer: str = "sgd", lr: float = 0.1, steps: int = 100, *,
@@ -487,14 +488,17 @@ def marble_path(grad_fn, start, optimizer: str = "sgd", lr: float = 0.1, steps: 
 
 def marble_run(grad_fn, start, optimizer: str = "sgd", lr: float = 0.1, steps: int = 100, *,
                f: Callable | None = None, progress: Callable[[float], None] | None = None,
-               cancelled: Callable[[], bool] | None = None, **hyper) -> MarbleRun:
-    """``marble_path`` keeping the gradients and the optimizer's memory at every step."""
+               cancelled: Callable[[], bool] | None = None, decay: float = 0.0, **hyper) -> MarbleRun:
+    """``marble_path`` keeping the gradients and the optimizer's memory at every step.
+    ``decay``: the learning-rate schedule lr / (1 + decay * t) for step t = 0, 1, ...
+    (0: a constant rate), as torch's LambdaLR with that factor."""
     if isinstance(grad_fn, AnalyticSurface):
         f = grad_fn.value if f is None else f
         grad_fn = grad_fn.gradient
     opt = make_optimizer(optimizer, lr, **hyper)
     path = [np.asarray(start, dtype=float)]
     grads: list[np.ndarray] = []
+    rates: list[float] = []
     memory: dict[str, list[np.ndarray]] = {}
     steps = int(steps)
     with np.errstate(over="ignore", invalid="ignore"):
@@ -504,15 +508,17 @@ def marble_run(grad_fn, start, optimizer: str = "sgd", lr: float = 0.1, steps: i
             if progress is not None and k % MARBLE_PROGRESS_EVERY == MARBLE_PROGRESS_EVERY - 1:
                 progress(k / steps)
             g = np.asarray(grad_fn(path[-1]), dtype=float)
+            opt.lr = lr / (1.0 + decay * k)
             new = opt.step(path[-1], g)
             if not np.all(np.isfinite(new)):
                 break
             path.append(new)
             grads.append(g)
+            rates.append(opt.lr)
             for name, buf in opt.internals().items():
                 memory.setdefault(name, []).append(buf)
         points = np.stack(path)
         losses = None if f is None else np.asarray(f(points), dtype=float)
     shape = (0,) + points.shape[1:]
     return MarbleRun(points, losses, np.stack(grads) if grads else np.zeros(shape),
-                     {name: np.stack(v) for name, v in memory.items()})
+                     {name: np.stack(v) for name, v in memory.items()}, np.array(rates))

@@ -38,8 +38,8 @@ BOUNDARY_COLOURS = ((250, 196, 150), (245, 245, 245), (140, 190, 228))
 FLAG_STYLE = {"dead": "#555555", "saturated": "#e66101", "exploding": "#d7191c"}
 RING_PX = 4.0                   # a flag's ring, pixels on screen
 PICTURE_N = 24                  # grid points a side of a neuron's small picture
-PICTURE_PX = 34.0               # its size on screen
-PICTURE_GAP = 6.0               # pixels between the neuron's right edge and its picture
+PICTURE_SIDE = 1.3              # its side, in node heights
+PICTURE_GAP = 0.15              # the gap between the neuron's right edge and its picture, in sides
 CARD_PX = 220                   # the large picture on hover, pixels a side
 SYNC_DIAGNOSIS = 200_000        # samples x parameters up to which the diagnosis runs on the GUI thread
 DEBOUNCE_MS = 120
@@ -103,15 +103,15 @@ class FlagBadge(QGraphicsItem):
 
 
 class NeuronPicture(QGraphicsItem):
-    """A neuron's output over the input plane: a square a fixed size on screen,
-    its bottom left corner at the top right of the neuron."""
+    """A neuron's output over the input plane: a square ``side`` scene units
+    wide (it zooms with the graph), its bottom left corner just right of the
+    neuron's top right corner."""
 
-    def __init__(self, neuron: str, owner: "InsideOverlays"):
+    def __init__(self, neuron: str, owner: "InsideOverlays", side: float):
         super().__init__()
         self.neuron = neuron
-        self._rect = QRectF(PICTURE_GAP, -PICTURE_PX, PICTURE_PX, PICTURE_PX)
+        self._rect = QRectF(PICTURE_GAP * side, -side, side, side)
         self._owner = owner
-        self.setFlag(QGraphicsItem.ItemIgnoresTransformations)
         self.image: QImage | None = None
         self.grid: np.ndarray | None = None      # the outputs drawn: grid[i, j] at (x_i, y_j)
         self.formula = ""
@@ -264,9 +264,10 @@ class InsideOverlays(QObject):
         elif self.pictures_shown and square_side(len(m.spec.inputs)):
             self.weight_pictures = self._add_pictures(m.spec.layers[0].neurons)
             first = self.view.node_item(m.spec.inputs[0]).box
-            self.sample_picture = NeuronPicture("sample", self)
-            self.sample_picture.setPos(QPointF(first.x - first.w / 2, first.y - first.h / 2))
-            self.sample_picture.setTransform(self.sample_picture.transform().translate(-PICTURE_PX - 6, 0))
+            side = PICTURE_SIDE * first.h
+            self.sample_picture = NeuronPicture("sample", self, side)
+            self.sample_picture.setPos(QPointF(first.x - first.w / 2 - (1 + 2 * PICTURE_GAP) * side,
+                                               first.y - first.h / 2))
             self.view.scene().addItem(self.sample_picture)
         self._show_flags()
         self.refresh()
@@ -278,7 +279,7 @@ class InsideOverlays(QObject):
             if item is None:
                 continue
             box = item.box
-            pic = NeuronPicture(neuron, self)
+            pic = NeuronPicture(neuron, self, PICTURE_SIDE * box.h)
             pic.setPos(QPointF(box.x + box.w / 2, box.y - box.h / 2))
             self.view.scene().addItem(pic)
             out[neuron] = pic

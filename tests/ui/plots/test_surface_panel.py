@@ -203,3 +203,53 @@ def test_closing_while_marbles_are_computed_exits_cleanly():
     assert "rolling True" in out.stdout
     assert out.returncode == 0, out.stderr[-2000:]          # not an abort: "QThread: Destroyed while ... running"
     assert "Destroyed while" not in out.stderr
+
+
+def test_the_marbles_velocity_readout_is_torchs_momentum_buffer(qtbot, mazur):
+    torch = pytest.importorskip("torch")
+    from visualnn.ui.plots.style import fmt
+    panel = SurfacePanel(ModelSource(mazur))
+    qtbot.addWidget(panel)
+    panel.set_source("rosenbrock")
+    panel._on_map_clicked(-1.0, 2.0)
+    panel.marble.steps.setValue(12)
+    panel.marble.interval.setValue(0)
+    with qtbot.waitSignal(panel.sigMarblesReady, timeout=10000):
+        panel.roll()
+    k = 7
+    panel.race.seek(k)
+    lr = panel.marble.rows["momentum"][1].value()
+    x = torch.tensor([-1.0, 2.0], dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.SGD([x], lr=lr, momentum=panel.marble.momentum.value(), foreach=False)
+    for _ in range(k):
+        opt.zero_grad()
+        ((1 - x[0]) ** 2 + 100 * (x[1] - x[0] ** 2) ** 2).backward()
+        opt.step()
+    buf = opt.state[x]["momentum_buffer"].tolist()
+    text = panel.marble.memory["momentum"].text()
+    assert f"velocity ({fmt(buf[0])}, {fmt(buf[1])})" in text
+    assert panel.marble.memory["adam"].text().count("running average") == 2
+    assert "sum of g²" in panel.marble.memory["adagrad"].text()
+    # the arrows at the marbles: SGD's step is its gradient arrow
+    gx, gy = panel.map.marbles.arrows.getData()
+    assert len(gx) == 2 * len(panel.paths)
+
+
+def test_run_again_keeps_the_first_run_dashed_and_rolls_from_the_same_start(qtbot, mazur):
+    panel = SurfacePanel(ModelSource(mazur))
+    qtbot.addWidget(panel)
+    panel.set_source("bowl")
+    panel._on_map_clicked(1.5, -1.0)
+    panel.marble.steps.setValue(10)
+    panel.marble.interval.setValue(0)
+    with qtbot.waitSignal(panel.sigMarblesReady, timeout=10000):
+        panel.roll()
+    first = {name: run[0].copy() for name, run in panel.paths.items()}
+    panel.marble.decay.setValue(0.5)
+    with qtbot.waitSignal(panel.sigMarblesReady, timeout=10000):
+        panel.marble.again_button.click()
+    gx, gy = panel.map.marbles.ghosts.getData()
+    assert np.isnan(gx).sum() == len(first)                     # one dashed path per earlier marble
+    for name, run in panel.paths.items():
+        assert run[0][0].tolist() == [1.5, -1.0] and run.rates[1] == pytest.approx(run.rates[0] / 1.5)
+        assert not np.array_equal(run[0], first[name])

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QDoubleSpinBox,
     QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QSpinBox,
@@ -45,7 +44,8 @@ def hyper_for(name: str, momentum: float) -> dict:
     return {"momentum": momentum} if name in ("momentum", "nesterov") else {}
 
 
-def roll_all(grad_fn, f, start, runs: list[tuple[str, float, dict]], steps: int, job=None) -> dict | None:
+def roll_all(grad_fn, f, start, runs: list[tuple[str, float, dict]], steps: int, job=None,
+             decay: float = 0.0) -> dict | None:
     """One engine ``marble_run`` per (optimizer, lr, hyper): {name: MarbleRun}
     (``run[0]`` the path, ``run[1]`` the losses).
     With ``job`` (a worker ``Job``): reports progress, and gives up (None) when cancelled."""
@@ -55,7 +55,7 @@ def roll_all(grad_fn, f, start, runs: list[tuple[str, float, dict]], steps: int,
         if job is not None:
             watch = dict(cancelled=job.cancelled,
                          progress=lambda x, i=i: job.progress((i + x) / len(runs)))
-        run = marble_run(grad_fn, np.asarray(start, float), name, lr, steps, f=f, **watch, **hyper)
+        run = marble_run(grad_fn, np.asarray(start, float), name, lr, steps, f=f, decay=decay, **watch, **hyper)
         if job is not None and job.cancelled():
             return None
         out[name] = run
@@ -67,16 +67,17 @@ class MarbleControls(QGroupBox):
     each optimizer's current loss printed beside it."""
     sigRoll = Signal()
     sigStop = Signal()
+    sigAgain = Signal()
 
     def __init__(self, parent=None):
         super().__init__("Roll the marble", parent)
         grid = QGridLayout()
         grid.addWidget(plain_label("learning rate"), 0, 1)
         grid.addWidget(plain_label("loss"), 0, 2)
-        grid.addWidget(plain_label("gradient and memory"), 0, 3)
         self.rows: dict[str, tuple[QCheckBox, QDoubleSpinBox, QLabel]] = {}
         self.memory: dict[str, QLabel] = {}
-        for r, name in enumerate(OPTIMIZERS, start=1):
+        for k, name in enumerate(OPTIMIZERS):
+            r = 2 * k + 1               # its controls, and under them its gradient and memory
             check = QCheckBox(OPTIMIZER_LABELS.get(name, name))
             check.setChecked(True)
             c = QColor(*OPTIMIZER_COLOURS[name])
@@ -91,7 +92,10 @@ class MarbleControls(QGroupBox):
             grid.addWidget(lr, r, 1)
             grid.addWidget(loss, r, 2)
             memory = plain_label("-")
-            grid.addWidget(memory, r, 3)
+            memory.setStyleSheet("QLabel { color: #555555; }")
+            memory.setToolTip("The gradient this marble stepped with and what its optimizer remembers "
+                              "(velocity, running averages) after the step shown")
+            grid.addWidget(memory, r + 1, 0, 1, 3)
             self.rows[name] = (check, lr, loss)
             self.memory[name] = memory
         self.momentum = QDoubleSpinBox()
@@ -106,16 +110,26 @@ class MarbleControls(QGroupBox):
         self.interval.setRange(0, 2000)
         self.interval.setValue(30)
         self.interval.setSuffix(" ms/step")
+        self.decay = QDoubleSpinBox()
+        self.decay.setRange(0.0, 10.0)
+        self.decay.setDecimals(3)
+        self.decay.setSingleStep(0.01)
+        self.decay.setToolTip("Learning-rate schedule: step t uses lr / (1 + decay · t); 0 keeps it constant")
         self.roll_button = QPushButton("Roll")
         self.stop_button = QPushButton("Stop")
+        self.again_button = QPushButton("Run again from the same start")
+        self.again_button.setToolTip("Keep this run's paths (dashed) and roll again with the settings now: "
+                                     "two runs side by side")
         self.note = plain_label("Click the map to choose where the marbles start.")
         self.note.setWordWrap(True)
         settings = FlowLayout()
-        for label, w in (("momentum", self.momentum), ("steps", self.steps), ("speed", self.interval)):
+        for label, w in (("momentum", self.momentum), ("steps", self.steps), ("speed", self.interval),
+                         ("lr decay", self.decay)):
             settings.addWidget(labelled(label, w))
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()
         buttons.addWidget(self.roll_button)
         buttons.addWidget(self.stop_button)
+        buttons.addWidget(self.again_button)
         lay = QVBoxLayout(self)
         lay.addLayout(grid)
         lay.addLayout(settings)
@@ -123,6 +137,7 @@ class MarbleControls(QGroupBox):
         lay.addWidget(self.note)
         self.roll_button.clicked.connect(self.sigRoll)
         self.stop_button.clicked.connect(self.sigStop)
+        self.again_button.clicked.connect(self.sigAgain)
 
     def set_presets(self, key: str):
         for name, lr in PRESETS.get(key, PRESETS["network"]).items():
@@ -157,9 +172,9 @@ def memory_text(run: MarbleRun, step: int) -> str:
     """"g (..)" and each remembered quantity after ``step`` steps (0: nothing yet)."""
     if step <= 0 or step > len(run.gradients):
         return "-"
-    lines = [f"g {_vec(run.gradients[step - 1])}"]
-    lines += [f"{name} {_vec(v[step - 1])}" for name, v in run.memory.items()]
-    return "\n".join(lines)
+    parts = [f"g {_vec(run.gradients[step - 1])}"]
+    parts += [f"{name} {_vec(v[step - 1])}" for name, v in run.memory.items()]
+    return "\n".join(parts)
 
 
 class MarbleRace(QObject):
@@ -220,6 +235,13 @@ class MarbleLayer:
         self.legend = legend
         self.lines: dict[str, pg.PlotDataItem] = {}
         self.heads: dict[str, pg.ScatterPlotItem] = {}
+        # at each marble: where plain gradient descent would step (grey) and the step it takes (its colour)
+        self.arrows = pg.PlotDataItem(pen=pg.mkPen((60, 60, 60), width=2), connect="pairs")
+        self.steps = pg.PlotDataItem(pen=pg.mkPen((20, 20, 20), width=4), connect="pairs")
+        self.ghosts = pg.PlotDataItem(pen=pg.mkPen((90, 90, 90), width=1.5, style=Qt.DashLine), connect="finite")
+        for item, z in ((self.ghosts, 19), (self.arrows, 22), (self.steps, 22)):
+            item.setZValue(z)
+            plot.addItem(item, ignoreBounds=True)
         for name in OPTIMIZERS:
             colour = OPTIMIZER_COLOURS[name]
             # a plain polyline: its corners are the steps (per-step symbols cost 5x the frame time)
@@ -233,7 +255,28 @@ class MarbleLayer:
             line.hide()
             head.hide()
 
+    def show_ghosts(self, paths: dict):
+        """An earlier run's paths, dashed, under the new ones."""
+        gap = np.full((1, 2), np.nan)
+        pts = [np.concatenate([run[0].reshape(len(run[0]), -1)[:, :2], gap]) for run in paths.values()]
+        xy = np.concatenate(pts) if pts else np.zeros((0, 2))
+        self.ghosts.setData(xy[:, 0], xy[:, 1])
+
+    def _show_arrows(self, paths: dict, frame: int):
+        grad, step = [], []
+        for run in paths.values():
+            path = run[0]
+            k = min(frame, len(path) - 1)
+            if path.ndim != 2 or k >= len(run.gradients):
+                continue
+            grad += [path[k], path[k] - run.rates[k] * run.gradients[k]]
+            step += [path[k], path[k + 1]]
+        for item, pts in ((self.arrows, grad), (self.steps, step)):
+            xy = np.array(pts).reshape(-1, 2)
+            item.setData(xy[:, 0], xy[:, 1])
+
     def show(self, paths: dict, frame: int):
+        self._show_arrows(paths, frame)
         for name in OPTIMIZERS:
             line, head = self.lines[name], self.heads[name]
             if name not in paths:
@@ -255,3 +298,4 @@ class MarbleLayer:
 
     def clear(self):
         self.show({}, 0)
+        self.show_ghosts({})

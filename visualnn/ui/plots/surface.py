@@ -307,6 +307,7 @@ class SurfacePanel(LazyPanel):
         self.map.sigClicked.connect(self._on_map_clicked)
         self.map.sigHover.connect(self.hover.setText)
         self.marble.sigRoll.connect(self.roll)
+        self.marble.sigAgain.connect(self.again)
         self.marble.sigStop.connect(self.race.stop)
         self.race.sigFrame.connect(self._on_frame)
         s = self.session
@@ -612,21 +613,33 @@ class SurfacePanel(LazyPanel):
         self.paths = {}
         self.race.set_paths({})
         self.marble.clear_losses()
+        self.map.marbles.show_ghosts({})
 
-    def roll(self):
+    def again(self):
+        """Roll again from the same start with the settings now, this run's paths kept dashed."""
+        self.map.marbles.show_ghosts(self.paths)
+        if self.paths and self.start is None:
+            first = next(iter(self.paths.values()))[0]
+            self.start = (float(first[0][0]), float(first[0][1]))
+        self.roll(keep=True)
+
+    def roll(self, keep: bool = False):
         """Compute every chosen optimizer's path from the start point, then animate."""
         if self.surface is None or self._stale_surface():
             return
         self.race.stop()
+        if not keep:
+            self.map.marbles.show_ghosts({})
         start = np.array(self.start if self.start is not None else self.point(), float)
         runs = self.marble.runs()
         steps = self.marble.steps.value()
+        decay = self.marble.decay.value()
         # in the worker, with progress and Cancel: a huge step count never blocks the window
         if self.kind != NETWORK:
             a = ANALYTIC[self.kind]
 
             def work(job):
-                return roll_all(a, a.value, start, runs, steps, job)
+                return roll_all(a, a.value, start, runs, steps, job, decay)
         else:
             model = self.session.model
             s = self.surface
@@ -636,7 +649,7 @@ class SurfacePanel(LazyPanel):
             def work(job):
                 with np.errstate(all="ignore"):
                     f, grad = parameter_functions(model, s.p1, s.p2, params, samples)
-                    return roll_all(grad, f, start, runs, steps, job)
+                    return roll_all(grad, f, start, runs, steps, job, decay)
 
         self.marble_jobs.start(work, self._start_race, self._on_failed)
 
