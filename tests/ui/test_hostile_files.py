@@ -60,3 +60,19 @@ def test_an_input_of_1e308_opens_and_steps_through_every_panel(window, qtbot, tm
     finally:
         sys.excepthook = hook
     assert errors == []
+
+
+def test_the_training_panel_draws_a_few_thousand_points_of_a_big_data_set(window, tmp_path):
+    from visualnn.engine.plotting_data import MAX_SHOWN_SAMPLES
+    top = {"format": "visualnn", "version": 1, "training": {"init": "random"},
+           "network": {"type": "layered", "sizes": [2, 4, 1], "activations": ["tanh", "sigmoid"],
+                       "loss": {"op": "binary_cross_entropy"}},
+           "data": {"generator": "spiral", "n": 100_000, "test_fraction": 0.2}}
+    path = tmp_path / "many.json"
+    path.write_text(json.dumps(top))
+    panel = window.plot_panels["Training"]
+    window.docks["Training"].show()
+    panel.set_seen(True)
+    assert window.open_file(path)
+    drawn = len(panel.points.data) + len(panel.test_points.data)
+    assert 0 < drawn <= 2 * MAX_SHOWN_SAMPLES

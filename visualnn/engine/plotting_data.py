@@ -143,6 +143,15 @@ def predict_grid(model, params, points: np.ndarray) -> np.ndarray:
     return np.stack([np.broadcast_to(values[o], (len(points),)) for o in g.outputs], axis=1)
 
 
+MAX_SHOWN_SAMPLES = 2000      # symbols a scatter of the data draws; beyond, an even sample of them
+
+
+def shown_samples(n: int, limit: int = MAX_SHOWN_SAMPLES) -> np.ndarray:
+    """Indices of the samples a scatter draws: all of ``n``, or ``limit`` spread evenly
+    over them (100,000 symbols would take seconds and gigabytes to draw)."""
+    return np.arange(n) if n <= limit else np.linspace(0, n - 1, limit).round().astype(int)
+
+
 def label_range(model) -> tuple[float, float]:
     """The targets' low and high label (0/1, -1/+1, ...), from the training data."""
     g = model.graph

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from ...engine.optimizers import OPTIMIZERS
-from ...engine.plotting_data import decision_grid
+from ...engine.plotting_data import decision_grid, shown_samples
 from ...engine.training import initial_params, train
 from ..text import markup, plain_label, rich_label
 from .adaptive import AdaptiveSplitter, FlowLayout, LazyPanel, scrolled
@@ -311,8 +311,7 @@ class TrainingPanel(LazyPanel):
             self._draw_points()
             self._draw_boundary(force=True)
             xs, ys, _ = self.boundary_grid
-            if np.all(np.abs([xs[0], xs[-1], ys[0], ys[-1]]) < 1e300):
-                # an input of 1e308: pyqtgraph's padding of that range overflows to infinity
+            if np.all(np.abs([xs[0], xs[-1], ys[0], ys[-1]]) < 1e300):   # 1e308: padded, it overflows
                 self.boundary_plot.setRange(xRange=(xs[0], xs[-1]), yRange=(ys[0], ys[-1]), padding=0.02)
         if model.graph.loss is None:
             self._set_status("This network has no loss node: there is nothing to train.")
@@ -561,10 +560,11 @@ class TrainingPanel(LazyPanel):
         def spots(cols, outline):
             if not cols or g.inputs[0] not in cols:
                 return []
-            x, y = (np.asarray(cols[i], float) for i in g.inputs)
+            keep = shown_samples(len(cols[g.inputs[0]]))          # a few thousand symbols at most
+            x, y = (np.asarray(cols[i], float)[keep] for i in g.inputs)
             if t is not None and t in cols:
                 lo, hi = self.boundary_levels
-                v = (np.asarray(cols[t], float) - lo) / (hi - lo)
+                v = (np.asarray(cols[t], float)[keep] - lo) / (hi - lo)
             else:
                 v = np.full(len(x), 0.5)
             colours = CLASS_CMAP.map(np.clip(v, 0, 1), mode="qcolor")
