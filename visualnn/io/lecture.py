@@ -37,7 +37,7 @@ from .errors import Problem, Problems
 from .jsontext import describe
 from .limits import MAX_LECTURE_CLICKS, MAX_TEXT_LENGTH
 
-PANELS = ("graph", "equation", "activation", "surface", "training")
+PANELS = ("graph", "equation", "activation", "surface", "training", "gradient_flow")
 DEFAULT_PANELS = ("graph", "equation")
 SLIDE_KEYS = ("title", "step", "panels", "caption", "highlight", "hide")
 NAMED_STEPS = ("start", "loss", "update", "end")

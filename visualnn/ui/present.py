@@ -61,7 +61,8 @@ BASE_SIZE = (1920, 1080)      # type sizes below are in pixels at this size; oth
 TITLE_PX, CAPTION_PX, STEP_PX, EQUATION_PX, STATUS_PX = 46, 34, 27, 27, 24
 MAX_EQUATION_LINES = 3
 CAPTION_LINES = 2           # a caption wraps to at most this many lines
-PANEL_TITLES = {"activation": "Activation", "surface": "Loss surface", "training": "Training"}
+PANEL_TITLES = {"activation": "Activation", "surface": "Loss surface", "training": "Training",
+                "gradient_flow": "Gradient flow"}
 
 
 # -- the graph, for a projector --------------------------------------------------------------------

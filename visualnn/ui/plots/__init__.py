@@ -13,7 +13,8 @@ from collections.abc import Mapping
 
 PANELS = ("Activation", "Loss surface", "Cost curve", "Training", "Gradient flow", "Layers bend the plane")
 # the panels a lecture slide or ``visualnn export --view`` names, by their dock names
-PANEL_NAMES = {"activation": "Activation", "surface": "Loss surface", "training": "Training"}
+PANEL_NAMES = {"activation": "Activation", "surface": "Loss surface", "training": "Training",
+               "gradient_flow": "Gradient flow"}
 
 
 def panel_class(name: str):
