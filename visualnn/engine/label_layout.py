@@ -75,7 +75,12 @@ def place(requests: Sequence[Request], obstacles: Sequence[Rect] = (), bounds: R
         if not free.any():
             continue
         polite = free & ~_overlapping(grown, homes[rank + 1:])
-        k = int(np.argmax(polite)) if polite.any() else int(np.argmax(free))
+        short = np.array([c.short for c in req.candidates])
+        # the full text before the shortened one; within each, a spot that leaves later labels theirs
+        for ok in (polite & ~short, free & ~short, polite & short, free & short):
+            if ok.any():
+                k = int(np.argmax(ok))
+                break
         out[req.key] = req.candidates[k]
         placed[n] = rects[k]
         n += 1

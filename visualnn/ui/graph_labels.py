@@ -129,9 +129,10 @@ class Leaders(QGraphicsPathItem):
 
 
 # -- where every text on the graph goes -------------------------------------------------------
-NODE_PRIORITY = {"value": 70.0, "grad": 65.0, "label": 105.0}   # names: the one thing never given up
-CURRENT_PRIORITY = 40.0          # added for the texts of the step just done: they always win
-STEP_EDGE, SELECTED_EDGE, OTHER_EDGE = 100.0, 90.0, 20.0
+# a node's name, value and gradient stay put: no edge label covers them, not even the step's
+NODE_PRIORITY = {"value": 96.0, "grad": 95.0, "label": 105.0}
+CURRENT_PRIORITY = 40.0          # added for the texts of the node just stepped: they always win
+STEP_EDGE, SELECTED_EDGE, OTHER_EDGE = 90.0, 85.0, 20.0
 
 
 class LabelPlacer:

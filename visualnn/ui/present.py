@@ -235,7 +235,7 @@ class PresentationView(QWidget):
         top.addWidget(self.status, 0)
         lay.addLayout(top)
         middle = QHBoxLayout()
-        middle.addWidget(self.graph, 2)
+        middle.addWidget(self.graph, 3)
         self._side = QWidget()
         self._side.setLayout(self._panel_box)
         self._side.hide()
