@@ -52,3 +52,9 @@ def test_an_expression_graph_is_refused_with_the_reason(tmp_path, capsys):
     code = main(["export", str(EXAMPLES / "add_mul.json"), "--format", "torch", "--out", str(tmp_path / "x.py")])
     assert code == 2 and "only a layered network" in capsys.readouterr().err
     assert not (tmp_path / "x.py").exists()
+
+
+def test_a_network_without_a_loss_is_refused_as_having_nothing_to_train(tmp_path, capsys):
+    path = save(vn.MLP([2, 2, 1], seed=1).document([[0.5, 0.5]]), tmp_path / "noloss.json")
+    assert main(["export", str(path), "--format", "torch", "--out", str(tmp_path / "x.py")]) == 2
+    assert "has no loss, so there is nothing to train" in capsys.readouterr().err

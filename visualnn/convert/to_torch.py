@@ -44,6 +44,8 @@ def torch_script(model: Model) -> str:
         if L.activation not in TORCH_MODULES:
             raise NotExportable(f"layer of {', '.join(L.neurons[:3])}: no PyTorch module for the activation "
                                 f"{L.activation!r} here")
+    if spec.loss is None:
+        raise NotExportable("the network has no loss, so there is nothing to train; a PyTorch script trains it")
     if spec.loss not in TORCH_LOSSES:
         raise NotExportable(f"the loss {spec.loss!r} is not written for PyTorch here; "
                             f"one of {', '.join(TORCH_LOSSES)}")
