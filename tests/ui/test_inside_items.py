@@ -110,3 +110,12 @@ def test_flags_can_be_switched_off_from_the_view_menu(window):
     assert window.view.inside.pictures == {}
     assert window.view.inside.items() == []
     assert not any(type(i).__name__ in ("FlagBadge", "NeuronPicture") for i in window.view.scene().items())
+
+
+def test_the_sample_list_shows_each_camera_image_as_a_picture(window):
+    window.open_file(EXAMPLES / "four_pixel_camera.json")
+    combo = window.controls.sample
+    img = combo.itemIcon(4).pixmap(20, 20).toImage()      # diagonal: top left white, top right black
+    assert img.pixelColor(2, 2).lightness() == 255 and img.pixelColor(17, 2).lightness() == 0
+    window.open_file(EXAMPLES / "xor.json")
+    assert window.controls.sample.itemIcon(0).isNull()     # two inputs are no image

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..engine import explain
+from .inside_items import sample_icons
 from .numberbox import ExactNumberBox
 from .text import plain_label, tooltip
 
@@ -204,9 +205,12 @@ class StepperControls(QObject):
         with QSignalBlocker(self.sample):
             self.sample.clear()
             samples = s.stepper.samples
+            icons = sample_icons(list(s.model.graph.inputs), samples)     # image inputs: each sample's picture
             for k, smp in enumerate(samples):
                 text = ", ".join(f"{n}={explain.fmt(smp[n], 3)}" for n in s.model.graph.inputs if n in smp)
                 self.sample.addItem(f"{k + 1}: {text}" if text else f"sample {k + 1}")
+                if icons is not None:
+                    self.sample.setItemIcon(k, icons[k])
             self.sample.setCurrentIndex(s.sample_index)
             view = self.sample.view()
             view.setMinimumWidth(min(900, view.sizeHintForColumn(0) + 24) if self.sample.count() else 0)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QIcon, QImage, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import QGraphicsItem
 from shiboken6 import isValid
 
@@ -44,6 +44,8 @@ CARD_PX = 220                   # the large picture on hover, pixels a side
 SYNC_DIAGNOSIS = 200_000        # samples x parameters up to which the diagnosis runs on the GUI thread
 DEBOUNCE_MS = 120
 Z_INSIDE = 2.5                  # above the nodes, below the labels
+ICON_PX = 20                    # a sample's picture in the sample list
+ICON_PIXELS_LIMIT = 100_000     # samples x pixels beyond which the sample list draws no pictures
 
 
 def colour_image(V: np.ndarray, levels: tuple[float, float]) -> QImage:
@@ -62,6 +64,23 @@ def grey_image(pixels: np.ndarray) -> QImage:
     g = np.ascontiguousarray((np.clip(np.nan_to_num(pixels), -1.0, 1.0) + 1.0) * 127.5).round().astype(np.uint8)
     h, w = g.shape
     return QImage(g.data, w, h, w, QImage.Format_Grayscale8).copy()
+
+
+def sample_icons(inputs: list[str], samples: list[dict]) -> list[QIcon] | None:
+    """Each sample's pixels as a small icon when the inputs make a square image
+    (the four-pixel camera), for the sample list; None otherwise (or too many to draw)."""
+    if square_side(len(inputs)) is None or len(inputs) * len(samples) > ICON_PIXELS_LIMIT:
+        return None
+    out = []
+    for smp in samples:
+        img = grey_image(pixel_image([smp.get(x, 0.0) for x in inputs]))
+        pix = QPixmap(ICON_PX, ICON_PX)
+        pix.fill(QColor("#777777"))              # a frame, so a white image shows on a white list
+        painter = QPainter(pix)
+        painter.drawImage(QRectF(1, 1, ICON_PX - 2, ICON_PX - 2), img)
+        painter.end()
+        out.append(QIcon(pix))
+    return out
 
 
 class FlagBadge(QGraphicsItem):
