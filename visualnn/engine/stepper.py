@@ -353,18 +353,6 @@ class Stepper:
         st.position, st.cycle = p, c
         return st
 
-    def observe(self, state: State) -> None:
-        """A viewer that advanced ``state`` itself (``apply_step``) may hand it
-        here: kept as a snapshot when enough edges have passed since the last one,
-        so going back from it later is cheap."""
-        c, k = state.cycle, state.index
-        if not 0 < k <= len(self.steps_of_cycle(c)):
-            return
-        k0, _ = self._snapshot_before(c, k)
-        steps = self.steps_of_cycle(c)
-        if sum(_edges_of(s) for s in steps[k0:k]) >= self._snapshot_budget(steps):
-            self._keep_snapshot(c, state)
-
     def _snapshot_budget(self, steps: list[Step]) -> int:
         if self._budget is None:
             # the trace's edges (an update step is one snapshot of its own)
