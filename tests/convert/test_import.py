@@ -137,3 +137,14 @@ def test_an_npz_with_an_object_array_is_refused_unread(tmp_path):
     np.savez(tmp_path / "w.npz", W1=np.array([object()], dtype=object))
     with pytest.raises(ImportRefused, match="object arrays are pickles"):
         import_model(tmp_path / "w.npz", activations=["relu"])
+
+
+def test_samples_come_from_a_csv_with_a_header_line(tmp_path):
+    path = write(trained(), "npz", tmp_path)
+    (tmp_path / "samples.csv").write_text("x1,x2,target\n0.5,-1.0,1\n1.5,0.3,0\n", encoding="utf-8")
+    doc = import_model(path, data=tmp_path / "samples.csv")
+    assert doc.model.spec.loss == "mse" and doc.model.samples() == [
+        {"x1": 0.5, "x2": -1.0, "target_y1": 1.0}, {"x1": 1.5, "x2": 0.3, "target_y1": 0.0}]
+    (tmp_path / "short.csv").write_text("0.5\n", encoding="utf-8")
+    with pytest.raises(ImportRefused, match="1 column, but the network takes 2 inputs"):
+        import_model(path, data=tmp_path / "short.csv")

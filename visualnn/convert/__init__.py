@@ -49,7 +49,8 @@ def import_model(path, activations: list[str] | None = None, data=None, loss: st
         rows = read_samples(Path(data))
         n_in = layers[0].weight.shape[1]
         if rows.shape[1] < n_in:
-            raise ImportRefused(f"{data}: {rows.shape[1]} columns, but the network takes {n_in} inputs")
+            cols = f"{rows.shape[1]} column{'s' if rows.shape[1] != 1 else ''}"
+            raise ImportRefused(f"{data}: {cols}, but the network takes {n_in} inputs")
         X, T = rows[:, :n_in], (rows[:, n_in:] if rows.shape[1] > n_in else None)
     return to_document(layers, title or f"{path.stem} (imported from {path.name})", X, T, loss)
 
