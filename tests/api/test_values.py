@@ -189,3 +189,19 @@ def test_an_unknown_step_name_says_which_steps_there_are():
 def test_settings_for_building_are_refused_for_a_file():
     with pytest.raises(TypeError, match="learning_rate: settings for building a network"):
         vn.trace(EXAMPLES / "add_mul.json", learning_rate=0.1)
+
+
+def test_micrograd_lecture_code_with_labels_names_the_graph():
+    a = vn.Value(2.0, label="a")
+    b = vn.Value(-3.0, label="b")
+    c = vn.Value(10.0, label="c")
+    e = a * b
+    e.label = "e"
+    d = e + c
+    d.label = "d"
+    f = vn.Value(-2.0, label="f")
+    L = d * f
+    L.label = "L"
+    L.backward()
+    assert (a.grad, b.grad, c.grad, f.grad) == (6.0, -4.0, -2.0, 4.0)     # the lecture's numbers
+    assert list(vn.trace(L).graph.nodes) == ["a", "b", "e", "c", "d", "f", "L"]

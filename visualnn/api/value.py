@@ -31,7 +31,7 @@ class Value:
 
     __slots__ = ("data", "grad", "op", "inputs", "weights", "attrs", "name", "kind", "layer", "group")
 
-    def __init__(self, data: float, name: str | None = None, kind: str = "param"):
+    def __init__(self, data: float, name: str | None = None, kind: str = "param", *, label: str | None = None):
         if kind not in LEAF_KINDS:
             raise ValueError(f"a leaf is one of {', '.join(LEAF_KINDS)}, not {kind!r}")
         self.data = float(data)
@@ -40,7 +40,7 @@ class Value:
         self.inputs: tuple[Value, ...] = ()
         self.weights: tuple[Value | None, ...] = ()     # weighted_sum: the parameter on each input edge
         self.attrs: dict = {}
-        self.name = name
+        self.name = name or label                       # micrograd's lecture calls it label
         self.kind = kind
         self.layer: int | None = None                   # layout hints (a layered network sets them)
         self.group: str | None = None
@@ -65,6 +65,15 @@ class Value:
         """This value, named ``name`` in the graph (``((x + y).named("q") * z).named("f")``)."""
         self.name = name
         return self
+
+    @property
+    def label(self) -> str | None:
+        """The name, by the word micrograd's lecture uses (``e = a * b; e.label = "e"``)."""
+        return self.name
+
+    @label.setter
+    def label(self, text: str | None) -> None:
+        self.name = text
 
     @property
     def is_leaf(self) -> bool:
