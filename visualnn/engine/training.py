@@ -104,6 +104,7 @@ class TrainResult:
     status: str = "done"                                # done | stopped | diverged
     initial_loss: float | None = None                   # training-set loss before the first update
     initial_test_loss: float | None = None
+    blames_learning_rate: bool = False                  # diverged: the steps were too large (not an op's domain)
 
     @property
     def diverged(self) -> bool:
@@ -274,7 +275,8 @@ def train(model: Model, epochs: int | None = None, lr: float | None = None, opti
         if bad:
             status = "diverged"
             rising = bool(result.history) and result.history[-1] > (result.initial_loss or 0.0)
-            why = f" (learning rate {tr.lr:g} is probably too large)" if rising or tr.located is None else ""
+            result.blames_learning_rate = rising or tr.located is None
+            why = f" (learning rate {tr.lr:g} is probably too large)" if result.blames_learning_rate else ""
             reason = (f"diverged in epoch {epoch}: {bad}{why}; "
                       f"kept the parameters from {'the start' if epoch == 1 else f'epoch {epoch - 1}'}")
             break

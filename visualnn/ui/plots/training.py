@@ -498,8 +498,10 @@ class TrainingPanel(LazyPanel):
         self.thread = None
         if result.status == "diverged":
             self.state = "paused"
-            self._set_status(f"Training paused: it {result.stopped_reason}. "
-                             "Lower the learning rate, then press play or reset.", error=True)
+            advice = "Lower the learning rate" if result.blames_learning_rate else \
+                "Change the network, its weights or its data (the learning rate is not the cause)"
+            self._set_status(f"Training paused: it {result.stopped_reason}. {advice}, then press play or reset.",
+                             error=True)
         else:
             self.state = "idle"
             if result.status == "done":
