@@ -141,7 +141,8 @@ def trace_table(tr, digits: int = 6) -> str:
     if g.param_names:
         out.append("parameters:")
         for p in g.param_names:
-            out.append(f"  {p:<12} value {d(tr.params[p]):<14} gradient {d(tr.param_gradients[p])}")
+            frozen = "   (frozen: it does not learn)" if p in g.frozen else ""
+            out.append(f"  {p:<12} value {d(tr.params[p]):<14} gradient {d(tr.param_gradients[p])}{frozen}")
     grads = [n for n in g.order if g.nodes[n].op in ("input",) and n in tr.gradients]
     if grads:
         out.append("input gradients:")

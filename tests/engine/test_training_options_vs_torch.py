@@ -199,3 +199,17 @@ def test_check_lists_the_frozen_parameters(tmp_path, capsys):
     path.write_text(json.dumps(decl))
     assert main(["check", str(path)]) == 0
     assert "parameters:  10 (1 frozen: b2)" in capsys.readouterr().out
+
+
+def test_the_trace_marks_a_frozen_parameter_and_follows_the_schema(tmp_path, capsys):
+    jsonschema = pytest.importorskip("jsonschema")
+    decl = json.loads(MAZUR.read_text())
+    decl["params"]["b1"] = {"value": 0.35, "trainable": False}
+    path = tmp_path / "frozen.json"
+    path.write_text(json.dumps(decl))
+    assert main(["trace", str(path), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["result"]["params"]["b1"] == {"value": 0.35, "gradient": 0.0, "trainable": False}
+    jsonschema.validate(doc, json.loads((ROOT / "docs" / "trace.schema.json").read_text()))
+    assert main(["trace", str(path)]) == 0
+    assert "gradient 0   (frozen: it does not learn)" in capsys.readouterr().out

@@ -90,7 +90,8 @@ class Trace:
             "output": {o: self.values[o] for o in self.graph.outputs},
             "values": dict(self.values),
             "gradients": dict(self.gradients),
-            "params": {p: {"value": self.params[p], "gradient": self.param_gradients.get(p, 0.0)}
+            "params": {p: {"value": self.params[p], "gradient": self.param_gradients.get(p, 0.0),
+                           **({"trainable": False} if p in self.graph.frozen else {})}
                        for p in self.graph.param_names},
         }
 
