@@ -205,3 +205,17 @@ def test_micrograd_lecture_code_with_labels_names_the_graph():
     L.backward()
     assert (a.grad, b.grad, c.grad, f.grad) == (6.0, -4.0, -2.0, 4.0)     # the lecture's numbers
     assert list(vn.trace(L).graph.nodes) == ["a", "b", "e", "c", "d", "f", "L"]
+
+
+def test_the_readmes_python_example_runs_and_gives_the_numbers_it_states(tmp_path, monkeypatch):
+    readme = (EXAMPLES.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## From Python", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    shown = []
+    monkeypatch.setattr(vn.api, "show", lambda obj, **kw: shown.append(obj))    # the window: not in a test
+    monkeypatch.chdir(tmp_path)
+    ns: dict = {}
+    exec(compile(block.replace("import visualnn as vn", "vn = __import__('visualnn').api"), "README", "exec"), ns)
+    assert ns["x1"].grad == pytest.approx(-1.5) and ns["w1"].grad == pytest.approx(1.0)
+    assert ns["x2"].grad == pytest.approx(0.5) and ns["w2"].grad == 0.0
+    assert shown == [ns["o"]]
+    assert vn.trace(tmp_path / "neuron.json").steps == ns["tr"].steps
