@@ -229,11 +229,6 @@ class Graph:
         return [self.loss] if self.loss is not None else self.outputs
 
     @property
-    def trainable_names(self) -> list[str]:
-        """The parameters an update moves (every parameter but the frozen ones)."""
-        return [p for p in self.param_names if p not in self.frozen]
-
-    @property
     def cost_output(self) -> bool:
         """True when the graph's single output is itself a cost to minimise (the
         tea-temperature and M&M examples compute their cost with ops, no loss node)."""
