@@ -163,3 +163,23 @@ def test_a_file_that_is_not_a_csv_is_not_quoted_in_the_message(tmp_path):
     with pytest.raises(FileFormatError) as info:
         load(write_xor_csv(tmp_path, passwd))
     assert "/bin/bash" not in str(info.value) and "does not look like a header" in str(info.value)
+
+
+def test_generated_data_with_input_features_becomes_those_inputs():
+
+    doc = loads('{"format": "visualnn", "version": 1, "network": {"type": "layered", "sizes": [3, 1], '
+                '"activations": "sigmoid", "inputs": ["x1", "x2", "x1²"], "loss": {"op": "mse"}}, '
+                '"training": {"init": "random"}, '
+                '"data": {"generator": "circles", "n": 10, "features": ["x1", "x2", "x1²"]}}')
+    cols = doc.model.data.columns
+    assert list(doc.model.spec.inputs) == ["x1", "x2", "x1²"]
+    assert (cols["x1²"] == cols["x1"] ** 2).all()
+
+
+def test_an_unknown_input_feature_is_named_with_the_known_ones():
+
+    with pytest.raises(FileFormatError) as err:
+        loads('{"format": "visualnn", "version": 1, "network": {"type": "layered", "sizes": [2, 1], '
+              '"activations": "sigmoid", "loss": {"op": "mse"}}, "training": {"init": "random"}, '
+              '"data": {"generator": "xor", "features": ["x1", "cos(x1)"]}}')
+    assert "data.features[1]" in str(err.value) and "unknown input feature 'cos(x1)'" in str(err.value)

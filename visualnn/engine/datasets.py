@@ -21,6 +21,9 @@ Generators (``GENERATORS``):
 - ``circles``: a disc of radius ``radius/2`` (target 1) inside a ring from
   ``0.7 radius`` to ``radius`` (target 0), as in the TensorFlow playground.
 - ``spiral``: two interleaved spirals (playground style), 1.75 turns each.
+- ``spiral3``, ``blobs3``: three classes (three spiral arms; three round blobs
+  around the origin), the target ``t1`` the class number 0, 1, 2 (for a
+  softmax output with ``class_cross_entropy``).
 - ``sine``: ``t1 = sin(x1)`` on ``span`` with noisy targets (regression).
 - ``four_pixel``: the four-pixel camera: 2x2 images with pixels +1 (white)
   and -1 (black), inputs ``x1..x4`` = top-left, top-right, bottom-left,
@@ -93,6 +96,22 @@ def _spiral(n, rng, noise, radius=1.0, turns=1.75, labels=(0.0, 1.0)):
     return X, _binary(y, labels)
 
 
+def _spiral3(n, rng, noise, radius=1.0, turns=1.0):
+    c = np.arange(n) % 3
+    r = (np.arange(n) // 3 + 1) / max(1, math.ceil(n / 3)) * radius
+    t = turns * r / radius * 2 * np.pi + c * 2 * np.pi / 3
+    X = np.stack([r * np.sin(t), r * np.cos(t)], axis=1)
+    return X + noise * rng.standard_normal(X.shape), c[:, None].astype(float)
+
+
+def _blobs3(n, rng, noise, spread=0.5, distance=2.0):
+    c = np.arange(n) % 3
+    angle = c * 2 * np.pi / 3
+    centre = distance * np.stack([np.sin(angle), np.cos(angle)], axis=1)
+    X = centre + spread * rng.standard_normal((n, 2)) + noise * rng.standard_normal((n, 2))
+    return X, c[:, None].astype(float)
+
+
 def _sine(n, rng, noise, span=(-3.0, 3.0), frequency=1.0):
     x = np.sort(rng.uniform(float(span[0]), float(span[1]), n))
     t = np.sin(frequency * x) + noise * rng.standard_normal(n)
@@ -126,6 +145,8 @@ GENERATORS: dict[str, Callable] = {
     "gaussians": _gaussians,
     "circles": _circles,
     "spiral": _spiral,
+    "spiral3": _spiral3,
+    "blobs3": _blobs3,
     "sine": _sine,
     "four_pixel": _four_pixel,
 }
@@ -139,6 +160,8 @@ DESCRIPTIONS = {
     "gaussians": "two Gaussian blobs, one per class",
     "circles": "a disc of one class inside a ring of the other",
     "spiral": "two interleaved spirals",
+    "spiral3": "three spiral arms, one class each (class number 0, 1, 2)",
+    "blobs3": "three Gaussian blobs, one class each (class number 0, 1, 2)",
     "sine": "noisy samples of sin(x) (regression)",
     "four_pixel": "four-pixel camera images: solid, vertical, diagonal, horizontal",
 }

@@ -30,7 +30,7 @@ from .jsontext import join
 from .limits import MAX_DATA_VALUES, MAX_SAMPLES
 
 INLINE_KEYS = ("samples", "test_samples", "columns", "test_columns")
-GENERATOR_KEYS = ("generator", "n", "noise", "seed", "test_fraction")
+GENERATOR_KEYS = ("generator", "n", "noise", "seed", "test_fraction", "features")
 CSV_KEYS = ("csv", "columns", "test_fraction", "seed")
 
 
@@ -177,6 +177,27 @@ def _read_columns(ck: Checker, v, place: str, needed: list[str], required: bool)
     return cols if ok else None
 
 
+def _read_features(ck: Checker, decl: dict, place: str, generator: str) -> list[str] | None:
+    """The input features a generated two-input data set is turned into."""
+    from ..engine.features import FEATURES
+    p = join(place, "features")
+    lst = ck.lst(decl["features"], p, f"a list of input features ({', '.join(FEATURES)})")
+    if lst is None:
+        return None
+    if _generators().shape(generator)[0] != 2:
+        ck.add(p, f"input features need two-input data; the {generator!r} data has {_generators().shape(generator)[0]}")
+        return None
+    names = [ck.choice(f, f"{p}[{k}]", list(FEATURES), "input feature") for k, f in enumerate(lst)]
+    if not lst:
+        ck.add(p, "expected at least one input feature, got an empty list")
+        return None
+    if len(set(lst)) != len(lst) or any(n is None for n in names):
+        if len(set(map(str, lst))) != len(lst):
+            ck.add(p, "each input feature may be named once")
+        return None
+    return [str(n) for n in names]
+
+
 def _read_generator(ck: Checker, decl: dict, place: str, inputs, targets) -> DataInfo | None:
     ds = _generators()
     name = ck.choice(decl["generator"], join(place, "generator"), list(ds.GENERATORS), "data generator")
@@ -215,10 +236,13 @@ def _read_generator(ck: Checker, decl: dict, place: str, inputs, targets) -> Dat
             x = ck.number(v, p)
             if x is not None:
                 kw[k] = float(x)
+    features = _read_features(ck, decl, place, name) if "features" in decl else None
     if ck.failures > before:
         return None
     assert noise is not None and seed is not None and frac is not None    # each recorded a failure otherwise
     n_in, n_out = ds.shape(name)
+    if features is not None:
+        n_in = len(features)
     if n_in != len(inputs) or n_out != len(targets):
         ck.add(join(place, "generator"), f"the {name!r} data has {n_in} input(s) and {n_out} target(s); the network "
                                          f"has {len(inputs)} input(s) ({listing(inputs, 6)}) and {len(targets)} "
@@ -227,6 +251,9 @@ def _read_generator(ck: Checker, decl: dict, place: str, inputs, targets) -> Dat
     try:
         with np.errstate(all="ignore"):
             train, test = ds.generate(name, n=n, noise=float(noise), seed=int(seed), test_fraction=float(frac), **kw)
+            if features is not None:
+                from ..engine.features import with_features
+                train, test = with_features(train, features), with_features(test, features)
         dataset = ds.as_dataset(train, test, list(inputs), list(targets))
     except (ValueError, TypeError, ArithmeticError) as e:     # e.g. numpy's OverflowError for a huge span
         ck.add(place, f"cannot generate the {name!r} data: {e}")

@@ -30,6 +30,7 @@ from ..engine.trace import State, Step, Stepper
 from .commands import EditValues, SetLearningRate
 from .events import Event
 from .selection import SelectionMixin
+from .structure import StructureMixin
 from .undo import UndoStack
 
 T = TypeVar("T")
@@ -39,7 +40,7 @@ DEFAULT_DIGITS = 4
 DIGIT_RANGE = (1, 12)
 
 
-class SessionModel(SelectionMixin):
+class SessionModel(SelectionMixin, StructureMixin):
     """The one state every view of an open network reads (see the module doc)."""
 
     def __init__(self, model: Model | None = None, document: Any = None):
@@ -73,11 +74,14 @@ class SessionModel(SelectionMixin):
             self.set_model(model)
 
     # -- the document -----------------------------------------------------------------
-    def set_document(self, document: Any) -> None:
+    def set_document(self, document: Any, unsaved: bool = False) -> None:
         """Show an io ``Document`` (anything with ``.model``, ``.path`` and ``.view``),
-        as its ``view`` section says (mode, digits, lecture colours)."""
+        as its ``view`` section says (mode, digits, lecture colours).  ``unsaved``:
+        a new network, dirty until saved."""
         self._open(document.model, document)
         self.apply_view_section(document.view or {})
+        if unsaved:
+            self.undo_stack.mark_unsaved()
 
     def set_model(self, model: Model) -> None:
         """Show a bare engine Model (no file behind it)."""
@@ -353,6 +357,27 @@ class SessionModel(SelectionMixin):
                 self.pins[cycle] = {**self.pins.get(cycle, {}), **params}
             st.set_params(params, cycle)
         self._recomputed()
+
+    def _rebuild(self) -> None:
+        """A new stepper after the structure changed (``StructureMixin``): the same
+        step number, or the last one a pass without an update has."""
+        position = self.position
+        sample = min(self.sample_index, max(0, len(self._m.data) - 1))
+        self.pins = {}
+        self._gate_graph = None
+        self._revision += 1
+        if self.view_mode == "gate" and not self.gate_available():
+            self.view_mode = "neuron"
+            self.view_mode_changed.emit("neuron")
+        self._use_stepper(self._new_stepper(self.view_mode, sample))
+        if not self.has_update:
+            position = min(position, self.cycle_length)
+        self._state = self._st.seek(position)
+        self.selection = [s for s in self.selection if self._selectable(s)]
+        self.document_changed.emit()
+        self.selection_changed.emit()
+        self.params_changed.emit()
+        self._emit_state()
 
     def _recomputed(self) -> None:
         self._revision += 1

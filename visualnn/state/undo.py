@@ -79,6 +79,12 @@ class UndoStack:
         self._clean = self._index
         self._announce(was_clean)
 
+    def mark_unsaved(self) -> None:
+        """No state on the stack is saved (a new document): dirty until ``set_clean``."""
+        was_clean = self.is_clean
+        self._clean = None
+        self._announce(was_clean)
+
     def _announce(self, was_clean: bool) -> None:
         self.changed.emit()
         if self.is_clean != was_clean:

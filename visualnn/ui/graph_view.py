@@ -23,7 +23,7 @@ import operator
 import time
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPainterPath, QPen, QPolygonF, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsScene, QGraphicsView, QToolTip
 
@@ -428,6 +428,7 @@ class GraphView(QGraphicsView):
     sigNodeDoubleClicked = Signal(str)
     sigEdgeDoubleClicked = Signal(str, str)
     sigRebuilt = Signal()           # every item was made anew (overlays add theirs again)
+    sigContextMenu = Signal(object, QPoint)   # right-click: the node name, edge (src, dst) or None; global pos
     TYPE_PX = (12.0, 14.0)      # pixels of the graph's type and of the current step's
 
     def __init__(self, session, parent=None, text_scale: float = 1.0):
@@ -1173,6 +1174,10 @@ class GraphView(QGraphicsView):
             self.sigNodeDoubleClicked.emit(what)
         elif what is not None:
             self.sigEdgeDoubleClicked.emit(*what)
+        event.accept()
+
+    def contextMenuEvent(self, event):
+        self.sigContextMenu.emit(self.hit(event.pos()), event.globalPos())
         event.accept()
 
     def scene_pos_of(self, name: str) -> QPointF:

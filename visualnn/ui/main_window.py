@@ -80,6 +80,7 @@ class MainWindow(WindowMenus):
             self.docks[name].visibilityChanged.connect(self._plot_dock_shown)
         self.view.sigNodeDoubleClicked.connect(self._node_double_clicked)
         self.view.sigEdgeDoubleClicked.connect(self._edge_double_clicked)
+        self.view.sigContextMenu.connect(self.graph_menu)
         s = self.session
         s.sigDirtyChanged.connect(lambda dirty: self.setWindowModified(dirty))
         s.sigDocumentChanged.connect(self._update_title)

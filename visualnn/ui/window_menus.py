@@ -10,11 +10,13 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QMenu
 
 from ..io import list_examples
 from . import text
+from .arch_menu import architecture_menu
 from .controls import StepperControls
 from .export import run_export_dialog
 from .graph_view import GraphView
 from .help import show_keys
 from .model_files import export_torch_file, import_model_file
+from .new_network import NewNetworkDialog
 from .session import Session
 
 DIGIT_CHOICES = tuple(range(1, 13))      # as the session allows
@@ -65,6 +67,9 @@ class WindowMenus(QMainWindow):
                                         "Every key and mouse action of the window and the presentation")
 
     def _build_file_menu(self, f: QMenu):
+        self.new_action = self._action(f, "&New network…", lambda: self.new_network(), QKeySequence.New,
+                                       "Make a layered network: layers, activations, data, features, "
+                                       "how it learns")
         self._action(f, "&Open…", lambda: self.open_dialog(), QKeySequence.Open, "Open a network file")
         self.recent_menu = f.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
@@ -181,6 +186,30 @@ class WindowMenus(QMainWindow):
             a.setData(str(path))
             a.triggered.connect(lambda checked=False, p=path: self.open_file(p))
             self.example_actions.append(a)
+
+    # -- making and editing a network ---------------------------------------------------------------
+    def new_network(self) -> NewNetworkDialog | None:
+        """File > New network…: the dialog (window-modal); on OK the network opens at step 0, untitled."""
+        if not self.maybe_save():
+            return None
+        dialog = NewNetworkDialog(self)
+        dialog.accepted.connect(lambda: self.show_new(dialog.document))
+        self.new_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def show_new(self, document) -> None:
+        """Show a network made here: unsaved until the user saves it."""
+        self.session.set_document(document, unsaved=True)
+        self.view.fit()
+        self._update_title()
+
+    def graph_menu(self, what, global_pos=None):
+        """The right-click menu for what is under the pointer (see ``arch_menu``)."""
+        menu = architecture_menu(self, what, self)
+        if menu is not None and global_pos is not None:
+            menu.popup(global_pos)
+        return menu
 
     # -- view settings -----------------------------------------------------------------------------
     def set_theme(self, name: str):

@@ -1,0 +1,114 @@
+"""Building a network in the window (issue 13): File > New network…, editing
+the architecture on the graph, undo and redo."""
+import numpy as np
+import pytest
+
+from visualnn.io import load
+
+
+def _new_xor_with_product(qtbot, window):
+    """File > New network…: 2-3-1 tanh on xor with the x1·x2 feature, through the dialog's widgets."""
+    window.new_action.trigger()
+    dialog = window.new_dialog
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.dataset.setCurrentIndex(dialog.dataset.findData("xor"))
+    dialog.features["x1·x2"].setChecked(True)
+    spin, act = dialog.hidden.rows[0]
+    spin.setValue(3)
+    act.setCurrentIndex(act.findData("tanh"))
+    dialog.learning_rate.setValue(0.5)
+    dialog.epochs.setValue(2000)
+    dialog.init.setCurrentIndex(dialog.init.findData("xavier"))
+    dialog.accept()
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    return window.session
+
+
+def test_new_network_opens_untitled_at_step_zero_and_trains_xor_below_005(qtbot, window):
+    s = _new_xor_with_product(qtbot, window)
+    assert s.model.spec.sizes == [3, 3, 1]
+    assert s.model.spec.inputs == ["x1", "x2", "x1·x2"]
+    assert [L.activation for L in s.model.spec.layers] == ["tanh", "sigmoid"]
+    np.testing.assert_array_equal(s.model.data.columns["x1·x2"], [0, 0, 0, 1])
+    assert s.position == 0 and s.path is None and s.dirty
+    assert "untitled" in window.windowTitle()
+    panel = window.plot_panels["Training"]
+    panel.play()
+    qtbot.waitUntil(lambda: panel.thread is None and panel.state != "running", timeout=60000)
+    assert panel.history[-1] < 0.05
+
+
+def test_new_network_saves_features_and_generator_by_name(qtbot, window, tmp_path):
+    s = _new_xor_with_product(qtbot, window)
+    path = tmp_path / "made.json"
+    assert window.save_as(str(path))
+    text = path.read_text(encoding="utf-8")
+    assert '"generator": "xor"' in text and '"x1·x2"' in text
+    again = load(path)
+    assert again.model.params == s.model.params
+    assert not s.dirty
+
+
+def test_adding_a_neuron_undo_redo_keeps_the_weights_bit_identical(qtbot, window):
+    s = _new_xor_with_product(qtbot, window)
+    for _ in range(7):
+        s.step()
+    before = dict(s.model.params)
+    menu = window.graph_menu("out_h1_2")
+    next(a for a in menu.actions() if a.text() == "Add a neuron to layer 1").trigger()
+    assert s.model.spec.sizes == [3, 4, 1] and s.position == 7
+    added = dict(s.model.params)
+    assert all(added[k] == v for k, v in before.items())            # every old weight kept, bit for bit
+    assert "w_h1_4_y1" in added and "out_h1_4" in window.view.node_names()
+    window.undo_action.trigger()
+    assert s.model.spec.sizes == [3, 3, 1] and s.model.params == before
+    window.redo_action.trigger()
+    assert s.model.spec.sizes == [3, 4, 1] and s.model.params == added
+    assert s.position == 7
+
+
+def test_changing_a_layer_to_relu_changes_the_trace_ops(qtbot, window):
+    s = _new_xor_with_product(qtbot, window)
+    assert "tanh" in {st.op for st in s.steps_of_cycle(0)}
+    menu = window.graph_menu("h1_1")
+    acts = next(a.menu() for a in menu.actions() if a.menu() is not None)
+    next(a for a in acts.actions() if a.text() == "relu").trigger()
+    ops = {st.op for st in s.steps_of_cycle(0)}
+    assert "relu" in ops and "tanh" not in ops
+    window.set_view_mode("gate")
+    assert any(n.op == "relu" for n in s.graph.nodes.values())         # the gate view follows
+
+
+def test_freezing_a_weight_from_its_edge_keeps_it_through_training(qtbot, window):
+    s = _new_xor_with_product(qtbot, window)
+    menu = window.graph_menu(("x1", "net_h1_1"))
+    next(a for a in menu.actions() if a.text().startswith("Freeze w_x1_h1_1")).trigger()
+    assert "w_x1_h1_1" in s.model.graph.frozen
+    w = s.model.params["w_x1_h1_1"]
+    panel = window.plot_panels["Training"]
+    panel.epochs.setValue(50)
+    panel.play()
+    qtbot.waitUntil(lambda: panel.thread is None and panel.state != "running", timeout=60000)
+    assert panel.params["w_x1_h1_1"] == w
+
+
+def test_an_edit_the_network_cannot_take_is_said_and_changes_nothing(qtbot, window):
+    s = _new_xor_with_product(qtbot, window)
+    menu = window.graph_menu("out_y1")
+    remove = next(a for a in menu.actions() if a.text() == "Remove the output layer")
+    assert not remove.isEnabled()
+    from visualnn.ui.arch_menu import run_edit
+    assert not run_edit(window, "remove_layer", 1)
+    assert "not a hidden layer" in window.statusBar().currentMessage()
+    assert s.model.spec.sizes == [3, 3, 1]
+
+
+@pytest.mark.parametrize("name", ["spiral3", "blobs3"])
+def test_a_three_class_data_set_makes_a_softmax_cross_entropy_network(qtbot, window, name):
+    window.new_action.trigger()
+    dialog = window.new_dialog
+    dialog.dataset.setCurrentIndex(dialog.dataset.findData(name))
+    dialog.accept()
+    s = window.session
+    assert s.model.spec.sizes[-1] == 3 and s.model.spec.loss == "class_cross_entropy"
+    assert set(np.unique(s.model.data.columns["target_class"])) == {0.0, 1.0, 2.0}

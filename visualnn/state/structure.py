@@ -1,0 +1,136 @@
+"""Edits of a network's structure as undoable commands: its architecture
+(neurons, layers, activations, biases, frozen parameters) and its samples.
+
+Each command keeps the whole before and after (plain data), so undo and redo
+put back exactly the same numbers; the session rebuilds the graph and the
+stepper from them and shows the same step number (or the nearest valid one).
+"""
+from __future__ import annotations
+
+import copy
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+
+from ..engine import architecture as arch
+from ..engine.model import Dataset, Model
+from ..engine.network import LayeredSpec, compile_layered
+from .undo import Command, UndoStack
+
+EDITS: dict[str, Callable[..., tuple[LayeredSpec, dict]]] = {
+    "add_neuron": arch.add_neuron, "remove_neuron": arch.remove_neuron, "add_layer": arch.add_layer,
+         "remove_layer": arch.remove_layer, "set_activation": arch.set_activation, "set_bias": arch.set_bias}
+
+
+@dataclass(frozen=True)
+class Architecture:
+    """A layered network's structure and the starting values of its parameters."""
+    spec: LayeredSpec
+    params: dict
+    frozen: frozenset
+
+
+class Replace(Command):
+    """Put the whole ``new`` in place through ``apply`` (undo: the whole ``old``):
+    an architecture or a data set, kept as plain data so both ways are exact."""
+
+    def __init__(self, apply: Callable[[Any], None], new: Any, old: Any, text: str):
+        self.apply, self.new, self.old, self.text = apply, new, old, text
+
+    def redo(self) -> None:
+        self.apply(self.new)
+
+    def undo(self) -> None:
+        self.apply(self.old)
+
+
+class StructureMixin(ABC):
+    """The structure half of the session model (the host rebuilds its stepper in ``_rebuild``)."""
+
+    model: Model | None
+    undo_stack: UndoStack
+
+    @abstractmethod
+    def _rebuild(self) -> None:
+        """Build the stepper anew from the model, at the same step number or the nearest valid one."""
+
+    @property
+    def _layered(self) -> Model:
+        m = self.model
+        if m is None or m.spec is None:
+            raise ValueError("only a layered network's architecture can be edited")
+        return m
+
+    def architecture(self) -> Architecture:
+        m = self._layered
+        assert m.spec is not None
+        return Architecture(copy.deepcopy(m.spec), dict(m.params), frozenset(m.graph.frozen))
+
+    def edit_architecture(self, edit: str, *args: Any, text: str | None = None) -> None:
+        """One undoable architecture edit, by the name of an ``engine.architecture``
+        function (``add_neuron``, ``remove_layer``, ...) and its arguments after
+        ``(spec, params)``; raises ``ArchitectureError`` (nothing changes) when it does not fit."""
+        old = self.architecture()
+        spec, params = EDITS[edit](old.spec, old.params, *args)
+        new = Architecture(spec, params, frozenset(n for n in old.frozen if n in params))
+        self.undo_stack.push(Replace(self.apply_architecture, new, old, text or edit.replace("_", " ")))
+
+    def set_frozen(self, name: str, frozen: bool) -> None:
+        """Freeze a parameter (training and the update step leave it as it is), or free it."""
+        old = self.architecture()
+        if name not in old.params:
+            raise KeyError(f"{name!r} is not a parameter of this network")
+        if (name in old.frozen) == frozen:
+            return
+        new_frozen = old.frozen | {name} if frozen else old.frozen - {name}
+        new = Architecture(copy.deepcopy(old.spec), dict(old.params), frozenset(new_frozen))
+        self.undo_stack.push(Replace(self.apply_architecture, new, old, f"{'freeze' if frozen else 'free'} {name}"))
+
+    def apply_architecture(self, a: Architecture) -> None:
+        """What ``EditArchitecture`` does: the model takes the structure, the stepper is rebuilt."""
+        m = self._layered
+        m.spec = copy.deepcopy(a.spec)
+        m.graph = compile_layered(m.spec)
+        m.graph.frozen = frozenset(a.frozen)
+        m.params = dict(a.params)
+        self._rebuild()
+
+    # -- samples ----------------------------------------------------------------------------
+    def add_sample(self, values: dict[str, float], text: str | None = None) -> None:
+        """A training sample more (values for every input and target), undoable."""
+        m = _open(self.model)
+        cols = m.data.columns
+        missing = [k for k in cols if k not in values]
+        if missing or not cols:
+            raise KeyError(f"a sample needs a value for {', '.join(missing) or 'each input and target'}")
+        new = {k: np.append(np.asarray(v, dtype=float), float(values[k])) for k, v in cols.items()}
+        self._push_data(Dataset(new, dict(m.data.test)), text or "add a sample")
+
+    def remove_sample(self, index: int) -> None:
+        """Take training sample ``index`` out (undoable); the last one stays."""
+        m = _open(self.model)
+        if len(m.data) < 2:
+            raise ValueError("the last training sample cannot be removed")
+        new = {k: np.delete(np.asarray(v, dtype=float), int(index)) for k, v in m.data.columns.items()}
+        self._push_data(Dataset(new, dict(m.data.test)), f"remove sample {index + 1}")
+
+    def set_dataset(self, dataset: Dataset, text: str = "new data") -> None:
+        self._push_data(dataset, text)
+
+    def _push_data(self, new: Dataset, text: str) -> None:
+        m = _open(self.model)
+        old = Dataset(dict(m.data.columns), dict(m.data.test))
+        self.undo_stack.push(Replace(self.apply_dataset, new, old, text))
+
+    def apply_dataset(self, dataset: Dataset) -> None:
+        m = _open(self.model)
+        m.data = Dataset(dict(dataset.columns), dict(dataset.test))
+        self._rebuild()
+
+
+def _open(model: Model | None) -> Model:
+    if model is None:
+        raise RuntimeError("no network is open")
+    return model
