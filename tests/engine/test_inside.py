@@ -175,3 +175,6 @@ def test_a_neurons_formula_has_its_weights_plugged_in():
     assert neuron_formula(m.spec, m.params, "h1") == "h1 = sigmoid(0.15·i1 + 0.2·i2 + 0.35)"
     m.params["w5"] = -0.4
     assert neuron_formula(m.spec, m.params, "o1") == "o1 = sigmoid(-0.4·h1 + 0.45·h2 + 0.6)"
+    big = mlp_model([784, 2, 1], "relu")
+    big.params.update({"w_x784_h1_1": 0.5, "b_h1_1": -1.0})
+    assert neuron_formula(big.spec, big.params, "h1_1") == "h1_1 = relu(0·x1 + 0·x2 + 0·x3 + … + 0.5·x784 - 1)"

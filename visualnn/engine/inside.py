@@ -71,17 +71,23 @@ def neuron_grids(model: Model, params: Mapping[str, float], n: int = 24, box=Non
     return NeuronGrids(xs, ys, outputs, nets)
 
 
-def neuron_formula(spec: LayeredSpec, params: Mapping[str, float], neuron: str, digits: int = 4) -> str:
+def neuron_formula(spec: LayeredSpec, params: Mapping[str, float], neuron: str, digits: int = 4,
+                   max_terms: int = 8) -> str:
     """The neuron's output with its weights plugged in, one line of plain text:
-    ``h1 = sigmoid(0.15·i1 + 0.2·i2 + 0.35)``."""
+    ``h1 = sigmoid(0.15·i1 + 0.2·i2 + 0.35)``; more than ``max_terms`` terms
+    keep the first three and the last two around "…"."""
     prev = list(spec.inputs)
     for layer in spec.layers:
         if neuron in layer.neurons:
             j = layer.neurons.index(neuron)
-            terms = [f"{fmt(params[w], digits)}·{src}" for src, w in zip(prev, layer.weights[j]) if w is not None]
+            pairs: list = [(w, src) for src, w in zip(prev, layer.weights[j]) if w is not None]
             b = layer.biases[j]
             if b is not None:
-                terms.append(fmt(params[b], digits))
+                pairs.append((b, None))
+            if len(pairs) > max_terms:          # formatted only where shown: a neuron may have 784 inputs
+                pairs = pairs[:3] + [None] + pairs[-2:]
+            terms = ["…" if p is None else fmt(params[p[0]], digits) + ("" if p[1] is None else f"·{p[1]}")
+                     for p in pairs]
             total = " + ".join(terms).replace("+ -", "- ") or "0"
             return f"{neuron} = {layer.activation}({total})"
         prev = list(layer.neurons)

@@ -66,6 +66,14 @@ def grey_image(pixels: np.ndarray) -> QImage:
     return QImage(g.data, w, h, w, QImage.Format_Grayscale8).copy()
 
 
+def weight_picture(weights: np.ndarray) -> tuple[np.ndarray, float, QImage]:
+    """(weights, the weight drawn white, the image): the camera's +-1 weights as
+    they are; any others scaled to the largest, so a picture never goes all grey."""
+    top = float(np.max(np.abs(weights))) if weights.size else 0.0
+    scale = top if np.isfinite(top) and top > 0 else 1.0
+    return weights, scale, grey_image(weights / scale)
+
+
 def sample_icons(inputs: list[str], samples: list[dict]) -> list[QIcon] | None:
     """Each sample's pixels as a small icon when the inputs make a square image
     (the four-pixel camera), for the sample list; None otherwise (or too many to draw)."""
@@ -133,9 +141,13 @@ class NeuronPicture(QGraphicsItem):
         self._owner = owner
         self.image: QImage | None = None
         self.grid: np.ndarray | None = None      # the outputs drawn: grid[i, j] at (x_i, y_j)
-        self.formula = ""
+        self.scale = 1.0                         # a weight image: the weight drawn white
         self.setZValue(Z_INSIDE)
         self.setAcceptHoverEvents(True)
+
+    @property
+    def formula(self) -> str:
+        return self._owner.formula_of(self)
 
     def set_image(self, image: QImage):
         self.image = image
@@ -204,6 +216,7 @@ class InsideOverlays(QObject):
         self.weight_pictures: dict[str, NeuronPicture] = {}
         self.sample_picture: NeuronPicture | None = None
         self.card: PictureCard | None = None
+        self._shown_params: dict = {}
         self._flag_jobs = JobRunner(self)
         self._picture_jobs = JobRunner(self)
         self._timer = QTimer(self)
@@ -309,7 +322,7 @@ class InsideOverlays(QObject):
             self._timer.start()
 
     def _schedule_pictures(self, *_):
-        if self.pictures:
+        if self.pictures or self.weight_pictures:
             self._timer.start()
 
     def eventFilter(self, obj, event):
@@ -329,46 +342,50 @@ class InsideOverlays(QObject):
             else:
                 self._flag_jobs.start(lambda job: diagnose(m, params), self._set_flags)
         self._compute_pictures(m, params)
-        self._draw_pixels(m, params)
-
-    def _draw_pixels(self, m, params):
-        """The first layer's weight images and the current sample's pixels."""
-        for neuron, pic in self.weight_pictures.items():
-            pic.grid = weight_image(m.spec, params, neuron)
-            pic.formula = neuron_formula(m.spec, params, neuron, self.session.digits)
-            pic.set_image(grey_image(pic.grid))
         if self.sample_picture is not None:
-            samples = m.samples()
-            sample = samples[min(self.session.sample_index, len(samples) - 1)]
+            n = len(m.data)
+            sample = m.data.sample(min(self.session.sample_index, n - 1)) if n else {}
             pic = self.sample_picture
             pic.grid = pixel_image([sample.get(x, 0.0) for x in m.spec.inputs])
-            pic.formula = "this sample: " + ", ".join(f"{x} {fmt(sample.get(x, 0.0))}" for x in m.spec.inputs)
             pic.set_image(grey_image(pic.grid))
 
-    def _in_view(self) -> set[str]:
+    def _in_view(self, pictures: dict) -> set[str]:
         rect = self.view.mapToScene(self.view.viewport().rect()).boundingRect()
-        return {n for n, pic in self.pictures.items() if rect.contains(pic.pos())}
+        return {n for n, pic in pictures.items() if rect.contains(pic.pos())}
 
     def _compute_pictures(self, m, params):
-        if not self.pictures or not self.view.isVisible():
+        """The neurons' pictures in view, in the worker: the output over the
+        input plane (two inputs) or the first layer's weight images."""
+        self._shown_params = params
+        if not (self.pictures or self.weight_pictures) or not self.view.isVisible():
             return
-        wanted = self._in_view()
+        planes = bool(self.pictures)
+        wanted = self._in_view(self.pictures if planes else self.weight_pictures)
         if not wanted:
             return
         levels = label_range(m)
 
         def work(job):
-            return neuron_grids(m, params, n=PICTURE_N, neurons=wanted), levels, params
+            if planes:
+                grids = neuron_grids(m, params, n=PICTURE_N, neurons=wanted).outputs
+                return {n: (V, 1.0, colour_image(V, levels)) for n, V in grids.items()}
+            return {n: weight_picture(weight_image(m.spec, params, n)) for n in wanted}
         self._picture_jobs.start(work, self._set_pictures)
 
-    def _set_pictures(self, result):
-        grids, levels, params = result
-        for neuron, V in grids.outputs.items():
-            pic = self.pictures.get(neuron)
+    def _set_pictures(self, result: dict):
+        for neuron, (grid, scale, image) in result.items():
+            pic = self.pictures.get(neuron) or self.weight_pictures.get(neuron)
             if pic is not None:
-                pic.set_image(colour_image(V, levels))
-                pic.grid = V
-                pic.formula = neuron_formula(self.session.model.spec, params, neuron, self.session.digits)
+                pic.grid, pic.scale = grid, scale
+                pic.set_image(image)
+
+    def formula_of(self, pic: "NeuronPicture") -> str:
+        """The hovered picture's formula, with the weights in effect plugged in."""
+        m = self.session.model
+        if pic is self.sample_picture:
+            pixels = [f"{x} {fmt(v)}" for x, v in zip(m.spec.inputs, pic.grid.ravel())]
+            return "this sample: " + (", ".join(pixels) if len(pixels) <= 8 else f"{len(pixels)} pixels")
+        return neuron_formula(m.spec, self._shown_params, pic.neuron, self.session.digits)
 
     def _set_flags(self, flags: dict):
         self.flags = flags
@@ -397,7 +414,8 @@ class InsideOverlays(QObject):
         self.hide_card()
         if pic.image is None:
             return
-        what = ("weights as an image: white +1, black -1, grey 0 (no connection)" if pic.neuron in self.weight_pictures
+        what = (f"weights as an image: white +{fmt(pic.scale)}, black -{fmt(pic.scale)}, grey 0 (no connection)"
+                if pic.neuron in self.weight_pictures
                 else "pixels: white +1, black -1" if pic is self.sample_picture
                 else "output over the input plane, on the decision map's colours")
         card = PictureCard(pic.image, [pic.formula, what])
