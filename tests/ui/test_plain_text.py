@@ -160,8 +160,9 @@ def test_no_label_in_the_window_guesses_whether_its_text_is_html(window, qtbot):
     assert not left, f"labels in AutoText: {left}"
 
 
-def test_a_window_title_cannot_fake_the_modified_marker_or_span_lines():
-    assert text.window_title("a[*]b\nc\u202e") == "a[\u2217]b c\u202e"
+def test_a_window_title_cannot_fake_the_modified_marker_span_lines_or_reverse_the_app_name():
+    assert text.window_title("a[*]b\nc") == "a[\u2217]b c"
+    assert text.window_title("\u202eevil") == "\u2068\u202eevil\u2069"      # isolated: "— visualnn" stays put
     assert text.menu_text("Fish & Chips") == "Fish && Chips"
     assert len(text.shorten("x" * 2_000_000)) < text.MAX_SHOWN + 50
 

@@ -331,7 +331,7 @@ class MainWindow(WindowMenus):
             return True
         self._guard_modal()
         answer = text.ask(
-            self, "question", "Unsaved edits", f"{self.session.title or 'The network'} has unsaved edits. Save them?",
+            self, "question", "Unsaved edits", f"{text.isolate(self.session.title or 'The network')} has unsaved edits. Save them?",
             QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, QMessageBox.Save)
         if answer == QMessageBox.Save:
             return self.save()

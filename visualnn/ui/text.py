@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 MAX_SHOWN = 4000            # characters of a message a box shows (a cycle error can be megabytes)
 MAX_LINE = 300              # characters of a window title, a menu entry, a tooltip line
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 ICONS = {"critical": QMessageBox.Critical, "warning": QMessageBox.Warning,
          "information": QMessageBox.Information, "question": QMessageBox.Question}
@@ -39,6 +40,13 @@ def shorten(text, limit: int = MAX_SHOWN) -> str:
 def one_line(text, limit: int = MAX_LINE) -> str:
     """``text`` on one line: control characters become spaces."""
     return shorten(_CONTROL.sub(" ", str(text)), limit)
+
+
+def isolate(text) -> str:
+    """``text`` as written, but its bidi controls (a right-to-left override in a title)
+    cannot reorder the text around it: wrapped in a first-strong isolate when it has any."""
+    text = str(text)
+    return f"\u2068{text}\u2069" if _BIDI.search(text) else text
 
 
 def escape(value) -> str:
@@ -80,12 +88,12 @@ def rich_label(parent: QWidget | None = None) -> QLabel:
 def window_title(text) -> str:
     """A window title from a file's title: one line, and a ``[*]`` in it is not
     Qt's modified-placeholder."""
-    return one_line(text).replace("[*]", "[\u2217]")
+    return isolate(one_line(text).replace("[*]", "[\u2217]"))
 
 
 def menu_text(text) -> str:
     """A menu entry from a file's title: one line, ``&`` shown, not a shortcut."""
-    return one_line(text).replace("&", "&&")
+    return isolate(one_line(text).replace("&", "&&"))
 
 
 def message_box(parent, kind: str, title: str, text, buttons=QMessageBox.Ok,
