@@ -330,8 +330,9 @@ class MainWindow(WindowMenus):
         if not self.session.dirty:
             return True
         self._guard_modal()
+        name = text.isolate(self.session.title or "The network")
         answer = text.ask(
-            self, "question", "Unsaved edits", f"{text.isolate(self.session.title or 'The network')} has unsaved edits. Save them?",
+            self, "question", "Unsaved edits", f"{name} has unsaved edits. Save them?",
             QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, QMessageBox.Save)
         if answer == QMessageBox.Save:
             return self.save()
