@@ -119,3 +119,23 @@ def test_the_sample_list_shows_each_camera_image_as_a_picture(window):
     assert img.pixelColor(2, 2).lightness() == 255 and img.pixelColor(17, 2).lightness() == 0
     window.open_file(EXAMPLES / "xor.json")
     assert window.controls.sample.itemIcon(0).isNull()     # two inputs are no image
+
+
+def test_gradient_flow_on_the_graph_fades_towards_the_inputs_of_the_sigmoid_chain(window):
+    from visualnn.engine import record
+    from visualnn.engine.inside import layer_gradients
+    window.open_file(EXAMPLES / "vanishing_sigmoid.json")
+    bands = window.view.inside.gradient_bands
+    assert bands.bands == []                                  # off by default: no work on a step
+    window.gradient_flow_action.setChecked(True)
+    s = window.session
+    s.seek(s.cycle_length - 1)                                # the backward pass done
+    m = s.model
+    tr = record(m.graph, m.params, m.samples()[0])
+    want = [L.mean_abs_gradient for L in layer_gradients(m.spec, m.params, tr.param_gradients)]
+    assert [b.mean_abs for b in bands.bands] == want
+    strengths = [b.strength for b in bands.bands]
+    assert strengths == sorted(strengths) and strengths[-1] == 1.0 and strengths[0] < 0.5
+    assert "layer 1: mean |dL/dw| = 0.000072" in bands.bands[0].toolTip()
+    window.gradient_flow_action.setChecked(False)
+    assert bands.bands == [] and not any(type(i).__name__ == "GradientBand" for i in window.view.scene().items())

@@ -19,7 +19,7 @@ always off it and only for the neurons in view) and never on a plain step.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, QTimer
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QIcon, QImage, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import QGraphicsItem
 from shiboken6 import isValid
@@ -29,6 +29,7 @@ from ..engine.explain import fmt
 from ..engine.inside import neuron_formula, neuron_grids, pixel_image, square_side, weight_image
 from ..engine.network import out_name
 from ..engine.plotting_data import label_range
+from .gradient_overlay import GradientBands, ViewOverlay
 from .plots.worker import JobRunner
 from .text import tooltip
 
@@ -201,13 +202,11 @@ class PictureCard(QGraphicsItem):
                              line)
 
 
-class InsideOverlays(QObject):
+class InsideOverlays(ViewOverlay):
     """The flags and neuron pictures of one graph view."""
 
     def __init__(self, view):
         super().__init__(view)
-        self.view = view
-        self.session = view.session
         self.flags_shown = True
         self.pictures_shown = True
         self.flags: dict[str, list] = {}
@@ -224,6 +223,7 @@ class InsideOverlays(QObject):
         self._timer.setInterval(DEBOUNCE_MS)
         self._timer.timeout.connect(self.refresh)
         view.sigRebuilt.connect(self._on_rebuilt)
+        self.gradient_bands = GradientBands(view)        # off until asked for
         self.session.sigShownParamsChanged.connect(self._schedule)
         for bar in (view.horizontalScrollBar(), view.verticalScrollBar()):
             bar.valueChanged.connect(self._schedule_pictures)

@@ -130,6 +130,9 @@ class WindowMenus(QMainWindow):
                                             checkable=True)
         for a in (self.flags_action, self.pictures_action):
             a.setChecked(True)
+        self.gradient_flow_action = self._action(v, "&Gradient flow on the graph", inside.gradient_bands.set_shown,
+                                                 None, "Behind each layer of weights, its mean |dL/dw| so far in "
+                                                 "this pass (hover a band for the number)", checkable=True)
         self._action(v, "&Fit to window", self.view.fit, "Ctrl+0", "Zoom to show the whole network")
         self._action(v, "Zoom &in", lambda: self.view.zoom(1.25), QKeySequence.ZoomIn)
         self._action(v, "Zoom &out", lambda: self.view.zoom(0.8), QKeySequence.ZoomOut)
