@@ -111,3 +111,26 @@ def test_a_save_holds_its_temporary_locked_until_it_is_renamed(net, monkeypatch)
     monkeypatch.setattr(os, "replace", replace)
     save(load(net))
     assert seen == ["locked"]
+
+
+def test_a_save_killed_midway_leaves_a_temporary_the_next_save_removes(net):
+    import signal
+    import subprocess
+    import sys
+    code = ("import os, sys, time; from visualnn.io import load, save; import visualnn.io.saving as s\n"
+            "def stuck(a, b):\n    print('writing', flush=True); time.sleep(60)\n"
+            "s.os.replace = stuck\nsave(load(sys.argv[1]))\n")
+    proc = subprocess.Popen([sys.executable, "-c", code, str(net)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "writing"      # the temporary is written and locked
+        left = [p for p in net.parent.iterdir() if p.name.endswith(".tmp")]
+        assert len(left) == 1
+        save(load(net))                                          # locked: another save is writing it
+        assert left[0].exists()
+        proc.send_signal(signal.SIGKILL)                         # kill -9 in the middle of the save
+        proc.wait(10)
+    finally:
+        proc.kill()
+    save(load(net))
+    assert not left[0].exists()
+    assert [p.name for p in net.parent.iterdir()] == ["net.json"]
