@@ -207,6 +207,27 @@ def set_bias(spec: LayeredSpec, params: Params, layer: int, index: int, on: bool
     return spec, _kept(spec, params, 0)
 
 
+def set_inputs(spec: LayeredSpec, params: Params, names: list[str], seed: int = 0) -> tuple[LayeredSpec, Params]:
+    """The network fed by the inputs ``names``: a weight from an input that stays
+    keeps its name and value; the weights from new inputs are new."""
+    if not names:
+        raise ArchitectureError("a network needs at least one input")
+    spec = copy.deepcopy(spec)
+    used = _names(spec) - set(spec.inputs)
+    clash = [n for n in names if n in used]
+    if clash:
+        raise ArchitectureError(f"the input name {clash[0]!r} is already used by the network")
+    if len(set(names)) != len(names):
+        raise ArchitectureError("two inputs have the same name")
+    old = {n: k for k, n in enumerate(spec.inputs)}
+    first = spec.layers[0]
+    used |= set(names)
+    first.weights = [[row[old[n]] if n in old else _fresh(f"w_{n}_{neuron}", used) for n in names]
+                     for neuron, row in zip(first.neurons, first.weights)]
+    spec.inputs = list(names)
+    return spec, _kept(spec, params, seed)
+
+
 def locate(spec: LayeredSpec, node: str) -> tuple[int, int] | None:
     """(layer, index) of the neuron a graph node belongs to (its name, net_ or out_ node)."""
     for l, L in enumerate(spec.layers):

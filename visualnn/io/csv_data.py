@@ -37,14 +37,19 @@ def read_csv(path, columns) -> dict[str, np.ndarray]:
     return parse_csv(text, columns, str(path))
 
 
+def dialect_of(text: str):
+    """The CSV dialect (comma, semicolon or tab) the start of ``text`` looks like."""
+    sample = text[:4096]
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t") if sample.strip() else csv.excel
+    except csv.Error:
+        return csv.excel
+
+
 def parse_csv(text: str, columns, name: str = "<csv>") -> dict[str, np.ndarray]:
     problems = Problems(name)
     columns = list(dict.fromkeys(columns))
-    sample = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample.strip() else csv.excel
-    except csv.Error:
-        dialect = csv.excel
+    dialect = dialect_of(text)
     values: list[list[float]] = [[] for _ in columns]
     rows = csv.reader(io.StringIO(text, newline=""), dialect)
     try:

@@ -124,6 +124,29 @@ class StructureMixin(ABC):
         old = Dataset(dict(m.data.columns), dict(m.data.test))
         self.undo_stack.push(Replace(self.apply_dataset, new, old, text))
 
+    def import_data(self, columns: dict, features: list[str], targets: list[str], text: str = "import data") -> None:
+        """Feed the network other data, one undo step: the ``features`` columns become
+        its inputs (named after them; first-layer weights from an input that stays are
+        kept), the ``targets`` columns its targets, in order."""
+        m = self._layered
+        assert m.spec is not None
+        if len(targets) != len(m.spec.targets):
+            raise arch.ArchitectureError(f"the network has {len(m.spec.targets)} target(s) "
+                                         f"({', '.join(m.spec.targets)}); the data gives {len(targets)}")
+        old = self.architecture()
+        spec, params = arch.set_inputs(old.spec, old.params, list(features))
+        new_arch = Architecture(spec, params, frozenset(n for n in old.frozen if n in params))
+        cols = {f: np.asarray(columns[f], dtype=float) for f in features}
+        cols.update({t: np.asarray(columns[c], dtype=float) for t, c in zip(spec.targets, targets)})
+        old_data = Dataset(dict(m.data.columns), dict(m.data.test))
+        self.undo_stack.push(Replace(self.apply_network_and_data, (new_arch, Dataset(cols, {})),
+                                     (old, old_data), text))
+
+    def apply_network_and_data(self, both: tuple[Architecture, Dataset]) -> None:
+        m = self._layered
+        m.data = Dataset(dict(both[1].columns), dict(both[1].test))
+        self.apply_architecture(both[0])
+
     def apply_dataset(self, dataset: Dataset) -> None:
         m = _open(self.model)
         m.data = Dataset(dict(dataset.columns), dict(dataset.test))

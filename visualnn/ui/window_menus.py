@@ -15,6 +15,7 @@ from .controls import StepperControls
 from .export import run_export_dialog
 from .graph_view import GraphView
 from .help import show_keys
+from .import_data import import_data_file
 from .model_files import export_torch_file, import_model_file
 from .new_network import NewNetworkDialog
 from .session import Session
@@ -82,6 +83,9 @@ class WindowMenus(QMainWindow):
         self.export_action = self._action(f, "&Export…", lambda: run_export_dialog(self), "Ctrl+E",
                                           "Export a picture, frames, a GIF or MP4 of the steps, "
                                           "or the table of every step")
+        self.import_data_action = self._action(f, "Import &data…", lambda: import_data_file(self), None,
+                                               "Feed the network samples from a CSV file: a role for each "
+                                               "column, bad rows named by line")
         self.import_model_action = self._action(f, "&Import model…", lambda: import_model_file(self), None,
                                                 "Open a model trained in PyTorch, ONNX or NumPy as a network")
         self.export_torch_action = self._action(f, "Export as &PyTorch…", lambda: export_torch_file(self), None,
