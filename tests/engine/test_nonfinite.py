@@ -105,3 +105,15 @@ def test_traces_with_and_without_non_finite_numbers_follow_the_published_schema(
     bad["steps"][0]["value"] = "Infinity"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(bad, schema)
+
+
+def test_graph_labels_draw_non_finite_numbers_in_the_warning_colour():
+    from visualnn.engine import Stepper
+    from visualnn.engine.labels import WARNING, node_lines
+    g = Graph([Node("x", "input"), Node("w", "param"), Node("z", "mul", ("w", "x")), Node("f", "log", ("z",))])
+    st = Stepper(g, {"w": 2.0}, [{"x": 0.0}])
+    state = st.state(st.trace_length)
+    value, grad = node_lines(state, g, "f", 4)
+    assert value.text == "-∞" and value.role == WARNING
+    assert node_lines(state, g, "w", 4)[0].role == "value"
+    assert node_lines(state, g, "z", 4)[1].role == WARNING          # ∂f/∂z = 1/0

@@ -16,6 +16,7 @@ from .graph import Graph
 from .trace import State
 
 SHORT_DIGITS = 3        # decimals of a number shortened to make room
+WARNING = "#b3261e"     # the colour of a line holding an infinite or NaN number (issue 12)
 ELLIPSIS = "…"
 
 
@@ -45,7 +46,10 @@ class Numbers:
         return full[:keep].rstrip(".") + ELLIPSIS
 
     def line(self, pattern: str, role: str, *xs) -> Line:
-        """``pattern`` with ``{}`` filled by ``xs`` in full and shortened."""
+        """``pattern`` with ``{}`` filled by ``xs`` in full and shortened; a line
+        holding an infinite or NaN number is drawn in the warning colour."""
+        if any(x is not None and not math.isfinite(float(x)) for x in xs):
+            role = WARNING
         text = pattern.format(*(self.full(x) for x in xs))
         short = pattern.format(*(self.short(x) for x in xs))
         return Line(text, role, short if short != text else "")
