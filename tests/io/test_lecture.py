@@ -139,3 +139,15 @@ def test_read_lecture_refuses_an_invalid_section():
 def test_default_slides_play_the_first_pass():
     (s,) = default_slides(19)
     assert s.positions == range(0, 20) and not s.hide and s.caption is None
+
+
+def test_the_story_examples_have_lectures_that_ask_then_reveal():
+    from visualnn.io import examples_dir, load
+    from visualnn.io.lecture import read_lecture
+    for name, asks in (("slope.json", ("error", "weight")), ("tea_temperature.json", ("d", "T_guess")),
+                       ("mm_bag.json", ("d", "n_est")), ("xor.json", ("out_y",))):
+        doc = load(examples_dir() / name)
+        slides = read_lecture(doc.lecture, doc.model.graph)
+        hidden = {n for s in slides for _, n in s.hide}
+        assert set(asks) <= hidden, name                     # predict, then reveal
+        assert slides[0].start == 0 and slides[-1].end >= slides[0].end

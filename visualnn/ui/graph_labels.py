@@ -190,6 +190,14 @@ class LabelPlacer:
                     else:
                         x1 = cx - w / 2
                     cands.append(Candidate((x1, y, x1 + w, y + h), short))
+                for short, text in ((False, line.text), (True, line.short)):
+                    if not text:
+                        continue
+                    # beside the node, against its own half: value above the middle line, gradient below
+                    w = text_size([text], px)[0] / k
+                    sy = b.y - h + 3 / k if part == "value" else b.y + 6 / k
+                    sx = b.x - b.w / 2 - 3 / k - w if b.half == "left" else b.x + b.w / 2 + 3 / k
+                    cands.append(Candidate((sx, sy, sx + w, sy + h), short))
                 out.append(Request(("node", name, part), NODE_PRIORITY[part] + pri, cands))
             y += row
         return out
