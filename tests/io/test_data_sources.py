@@ -6,7 +6,7 @@ import pytest
 
 from iohelp import at, example_json, problems
 from visualnn.engine import datasets
-from visualnn.io import FileFormatError, load, loads, read_csv
+from visualnn.io import FileFormatError, dumps, load, loads, read_csv
 
 
 def xor_with(data):
@@ -183,3 +183,12 @@ def test_an_unknown_input_feature_is_named_with_the_known_ones():
               '"activations": "sigmoid", "loss": {"op": "mse"}}, "training": {"init": "random"}, '
               '"data": {"generator": "xor", "features": ["x1", "cos(x1)"]}}')
     assert "data.features[1]" in str(err.value) and "unknown input feature 'cos(x1)'" in str(err.value)
+
+
+def test_inline_data_keeps_which_feature_each_input_holds():
+    from visualnn.io.recipe import NetworkRecipe, new_document
+    doc = new_document(NetworkRecipe(dataset="circles", samples=6, features=["x1", "x2", "sin(x1)"]))
+    doc.model.data.columns = {k: v[:5] for k, v in doc.model.data.columns.items()}    # edited: saved inline
+    text = dumps(doc)
+    assert '"samples"' in text and '"features": [' in text
+    assert loads(text).model.features == ["x1", "x2", "sin(x1)"]

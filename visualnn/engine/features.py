@@ -38,3 +38,52 @@ def with_features(cols: Columns, features: list[str]) -> Columns:
     out = {f"x{k + 1}": np.asarray(FEATURES[f](a, b), dtype=float) for k, f in enumerate(features)}
     out.update({k: v for k, v in cols.items() if k.startswith("t")})
     return out
+
+
+def plane_inputs(model) -> tuple[str, str] | None:
+    """The two inputs a decision map is drawn over: a two-input network's inputs,
+    or the inputs fed ``x1`` and ``x2`` when the inputs are features of 2-D points."""
+    inputs = list(model.graph.inputs)
+    if len(inputs) == 2:
+        return inputs[0], inputs[1]
+    features = list(getattr(model, "features", None) or [])
+    if len(features) == len(inputs) and "x1" in features and "x2" in features:
+        return inputs[features.index("x1")], inputs[features.index("x2")]
+    return None
+
+
+def plane_points(model, points: np.ndarray) -> np.ndarray:
+    """The network's inputs at plane points (M, 2) (see ``plane_inputs``)."""
+    points = np.asarray(points, dtype=float)
+    if len(model.graph.inputs) == 2:
+        return points
+    a, b = points[:, 0], points[:, 1]
+    return np.stack([np.asarray(FEATURES[f](a, b), dtype=float) for f in model.features], axis=1)
+
+
+def class_labels(model) -> list[float]:
+    """The target values of a one-target network's training data (its classes), in order."""
+    targets = list(model.graph.targets)
+    if len(targets) != 1 or targets[0] not in model.data.columns:
+        return []
+    return sorted(float(v) for v in np.unique(np.asarray(model.data.columns[targets[0]], dtype=float)))
+
+
+def sample_at(model, x: float, y: float, label: float) -> dict[str, float]:
+    """A sample at plane point (x, y) of class ``label``: every input (features
+    computed from the point) and the target."""
+    inputs = list(model.graph.inputs)
+    values = plane_points(model, np.array([[x, y]]))[0]
+    out = {name: float(v) for name, v in zip(inputs, values)}
+    out[model.graph.targets[0]] = float(label)
+    return out
+
+
+def nearest_sample(model, x: float, y: float) -> int | None:
+    """The training sample nearest the plane point (x, y), or None without samples."""
+    plane = plane_inputs(model)
+    cols = model.data.columns
+    if plane is None or not cols or plane[0] not in cols:
+        return None
+    d = np.hypot(np.asarray(cols[plane[0]], float) - x, np.asarray(cols[plane[1]], float) - y)
+    return int(np.argmin(d)) if d.size else None

@@ -55,6 +55,7 @@ class Model:
     data: Dataset = field(default_factory=Dataset)
     training: TrainingSettings = field(default_factory=TrainingSettings)
     description: str = ""
+    features: list[str] | None = None        # the inputs are these features of 2-D points (engine.features)
 
     def gate_graph(self) -> Graph:
         """The same network with every neuron expanded to mul and add gates."""

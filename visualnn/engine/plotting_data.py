@@ -177,19 +177,25 @@ def input_box(model, pad: float = 0.15) -> list[tuple[float, float]]:
 
 
 def decision_grid(model, params, n: int = 80, pad: float = 0.15, box=None):
-    """The network's first output over a grid covering the data's two inputs.
+    """The network's first output over a grid covering the data's two inputs
+    (or the ``x1``, ``x2`` plane its input features are made from).
 
     Returns (xs, ys, V, (lo, hi)) with ``V[i, j]`` the output at
     ``(xs[i], ys[j])``; with several outputs, V is the class index scaled onto
     ``lo..hi``.  ``box`` = ((x0, x1), (y0, y1)) overrides the extent."""
+    from .features import plane_inputs, plane_points
     g = model.graph
-    if len(g.inputs) != 2:
+    plane = plane_inputs(model)
+    if plane is None:
         raise ValueError(f"a decision boundary needs two inputs; {model.title or 'the model'} has {len(g.inputs)}")
-    (x0, x1), (y0, y1) = input_box(model, pad) if box is None else box
+    if box is None:
+        full = dict(zip(g.inputs, input_box(model, pad)))
+        box = (full[plane[0]], full[plane[1]])
+    (x0, x1), (y0, y1) = box
     xs = np.linspace(x0, x1, n)
     ys = np.linspace(y0, y1, n)
     X, Y = np.meshgrid(xs, ys, indexing="ij")
-    out = predict_grid(model, params, np.column_stack([X.ravel(), Y.ravel()]))
+    out = predict_grid(model, params, plane_points(model, np.column_stack([X.ravel(), Y.ravel()])))
     lo, hi = label_range(model)
     if out.shape[1] == 1:
         V = out[:, 0]

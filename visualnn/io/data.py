@@ -39,6 +39,7 @@ class DataInfo:
     dataset: Dataset
     form: str                                  # samples | columns | generator | csv | none
     files: list[Path] = field(default_factory=list)
+    features: list[str] | None = None          # generator: the input features the points became
 
 
 def _generators():
@@ -73,15 +74,17 @@ def read_data(ck: Checker, decl, place: str, inputs: list[str], targets: list[st
         return _read_generator(ck, decl, place, inputs, targets)
     if form == "csv":
         return _read_csv(ck, decl, place, needed, base_dir)
-    ck.keys(decl, place, ("samples", "test_samples") if form == "samples" else ("columns", "test_columns"))
+    ck.keys(decl, place, ("samples", "test_samples", "features") if form == "samples"
+            else ("columns", "test_columns", "features"))
     before = ck.failures
+    features = _read_features(ck, decl, place, None, len(inputs)) if "features" in decl else None
     reader = _read_samples if form == "samples" else _read_columns
     train = reader(ck, decl[form], join(place, form), needed, required=True)
     test_key = "test_" + form
     test = reader(ck, decl[test_key], join(place, test_key), needed, required=False) if test_key in decl else {}
     if ck.failures > before or train is None or test is None:
         return None
-    return DataInfo(Dataset(train, test), form)
+    return DataInfo(Dataset(train, test), form, features=features)
 
 
 def _limit(ck: Checker, place: str, n: int, k: int) -> bool:
@@ -177,15 +180,20 @@ def _read_columns(ck: Checker, v, place: str, needed: list[str], required: bool)
     return cols if ok else None
 
 
-def _read_features(ck: Checker, decl: dict, place: str, generator: str) -> list[str] | None:
-    """The input features a generated two-input data set is turned into."""
+def _read_features(ck: Checker, decl: dict, place: str, generator: str | None,
+                   inputs: int | None = None) -> list[str] | None:
+    """The input features a generated two-input data set is turned into (inline
+    data: which feature each input holds, one per input)."""
     from ..engine.features import FEATURES
     p = join(place, "features")
     lst = ck.lst(decl["features"], p, f"a list of input features ({', '.join(FEATURES)})")
     if lst is None:
         return None
-    if _generators().shape(generator)[0] != 2:
+    if generator is not None and _generators().shape(generator)[0] != 2:
         ck.add(p, f"input features need two-input data; the {generator!r} data has {_generators().shape(generator)[0]}")
+        return None
+    if inputs is not None and len(lst) != inputs:
+        ck.add(p, f"expected one feature per input ({inputs}), got {len(lst)}")
         return None
     names = [ck.choice(f, f"{p}[{k}]", list(FEATURES), "input feature") for k, f in enumerate(lst)]
     if not lst:
@@ -263,7 +271,7 @@ def _read_generator(ck: Checker, decl: dict, place: str, inputs, targets) -> Dat
             if not np.all(np.isfinite(v)):
                 ck.add(place, f"the {name!r} generator made non-finite values for {k!r} with these settings")
                 return None
-    return DataInfo(dataset, "generator")
+    return DataInfo(dataset, "generator", features=features)
 
 
 def _read_csv(ck: Checker, decl: dict, place: str, needed: list[str], base_dir: Path | None) -> DataInfo | None:

@@ -248,6 +248,7 @@ def _parse_document(text: str, name: str, base_dir: Path | None, default_title: 
 
     dataset = data_info.dataset if data_info else Dataset()
     model = Model(title or default_title, net.graph, {}, net.spec, dataset, training, description or "")
+    model.features = data_info.features if data_info else None
     model.params, start = _with_random_start(model, net, params, training)
     model.graph.frozen = frozenset(frozen | net.frozen)
     src = Source(network=_plain(top["network"]), signature=signature(net.graph), spec=copy_spec(net.spec),
@@ -376,7 +377,10 @@ def _data_out(doc: Document, path: Path | None):
         return None
     form = src.data_form if src is not None and src.data_form in ("samples", "columns") else \
         ("samples" if len(m.data) <= 1000 else "columns")
-    return inline_declaration(m.data, form)
+    decl = inline_declaration(m.data, form)
+    if m.features:
+        decl["features"] = list(m.features)       # what each input is, so the map draws the x1, x2 plane again
+    return decl
 
 
 def _inside(rel: str) -> bool:

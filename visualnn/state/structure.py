@@ -30,6 +30,7 @@ class Architecture:
     spec: LayeredSpec
     params: dict
     frozen: frozenset
+    features: tuple[str, ...] | None = None       # the inputs as features of 2-D points (Model.features)
 
 
 class Replace(Command):
@@ -66,7 +67,8 @@ class StructureMixin(ABC):
     def architecture(self) -> Architecture:
         m = self._layered
         assert m.spec is not None
-        return Architecture(copy.deepcopy(m.spec), dict(m.params), frozenset(m.graph.frozen))
+        return Architecture(copy.deepcopy(m.spec), dict(m.params), frozenset(m.graph.frozen),
+                            tuple(m.features) if m.features else None)
 
     def edit_architecture(self, edit: str, *args: Any, text: str | None = None) -> None:
         """One undoable architecture edit, by the name of an ``engine.architecture``
@@ -74,7 +76,7 @@ class StructureMixin(ABC):
         ``(spec, params)``; raises ``ArchitectureError`` (nothing changes) when it does not fit."""
         old = self.architecture()
         spec, params = EDITS[edit](old.spec, old.params, *args)
-        new = Architecture(spec, params, frozenset(n for n in old.frozen if n in params))
+        new = Architecture(spec, params, frozenset(n for n in old.frozen if n in params), old.features)
         self.undo_stack.push(Replace(self.apply_architecture, new, old, text or edit.replace("_", " ")))
 
     def set_frozen(self, name: str, frozen: bool) -> None:
@@ -85,7 +87,7 @@ class StructureMixin(ABC):
         if (name in old.frozen) == frozen:
             return
         new_frozen = old.frozen | {name} if frozen else old.frozen - {name}
-        new = Architecture(copy.deepcopy(old.spec), dict(old.params), frozenset(new_frozen))
+        new = Architecture(copy.deepcopy(old.spec), dict(old.params), frozenset(new_frozen), old.features)
         self.undo_stack.push(Replace(self.apply_architecture, new, old, f"{'freeze' if frozen else 'free'} {name}"))
 
     def apply_architecture(self, a: Architecture) -> None:
@@ -95,6 +97,7 @@ class StructureMixin(ABC):
         m.graph = compile_layered(m.spec)
         m.graph.frozen = frozenset(a.frozen)
         m.params = dict(a.params)
+        m.features = list(a.features) if a.features else None
         self._rebuild()
 
     # -- samples ----------------------------------------------------------------------------

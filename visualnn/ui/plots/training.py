@@ -23,11 +23,13 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from ...engine.features import plane_inputs
 from ...engine.optimizers import OPTIMIZERS
 from ...engine.plotting_data import decision_grid, shown_samples
 from ...engine.training import initial_params, train
 from ..text import markup, plain_label, rich_label
 from .adaptive import AdaptiveSplitter, FlowLayout, LazyPanel, scrolled
+from .map_points import MapPointEditor
 from .source import as_source, current_params, follow_learning_rate
 from .style import BACKGROUND, BOUNDARY_CMAP, CLASS_CMAP, OPTIMIZER_LABELS, TEST_PEN, TRAIN_PEN, fmt, style_plot
 from .worker import keep_alive
@@ -225,6 +227,7 @@ class TrainingPanel(LazyPanel):
         form.addRow(plain_label("Batch size"), self.batch)
         form.addRow(plain_label("Seed"), self.seed)
         form.addRow(plain_label("Epochs per run"), self.epochs)
+        self.form = form                  # add-ons put their rows here (map_points)
 
         # plots
         self.loss_plot = pg.PlotWidget(background=BACKGROUND)
@@ -279,6 +282,7 @@ class TrainingPanel(LazyPanel):
             w.currentIndexChanged.connect(self._on_settings_change)
         for w in (self.lr, self.batch, self.seed, self.epochs):
             w.valueChanged.connect(self._on_settings_change)
+        self.point_editor = MapPointEditor(self)    # click the map to add a point, right-click to remove one
         s = self.session
         s.sigDocumentChanged.connect(self._on_document_change)
         follow_learning_rate(self.lr, s)                            # the session's one learning rate
@@ -305,7 +309,7 @@ class TrainingPanel(LazyPanel):
         self.start_params = current_params(self.session)
         self.params = dict(self.start_params)
         self._clear_history()
-        two = len(model.graph.inputs) == 2 and bool(model.data.columns)
+        two = plane_inputs(model) is not None and bool(model.data.columns)
         self.boundary_plot.setVisible(two)
         if two:
             self._draw_points()
@@ -558,12 +562,13 @@ class TrainingPanel(LazyPanel):
     def _draw_points(self):
         g = self.model.graph
         t = g.targets[0] if g.targets else None
+        plane = plane_inputs(self.model) or tuple(g.inputs)
 
         def spots(cols, outline):
-            if not cols or g.inputs[0] not in cols:
+            if not cols or plane[0] not in cols:
                 return []
-            keep = shown_samples(len(cols[g.inputs[0]]))          # a few thousand symbols at most
-            x, y = (np.asarray(cols[i], float)[keep] for i in g.inputs)
+            keep = shown_samples(len(cols[plane[0]]))          # a few thousand symbols at most
+            x, y = (np.asarray(cols[i], float)[keep] for i in plane[:2])
             if t is not None and t in cols:
                 lo, hi = self.boundary_levels
                 v = (np.asarray(cols[t], float)[keep] - lo) / (hi - lo)
@@ -583,7 +588,7 @@ class TrainingPanel(LazyPanel):
         if not force and self.hidden_now():
             self._boundary_stale = True           # a hidden tab: drawn when it is shown
             return
-        if len(self.model.graph.inputs) != 2 or not self.model.data.columns:
+        if plane_inputs(self.model) is None or not self.model.data.columns:
             return
         now = time.perf_counter()
         if not force and now - self._last_boundary < BOUNDARY_EVERY:
