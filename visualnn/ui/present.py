@@ -198,6 +198,28 @@ class ProjectorGraphView(gv.GraphView):
         return None
 
 
+def fit_lines(text: str, label: QLabel, lines: int) -> str:
+    """``text`` cut at a word, with "…", so that it wraps to at most ``lines`` lines in ``label``."""
+    fm = QFontMetricsF(label.font())
+    width = max(1.0, label.width() - 4.0)
+
+    def fits(t: str) -> bool:
+        r = fm.boundingRect(QRectF(0, 0, width, 1e6), int(Qt.TextWordWrap), t.replace("**", "").replace("*", ""))
+        return r.height() <= lines * fm.lineSpacing() + 1
+
+    if not text or lines <= 0 or fits(text):
+        return text
+    words = text.split(" ")
+    lo, hi = 0, len(words)
+    while lo < hi:                      # the most words that fit with the ellipsis
+        mid = (lo + hi + 1) // 2
+        if fits(" ".join(words[:mid]) + " …"):
+            lo = mid
+        else:
+            hi = mid - 1
+    return " ".join(words[:lo]) + " …"
+
+
 # -- the slide ------------------------------------------------------------------------------------
 class PresentationView(QWidget):
     """One slide: title and progress, the graph (and the slide's plot panels),
@@ -369,16 +391,19 @@ class PresentationView(QWidget):
         lines = lines[:MAX_EQUATION_LINES]
         lines = [mask_numbers(x, numbers) for x in lines]
         self._texts["equations"] = lines
-        self.equations.setText("<br>".join(html.escape(x) for x in lines))
+        fm = QFontMetricsF(self.equations.font())
+        width = max(1.0, self.equations.width() - 4.0)
+        # one line each, cut with "…" where it runs past the slide (the equation panel has them whole)
+        self.equations.setText("<br>".join(html.escape(fm.elidedText(x, Qt.ElideRight, width)) for x in lines))
         self.equations.setVisible(self._reserve["equations"] > 0)
         # the slide's caption, then what the step did, in words
         cap = fill_caption(slide.caption, st, digits, hidden) if slide.caption else ""
         self._texts["slide"] = cap
-        self.slide_caption.setText(emphasis_html(cap))
+        self.slide_caption.setText(emphasis_html(fit_lines(cap, self.slide_caption, self._reserve["slide"])))
         self.slide_caption.setVisible(self._reserve["slide"] > 0)
         step = mask_numbers(explain.caption(st, g, digits, lr, opt), numbers)
         self._texts["step"] = step
-        self.step_caption.setText(html.escape(step))
+        self.step_caption.setText(html.escape(fit_lines(step, self.step_caption, self._reserve["step"])))
 
     def texts(self) -> dict:
         """The words on the slide now: title, equations (list), slide caption, step caption."""
