@@ -125,8 +125,10 @@ SECTIONS = [("engine", "Engine", rows_engine),
             ("view", "The window: key press → repainted (2-2-2, [64,64,64,10])", rows_window),
             ("scale", "The window at scale: [784,64,10]", rows_window),
             ("launch", "Launch", rows_window),
-            ("plots", "Plots", rows_plain), ("peers", "Against PyTorch, NumPy and micrograd", rows_peers),
-            ("export", "Export", rows_plain), ("soak", "Soak (memory at 10/50/100% of the run)", None)]
+            ("plots", "Plots", rows_plain),
+            ("soak", "Soak (memory at 10/50/100% of the run)", None),
+            ("peers", "Against PyTorch, NumPy and micrograd", rows_peers),
+            ("export", "Export", rows_plain)]
 
 
 def machine() -> str:
@@ -155,6 +157,7 @@ def main(argv=None) -> int:
              "separate processes, exec to first paint, median of 5. Soaks report memory at 10%, 50% and 100% "
              "of the run (flat: the last half grows by less than 1%).", "",
              "| benchmark | figure | target | result |", "|---|---|---|---|"]
+    done = []
     for module, title, fn in SECTIONS:
         print(f"running {module} ...", file=sys.stderr, flush=True)
         try:
@@ -167,6 +170,15 @@ def main(argv=None) -> int:
         for what, figure, target, verdict in rows:
             lines.append(f"| {what} | {figure} | {target} | {verdict} |")
         print("\n".join(lines[-len(rows) - 1:]), file=sys.stderr, flush=True)
+        done.append(module)
+        # written after every section: a run cut short still leaves what it measured, and says so
+        left = [m for m, _, _ in SECTIONS if m not in done]
+        write(lines, args, f"(not run: {', '.join(left)})" if left else "")
+    return 0
+
+
+def write(lines: list[str], args, unfinished: str = ""):
+    lines = list(lines)
     notes = [f"- {c}" for c in CONDITIONS if c]
     if notes:
         lines += ["", "Conditions of the window rows:", ""] + notes
@@ -174,8 +186,11 @@ def main(argv=None) -> int:
     why = [f"- {text}" for key, text in NOTES if any(key in line for line in missed)]
     if why:
         lines += ["", "Why the rows marked MISS miss:", ""] + why
+    if unfinished:
+        lines += ["", f"This run was not finished {unfinished}."]
     table = "\n".join(lines) + "\n"
-    print(table)
+    if not unfinished:
+        print(table)
     (ROOT / "docs" / "performance.md").write_text("# Performance\n\n" + table, encoding="utf-8")
     if not args.no_readme:
         readme = ROOT / "README.md"
@@ -186,7 +201,6 @@ def main(argv=None) -> int:
             tmp = readme.with_suffix(".md.tmp")
             tmp.write_text(head + START + "\n" + table + END + tail, encoding="utf-8")
             os.replace(tmp, readme)
-    return 0
 
 
 if __name__ == "__main__":
