@@ -210,6 +210,8 @@ class WindowMenus(QMainWindow):
         self.session.set_document(document, unsaved=True)
         self.view.fit()
         self._update_title()
+        self.statusBar().showMessage("A new network, untitled: File > Save keeps it; right-click the graph to "
+                                     "change it", 8000)
 
     def graph_menu(self, what, global_pos=None):
         """The right-click menu for what is under the pointer (see ``arch_menu``)."""
