@@ -126,7 +126,11 @@ def test_bad_arguments_give_one_clear_message_and_a_nonzero_exit(tmp_path, capsy
 
 
 def test_a_lecture_without_a_lecture_section_is_refused(tmp_path, capsys):
-    assert main(["export", str(ROOT / "examples" / "xor.json"), "--out", str(tmp_path / "a.gif"),
+    import json
+    doc = json.loads((ROOT / "examples" / "xor.json").read_text(encoding="utf-8"))
+    doc.pop("lecture", None)                    # the bundled XOR has one now
+    (tmp_path / "xor.json").write_text(json.dumps(doc), encoding="utf-8")
+    assert main(["export", str(tmp_path / "xor.json"), "--out", str(tmp_path / "a.gif"),
                  "--steps", "lecture"]) == 2
     assert "no lecture section" in capsys.readouterr().err
 
