@@ -11,8 +11,8 @@ def _new_xor_with_product(qtbot, window):
     window.new_action.trigger()
     dialog = window.new_dialog
     qtbot.waitUntil(dialog.isVisible)
-    dialog.dataset.setCurrentIndex(dialog.dataset.findData("xor"))
-    dialog.features["x1·x2"].setChecked(True)
+    dialog.data.dataset.setCurrentIndex(dialog.data.dataset.findData("xor"))
+    dialog.data.features["x1·x2"].setChecked(True)
     spin, act = dialog.hidden.rows[0]
     spin.setValue(3)
     act.setCurrentIndex(act.findData("tanh"))
@@ -107,8 +107,31 @@ def test_an_edit_the_network_cannot_take_is_said_and_changes_nothing(qtbot, wind
 def test_a_three_class_data_set_makes_a_softmax_cross_entropy_network(qtbot, window, name):
     window.new_action.trigger()
     dialog = window.new_dialog
-    dialog.dataset.setCurrentIndex(dialog.dataset.findData(name))
+    dialog.data.dataset.setCurrentIndex(dialog.data.dataset.findData(name))
     dialog.accept()
     s = window.session
     assert s.model.spec.sizes[-1] == 3 and s.model.spec.loss == "class_cross_entropy"
     assert set(np.unique(s.model.data.columns["target_class"])) == {0.0, 1.0, 2.0}
+
+
+def test_generating_new_data_is_one_undo_step_and_saves_its_recipe(qtbot, window, tmp_path):
+    s = _new_xor_with_product(qtbot, window)
+    old = {k: v.copy() for k, v in s.model.data.columns.items()}
+    dialog = window.generate_data()
+    assert dialog.data.dataset.findData("circles") >= 0 and dialog.data.dataset.findData("sine") < 0
+    assert not dialog.data.features["x1·x2"].isEnabled() and dialog.data.features["x1·x2"].isChecked()
+    dialog.data.dataset.setCurrentIndex(dialog.data.dataset.findData("circles"))
+    dialog.data.samples.setValue(50)
+    dialog.data.noise.setValue(0.1)
+    dialog.data.data_seed.setValue(3)
+    dialog.accept()
+    cols = s.model.data.columns
+    assert s.sample_count == 50
+    np.testing.assert_array_equal(cols["x1·x2"], cols["x1"] * cols["x2"])
+    path = tmp_path / "circles.json"
+    assert window.save_as(str(path))
+    text = path.read_text(encoding="utf-8")
+    assert '"generator": "circles"' in text and '"n": 50' in text and '"samples"' not in text
+    np.testing.assert_array_equal(load(path).model.data.columns["x1"], cols["x1"])
+    window.undo_action.trigger()
+    assert all(np.array_equal(s.model.data.columns[k], v) for k, v in old.items())

@@ -5,9 +5,9 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 def _open_training(qtbot, window, features=("x1", "x2")):
     window.new_action.trigger()
     d = window.new_dialog
-    d.dataset.setCurrentIndex(d.dataset.findData("circles"))
-    d.samples.setValue(20)
-    for f, box in d.features.items():
+    d.data.dataset.setCurrentIndex(d.data.dataset.findData("circles"))
+    d.data.samples.setValue(20)
+    for f, box in d.data.features.items():
         box.setChecked(f in features)
     d.accept()
     panel = window.plot_panels["Training"]

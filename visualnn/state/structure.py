@@ -52,6 +52,7 @@ class StructureMixin(ABC):
 
     model: Model | None
     undo_stack: UndoStack
+    document: Any
 
     @abstractmethod
     def _rebuild(self) -> None:
@@ -150,10 +151,40 @@ class StructureMixin(ABC):
         m.data = Dataset(dict(both[1].columns), dict(both[1].test))
         self.apply_architecture(both[0])
 
+    def set_generated_data(self, dataset: Dataset, recipe: dict, features: list[str] | None,
+                           text: str = "generate data") -> None:
+        """New generated data (one undo step), saved by its ``recipe`` (the file's
+        ``data`` section) rather than point by point."""
+        new = (_copy(dataset), (dict(recipe), "generator", _copy(dataset)), list(features) if features else None)
+        self.undo_stack.push(Replace(self.apply_data_recipe, new, self._data_recipe(), text))
+
+    def _data_recipe(self) -> tuple:
+        m = _open(self.model)
+        src = getattr(self.document, "source", None)
+        recipe = (copy.deepcopy(src.data), src.data_form, _copy(src.dataset)) if src is not None else None
+        return _copy(m.data), recipe, m.features
+
+    def apply_data_recipe(self, state: tuple) -> None:
+        """The data, the input features and (for saving) the file's data section in one."""
+        dataset, recipe, features = state
+        m = _open(self.model)
+        src = getattr(self.document, "source", None)
+        if src is not None and recipe is not None:          # (section, form, the data it made): what saving compares
+            src.data, src.data_form, src.dataset = copy.deepcopy(recipe[0]), recipe[1], _copy(recipe[2])
+        m.features = list(features) if features else None
+        self.apply_dataset(dataset)
+
     def apply_dataset(self, dataset: Dataset) -> None:
         m = _open(self.model)
         m.data = Dataset(dict(dataset.columns), dict(dataset.test))
         self._rebuild()
+
+
+def _copy(d: Dataset | None) -> Dataset | None:
+    if d is None:
+        return None
+    return Dataset({k: np.array(v, dtype=float) for k, v in d.columns.items()},
+                   {k: np.array(v, dtype=float) for k, v in d.test.items()})
 
 
 def _open(model: Model | None) -> Model:

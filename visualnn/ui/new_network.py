@@ -4,11 +4,9 @@ a file).  The dialog only collects choices; the recipe builds the network."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -20,14 +18,13 @@ from PySide6.QtWidgets import (
 )
 
 from ..engine.architecture import INITS
-from ..engine.datasets import DESCRIPTIONS, GENERATORS
 from ..engine.datasets import shape as data_shape
-from ..engine.features import FEATURES
 from ..engine.ops import LAYER_LOSSES
 from ..engine.optimizers import OPTIMIZERS
 from ..io import FileFormatError
 from ..io.network import LAYER_ACTIVATIONS
 from ..io.recipe import NetworkRecipe, new_document
+from .data_choices import DataChoices, combo, number
 from .text import plain_label, set_plain
 
 HIDDEN_ACTIVATIONS = [a for a in LAYER_ACTIVATIONS if a != "softmax"]
@@ -46,14 +43,6 @@ def output_for(dataset: str) -> tuple[int, str, str]:
     if n_out > 1:
         return n_out, "softmax", "cross_entropy"
     return 1, "sigmoid", "binary_cross_entropy"
-
-
-def _combo(items, current: str) -> QComboBox:
-    c = QComboBox()
-    for it in items:
-        c.addItem(it, it)
-    c.setCurrentIndex(max(0, c.findData(current)))
-    return c
 
 
 class HiddenLayersEditor(QWidget):
@@ -77,13 +66,13 @@ class HiddenLayersEditor(QWidget):
         spin = QSpinBox()
         spin.setRange(1, 64)
         spin.setValue(size or (self.rows[-1][0].value() if self.rows else 3))
-        combo = _combo(HIDDEN_ACTIVATIONS, activation or (self.rows[-1][1].currentData() if self.rows else "tanh"))
+        act = combo(HIDDEN_ACTIVATIONS, activation or (self.rows[-1][1].currentData() if self.rows else "tanh"))
         k = len(self.rows)
         self.grid.addWidget(plain_label(f"Hidden layer {k + 1}"), k, 0)
         self.grid.addWidget(spin, k, 1)
         self.grid.addWidget(plain_label("neurons,"), k, 2)
-        self.grid.addWidget(combo, k, 3)
-        self.rows.append((spin, combo))
+        self.grid.addWidget(act, k, 3)
+        self.rows.append((spin, act))
         self._place_buttons()
 
     def remove_layer(self):
@@ -117,54 +106,33 @@ class NewNetworkDialog(QDialog):
     """The choices of a new network; ``document`` holds the network made on OK."""
 
     def __init__(self, parent=None, recipe: NetworkRecipe | None = None):
+        # the data part is shared with File > Generate data… (ui/data_choices.py)
         super().__init__(parent)
         self.setWindowTitle("New network")
         r = recipe or NetworkRecipe()
         self.document = None
-        self.dataset = _combo(list(GENERATORS), r.dataset)
-        for i, name in enumerate(GENERATORS):
-            self.dataset.setItemData(i, DESCRIPTIONS.get(name, name), 3)       # Qt.ToolTipRole
-        self.samples = QSpinBox()
-        self.samples.setRange(0, 100_000)
-        self.samples.setSpecialValueText("the set's own")
-        self.samples.setValue(r.samples or 0)
-        self.noise = _number(0.0, 10.0, r.noise, 0.05)
-        self.test_ratio = _number(0.0, 0.9, r.test_fraction, 0.05)
-        self.data_seed = _seed(r.data_seed)
-        self.features = {f: QCheckBox(f) for f in FEATURES}
-        for f, box in self.features.items():
-            box.setChecked(f in r.features)
+        self.data = DataChoices(r.dataset, r.samples, r.noise, r.test_fraction, r.data_seed, r.features)
         self.hidden = HiddenLayersEditor(r.hidden, r.activations)
         self.outputs = QSpinBox()
         self.outputs.setRange(1, 64)
         self.outputs.setValue(r.outputs)
-        self.output_activation = _combo(LAYER_ACTIVATIONS, r.output_activation)
-        self.loss = _combo(LAYER_LOSSES, r.loss)
-        self.optimizer = _combo(list(OPTIMIZERS), r.optimizer)
-        self.learning_rate = _number(1e-5, 100.0, r.learning_rate, 0.01, decimals=5)
+        self.output_activation = combo(LAYER_ACTIVATIONS, r.output_activation)
+        self.loss = combo(LAYER_LOSSES, r.loss)
+        self.optimizer = combo(list(OPTIMIZERS), r.optimizer)
+        self.learning_rate = number(1e-5, 100.0, r.learning_rate, 0.01, decimals=5)
         self.epochs = QSpinBox()
         self.epochs.setRange(1, 1_000_000)
         self.epochs.setValue(r.epochs)
-        self.init = _combo(INITS, r.init)
-        self.init_value = _number(0.0, 100.0, r.init_value, 0.1)
+        self.init = combo(INITS, r.init)
+        self.init_value = number(0.0, 100.0, r.init_value, 0.1)
         self.seed = _seed(r.seed)
         self.message = plain_label("")
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b00020")
-        self.dataset.currentIndexChanged.connect(self._on_dataset_change)
+        self.data.sigDatasetChanged.connect(self._on_dataset_change)
         self._layout()
 
     def _layout(self):
-        data = QFormLayout()
-        data.addRow(plain_label("Data set"), self.dataset)
-        data.addRow(plain_label("Samples"), self.samples)
-        data.addRow(plain_label("Noise (std. dev.)"), self.noise)
-        data.addRow(plain_label("Test fraction"), self.test_ratio)
-        data.addRow(plain_label("Data seed"), self.data_seed)
-        feats = QGridLayout()
-        for k, box in enumerate(self.features.values()):
-            feats.addWidget(box, k // 4, k % 4)
-        data.addRow(plain_label("Input features"), _wrap(feats))
         net = QFormLayout()
         net.addRow(self.hidden)
         out = QHBoxLayout()
@@ -184,37 +152,30 @@ class NewNetworkDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
-        for title, form in (("Data", data), ("Network", net), ("Learning", learn)):
+        lay.addWidget(self.data)
+        for title, form in (("Network", net), ("Learning", learn)):
             box = QGroupBox(title)
             box.setLayout(form)
             lay.addWidget(box)
         lay.addWidget(self.message)
         lay.addWidget(buttons)
 
-    def _on_dataset_change(self):
-        name = self.dataset.currentData()
+    def _on_dataset_change(self, name: str):
         n, act, loss = output_for(name)
         self.outputs.setValue(n)
         self.output_activation.setCurrentIndex(self.output_activation.findData(act))
         self.loss.setCurrentIndex(self.loss.findData(loss))
-        two = data_shape(name)[0] == 2
-        for f, box in self.features.items():
-            box.setEnabled(two)
-            box.setChecked(two and box.isChecked() or f in ("x1", "x2"))
 
     def recipe(self) -> NetworkRecipe:
-        name = self.dataset.currentData()
-        n_in = data_shape(name)[0]
-        features = [f for f, box in self.features.items() if box.isChecked()] if n_in == 2 else \
-            [f"x{i + 1}" for i in range(n_in)]
+        d = self.data
         return NetworkRecipe(hidden=self.hidden.sizes(), activations=self.hidden.activations(),
                              outputs=self.outputs.value(), output_activation=self.output_activation.currentData(),
                              loss=self.loss.currentData(), optimizer=self.optimizer.currentData(),
                              learning_rate=self.learning_rate.value(), epochs=self.epochs.value(),
                              init=self.init.currentData(), init_value=self.init_value.value(), seed=self.seed.value(),
-                             dataset=name, samples=self.samples.value() or None, noise=self.noise.value(),
-                             test_fraction=self.test_ratio.value(), data_seed=self.data_seed.value(),
-                             features=features)
+                             dataset=d.dataset.currentData(), samples=d.samples.value() or None,
+                             noise=d.noise.value(), test_fraction=d.test_ratio.value(),
+                             data_seed=d.data_seed.value(), features=d.chosen_features())
 
     def accept(self):
         """Make the network; a choice that does not fit is named here and the dialog stays open."""
@@ -224,15 +185,6 @@ class NewNetworkDialog(QDialog):
             set_plain(self.message, f"This network cannot be made:\n{err}")
             return
         super().accept()
-
-
-def _number(lo: float, hi: float, value: float, step: float, decimals: int = 3) -> QDoubleSpinBox:
-    box = QDoubleSpinBox()
-    box.setDecimals(decimals)
-    box.setRange(lo, hi)
-    box.setSingleStep(step)
-    box.setValue(value)
-    return box
 
 
 def _seed(value: int) -> QSpinBox:

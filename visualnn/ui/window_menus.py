@@ -12,6 +12,7 @@ from ..io import list_examples
 from . import text
 from .arch_menu import architecture_menu
 from .controls import StepperControls
+from .data_choices import GenerateDataDialog
 from .export import run_export_dialog
 from .graph_view import GraphView
 from .help import show_keys
@@ -83,6 +84,9 @@ class WindowMenus(QMainWindow):
         self.export_action = self._action(f, "&Export…", lambda: run_export_dialog(self), "Ctrl+E",
                                           "Export a picture, frames, a GIF or MP4 of the steps, "
                                           "or the table of every step")
+        self.generate_data_action = self._action(f, "&Generate data…", lambda: self.generate_data(), None,
+                                                 "New data for this network: a generated set with its noise, "
+                                                 "sample count, test fraction and seed")
         self.import_data_action = self._action(f, "Import &data…", lambda: import_data_file(self), None,
                                                "Feed the network samples from a CSV file: a role for each "
                                                "column, bad rows named by line")
@@ -212,6 +216,18 @@ class WindowMenus(QMainWindow):
         self._update_title()
         self.statusBar().showMessage("A new network, untitled: File > Save keeps it; right-click the graph to "
                                      "change it", 8000)
+
+    def generate_data(self) -> GenerateDataDialog | None:
+        """File > Generate data…: new generated data for the open network (one undo step)."""
+        m = self.session.model
+        if m is None or not m.graph.inputs or not m.graph.targets:
+            self.statusBar().showMessage("Data is generated for a network with inputs and targets", 8000)
+            return None
+        dialog = GenerateDataDialog(m, self)
+        dialog.accepted.connect(lambda: dialog.result and self.session.core.set_generated_data(*dialog.result))
+        self.data_dialog = dialog
+        dialog.open()
+        return dialog
 
     def graph_menu(self, what, global_pos=None):
         """The right-click menu for what is under the pointer (see ``arch_menu``)."""
