@@ -54,3 +54,17 @@ def test_points_added_on_a_map_of_features_get_their_features(qtbot, window):
     _click(qtbot, panel, 0.5, -1.0)
     cols = window.session.model.data.columns
     assert abs(cols["x1·x2"][-1] - cols["x1"][-1] * cols["x2"][-1]) < 1e-12
+
+
+def test_ctrl_click_on_a_point_makes_the_stepper_trace_it(qtbot, window):
+    panel = _open_training(qtbot, window)
+    s = window.session
+    cols = s.model.data.columns
+    i = 7
+    vb = panel.point_editor.view_box
+    scene = vb.mapViewToScene(QPointF(float(cols["x1"][i]), float(cols["x2"][i])))
+    pos = panel.boundary_plot.mapFromScene(scene)
+    qtbot.mouseClick(panel.boundary_plot.viewport(), Qt.LeftButton, Qt.ControlModifier, QPoint(pos.x(), pos.y()))
+    assert s.sample_index == i and s.sample_count == 20
+    ring = panel.point_editor.traced.getData()
+    assert ring[0][0] == cols["x1"][i] and ring[1][0] == cols["x2"][i]
