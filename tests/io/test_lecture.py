@@ -145,7 +145,9 @@ def test_the_story_examples_have_lectures_that_ask_then_reveal():
     from visualnn.io import examples_dir, load
     from visualnn.io.lecture import read_lecture
     for name, asks in (("slope.json", ("error", "weight")), ("tea_temperature.json", ("d", "T_guess")),
-                       ("mm_bag.json", ("d", "n_est")), ("xor.json", ("out_y",))):
+                       ("mm_bag.json", ("d", "n_est")), ("xor.json", ("out_y",)),
+                       ("error_table.json", ("error_horizontal", "total")), ("spiral.json", ("loss",)),
+                       ("circles.json", ("loss",))):
         doc = load(examples_dir() / name)
         slides = read_lecture(doc.lecture, doc.model.graph)
         hidden = {n for s in slides for _, n in s.hide}
