@@ -67,3 +67,20 @@ def test_the_arrows_step_the_rate(window, qtbot, with_rate):
     box = with_rate(0.5)
     box.stepBy(1)
     assert window.session.learning_rate == pytest.approx(0.55) and window.session.dirty
+
+
+def test_a_rate_finer_than_the_panel_boxes_show_undoes_and_redoes_as_one_edit(window, qtbot, with_rate):
+    for d in window.docks.values():
+        d.show()
+    for panel in window.plot_panels.values():
+        panel.set_seen(True)                     # built and following the session
+    qtbot.wait(20)
+    box = with_rate(0.5)
+    type_into(qtbot, box, "2.6758312828078235")
+    s = window.session
+    assert s.learning_rate == 2.6758312828078235 and s.undo_stack.count() == 1
+    window.undo_action.trigger()
+    assert s.learning_rate == 0.5
+    window.redo_action.trigger()                 # the panels' 4-decimal boxes show it; none writes it back
+    assert s.learning_rate == 2.6758312828078235 and s.undo_stack.count() == 1
+    assert window.plot_panels["Training"].lr.value() == pytest.approx(2.6758)

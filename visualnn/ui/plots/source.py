@@ -176,7 +176,9 @@ def follow_learning_rate(box: QDoubleSpinBox, source: PlotSource) -> None:
             box.setValue(source.learning_rate)
 
     def commit(value: float):
-        if source.model is not None and abs(value - clamped(source.learning_rate)) > 1e-12:
+        # the box rounds to its decimals: showing 0.123456789 as 0.1235 is no edit
+        shown = round(clamped(source.learning_rate), box.decimals()) if source.model is not None else value
+        if source.model is not None and abs(value - shown) > 1e-12:
             source.set_learning_rate(value)
     box.setKeyboardTracking(False)
     box.valueChanged.connect(commit)
