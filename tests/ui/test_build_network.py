@@ -135,3 +135,24 @@ def test_generating_new_data_is_one_undo_step_and_saves_its_recipe(qtbot, window
     np.testing.assert_array_equal(load(path).model.data.columns["x1"], cols["x1"])
     window.undo_action.trigger()
     assert all(np.array_equal(s.model.data.columns[k], v) for k, v in old.items())
+
+
+def test_the_network_toolbar_adds_and_removes_neurons_and_layers_and_sets_activations(qtbot, window):
+    s = _new_xor_with_product(qtbot, window)
+    bar = window.network_toolbar
+    bar.buttons["+n0"].click()
+    assert s.model.spec.sizes == [3, 4, 1]
+    window.network_toolbar.buttons["+l1"].click()                 # rebuilt: the new toolbar's buttons
+    assert s.model.spec.sizes == [3, 4, 4, 1]
+    window.network_toolbar.buttons["-n1"].click()
+    assert s.model.spec.sizes == [3, 4, 3, 1]
+    combo = window.network_toolbar.activations[1]
+    combo.setCurrentIndex(combo.findData("elu"))
+    combo.activated.emit(combo.currentIndex())
+    assert s.model.spec.layers[1].activation == "elu"
+    window.network_toolbar.buttons["-l0"].click()
+    assert s.model.spec.sizes == [3, 3, 1]
+    for _ in range(5):
+        window.undo_action.trigger()
+    assert s.model.spec.sizes == [3, 3, 1] and s.model.spec.layers[0].activation == "tanh"
+    assert not window.undo_action.isEnabled()

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from ..io import Document, FileFormatError, SaveError, load, save
 from ..io.saving import ChangedOnDiskError, ReadOnlyFileError
 from . import text
+from .arch_toolbar import ArchitectureToolbar
 from .controls import StepperControls
 from .equation_panel import EquationPanel
 from .graph_view import GraphView
@@ -81,6 +82,9 @@ class MainWindow(WindowMenus):
         self.view.sigNodeDoubleClicked.connect(self._node_double_clicked)
         self.view.sigEdgeDoubleClicked.connect(self._edge_double_clicked)
         self.view.sigContextMenu.connect(self.graph_menu)
+        self.network_toolbar = ArchitectureToolbar(self)   # + and − for neurons and layers, an activation each
+        self.addToolBarBreak(Qt.TopToolBarArea)
+        self.addToolBar(Qt.TopToolBarArea, self.network_toolbar)
         s = self.session
         s.sigDirtyChanged.connect(lambda dirty: self.setWindowModified(dirty))
         s.sigDocumentChanged.connect(self._update_title)
