@@ -156,3 +156,19 @@ def test_the_network_toolbar_adds_and_removes_neurons_and_layers_and_sets_activa
         window.undo_action.trigger()
     assert s.model.spec.sizes == [3, 3, 1] and s.model.spec.layers[0].activation == "tanh"
     assert not window.undo_action.isEnabled()
+
+
+def test_the_inspector_shows_each_class_probability_of_a_three_class_network(qtbot, window):
+    window.new_action.trigger()
+    dialog = window.new_dialog
+    dialog.data.dataset.setCurrentIndex(dialog.data.dataset.findData("blobs3"))
+    dialog.accept()
+    s = window.session
+    window.docks["Inspector"].show()
+    assert not window.inspector.fields["classes"].isVisibleTo(window.inspector)
+    s.seek(s.cycle_length - 1)                      # the forward pass done: the logits are computed
+    text = window.inspector.field("classes")
+    z = np.array([s.state.values[f"out_y{k}"] for k in (1, 2, 3)])
+    p = np.exp(z - z.max()) / np.exp(z - z.max()).sum()
+    assert text.startswith(f"0: {p[0]:.4f}") and f"(class {int(np.argmax(p))})" in text
+    assert window.inspector.fields["classes"].isVisibleTo(window.inspector)

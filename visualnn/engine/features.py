@@ -87,3 +87,23 @@ def nearest_sample(model, x: float, y: float) -> int | None:
         return None
     d = np.hypot(np.asarray(cols[plane[0]], float) - x, np.asarray(cols[plane[1]], float) - y)
     return int(np.argmin(d)) if d.size else None
+
+
+LOGIT_LOSSES = ("class_cross_entropy", "softmax_cross_entropy")    # losses that take a softmax of their inputs
+
+
+def class_probabilities(graph, values: dict) -> list[float] | None:
+    """Each class's probability for the sample traced, once its outputs are computed:
+    the softmax outputs themselves, or the softmax of the logits a fused softmax
+    loss takes.  None for a network that does not end in a softmax over classes."""
+    outputs = list(graph.outputs)
+    loss = graph.loss
+    if len(outputs) < 2 or any(o not in values for o in outputs):
+        return None
+    z = np.array([float(values[o]) for o in outputs])
+    if loss is not None and graph.nodes[loss].op in LOGIT_LOSSES:
+        e = np.exp(z - z.max())
+        return (e / e.sum()).tolist()
+    if all(graph.nodes[o].op == "softmax" for o in outputs):
+        return z.tolist()
+    return None

@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ..engine import explain
+from ..engine.features import class_probabilities
 from ..engine.gradcheck import TOLERANCE, numerical_gradient, relative_error
 from ..engine.ops import OPS
 from .seen import RefreshWhenSeen
@@ -22,26 +23,38 @@ def numerical(graph, params, sample, name) -> float:
     return explain.numerical_gradient(graph, params, sample, name)
 
 
+def class_text(graph, values, digits: int) -> str:
+    """Each class's probability for the sample traced (multi-class networks, once
+    the outputs are computed), the most likely class named."""
+    p = class_probabilities(graph, values)
+    if p is None:
+        return ""
+    best = max(range(len(p)), key=p.__getitem__)
+    return "  ".join(f"{k}: {explain.fmt(v, digits)}" for k, v in enumerate(p)) + f"   (class {best})"
+
+
 class Inspector(QWidget, RefreshWhenSeen):
     """Shows the last selected node or edge; ``sigEditRequested(name)`` asks to edit a value."""
     sigEditRequested = Signal(str)
 
-    FIELDS = ("what", "kind", "derivative", "value", "gradient", "numerical", "difference")
+    FIELDS = ("what", "kind", "derivative", "value", "gradient", "numerical", "difference", "classes")
 
     def __init__(self, session, parent=None):
         super().__init__(parent)
         self.session = session
         self.fields: dict[str, QLabel] = {}
+        self.titles: dict[str, QLabel] = {}
         titles = {"what": "Selected", "kind": "Kind", "derivative": "Local derivative", "value": "Value",
                   "gradient": "Gradient (backprop)", "numerical": "Finite difference",
-                  "difference": "Relative difference"}
+                  "difference": "Relative difference", "classes": "Class probabilities"}
         # two columns of label and value: a few lines tall, it sits in the strip under the graph
         grid = QGridLayout()
         grid.setContentsMargins(4, 2, 4, 2)
         grid.setHorizontalSpacing(8)
         grid.setVerticalSpacing(2)
         places = {"what": (0, 0), "kind": (1, 0), "derivative": (2, 0),
-                  "value": (0, 2), "gradient": (1, 2), "numerical": (2, 2), "difference": (3, 2)}
+                  "value": (0, 2), "gradient": (1, 2), "numerical": (2, 2), "difference": (3, 2),
+                  "classes": (4, 2)}
         for f in self.FIELDS:
             lab = plain_label()
             lab.setWordWrap(True)
@@ -51,6 +64,7 @@ class Inspector(QWidget, RefreshWhenSeen):
             r, c = places[f]
             title = plain_label(titles[f] + ":")
             title.setAlignment(Qt.AlignRight | Qt.AlignTop)
+            self.titles[f] = title
             grid.addWidget(title, r, c)
             grid.addWidget(lab, r, c + 1)
         grid.setColumnStretch(1, 2)
@@ -89,6 +103,9 @@ class Inspector(QWidget, RefreshWhenSeen):
                 if self.fields[f].text() != text:
                     self.fields[f].setText(text)
             self.edit_button.setEnabled(self._target is not None)
+            for f in ("classes",):                       # shown for multi-class networks only
+                self.titles[f].setVisible(bool(texts[f]))
+                self.fields[f].setVisible(bool(texts[f]))
             label = f"Edit {self._target}…" if self._target is not None else "Edit value…"
             if self.edit_button.text() != label:
                 self.edit_button.setText(label)
@@ -96,6 +113,8 @@ class Inspector(QWidget, RefreshWhenSeen):
     def _compute(self, out: dict):
         """Fill ``out`` (field -> text) for the last selected item."""
         s = self.session
+        if s.model is not None and s.state is not None:
+            out["classes"] = class_text(s.graph, s.state.values, s.digits)
         if s.model is None or not s.selection or s.state is None:
             out["what"] = "nothing — click a node or an edge"
             return
