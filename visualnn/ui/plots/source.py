@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDoubleSpinBox
+from shiboken6 import isValid
 
 from ...engine import Model
 from ...engine.graph import Graph
@@ -172,7 +173,7 @@ def follow_learning_rate(box: QDoubleSpinBox, source: PlotSource) -> None:
         return min(max(lr, box.minimum()), box.maximum())
 
     def show():
-        if source.model is not None:
+        if source.model is not None and isValid(box):       # a panel closed with its window: gone
             box.setValue(source.learning_rate)
 
     def commit(value: float):
