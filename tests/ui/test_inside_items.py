@@ -139,3 +139,13 @@ def test_gradient_flow_on_the_graph_fades_towards_the_inputs_of_the_sigmoid_chai
     assert "layer 1: mean |dL/dw| = 0.000072" in bands.bands[0].toolTip()
     window.gradient_flow_action.setChecked(False)
     assert bands.bands == [] and not any(type(i).__name__ == "GradientBand" for i in window.view.scene().items())
+
+
+def test_a_picture_has_the_decision_maps_colours_with_the_second_input_upwards():
+    from visualnn.ui.inside_items import BOUNDARY_COLOURS, colour_image
+    V = np.array([[0.0, 0.0], [1.0, 0.5]])             # V[i, j] at (x_i, y_j): high at x1, low at x0
+    img = colour_image(V, (0.0, 1.0))
+    rgb = lambda x, y: img.pixelColor(x, y).getRgb()[:3]  # noqa: E731
+    assert rgb(0, 1) == BOUNDARY_COLOURS[0]            # bottom left: (x0, y0) = 0, the low colour
+    assert rgb(1, 1) == BOUNDARY_COLOURS[2]            # bottom right: (x1, y0) = 1, the high colour
+    assert rgb(1, 0) == BOUNDARY_COLOURS[1]            # top right: (x1, y1) = 0.5, the middle

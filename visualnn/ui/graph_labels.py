@@ -11,7 +11,6 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
-from shiboken6 import isValid
 
 from ..engine.label_layout import Candidate, Request, edge_candidates, overlaps
 from ..engine.label_layout import place as layout_labels
@@ -289,14 +288,7 @@ class LabelPlacer:
         """Scene rectangles of the marks drawn over nodes at a fixed pixel size (stuck-unit
         badges, neuron pictures): labels keep off them too."""
         inside = getattr(self.view, "inside", None)
-        out = []
-        for group in (getattr(inside, "badges", {}), getattr(inside, "pictures", {})):
-            for item in list(group.values()):
-                if not isValid(item) or item.scene() is not self.view.scene() or not item.isVisible():
-                    continue
-                r, p = item.boundingRect(), item.pos()
-                out.append((p.x() + r.left() / k, p.y() + r.top() / k, p.x() + r.right() / k, p.y() + r.bottom() / k))
-        return out
+        return inside.mark_rects(k) if inside is not None else []
 
     def _apply(self, requests, chosen, k, normal, current):
         v = self.view

@@ -39,7 +39,7 @@ BOUNDARY_COLOURS = ((250, 196, 150), (245, 245, 245), (140, 190, 228))
 FLAG_STYLE = {"dead": "#555555", "saturated": "#e66101", "exploding": "#d7191c"}
 RING_PX = 4.0                   # a flag's ring, pixels on screen
 PICTURE_N = 24                  # grid points a side of a neuron's small picture
-PICTURE_SIDE = 1.3              # its side, in node heights
+PICTURE_SIDE = 1.0              # its side, in node heights
 PICTURE_GAP = 0.15              # the gap between the neuron's right edge and its picture, in sides
 CARD_PX = 220                   # the large picture on hover, pixels a side
 SYNC_DIAGNOSIS = 200_000        # samples x parameters up to which the diagnosis runs on the GUI thread
@@ -132,13 +132,13 @@ class FlagBadge(QGraphicsItem):
 
 class NeuronPicture(QGraphicsItem):
     """A neuron's output over the input plane: a square ``side`` scene units
-    wide (it zooms with the graph), its bottom left corner just right of the
-    neuron's top right corner."""
+    wide (it zooms with the graph) just right of the neuron, level with it (its
+    name is above the neuron and its numbers below: the labels keep their places)."""
 
     def __init__(self, neuron: str, owner: "InsideOverlays", side: float):
         super().__init__()
         self.neuron = neuron
-        self._rect = QRectF(PICTURE_GAP * side, -side, side, side)
+        self._rect = QRectF(PICTURE_GAP * side, -side / 2, side, side)
         self._owner = owner
         self.image: QImage | None = None
         self.grid: np.ndarray | None = None      # the outputs drawn: grid[i, j] at (x_i, y_j)
@@ -246,6 +246,16 @@ class InsideOverlays(ViewOverlay):
         out += [i for i in (self.sample_picture, self.card) if i is not None]
         return [i for i in out if isValid(i) and i.scene() is self.view.scene()]
 
+    def mark_rects(self, k: float) -> list[tuple[float, float, float, float]]:
+        """Scene rectangles labels keep off (at view scale ``k``): the pictures.  The
+        rings of flagged neurons hug the node, which labels keep off already."""
+        out = []
+        for item in self.items():
+            if item.isVisible() and isinstance(item, NeuronPicture):
+                r = item.sceneBoundingRect()
+                out.append((r.left(), r.top(), r.right(), r.bottom()))
+        return out
+
     def _remove_items(self):
         for item in self.items():
             self.view.scene().removeItem(item)
@@ -298,8 +308,7 @@ class InsideOverlays(ViewOverlay):
             first = self.view.node_item(m.spec.inputs[0]).box
             side = PICTURE_SIDE * first.h
             self.sample_picture = NeuronPicture("sample", self, side)
-            self.sample_picture.setPos(QPointF(first.x - first.w / 2 - (1 + 2 * PICTURE_GAP) * side,
-                                               first.y - first.h / 2))
+            self.sample_picture.setPos(QPointF(first.x - first.w / 2 - (1 + 2 * PICTURE_GAP) * side, first.y))
             self.view.scene().addItem(self.sample_picture)
         self._show_flags()
         self.refresh()
@@ -312,7 +321,7 @@ class InsideOverlays(ViewOverlay):
                 continue
             box = item.box
             pic = NeuronPicture(neuron, self, PICTURE_SIDE * box.h)
-            pic.setPos(QPointF(box.x + box.w / 2, box.y - box.h / 2))
+            pic.setPos(QPointF(box.x + box.w / 2, box.y))
             self.view.scene().addItem(pic)
             out[neuron] = pic
         return out
