@@ -119,7 +119,7 @@ def test_generating_new_data_is_one_undo_step_and_saves_its_recipe(qtbot, window
     old = {k: v.copy() for k, v in s.model.data.columns.items()}
     dialog = window.generate_data()
     assert dialog.data.dataset.findData("circles") >= 0 and dialog.data.dataset.findData("sine") < 0
-    assert not dialog.data.features["x1·x2"].isEnabled() and dialog.data.features["x1·x2"].isChecked()
+    assert dialog.data.features["x1·x2"].isEnabled() and dialog.data.features["x1·x2"].isChecked()
     dialog.data.dataset.setCurrentIndex(dialog.data.dataset.findData("circles"))
     dialog.data.samples.setValue(50)
     dialog.data.noise.setValue(0.1)
@@ -172,3 +172,21 @@ def test_the_inspector_shows_each_class_probability_of_a_three_class_network(qtb
     p = np.exp(z - z.max()) / np.exp(z - z.max()).sum()
     assert text.startswith(f"0: {p[0]:.4f}") and f"(class {int(np.argmax(p))})" in text
     assert window.inspector.fields["classes"].isVisibleTo(window.inspector)
+
+
+def test_other_input_features_change_the_inputs_in_the_same_undo_step(qtbot, window):
+    s = _new_xor_with_product(qtbot, window)
+    before = dict(s.model.params)
+    dialog = window.generate_data()
+    dialog.data.dataset.setCurrentIndex(dialog.data.dataset.findData("circles"))
+    dialog.data.features["x1·x2"].setChecked(False)
+    dialog.data.features["sin(x2)"].setChecked(True)
+    dialog.accept()
+    assert s.model.spec.inputs == ["x1", "x2", "sin(x2)"] and s.model.features == ["x1", "x2", "sin(x2)"]
+    np.testing.assert_array_equal(s.model.data.columns["sin(x2)"], np.sin(s.model.data.columns["x2"]))
+    kept = [k for k in before if "x1·x2" not in k]
+    assert all(s.model.params[k] == before[k] for k in kept)
+    assert "sin(x2)" in window.view.node_names() and "x1·x2" not in window.view.node_names()
+    window.undo_action.trigger()
+    assert s.model.spec.inputs == ["x1", "x2", "x1·x2"] and s.model.params == before
+    assert s.sample_count == 4

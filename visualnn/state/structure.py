@@ -152,11 +152,20 @@ class StructureMixin(ABC):
         self.apply_architecture(both[0])
 
     def set_generated_data(self, dataset: Dataset, recipe: dict, features: list[str] | None,
-                           text: str = "generate data") -> None:
+                           text: str = "generate data", inputs: list[str] | None = None) -> None:
         """New generated data (one undo step), saved by its ``recipe`` (the file's
-        ``data`` section) rather than point by point."""
-        new = (_copy(dataset), (dict(recipe), "generator", _copy(dataset)), list(features) if features else None)
-        self.undo_stack.push(Replace(self.apply_data_recipe, new, self._data_recipe(), text))
+        ``data`` section) rather than point by point.  With ``inputs`` other than the
+        network's (other input features), the inputs change in the same step."""
+        feats = list(features) if features else None
+        old_arch = new_arch = None
+        m = _open(self.model)
+        if inputs is not None and m.spec is not None and list(inputs) != list(m.spec.inputs):
+            old_arch = self.architecture()
+            spec, params = arch.set_inputs(old_arch.spec, old_arch.params, list(inputs))
+            new_arch = Architecture(spec, params, frozenset(n for n in old_arch.frozen if n in params),
+                                    tuple(feats) if feats else None)
+        new = (_copy(dataset), (dict(recipe), "generator", _copy(dataset)), feats, new_arch)
+        self.undo_stack.push(Replace(self.apply_data_recipe, new, self._data_recipe() + (old_arch,), text))
 
     def _data_recipe(self) -> tuple:
         m = _open(self.model)
@@ -165,14 +174,19 @@ class StructureMixin(ABC):
         return _copy(m.data), recipe, m.features
 
     def apply_data_recipe(self, state: tuple) -> None:
-        """The data, the input features and (for saving) the file's data section in one."""
-        dataset, recipe, features = state
+        """The data, the input features, the inputs when they change and (for saving)
+        the file's data section, in one."""
+        dataset, recipe, features, architecture = state
         m = _open(self.model)
         src = getattr(self.document, "source", None)
         if src is not None and recipe is not None:          # (section, form, the data it made): what saving compares
             src.data, src.data_form, src.dataset = copy.deepcopy(recipe[0]), recipe[1], _copy(recipe[2])
         m.features = list(features) if features else None
-        self.apply_dataset(dataset)
+        if architecture is None:
+            self.apply_dataset(dataset)
+            return
+        m.data = Dataset(dict(dataset.columns), dict(dataset.test))
+        self.apply_architecture(architecture)
 
     def apply_dataset(self, dataset: Dataset) -> None:
         m = _open(self.model)

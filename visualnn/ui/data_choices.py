@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from ..engine.datasets import DESCRIPTIONS, GENERATORS
 from ..engine.datasets import shape as data_shape
 from ..engine.features import FEATURES
-from ..io import FileFormatError
+from ..io import FileFormatError, Problem
 from ..io.recipe import data_declaration, generated_data
 from .text import plain_label, set_plain
 
@@ -92,19 +92,22 @@ class DataChoices(QGroupBox):
 
 
 class GenerateDataDialog(QDialog):
-    """New generated data for the open network (its inputs and targets stay)."""
+    """New generated data for the open network: its targets stay; a layered network
+    fed 2-D points may take other input features (its inputs change with them)."""
 
     def __init__(self, model, parent=None):
         super().__init__(parent)
         self.setWindowTitle("Generate data")
         self.model = model
         self.result: tuple | None = None
-        n_in, n_out = len(model.graph.inputs), len(model.graph.targets)
+        inputs = list(model.graph.inputs)
+        self.points = model.spec is not None and (bool(model.features) or inputs == ["x1", "x2"])
+        n_out = len(model.graph.targets)
         fits = [g for g in GENERATORS if data_shape(g)[1] == n_out
-                and (data_shape(g)[0] == n_in or (data_shape(g)[0] == 2 and model.features))]
+                and (data_shape(g)[0] == 2 if self.points else data_shape(g)[0] == len(inputs))]
         self.data = DataChoices(allowed=fits or list(GENERATORS), features=model.features)
-        if model.features:
-            self.data.fix_features(model.features)
+        if not self.points:
+            self.data.fix_features(None)
         self.message = plain_label("")
         self.message.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
@@ -112,20 +115,28 @@ class GenerateDataDialog(QDialog):
         buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
         lay.addWidget(self.data)
+        if self.points:
+            lay.addWidget(plain_label("Other input features change the network's inputs: a weight from a "
+                                      "feature that stays is kept."))
         lay.addWidget(self.message)
         lay.addWidget(buttons)
 
     def accept(self):
         """Generate; data that does not fit the network is named here and the dialog stays open."""
         decl = self.data.declaration()
-        if self.model.features is None:
+        features = self.data.chosen_features() if self.points else None
+        inputs = list(features) if features else list(self.model.graph.inputs)
+        if not self.points:
             decl.pop("features", None)
         try:
-            dataset, features = generated_data(decl, list(self.model.graph.inputs), list(self.model.graph.targets))
+            if not inputs:
+                raise FileFormatError([Problem("the data", "data.features", "choose at least one input feature")])
+            dataset, _ = generated_data(decl, inputs, list(self.model.graph.targets))
         except FileFormatError as err:
             set_plain(self.message, f"This data does not fit the network:\n{err}")
             return
-        self.result = (dataset, decl, features)
+        plain_points = features is None or features == ["x1", "x2"]
+        self.result = (dataset, decl, None if plain_points else features, "generate data", inputs)
         super().accept()
 
 
