@@ -190,3 +190,16 @@ def test_other_input_features_change_the_inputs_in_the_same_undo_step(qtbot, win
     window.undo_action.trigger()
     assert s.model.spec.inputs == ["x1", "x2", "x1·x2"] and s.model.params == before
     assert s.sample_count == 4
+
+
+def test_a_blank_canvas_starts_without_hidden_layers_and_grows_on_the_graph(qtbot, window):
+    window.new_action.trigger()
+    dialog = window.new_dialog
+    dialog.hidden.blank_button.click()
+    dialog.accept()
+    s = window.session
+    assert s.model.spec.sizes == [2, 1] and s.position == 0
+    window.network_toolbar.buttons["+l0"].click()
+    assert s.model.spec.sizes == [2, 2, 1]
+    window.network_toolbar.buttons["+n0"].click()
+    assert s.model.spec.sizes == [2, 3, 1]

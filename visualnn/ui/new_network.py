@@ -55,8 +55,12 @@ class HiddenLayersEditor(QWidget):
         self.rows: list[tuple[QSpinBox, QComboBox]] = []
         self.add_button = QPushButton("+ layer")
         self.remove_button = QPushButton("− layer")
+        self.blank_button = QPushButton("Blank canvas")
+        self.blank_button.setToolTip("No hidden layers: inputs straight to the outputs; add neurons and "
+                                     "layers on the graph (Network toolbar, right-click)")
         self.add_button.clicked.connect(lambda: self.add_layer())
         self.remove_button.clicked.connect(self.remove_layer)
+        self.blank_button.clicked.connect(self.clear_layers)
         for n, a in zip(sizes, activations):
             self.add_layer(n, a)
 
@@ -87,11 +91,16 @@ class HiddenLayersEditor(QWidget):
         self.rows.pop()
         self._place_buttons()
 
+    def clear_layers(self):
+        while self.rows:
+            self.remove_layer()
+
     def _place_buttons(self):
-        for b in (self.add_button, self.remove_button):
+        for b in (self.add_button, self.remove_button, self.blank_button):
             self.grid.removeWidget(b)
         self.grid.addWidget(self.add_button, MAX_HIDDEN_LAYERS + 1, 0)
         self.grid.addWidget(self.remove_button, MAX_HIDDEN_LAYERS + 1, 1)
+        self.grid.addWidget(self.blank_button, MAX_HIDDEN_LAYERS + 1, 3)
         self.add_button.setEnabled(len(self.rows) < MAX_HIDDEN_LAYERS)
         self.remove_button.setEnabled(bool(self.rows))
 
