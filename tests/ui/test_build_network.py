@@ -203,3 +203,13 @@ def test_a_blank_canvas_starts_without_hidden_layers_and_grows_on_the_graph(qtbo
     assert s.model.spec.sizes == [2, 2, 1]
     window.network_toolbar.buttons["+n0"].click()
     assert s.model.spec.sizes == [2, 3, 1]
+
+
+def test_the_inspector_says_a_weight_is_frozen(qtbot, window):
+    s = _new_xor_with_product(qtbot, window)
+    window.docks["Inspector"].show()
+    s.core.set_frozen("w_x1_h1_1", True)
+    s.select([("x1", "net_h1_1")])
+    assert "frozen" in window.inspector.field("value")
+    s.select([("x2", "net_h1_1")])
+    assert "frozen" not in window.inspector.field("value")

@@ -23,6 +23,9 @@ def numerical(graph, params, sample, name) -> float:
     return explain.numerical_gradient(graph, params, sample, name)
 
 
+FROZEN = " (frozen: training and the update leave it)"
+
+
 def class_text(graph, values, digits: int) -> str:
     """Each class's probability for the sample traced (multi-class networks, once
     the outputs are computed), the most likely class named."""
@@ -133,7 +136,7 @@ class Inspector(QWidget, RefreshWhenSeen):
             node = g.nodes[item]
             out["what"] = item
             if node.is_leaf:
-                out["kind"] = node.op
+                out["kind"] = node.op + (FROZEN if item in g.frozen else "")
                 out["derivative"] = "—"
             else:
                 op = OPS[node.op]
@@ -151,7 +154,7 @@ class Inspector(QWidget, RefreshWhenSeen):
             out["kind"] = f"input of {OPS[dn.op].name}" if not dn.is_leaf else "edge"
             out["derivative"] = OPS[dn.op].derivative if not dn.is_leaf else "—"
             if param is not None:
-                out["value"] = f"{param} = {fmt(st.params.get(param))}"
+                out["value"] = f"{param} = {fmt(st.params.get(param))}" + (FROZEN if param in g.frozen else "")
                 name, backprop = param, tr.param_gradients.get(param)
                 self._target = param
             else:
