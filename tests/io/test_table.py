@@ -25,3 +25,9 @@ def test_an_empty_file_and_a_header_alone_are_refused_by_line():
         parse_table("", "d.csv")
     with pytest.raises(FileFormatError, match="line 2: expected at least one data row"):
         parse_table("a,b\n", "d.csv")
+
+
+def test_a_column_name_too_long_to_name_its_weights_is_refused():
+    t = parse_table("a," + "b" * 190 + ",y\n1,2,0\n", "d.csv")
+    with pytest.raises(FileFormatError, match="line 1, column 2: the column name is 190 characters"):
+        take_columns(t, ["feature", "feature", "target"])

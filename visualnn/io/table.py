@@ -19,10 +19,11 @@ from .checks import Checker
 from .csv_data import _shown, dialect_of
 from .errors import FileFormatError, Problem, Problems
 from .files import read_text
-from .limits import MAX_DATA_VALUES, MAX_SAMPLES
+from .limits import MAX_DATA_VALUES, MAX_NAME_LENGTH, MAX_SAMPLES
 
 ROLES = ("feature", "target", "ignore")
 PREVIEW_ROWS = 20
+NAME_ROOM = 40            # characters a weight's name adds to its input's ("w_<input>_<neuron>")
 
 
 @dataclass
@@ -99,7 +100,11 @@ def take_columns(table: Table, roles: list[str]) -> Imported:
     features = [table.header[k] for k, r in enumerate(roles) if r == "feature"]
     targets = [table.header[k] for k, r in enumerate(roles) if r == "target"]
     for k in chosen:
-        ck.name(table.header[k], f"line 1, column {k + 1}", "a column name (it names an input or target)")
+        name = ck.name(table.header[k], f"line 1, column {k + 1}", "a column name (it names an input or target)")
+        if name is not None and len(name) > MAX_NAME_LENGTH - NAME_ROOM:
+            problems.add(f"line 1, column {k + 1}", f"the column name is {len(name)} characters; an input's name "
+                                                    f"may have at most {MAX_NAME_LENGTH - NAME_ROOM} (its weights' "
+                                                    f"names hold it, and a name has at most {MAX_NAME_LENGTH})")
     names = [table.header[k] for k in chosen]
     if len(set(names)) != len(names):
         problems.add("line 1", "two chosen columns have the same name; rename one or ignore it")
