@@ -69,3 +69,20 @@ def test_samples_added_and_removed_are_undone_exactly():
     assert s.sample_count == n and list(s.model.data.columns["x1"]) == [0.0, 0.0, 1.0, 1.0]
     with pytest.raises(KeyError):
         s.add_sample({"x1": 1.0})
+
+
+def test_an_edited_network_saves_and_opens_as_it_was(tmp_path):
+    from visualnn.io import load, save
+    s = _session(hidden=[2], activations=["tanh"], features=["x1", "x2", "x1·x2"])
+    s.edit_architecture("add_neuron", 0)
+    s.edit_architecture("add_layer", 1, 2, "relu")
+    s.edit_architecture("set_bias", 0, 0, False)
+    s.set_frozen("w_x1_h1_2", True)
+    s.add_sample({"x1": 0.5, "x2": 0.5, "x1·x2": 0.25, "target_y1": 1.0})
+    save(s.document, tmp_path / "edited.json")
+    again = load(tmp_path / "edited.json").model
+    m = s.model
+    assert again.spec == m.spec and again.params == m.params
+    assert again.graph.frozen == m.graph.frozen == {"w_x1_h1_2"}
+    assert again.features == m.features == ["x1", "x2", "x1·x2"]
+    assert all((again.data.columns[k] == v).all() for k, v in m.data.columns.items())
