@@ -104,3 +104,24 @@ def test_the_update_step_marks_forward_values_from_before_the_update(window):
     assert legend.STALE in legend.lines(v)
     assert v.node_item("out_o1").lines["value"].role == "muted"
     assert f"w5: 0.4 → {fmt(0.35891648, s.digits)}" in v.edge_label("out_h1", "net_o1")
+
+
+def test_a_step_moves_its_value_along_the_edge_and_a_held_key_skips_the_motion(window, qtbot):
+    from visualnn.ui import motion
+    s, v = window.session, window.view
+    s.step()                                                  # forward: net_h1 from i1, i2, b1
+    assert v.motion.running and len(v.motion._segments) == 3
+    qtbot.waitUntil(lambda: not v.motion.running, timeout=2 * motion.DURATION_MS + 500)
+    qtbot.wait(motion.DURATION_MS + 50)
+    s.step()                                                  # out_h1: inside its neuron, nothing travels
+    assert not v.motion.running
+    qtbot.wait(motion.DURATION_MS + 50)
+    s.step()                                                  # net_h2
+    assert v.motion.running and len(v.motion._segments) == 3
+    s.step()
+    s.step()                                                  # net_o1, sooner than the motion lasts: a key held
+    assert s.state.step.node == "net_o1" and not v.motion.running
+    window.motion_action.trigger()                            # View > Animate steps off
+    qtbot.wait(motion.DURATION_MS + 50)
+    s.step()
+    assert not v.motion.running and not v.motion.enabled

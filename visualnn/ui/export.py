@@ -263,6 +263,7 @@ class FrameRenderer:
                               f"(at most {MAX_PIXELS:,} pixels)")
         self.size = (w, h)
         self.slide = PresentationView(session, deck, graph_only=(view == "graph"))
+        self.slide.graph.set_motion(False)          # a frame is the step itself, not a moment of its motion
         self.panel = None
         if view in ("activation", "surface"):
             self.panel = panel_class(PANEL_NAMES[view])(session)

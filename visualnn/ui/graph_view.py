@@ -35,11 +35,13 @@ from . import theme as th
 from .graph_labels import MIN_PX, LabelPlacer, PlacedText, text_size
 from .inside_items import InsideOverlays
 from .layout import Box, Layout, layout
+from .motion import StepMotion
 from .qpath import segments_path
 from .text import tooltip
 
 LABEL_MIN_PIXELS = 12.0         # nodes smaller than this on screen get no texts (zoomed far out)
 NODE_MIN_PX = 30.0              # rows spread for their texts no further than leaves nodes this tall
+MOTION_EDGES = 64               # at most this many dots move at once
 TEXT_NODES_LIMIT = 40           # more nodes than this: texts of the step's neighbourhood only, the rest on hover
 WEIGHT_LABEL_LIMIT = 24         # more weighted edges than this: weights shown on the step and selection only
 ANTIALIAS_EDGES = 3000          # more edges than this are drawn without smoothing
@@ -462,6 +464,7 @@ class GraphView(QGraphicsView):
         self._sight_timer.setInterval(40)
         self._sight_timer.timeout.connect(self._relabel_in_sight)
         self._placer = LabelPlacer(self)
+        self.motion = StepMotion(self)
         self._reset_items()
         session.sigDocumentChanged.connect(self.rebuild)
         session.sigStateChanged.connect(self.show_state)
@@ -568,6 +571,12 @@ class GraphView(QGraphicsView):
             if self._auto_fit:
                 self.fit()
             self._place_labels()
+
+    def set_motion(self, on: bool):
+        """Animate the steps (values along edges, gradients back, weight colours fading)."""
+        self.motion.enabled = bool(on)
+        if not on:
+            self.motion.stop()
 
     def set_show_legend(self, on: bool):
         self.show_legend = on
@@ -693,6 +702,7 @@ class GraphView(QGraphicsView):
     def rebuild(self):
         """Build every item for ``session.graph`` (new document or view mode)."""
         self._raster_timer.stop()
+        self.motion.reset()
         self.scene().clear()
         self._reset_items()
         self._legend_reserved = False
@@ -852,10 +862,14 @@ class GraphView(QGraphicsView):
             return
         nxt = (self._shown is not None and not self._stale and not full and state.step is not None
                and state.position == self._shown[0] + 1 and state.cycle == self._shown[1])
+        stepped = (self._shown is not None and state.step is not None and state.position == self._shown[0] + 1)
+        self._fading = None
         if nxt:
             self._incremental(state)
         else:
             self._full(state)
+        if stepped:
+            self._move(state.step, self._fading)
         self._shown = (state.position, state.cycle)
         self._stale = False
         rows = legend.lines(self)
@@ -903,9 +917,11 @@ class GraphView(QGraphicsView):
                 self._set_node(e.src, state)
                 if e.param is not None and self._weight_labels and e.param != e.src:
                     self._refresh_label((e.src, e.dst), state)
-        elif s.phase == "update":
+        fading = None
+        if s.phase == "update":
             for p in self._nodes:       # new parameters; every forward value now from before the update
                 self._set_node(p, state)
+            fading = self._old_edges()
             self._rebuild_bins(state.params)
             if self._weight_labels:
                 for k in self._weighted:
@@ -913,6 +929,29 @@ class GraphView(QGraphicsView):
                     self._refresh_label((a, b), state)
         self._mark_step(state)
         self._place_labels()
+        self._fading = fading
+
+    def _old_edges(self):
+        """The edges in their colours before the update, to fade out over the new ones."""
+        old = self._edge_lines
+        if old is None or old.progressive or not self.motion.enabled:
+            return None
+        item = EdgeBinsItem()
+        item.antialias = old.antialias
+        item.set_bins(old.bins)
+        item.setZValue(Z_EDGE + 0.5)
+        self.scene().addItem(item)
+        return item
+
+    def _move(self, s, fading):
+        """The step's motion: values along their edges, gradients back along them."""
+        t = self.style_theme
+        keys = [k for k in self._step_edges if k in self._edge_index and not self._internal[self._edge_index[k]]]
+        seg = [tuple(self._seg[self._edge_index[k]]) for k in keys[:MOTION_EDGES]]
+        if s.phase == "backward":
+            seg = [(x2, y2, x1, y1) for x1, y1, x2, y2 in seg]
+        color = QColor(t.value if s.phase in ("forward", "loss") else t.gradient)
+        self.motion.start(seg, color, fading)
 
     def _clear_step(self):
         if self._current_node and self._current_node in self._nodes:

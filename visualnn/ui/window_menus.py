@@ -129,6 +129,10 @@ class WindowMenus(QMainWindow):
         self.legend_action = self._action(v, "&Legend", self.view.set_show_legend, None, "Show the colour legend",
                                           checkable=True)
         self.legend_action.setChecked(True)
+        self.motion_action = self._action(v, "&Animate steps", self.view.set_motion, None,
+                                          "Values travel along their edges, gradients travel back, "
+                                          "weight colours fade (skipped while a key is held)", checkable=True)
+        self.motion_action.setChecked(True)
         inside = self.view.inside
         self.flags_action = self._action(v, "Flag &stuck units", inside.set_flags_shown, None,
                                          "Mark dead, saturated and exploding units; hover a mark to read why",
