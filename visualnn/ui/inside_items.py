@@ -247,11 +247,12 @@ class InsideOverlays(ViewOverlay):
         return [i for i in out if isValid(i) and i.scene() is self.view.scene()]
 
     def mark_rects(self, k: float) -> list[tuple[float, float, float, float]]:
-        """Scene rectangles labels keep off (at view scale ``k``): the pictures.  The
-        rings of flagged neurons hug the node, which labels keep off already."""
+        """Scene rectangles labels keep off (at view scale ``k``): the pictures (in a view
+        on screen also those still being computed; an export never shown draws none).
+        The rings of flagged neurons hug the node, which labels keep off already."""
         out = []
         for item in self.items():
-            if item.isVisible() and isinstance(item, NeuronPicture):
+            if item.isVisible() and isinstance(item, NeuronPicture) and (self.view.isVisible() or item.image is not None):
                 r = item.sceneBoundingRect()
                 out.append((r.left(), r.top(), r.right(), r.bottom()))
         return out
