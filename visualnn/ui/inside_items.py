@@ -251,8 +251,9 @@ class InsideOverlays(ViewOverlay):
         on screen also those still being computed; an export never shown draws none).
         The rings of flagged neurons hug the node, which labels keep off already."""
         out = []
+        on_screen = self.view.isVisible()
         for item in self.items():
-            if item.isVisible() and isinstance(item, NeuronPicture) and (self.view.isVisible() or item.image is not None):
+            if item.isVisible() and isinstance(item, NeuronPicture) and (on_screen or item.image is not None):
                 r = item.sceneBoundingRect()
                 out.append((r.left(), r.top(), r.right(), r.bottom()))
         return out
