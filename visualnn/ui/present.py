@@ -56,7 +56,7 @@ PROJECTOR = th.Theme(
 HIGHLIGHT = "#ddaa33"
 PROJECTOR_TYPE_PX = (13.0, 18.0)     # the graph's type and the current step's, in pixels at 1366x768
 SMALL_SCREEN = (1366, 768)           # the graph's type grows with the screen from this size up
-LEGEND_MIN_WIDTH = 1200       # narrower graphs (a small GIF) leave the colour legend out
+LEGEND_MIN_WIDTH = 800        # narrower graphs (a small GIF) leave the colour legend out
 BASE_SIZE = (1920, 1080)      # type sizes below are in pixels at this size; other sizes scale them
 TITLE_PX, CAPTION_PX, STEP_PX, EQUATION_PX, STATUS_PX = 46, 34, 27, 27, 24
 MAX_EQUATION_LINES = 3
@@ -102,10 +102,9 @@ class ProjectorGraphView(gv.GraphView):
         super().show_state(state, *args, **kwargs)
         self._apply_hidden(state)
 
-    def drawForeground(self, painter, rect):
-        # the colour legend is drawn at a fixed pixel size: on a small picture it would cover the graph
-        if self.viewport().width() >= LEGEND_MIN_WIDTH:
-            super().drawForeground(painter, rect)
+    def _legend_shown(self) -> bool:
+        # the legend is a fixed pixel size: a small picture (a GIF) leaves it out
+        return super()._legend_shown() and self.viewport().width() >= LEGEND_MIN_WIDTH
 
     # -- the slide's marks ---------------------------------------------------------------------------
     def set_marks(self, hidden=(), nodes=(), edges=()):
