@@ -48,6 +48,7 @@ def main() -> int:
     w.show()
     _settle(app)
     w.set_digits(DIGITS)
+    w.statusBar().clearMessage()            # not the path this was made from
     for name, (phase, node) in SHOTS.items():
         w.session.seek(_position(w.session, phase, node))
         _settle(app)
