@@ -19,14 +19,14 @@ REMOVE_RADIUS_PX = 12          # a right-click this close to a point removes it
 class MapPointEditor(QObject):
     """Adds and removes training points by clicking the ``panel``'s decision map."""
 
-    def __init__(self, panel):
+    def __init__(self, panel, form):
         super().__init__(panel)
         self.panel = panel
         self.core = getattr(panel.session, "core", None)         # the SessionModel, when there is one
         self.class_box = QComboBox()
         self.class_box.setToolTip("The class of the points a click on the decision map adds "
                                   "(right-click a point to remove it, Ctrl+click it to step through it)")
-        panel.form.addRow(plain_label("New points"), self.class_box)
+        form.addRow(plain_label("New points"), self.class_box)
         plot = panel.boundary_plot
         self.view_box = plot.getPlotItem().getViewBox()
         if self.core is not None:

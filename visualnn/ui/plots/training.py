@@ -227,7 +227,6 @@ class TrainingPanel(LazyPanel):
         form.addRow(plain_label("Batch size"), self.batch)
         form.addRow(plain_label("Seed"), self.seed)
         form.addRow(plain_label("Epochs per run"), self.epochs)
-        self.form = form                  # add-ons put their rows here (map_points)
 
         # plots
         self.loss_plot = pg.PlotWidget(background=BACKGROUND)
@@ -282,7 +281,7 @@ class TrainingPanel(LazyPanel):
             w.currentIndexChanged.connect(self._on_settings_change)
         for w in (self.lr, self.batch, self.seed, self.epochs):
             w.valueChanged.connect(self._on_settings_change)
-        self.point_editor = MapPointEditor(self)    # click the map to add a point, right-click to remove one
+        self.point_editor = MapPointEditor(self, form)    # click the map to add a point, right-click to remove one
         s = self.session
         s.sigDocumentChanged.connect(self._on_document_change)
         follow_learning_rate(self.lr, s)                            # the session's one learning rate
