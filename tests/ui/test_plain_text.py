@@ -180,7 +180,7 @@ def test_redo_has_one_shortcut_and_no_key_belongs_to_two_actions(window):
 # -- fuzz --------------------------------------------------------------------------------------------------
 PIECES = st.sampled_from([IMG, "<table><tr><td>", "<a href='x'>", "<font size=99>", "<h1>", "&amp;", "&lt;",
                           "\u202e", "\u200b", "\u2066", "\x85", "\x07", "\n", "\t", "[*]", "&", "ü", "∂", "😀",
-                          "\ufeff", "\ud800", " ", "x"])
+                          "\ufeff", "\ud800", " ", "x", "{", "}", "{0}", "%s"])
 NAMES = st.lists(st.one_of(PIECES, st.text(max_size=3)), min_size=1, max_size=6).map("".join)
 
 
@@ -208,6 +208,15 @@ def test_random_names_and_titles_are_refused_cleanly_or_shown_as_text(window, qt
         assert all(not foreign_tags(t) for t in rich), rich
     finally:
         shown.close()
+
+
+def test_braces_in_a_name_are_text_not_format_fields(window, qtbot, tmp_path):
+    name = "a{0}b}{"
+    assert window.open_file(hostile_file(tmp_path, name, "t{}"))
+    show_everything(window, qtbot, "out_" + name)
+    window.session.end()
+    window.grab()
+    assert window.inspector.field("what") == "out_" + name
 
 
 def test_a_lone_surrogate_anywhere_is_refused_at_its_place():

@@ -55,6 +55,11 @@ class Numbers:
         return Line(text, role, short if short != text else "")
 
 
+def literal(name: str) -> str:
+    """A name from a file inside a ``line`` pattern: its braces are text, not fields."""
+    return name.replace("{", "{{").replace("}", "}}")
+
+
 def node_lines(state: State, graph: Graph, name: str, digits: int) -> tuple[Line | None, Line | None]:
     """(value line, gradient line) of node ``name`` in ``state`` (None: nothing to show).
     On the update step the forward values are from before the update: drawn muted."""
@@ -88,9 +93,9 @@ def edge_lines(state: State, key: tuple[str, str], weight: str | None, digits: i
     if weight is not None and (show_weight or step):
         if step and s is not None and s.phase == "update":
             old = next((o for p, o, _, _ in s.updates if p == weight), None)
-            above.append(num.line(weight + ": {} → {}", "text", old, state.params.get(weight)))
+            above.append(num.line(literal(weight) + ": {} → {}", "text", old, state.params.get(weight)))
         else:
-            above.append(num.line(weight + " = {}", "muted", state.params.get(weight)))
+            above.append(num.line(literal(weight) + " = {}", "muted", state.params.get(weight)))
     if step and s is not None:
         if s.phase in ("forward", "loss") and key in state.edge_values:
             above.append(num.line("{}", "value", state.edge_values[key]))
@@ -99,8 +104,9 @@ def edge_lines(state: State, key: tuple[str, str], weight: str | None, digits: i
             if e is not None:
                 below.append(num.line("{} × {} = {}", "gradient", e.local, e.upstream, e.gradient))
                 if e.accumulated != e.gradient:
-                    below.append(num.line(f"Σ at {key[0]} = " + "{}", "gradient", e.accumulated))
+                    below.append(num.line(f"Σ at {literal(key[0])} = " + "{}", "gradient", e.accumulated))
     if (weight is not None and weight in state.param_gradients and (step or show_weight) and s is not None
             and s.phase in ("backward", "update")):
-        below.append(num.line(f"∂{objective}/∂{weight} = " + "{}", "gradient", state.param_gradients[weight]))
+        below.append(num.line(f"∂{literal(objective)}/∂{literal(weight)} = " + "{}", "gradient",
+                              state.param_gradients[weight]))
     return above, below
