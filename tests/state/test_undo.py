@@ -57,3 +57,35 @@ def test_leaving_the_saved_state_for_good_stays_dirty():
     assert log == [] and not u.is_clean and clean == [False, True, False]
     u.clear()
     assert u.is_clean and clean[-1] is True
+
+
+class PushesWhenRedone(Command):
+    """A command whose redo makes a listener push another edit (a box that commits the value it is shown)."""
+
+    def __init__(self, stack: UndoStack, log: list):
+        self.stack, self.log, self.text, self.first = stack, log, "set", True
+
+    def redo(self):
+        self.log.append("set")
+        if not self.first:
+            self.stack.push(Append(self.log, "echo"))
+        self.first = False
+
+    def undo(self):
+        self.log.remove("set")
+
+
+def test_an_edit_pushed_while_a_command_is_redone_keeps_the_stack_consistent():
+    """Found by the monkey test: Ctrl+Z, then redo of a learning-rate edit whose
+    redo made the toolbar box push an edit; the stack's index ran past its end
+    and every later undo text raised IndexError."""
+    log: list = []
+    u = UndoStack()
+    u.changed.connect(lambda: (u.undo_text, u.redo_text))      # what the Edit menu reads on every change
+    u.push(PushesWhenRedone(u, log))
+    u.undo()
+    u.redo()
+    assert u.index == u.count() == 2 and u.undo_text == "append echo" and not u.can_redo
+    u.undo()
+    u.undo()
+    assert log == [] and not u.can_undo

@@ -64,8 +64,16 @@ class UndoStack:
     def redo(self) -> None:
         if self._index < len(self._commands):
             was_clean = self.is_clean
-            self._commands[self._index].redo()
+            command = self._commands[self._index]
+            # in effect before its redo runs: an edit pushed from inside it (a listener committing
+            # the value it is shown) lands after it, as it does after undo's decrement
             self._index += 1
+            try:
+                command.redo()
+            except BaseException:
+                if self._index and self._commands[self._index - 1] is command:
+                    self._index -= 1
+                raise
             self._announce(was_clean)
 
     def clear(self) -> None:
