@@ -3,6 +3,8 @@ the architecture on the graph, undo and redo."""
 import numpy as np
 import pytest
 
+from visualnn.engine.datasets import GENERATORS
+from visualnn.engine.datasets import shape as data_shape
 from visualnn.io import load
 
 
@@ -101,6 +103,17 @@ def test_an_edit_the_network_cannot_take_is_said_and_changes_nothing(qtbot, wind
     assert not run_edit(window, "remove_layer", 1)
     assert "not a hidden layer" in window.statusBar().currentMessage()
     assert s.model.spec.sizes == [3, 3, 1]
+
+
+@pytest.mark.parametrize("name", sorted(GENERATORS))
+def test_every_data_set_makes_a_network_that_fits_it(qtbot, window, name):
+    window.new_action.trigger()
+    dialog = window.new_dialog
+    dialog.data.dataset.setCurrentIndex(dialog.data.dataset.findData(name))
+    dialog.accept()
+    assert not dialog.isVisible() and dialog.message.text() == ""
+    s = window.session
+    assert s.model.spec.sizes[0] == data_shape(name)[0] and s.dirty and s.position == 0
 
 
 @pytest.mark.parametrize("name", ["spiral3", "blobs3"])

@@ -80,8 +80,9 @@ def _units(graph: Graph, merge: bool) -> tuple[dict[str, list[str]], dict[str, s
         n = graph.nodes[name]
         g = n.group if merge else None
         mem = groups.get(g, [])
+        # a softmax neuron reads every sum of its layer: merged, the units would wait on each other
         mergeable = (len(mem) == 2 and graph.nodes[mem[0]].op in ("weighted_sum", "linear", "add")
-                     and mem[0] in graph.nodes[mem[1]].inputs and f"@{g}" not in graph.nodes)
+                     and tuple(graph.nodes[mem[1]].inputs) == (mem[0],) and f"@{g}" not in graph.nodes)
         u = f"@{g}" if mergeable else name
         members.setdefault(u, []).append(name)
         unit_of[name] = u
