@@ -92,7 +92,7 @@ class StructureMixin(ABC):
         self.undo_stack.push(Replace(self.apply_architecture, new, old, f"{'freeze' if frozen else 'free'} {name}"))
 
     def apply_architecture(self, a: Architecture) -> None:
-        """What ``EditArchitecture`` does: the model takes the structure, the stepper is rebuilt."""
+        """What an architecture edit (its ``Replace``) does: the model takes the structure, the stepper is rebuilt."""
         m = self._layered
         m.spec = copy.deepcopy(a.spec)
         m.graph = compile_layered(m.spec)
