@@ -226,3 +226,16 @@ def test_the_inspector_says_a_weight_is_frozen(qtbot, window):
     assert "frozen" in window.inspector.field("value")
     s.select([("x2", "net_h1_1")])
     assert "frozen" not in window.inspector.field("value")
+
+
+def test_generated_data_keeps_the_networks_own_labels(qtbot, window, tmp_path):
+    path = tmp_path / "tanh.json"
+    path.write_text('{"format": "visualnn", "version": 1, "network": {"type": "layered", "sizes": [2, 3, 1], '
+                    '"activations": "tanh", "loss": {"op": "mse"}}, "training": {"init": "random"}, '
+                    '"data": {"generator": "circles", "n": 20, "labels": [-1, 1]}}', encoding="utf-8")
+    assert window.open_file(path)
+    s = window.session
+    dialog = window.generate_data()
+    dialog.data.dataset.setCurrentIndex(dialog.data.dataset.findData("gaussians"))
+    dialog.accept()
+    assert sorted(set(s.model.data.columns["target_y1"])) == [-1.0, 1.0]

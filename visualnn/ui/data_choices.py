@@ -21,8 +21,9 @@ from PySide6.QtWidgets import (
 
 from ..engine.datasets import DESCRIPTIONS, GENERATORS
 from ..engine.datasets import shape as data_shape
-from ..engine.features import FEATURES
+from ..engine.features import FEATURES, class_labels
 from ..io import FileFormatError, Problem
+from ..io.data import generator_settings
 from ..io.recipe import data_declaration, generated_data
 from .text import plain_label, set_plain
 
@@ -124,6 +125,9 @@ class GenerateDataDialog(QDialog):
     def accept(self):
         """Generate; data that does not fit the network is named here and the dialog stays open."""
         decl = self.data.declaration()
+        labels = class_labels(self.model)
+        if len(labels) == 2 and labels != [0.0, 1.0] and "labels" in generator_settings(decl["generator"]):
+            decl["labels"] = labels               # the network's own two labels (-1/+1 for a tanh output)
         features = self.data.chosen_features() if self.points else None
         inputs = list(features) if features else list(self.model.graph.inputs)
         if not self.points:
