@@ -42,6 +42,16 @@ def test_mazur_update_with_and_without_fixed_biases(frozen, error):
     assert trained == pytest.approx(after, rel=1e-12)
 
 
+def test_the_steppers_update_leaves_a_frozen_parameter_alone_under_weight_decay():
+    m = _mazur(True).model
+    st = Stepper(m.graph, m.params, m.samples(), lr=0.5, weight_decay=0.1)
+    after = st.seek(st.cycle_length).params
+    assert (after["b1"], after["b2"]) == (0.35, 0.6)
+    assert after["w5"] != m.params["w5"]
+    trained = train(m, epochs=1, hyper={"weight_decay": 0.1}).model.params
+    assert trained == pytest.approx(after, rel=1e-12)
+
+
 def test_frozen_parameters_match_torch_requires_grad_false():
     m = _mazur(True).model
     P = {k: torch.tensor(v, dtype=torch.float64, requires_grad=k not in ("b1", "b2")) for k, v in m.params.items()}

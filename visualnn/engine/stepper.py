@@ -177,7 +177,11 @@ class Stepper:
         names = self.graph.param_names
         theta = np.array([tr.params[p] for p in names])
         grad = np.array([tr.param_gradients[p] for p in names])
-        return dict(zip(names, map(float, opt.step(theta, grad))))
+        new = opt.step(theta, grad)
+        if self.graph.frozen:               # as training does: no step at all, weight decay included
+            frozen = np.array([p in self.graph.frozen for p in names], dtype=bool)
+            new = np.where(frozen, theta, new)
+        return dict(zip(names, map(float, new)))
 
     @property
     def sample_index(self) -> int:
