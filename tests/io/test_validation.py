@@ -6,7 +6,7 @@ import pytest
 
 from iohelp import at, graph_doc, mazur, problems
 from visualnn.io import FileFormatError, loads
-from visualnn.io import network as network_module
+from visualnn.io import network_common, network_graph
 
 ADD_MUL_NODES = [{"name": "x", "op": "input"}, {"name": "y", "op": "input"}, {"name": "z", "op": "input"},
                  {"name": "q", "op": "add", "inputs": ["x", "y"]}, {"name": "f", "op": "mul", "inputs": ["q", "z"]}]
@@ -256,7 +256,7 @@ def test_unknown_network_type():
 
 
 def test_graph_over_the_node_limit_is_refused(monkeypatch):
-    monkeypatch.setattr(network_module, "MAX_NODES", 4)
+    monkeypatch.setattr(network_graph, "MAX_NODES", 4)
     msg = at(problems(add_mul()), "network.nodes").message
     assert msg == "5 nodes; at most 4 nodes are allowed (the documented limit)"
 
@@ -337,7 +337,7 @@ def test_compact_network_over_the_weight_limit_is_refused_without_building_it():
 
 
 def test_explicit_layers_over_the_weight_limit_are_refused(monkeypatch):
-    monkeypatch.setattr(network_module, "MAX_WEIGHTS", 7)
+    monkeypatch.setattr(network_common, "MAX_WEIGHTS", 7)
     msg = at(problems(mazur()), "network").message
     assert msg == ("the network has 4 neurons (13 graph nodes) and 8 weights; at most 20,000 graph nodes "
                    "and 7 weights are allowed (the documented limits)")
