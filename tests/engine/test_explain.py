@@ -61,18 +61,18 @@ def test_loss_equation_writes_the_squared_errors():
 def test_backward_w5_is_the_three_factor_chain():
     m, st = mazur()
     lines = X.equations(at(st, "backward", "net_o1"), m.graph, 5)
-    assert ("∂E_total/∂w5 = ∂E_total/∂out_o1 × ∂out_o1/∂net_o1 × ∂net_o1/∂w5 = "
-            "0.74137 × 0.18682 × 0.59327 = 0.08217") in lines
+    assert ("∂E_total/∂w5 = ∂net_o1/∂w5 × ∂out_o1/∂net_o1 × ∂E_total/∂out_o1 = "
+            "0.59327 × 0.18682 × 0.74137 = 0.08217") in lines
     assert "∂net_o1/∂out_h1 = w5 = 0.4" in lines
-    assert "∂E_total/∂out_h1 = ∂E_total/∂net_o1 × ∂net_o1/∂out_h1 = 0.1385 × 0.4 = 0.0554" in lines
+    assert "∂E_total/∂out_h1 = ∂net_o1/∂out_h1 × ∂E_total/∂net_o1 = 0.4 × 0.1385 = 0.0554" in lines
 
 
 def test_backward_sigmoid_shows_its_local_derivative_with_numbers():
     m, st = mazur()
     lines = X.equations(at(st, "backward", "out_o1"), m.graph, 9)
     assert lines[0] == "∂out_o1/∂net_o1 = out_o1(1 - out_o1) = 0.75136507 × (1 - 0.75136507) = 0.186815602"
-    assert lines[1] == ("∂E_total/∂net_o1 = ∂E_total/∂out_o1 × ∂out_o1/∂net_o1 = "
-                        "0.74136507 × 0.186815602 = 0.138498562")
+    assert lines[1] == ("∂E_total/∂net_o1 = ∂out_o1/∂net_o1 × ∂E_total/∂out_o1 = "
+                        "0.186815602 × 0.74136507 = 0.138498562")
 
 
 def test_gradients_meeting_at_a_branch_add_up():
@@ -109,7 +109,27 @@ def test_gate_captions_follow_the_lecture_sigmoid_circuit():
     assert "local gradient -1 / p1² = -0.53" in c and "gives -0.53 for p1" in c
     assert "distributes the upstream 0.2" in X.caption(at(st, "backward", "dot"), g, 2)
     mul = X.caption(at(st, "backward", "a"), g, 2)
-    assert "switches its inputs: w0 gets 0.2 × -1 = -0.2, x0 gets 0.2 × 2 = 0.39" in mul
+    assert "switches its inputs: w0 gets -1 × 0.2 = -0.2, x0 gets 2 × 0.2 = 0.39" in mul
+
+
+def test_equations_and_captions_read_local_times_upstream_as_the_edges_do():
+    m, st = mazur()
+    s = at(st, "backward", "net_o1")
+    assert "each input gets its weight times the upstream 0.1385" in X.caption(s, m.graph, 4)
+    for line in X.equations(s, m.graph, 4):
+        if line.startswith("∂E_total/∂out_h1 ="):
+            assert line.split(" = ")[1] == "∂net_o1/∂out_h1 × ∂E_total/∂net_o1"
+
+
+def test_a_difference_against_a_target_shows_the_minus_one_it_sends_back():
+    g = Graph([Node("truth", "target"), Node("answer", "param"), Node("off", "sub", ("truth", "answer")),
+               Node("error", "square", ("off",))])
+    st = Stepper(g, {"answer": 0.5}, [{"truth": 1.0}])
+    s = at(st, "backward", "off")
+    lines = X.equations(s, g, 4)
+    assert lines[0] == "∂off/∂answer = -1"
+    assert "∂error/∂answer = ∂off/∂answer × ∂error/∂off = (-1) × 1 = -1" in lines
+    assert "local gradient -1 times upstream 1 gives -1 for answer" in X.caption(s, g, 4)
 
 
 def test_phase_text_counts_steps_of_the_pass():

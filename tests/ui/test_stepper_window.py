@@ -165,10 +165,10 @@ def test_equation_panel_writes_out_the_backward_w5_chain(qtbot, window):
     s = window.session
     window.set_digits(5)
     press(qtbot, window, Qt.Key_Right, position_of(s, "backward", "net_o1"))
-    assert ("∂E_total/∂w5 = ∂E_total/∂out_o1 × ∂out_o1/∂net_o1 × ∂net_o1/∂w5 = "
-            "0.74137 × 0.18682 × 0.59327 = 0.08217") in window.equations.lines()
+    assert ("∂E_total/∂w5 = ∂net_o1/∂w5 × ∂out_o1/∂net_o1 × ∂E_total/∂out_o1 = "
+            "0.59327 × 0.18682 × 0.74137 = 0.08217") in window.equations.lines()
     window.set_digits(9)
-    assert any(line.endswith("= 0.74136507 × 0.186815602 × 0.593269992 = 0.082167041")
+    assert any(line.endswith("= 0.593269992 × 0.186815602 × 0.74136507 = 0.082167041")
                for line in window.equations.lines())
 
 

@@ -146,6 +146,7 @@ def backward_equations(step: Step, state: State, graph: Graph, digits: int = 4,
     lines: list[str] = []
     is_seed = step.upstream is not None and node == start and node == loss_of(graph)
     arrived = _arrivals(state, [e.src for e in step.edges] + [node])
+    places = edge_inputs(graph, step)
     shown = 0
     for i, e in enumerate(step.edges):
         if not _shown_edge(graph, e.src):
@@ -155,7 +156,7 @@ def backward_equations(step: Step, state: State, graph: Graph, digits: int = 4,
             rest = sum(1 for x in step.edges[i:] if _shown_edge(graph, x.src))
             lines.append(f"… and {rest} more inputs, each the same way")
             break
-        loc = local_formula(graph, node, i, state.values, digits)
+        loc = local_formula(graph, node, places[i], state.values, digits)
         # the local gradient
         if loc is not None:
             sym, num = loc
@@ -170,8 +171,8 @@ def backward_equations(step: Step, state: State, graph: Graph, digits: int = 4,
             if loc is None:
                 lines.append(f"{d(E, e.src)} = {fmt(e.gradient, digits)}")
         else:
-            lines.append(f"{d(E, e.src)} = {d(E, node)} × {d(node, e.src)} = "
-                         f"{_p(e.upstream, digits)} × {_p(e.local, digits)} = {fmt(e.gradient, digits)}")
+            lines.append(f"{d(E, e.src)} = {d(node, e.src)} × {d(E, node)} = "
+                         f"{_p(e.local, digits)} × {_p(e.upstream, digits)} = {fmt(e.gradient, digits)}")
         # branches meet: the running sum at the source
         if not math.isclose(e.accumulated, e.gradient, rel_tol=0, abs_tol=0):
             came = _came_from(state, e.src, arrived)
@@ -182,18 +183,18 @@ def backward_equations(step: Step, state: State, graph: Graph, digits: int = 4,
             else:
                 lines.append(f"running sum at {e.src}: {fmt(e.accumulated, digits)}")
         # a weight on this edge gets its own gradient
-        w = step.weights[i] if step.weights and i < len(step.weights) else None
+        w = step.weights[places[i]] if step.weights and places[i] < len(step.weights) else None
         if w is not None and e.param_gradient is not None:
             x = state.values.get(e.src)
             up = step.upstream
             chain = _expand_upstream(state, start, node, arrived)
             if chain is not None:
                 via, up_up, up_loc = chain
-                lines.append(f"{d(E, w)} = {d(E, via)} × {d(via, node)} × {d(node, w)} = "
-                             f"{_p(up_up, digits)} × {_p(up_loc, digits)} × {_p(x, digits)} = "
+                lines.append(f"{d(E, w)} = {d(node, w)} × {d(via, node)} × {d(E, via)} = "
+                             f"{_p(x, digits)} × {_p(up_loc, digits)} × {_p(up_up, digits)} = "
                              f"{fmt(e.param_gradient, digits)}")
             else:
-                lines.append(f"{d(E, w)} = {d(E, node)} × {d(node, w)} = {_p(up, digits)} × {_p(x, digits)} = "
+                lines.append(f"{d(E, w)} = {d(node, w)} × {d(E, node)} = {_p(x, digits)} × {_p(up, digits)} = "
                              f"{fmt(e.param_gradient, digits)}")
             total = state.param_gradients.get(w)
             if total is not None and not math.isclose(total, e.param_gradient, rel_tol=1e-12, abs_tol=1e-300):
@@ -202,6 +203,14 @@ def backward_equations(step: Step, state: State, graph: Graph, digits: int = 4,
     while lines and not lines[-1]:
         lines.pop()
     return lines
+
+
+def edge_inputs(graph: Graph, step: Step) -> list[int]:
+    """For each of a backward step's edges, the place of its source among the node's
+    inputs (targets send no edge back, so the two lists need not line up)."""
+    assert step.node is not None          # a backward step names its node
+    return [k for k, src in enumerate(graph.nodes[step.node].inputs)
+            if graph.nodes[src].op != "target"][:len(step.edges)]
 
 
 def _expand_upstream(state: State, start: str | None, node: str, index: dict | None = None):
@@ -295,11 +304,11 @@ def _caption_backward(s: Step, state: State, graph: Graph, digits: int, E: str) 
         return f"Backward from the loss {E}: each output gets {d(E, 'output')}: {parts}."
     if len(shown) == 1:
         e = shown[0]
-        loc = local_formula(graph, s.node, list(s.inputs).index(e.src), state.values, digits)
+        loc = local_formula(graph, s.node, edge_inputs(graph, s)[s.edges.index(e)], state.values, digits)
         gate = f"the {op_symbol(graph, s.node)} gate"
         what = (o.words or gate) if o.kind == "activation" else gate
-        lf = f" {loc[0]}" if loc is not None and loc[0] not in ("1",) else ""
-        return (f"Backward through {what} {s.node}: local gradient{lf} = {fmt(e.local, digits)} "
+        lf = f" {loc[0]} =" if loc is not None and loc[0] not in ("1", fmt(e.local, digits)) else ""
+        return (f"Backward through {what} {s.node}: local gradient{lf} {fmt(e.local, digits)} "
                 f"times upstream {up} gives {fmt(e.gradient, digits)} for {e.src}.")
     told = o.caption_backward(s, shown, up, digits, E) if o.caption_backward is not None else None
     if told is not None:

@@ -42,8 +42,8 @@ def _mul_caption(s, shown, up, digits, E):
     if len(shown) != 2:
         return None
     a, b = shown
-    return (f"Backward through the mul gate {s.node}: it switches its inputs: {a.src} gets {up} × "
-            f"{fmt(a.local, digits)} = {fmt(a.gradient, digits)}, {b.src} gets {up} × {fmt(b.local, digits)} = "
+    return (f"Backward through the mul gate {s.node}: it switches its inputs: {a.src} gets "
+            f"{fmt(a.local, digits)} × {up} = {fmt(a.gradient, digits)}, {b.src} gets {fmt(b.local, digits)} × {up} = "
             f"{fmt(b.gradient, digits)}.")
 
 
@@ -236,8 +236,8 @@ def _wsum_text(t):
 def _wsum_caption(s, shown, up, digits, E):
     ws = [(e, w) for e, w in zip(s.edges, s.weights) if w is not None]
     extra = f" ({d(E, ws[0][1])} = {fmt(ws[0][0].param_gradient, digits)})" if ws else ""
-    return (f"Backward through {s.node}: each input gets the upstream {up} times its weight, "
-            f"each weight gets the upstream times its input{extra}.")
+    return (f"Backward through {s.node}: each input gets its weight times the upstream {up}, "
+            f"each weight gets its input times the upstream{extra}.")
 
 
 op("weighted_sum", None, "Σ", "d net/d xᵢ = wᵢ, d net/d wᵢ = xᵢ",
