@@ -300,6 +300,45 @@ def loss_surface(model: Model, p1: str, p2: str, span1=None, span2=None, n: int 
     return Surface(xs, ys, ev.grid(p1, p2, xs, ys), p1, p2, (float(c1), float(c2)), ev.value())
 
 
+DEFAULT_SPANS = (2.0, 3.0, 5.0, 8.0, 12.0, 20.0)
+
+
+def default_pair(model: Model) -> tuple[str, str] | None:
+    """The two parameters a network's loss surface opens on: the first weight into each of
+    two output neurons (each moves its own output: a bowl), else two weights into the one
+    output neuron, else the first two parameters."""
+    names = list(model.graph.param_names)
+    if len(names) < 2:
+        return None
+    if model.spec is not None and model.spec.layers:
+        rows = [[w for w in row if w is not None] for row in model.spec.layers[-1].weights]
+        firsts = [row[0] for row in rows if row]
+        if len(firsts) >= 2:
+            return firsts[0], firsts[1]
+        if rows and len(rows[0]) >= 2:
+            return rows[0][0], rows[0][1]
+    weights = [w for _, _, w in model.graph.edges() if w is not None]
+    return (weights[0], weights[1]) if len(weights) >= 2 else (names[0], names[1])
+
+
+def default_span(model: Model, p1: str, p2: str, params: Mapping[str, float] | None = None,
+                 samples=None, n: int = 41) -> float:
+    """The smallest of ``DEFAULT_SPANS`` whose map (current value ± span) holds the lowest
+    loss inside, two grid cells from every edge: the marbles roll into a bowl, not off
+    the map.  The first span when no map holds it (a loss that keeps falling)."""
+    ev = Evaluator(model, params, samples)
+    c1, c2 = ev.base[ev.index(p1)], ev.base[ev.index(p2)]
+    for span in DEFAULT_SPANS:
+        with np.errstate(all="ignore"):
+            Z = ev.grid(p1, p2, np.linspace(c1 - span, c1 + span, n), np.linspace(c2 - span, c2 + span, n))
+        if not np.isfinite(Z).any():
+            continue
+        i, j = np.unravel_index(np.nanargmin(np.where(np.isfinite(Z), Z, np.nan)), Z.shape)
+        if 2 <= i < n - 2 and 2 <= j < n - 2:
+            return span
+    return DEFAULT_SPANS[0]
+
+
 def loss_curve(model: Model, p: str, span=None, n: int = 200, params: Mapping[str, float] | None = None,
                samples=None, max_bytes: int = MAX_BYTES) -> Curve:
     """The objective as a function of one parameter, all others fixed."""

@@ -243,6 +243,7 @@ class WindowMenus(QMainWindow):
     # -- view settings -----------------------------------------------------------------------------
     def set_theme(self, name: str):
         self.view.set_theme(name)
+        self.plot_panels.set_theme(name)
         self.theme_actions[name].setChecked(True)
         app = QApplication.instance()
         if app is not None:

@@ -26,7 +26,7 @@ def test_plot_panels_dock_in_the_window_and_follow_its_session(qtbot, window):
     window.show_model(load(examples_dir() / "mazur_2_2_2.json").model)
     surface = open_panel(window, "Loss surface")
     qtbot.waitUntil(lambda: surface.surface is not None and not surface.busy, timeout=10000)
-    assert (surface.surface.p1, surface.surface.p2) == ("w5", "w6")
+    assert (surface.surface.p1, surface.surface.p2) == ("w5", "w7")
     s = window.session
     activation = open_panel(window, "Activation")
     while s.state.step is None or s.state.step.node != "out_o1":
@@ -36,7 +36,7 @@ def test_plot_panels_dock_in_the_window_and_follow_its_session(qtbot, window):
     open_panel(window, "Loss surface")
     s.end()                                               # the update step
     (px,), (py,) = surface.map.point.getData()
-    assert (px, py) == pytest.approx((s.state.params["w5"], s.state.params["w6"]))
+    assert (px, py) == pytest.approx((s.state.params["w5"], s.state.params["w7"]))
 
 
 def test_a_closed_panel_or_one_behind_another_tab_waits_until_it_is_shown(qtbot, window):
@@ -59,7 +59,7 @@ def test_a_closed_panel_or_one_behind_another_tab_waits_until_it_is_shown(qtbot,
     open_panel(window, "Loss surface")
     qtbot.waitUntil(lambda: surface.surface is not None and not surface.busy, timeout=10000)
     (px,), (py,) = surface.map.point.getData()
-    assert (px, py) == pytest.approx((s.state.params["w5"], s.state.params["w6"]))
+    assert (px, py) == pytest.approx((s.state.params["w5"], s.state.params["w7"]))
 
 
 def test_training_pushes_weights_back_to_the_graph(qtbot, window):
@@ -156,3 +156,36 @@ def test_closing_the_window_while_marbles_roll_joins_the_thread(qtbot, window):
     assert job is not None and job.isRunning()
     window.close()
     assert job.isFinished()                       # joined before the window went away
+
+
+def test_a_panel_opened_from_the_panels_menu_comes_to_the_front(qtbot, window):
+    window.show()
+    for name in ("Activation", "Loss surface"):
+        window.docks[name].toggleViewAction().trigger()
+        qtbot.waitUntil(lambda name=name: not window.plot_panels[name].visibleRegion().isEmpty(), timeout=5000)
+    assert window.docks["Activation"].visibleRegion().isEmpty()          # now behind the surface's tab
+
+
+def test_mazur_surface_opens_on_a_bowl_with_its_lowest_point_inside_the_map(qtbot, window):
+    window.show_model(load(examples_dir() / "mazur_2_2_2.json").model)
+    surface = open_panel(window, "Loss surface")
+    qtbot.waitUntil(lambda: surface.surface is not None and not surface.busy, timeout=10000)
+    Z = surface.surface.Z
+    i, j = np.unravel_index(np.nanargmin(Z), Z.shape)
+    assert 0 < i < Z.shape[0] - 1 and 0 < j < Z.shape[1] - 1
+    assert Z[i, j] < 1e-3 < surface.surface.center_loss
+
+
+def test_plots_follow_the_dark_theme(qtbot, window):
+    import pyqtgraph as pg
+    window.show_model(load(examples_dir() / "mazur_2_2_2.json").model)
+    before = open_panel(window, "Activation")
+    window.set_theme("dark")
+    after = open_panel(window, "Cost curve")                       # built after the switch
+    for panel in (before, after):
+        for view in panel.findChildren(pg.GraphicsView):
+            assert view.backgroundBrush().color().lightness() < 60
+            axes = [it for it in view.scene().items() if isinstance(it, pg.AxisItem) and it.isVisible()]
+            assert axes and all(ax.textPen().color().lightness() > 150 for ax in axes)
+    window.set_theme("light")
+    assert all(v.backgroundBrush().color().lightness() > 200 for v in before.findChildren(pg.GraphicsView))

@@ -78,3 +78,13 @@ def test_four_costs_are_compared_on_the_same_bags(qtbot):
     panel.output.setCurrentIndex(panel.output.findData("cost_abs"))
     x, y = panel.curve.getData()
     np.testing.assert_allclose(y, [np.mean(np.abs(n - v)) for v in x])
+
+
+def test_cost_comparison_title_counts_the_costs_it_plots(qtbot):
+    panel = OneDPanel(Session(document=load(examples_dir() / "slope.json")))
+    qtbot.addWidget(panel)
+    title = panel.compare_plot.getPlotItem().titleLabel.text
+    assert len(panel.compare_curves) == 1 and title == "The cost on this data"
+    mm = OneDPanel(Session(document=load(examples_dir() / "mm_bag.json")))
+    qtbot.addWidget(mm)
+    assert mm.compare_plot.getPlotItem().titleLabel.text == "The same data, four costs"

@@ -26,7 +26,9 @@ def test_selecting_two_weights_gives_a_surface_whose_current_point_is_the_engine
     assert s.xs[n // 2] == pytest.approx(0.40) and s.ys[n // 2] == pytest.approx(0.55)
     assert s.Z[n // 2, n // 2] == pytest.approx(loss, abs=1e-12)
     assert panel.point_loss == pytest.approx(loss, abs=1e-12)
-    np.testing.assert_allclose(s.Z, loss_surface(mazur, "w5", "w8", (-1.6, 2.4), (-1.45, 2.55), n).Z)
+    r = panel.span.value()                     # the default range: the one that shows the bowl of w5, w7
+    assert r == 12.0
+    np.testing.assert_allclose(s.Z, loss_surface(mazur, "w5", "w8", (0.4 - r, 0.4 + r), (0.55 - r, 0.55 + r), n).Z)
 
 
 def test_surface_in_strips_matches_the_engine_and_can_be_cancelled(mazur):

@@ -51,6 +51,7 @@ class PlotPanels(Mapping):
         self._docks = docks
         self._panels: dict = {}
         self._seen = {name: False for name in docks}
+        self._theme = "light"
         for name, dock in docks.items():
             dock.visibilityChanged.connect(lambda seen, name=name: self._on_visibility(name, seen))
 
@@ -66,9 +67,13 @@ class PlotPanels(Mapping):
         if name not in self._docks:
             raise KeyError(name)
         dock = self._docks[name]
+        cls = panel_class(name)
+        from .style import set_plot_theme, theme_plots
+        set_plot_theme(self._theme)
         # a child of its dock from the start: while the dock is closed the panel knows
         # it is hidden and leaves its work for when it is shown
-        panel = panel_class(name)(self._window.session, parent=dock)
+        panel = cls(self._window.session, parent=dock)
+        theme_plots(panel)
         self._panels[name] = panel
         placeholder = dock.widget()
         dock.setWidget(panel)
@@ -83,6 +88,15 @@ class PlotPanels(Mapping):
 
     def __len__(self) -> int:
         return len(self._docks)
+
+    def set_theme(self, name: str):
+        """Plots follow the window's theme (View > Theme): those built now and later."""
+        self._theme = name
+        if self._panels:
+            from .style import set_plot_theme, theme_plots
+            set_plot_theme(name)
+            for panel in self._panels.values():
+                theme_plots(panel)
 
     def created(self) -> dict:
         """The panels built so far: {dock name: panel}."""
@@ -109,4 +123,6 @@ def install_plot_panels(window) -> PlotPanels:
             window.tabifyDockWidget(first, dock)
         # closed until asked for (View > Panels): the graph keeps the width
         dock.hide()
+        # opened from the menu, a panel comes to the front of its tabs
+        dock.toggleViewAction().triggered.connect(lambda on, dock=dock: on and dock.raise_())
     return PlotPanels(window, docks)

@@ -13,7 +13,7 @@ from ...engine.plotting_data import activation_curve, activation_node_for
 from ..text import markup, plain_label, rich_label
 from .adaptive import FlowLayout, LazyPanel, labelled
 from .source import as_source, selected_nodes
-from .style import BACKGROUND, CURVE_PEN, DERIV_PEN, MARK_BRUSH, MARK_PEN, fmt, style_plot
+from .style import BACKGROUND, CURVE_PEN, DERIV_PEN, MARK_BRUSH, MARK_PEN, fmt, style_plot, text_colour
 
 HALF_RANGE = 6.0
 POINTS = 801
@@ -148,7 +148,7 @@ class ActivationPanel(LazyPanel):
         self.curve_d.setData(x, d)
         self.plot_f.setXRange(lo, hi, padding=0.02)
         sym = OPS[self.activation].symbol
-        self.plot_f.setTitle(f"{self.activation}: {sym}(x)", color="#222")
+        self.plot_f.setTitle(f"{self.activation}: {sym}(x)", color=text_colour())
         self.plot_d.setTitle(OPS[self.activation].derivative, color="#444", size="9pt")
 
     def _set_marker(self, node: str | None, net: float | None):

@@ -24,7 +24,7 @@ from ...engine.plotting_data import OneParameterCost, descend, exhaustive_search
 from ..text import escape, plain_label, rich_label
 from .adaptive import AdaptiveSplitter, LazyPanel, scrolled
 from .source import as_source, current_params, follow_learning_rate
-from .style import BACKGROUND, OPTIMIZER_COLOURS, OPTIMIZER_LABELS, fmt, style_plot
+from .style import BACKGROUND, OPTIMIZER_COLOURS, OPTIMIZER_LABELS, fmt, style_plot, text_colour
 
 CURVE_POINTS = 400
 COST_NAMES = {"sqrt": "√|d|", "abs": "|d|", "square": "d²", "10pow": "10^(|d|−1)", "pow": "10^(|d|−1)"}
@@ -36,6 +36,14 @@ def cost_label(node: str) -> str:
         if node.endswith(key):
             return f"{label}  ({node})"
     return node
+
+
+def compare_title(count: int) -> str:
+    """The title over the plot of every candidate cost, counting what it shows."""
+    if count == 1:
+        return "The cost on this data"
+    words = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
+    return f"The same data, {words.get(count, str(count))} costs"
 
 
 def _changed(a, b) -> bool:
@@ -106,7 +114,6 @@ class OneDPanel(LazyPanel):
         kp = self.compare_plot.getPlotItem()
         style_plot(kp, left="mean cost (log scale)")
         kp.setLogMode(y=True)
-        kp.setTitle("The same data, four costs", color="#222")
         self.compare_legend = kp.addLegend(offset=(-10, 10), labelTextColor=(30, 30, 30),
                                            brush=pg.mkBrush(255, 255, 255, 210))
         self.compare_curves: dict[str, pg.PlotDataItem] = {}
@@ -275,9 +282,9 @@ class OneDPanel(LazyPanel):
             y = c.value(xs)
         self.curve.setData(xs, y)
         cp = self.curve_plot.getPlotItem()
-        cp.setLabel("bottom", escape(c.param), color="#222")
+        cp.setLabel("bottom", escape(c.param), color=text_colour())
         cp.setLabel("left", escape(f"mean cost  {cost_label(c.output)}") if c.output != c.loss else "loss",
-                    color="#222")
+                    color=text_colour())
         # every candidate cost on the same data
         graph = self._full_graph()
         outs = self._outputs(graph)
@@ -305,7 +312,8 @@ class OneDPanel(LazyPanel):
                 label += f": lowest at {fmt(xs[i])}"
             self.compare_legend.addItem(item, escape(label))
         self.compare_minima.setData(mins_x, mins_y)
-        self.compare_plot.getPlotItem().setLabel("bottom", escape(c.param), color="#222")
+        self.compare_plot.getPlotItem().setTitle(compare_title(len(totals)), color=text_colour())
+        self.compare_plot.getPlotItem().setLabel("bottom", escape(c.param), color=text_colour())
         self._draw_search()
         self._draw_path()
         self._on_params_change()

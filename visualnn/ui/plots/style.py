@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import pyqtgraph as pg
-from PySide6.QtWidgets import QGraphicsItem
+from PySide6.QtWidgets import QGraphicsItem, QWidget
 
 from ..inside_items import BOUNDARY_COLOURS, BOUNDARY_STOPS
 
@@ -37,6 +38,50 @@ CLASS_CMAP = pg.ColorMap([0.0, 0.5, 1.0], [(245, 146, 62), (235, 235, 235), (8, 
 BOUNDARY_CMAP = pg.ColorMap(list(BOUNDARY_STOPS), list(BOUNDARY_COLOURS))
 
 
+@dataclass(frozen=True)
+class PlotColours:
+    """A theme's colours for the plots: ground, axes and ticks, labels and titles."""
+    background: str
+    axes: tuple[int, int, int]
+    text: str
+
+
+PLOT_THEMES = {"light": PlotColours("#ffffff", FOREGROUND, "#222222"),
+               "dark": PlotColours("#1e1f22", (200, 200, 200), "#e8e8e8")}
+_theme = ["light"]
+
+
+def plot_colours() -> PlotColours:
+    """The colours of the theme the plots follow now (View > Theme)."""
+    return PLOT_THEMES[_theme[0]]
+
+
+def text_colour() -> str:
+    """The colour of axis labels and titles in the current theme."""
+    return plot_colours().text
+
+
+def set_plot_theme(name: str) -> None:
+    """The theme plots made from now on are drawn in (``theme_plots`` repaints those made)."""
+    _theme[0] = name if name in PLOT_THEMES else "light"
+
+
+def theme_plots(root: QWidget) -> None:
+    """Paint every plot under ``root`` in the current theme: background, axes, labels, titles."""
+    c = plot_colours()
+    views = [root] if isinstance(root, pg.GraphicsView) else []
+    for view in views + root.findChildren(pg.GraphicsView):
+        view.setBackground(c.background)
+        for item in view.scene().items():
+            if isinstance(item, pg.AxisItem):
+                item.setPen(pg.mkPen(c.axes))
+                item.setTextPen(pg.mkPen(c.axes))
+                item.labelStyle = {**item.labelStyle, "color": c.text}
+                item._updateLabel()
+            elif isinstance(item, pg.LabelItem) and item.text:
+                item.setText(item.text, color=c.text)
+
+
 def style_plot(plot: pg.PlotItem, left: str | None = None, bottom: str | None = None):
     plot.showGrid(x=True, y=True, alpha=0.25)
     for name in ("left", "bottom", "top", "right"):
@@ -45,17 +90,17 @@ def style_plot(plot: pg.PlotItem, left: str | None = None, bottom: str | None = 
         # repaint them (tick labels and all, milliseconds): draw them from a cached image
         ax.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
         if name in ("left", "bottom"):
-            ax.setPen(pg.mkPen(FOREGROUND))
-            ax.setTextPen(pg.mkPen(FOREGROUND))
+            ax.setPen(pg.mkPen(plot_colours().axes))
+            ax.setTextPen(pg.mkPen(plot_colours().axes))
             ax.enableAutoSIPrefix(False)    # "loss (x0.001)" reads as a different quantity
     if left:
-        plot.setLabel("left", left, color="#222")
+        plot.setLabel("left", left, color=text_colour())
     if bottom:
-        plot.setLabel("bottom", bottom, color="#222")
+        plot.setLabel("bottom", bottom, color=text_colour())
 
 
 def plot_widget(**kw) -> pg.PlotWidget:
-    w = pg.PlotWidget(background=BACKGROUND, **kw)
+    w = pg.PlotWidget(background=plot_colours().background, **kw)
     style_plot(w.getPlotItem())
     return w
 

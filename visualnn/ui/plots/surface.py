@@ -25,12 +25,12 @@ from PySide6.QtWidgets import (
 )
 
 from ...engine.plotting_data import contour_levels, contour_segments, loss_surface_in_strips
-from ...engine.surface import ANALYTIC, Evaluator, parameter_functions
+from ...engine.surface import ANALYTIC, Evaluator, default_pair, default_span, parameter_functions
 from ..text import escape, plain_label, rich_label
 from .adaptive import AdaptiveSplitter, FlowLayout, LazyPanel, labelled, scrolled
 from .marble import MarbleControls, MarbleLayer, MarbleRace, roll_all
 from .source import as_source, current_params
-from .style import BACKGROUND, SURFACE_CMAP, fmt, style_plot
+from .style import BACKGROUND, SURFACE_CMAP, fmt, style_plot, text_colour
 from .surface3d import Surface3DView, platform_without_gl
 from .worker import JOIN_MS, JobRunner
 
@@ -105,8 +105,8 @@ class SurfaceMap(pg.PlotWidget):
             cx.append(x)
             cy.append(y)
         self.contours.setData(np.concatenate(cx) if cx else [], np.concatenate(cy) if cy else [])
-        self.setLabel("bottom", escape(labels[0]), color="#222")
-        self.setLabel("left", escape(labels[1]), color="#222")
+        self.setLabel("bottom", escape(labels[0]), color=text_colour())
+        self.setLabel("left", escape(labels[1]), color=text_colour())
         self.setRange(xRange=(xs[0], xs[-1]), yRange=(ys[0], ys[-1]), padding=0)
 
     def shown_values(self, Z):
@@ -201,6 +201,7 @@ class SurfacePanel(LazyPanel):
         self._stale = False              # hidden while the network or the surface's settings changed
         self._point_stale = False        # hidden while the weights changed
         self._pending = ({}, None)
+        self._span_pending = False       # a new network: choose the range that shows its bowl
         self.paths: dict = {}
 
         self.source = QComboBox()
@@ -347,10 +348,11 @@ class SurfacePanel(LazyPanel):
             combo.clear()
             combo.addItems(names)
             combo.blockSignals(False)
-        if len(names) >= 2:
-            pick = self._default_pair(model, names)
+        pick = default_pair(model) if model is not None else None
+        if pick is not None:
             self.p1.setCurrentText(pick[0])
             self.p2.setCurrentText(pick[1])
+        self._span_pending = pick is not None     # chosen when first computed: where the bowl shows
         trainable = model is not None and model.graph.loss is not None and len(names) >= 2
         self.source.model().item(0).setEnabled(trainable)
         self.source.blockSignals(True)
@@ -362,18 +364,6 @@ class SurfacePanel(LazyPanel):
             self.kind = self.source.currentData()
             return
         self._on_source_change()
-
-    @staticmethod
-    def _default_pair(model, names):
-        # the last layer's first two weights (Mazur: w5, w6) show the clearest bowl
-        weights = [w for _, _, w in model.graph.edges() if w is not None]
-        if model.spec is not None and model.spec.layers:
-            row = [w for w in model.spec.layers[-1].weights[0] if w is not None]
-            if len(row) >= 2:
-                return row[:2]
-        if len(weights) >= 2:
-            return weights[:2]
-        return names[:2]
 
     def set_source(self, key: str):
         i = self.source.findData(key)
@@ -449,6 +439,11 @@ class SurfacePanel(LazyPanel):
             self.info.setText("Choose two different parameters.")
             return
         params = current_params(self.session)
+        if self._span_pending:
+            self._span_pending = False
+            self.span.blockSignals(True)
+            self.span.setValue(default_span(model, p1, p2, params, self._samples(model)))
+            self.span.blockSignals(False)
         span = self.span.value()
         c1, c2 = params[p1], params[p2]
         samples = self._samples(model)
