@@ -189,3 +189,14 @@ def test_plots_follow_the_dark_theme(qtbot, window):
             assert axes and all(ax.textPen().color().lightness() > 150 for ax in axes)
     window.set_theme("light")
     assert all(v.backgroundBrush().color().lightness() > 200 for v in before.findChildren(pg.GraphicsView))
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1366, 768)])
+def test_roll_and_stop_show_whole_beside_the_loss_surface(qtbot, window, size):
+    window.setGeometry(0, 0, *size)
+    window.show()
+    window.show_model(load(examples_dir() / "mazur_2_2_2.json").model)
+    surface = open_panel(window, "Loss surface")
+    qtbot.waitUntil(lambda: surface.surface is not None and not surface.busy, timeout=10000)
+    for button in (surface.marble.roll_button, surface.marble.stop_button):
+        qtbot.waitUntil(lambda b=button: b.visibleRegion().boundingRect() == b.rect(), timeout=3000)

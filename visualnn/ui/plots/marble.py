@@ -131,10 +131,11 @@ class MarbleControls(QGroupBox):
         buttons.addWidget(self.stop_button)
         buttons.addWidget(self.again_button)
         lay = QVBoxLayout(self)
-        lay.addLayout(grid)
-        lay.addLayout(settings)
+        # the buttons first: under seven optimizers they fall below a 1080p screen
         lay.addLayout(buttons)
         lay.addWidget(self.note)
+        lay.addLayout(settings)
+        lay.addLayout(grid)
         self.roll_button.clicked.connect(self.sigRoll)
         self.stop_button.clicked.connect(self.sigStop)
         self.again_button.clicked.connect(self.sigAgain)
