@@ -27,6 +27,47 @@ def read_graph(ck: Checker, decl: dict, place: str) -> NetworkInfo | None:
         return None
     info = NetworkInfo("graph")
     where: dict[str, int] = {}                    # node name -> index
+    parsed = _read_headers(ck, raw, place, where)
+
+    edges = 0
+    for nd in parsed:
+        if nd is not None and isinstance(nd["raw"].get("inputs"), list):
+            edges += len(nd["raw"]["inputs"])
+    if edges > MAX_WEIGHTS:
+        ck.add(join(place, "nodes"), too_many(edges, "edges", MAX_WEIGHTS))
+        return None
+
+    nodes: list[Node] = []
+    for nd in parsed:
+        if nd is None or nd["op"] is None or nd["name"] is None:
+            continue
+        node = _read_node(ck, nd, where, info)
+        if node is not None:
+            nodes.append(node)
+    _read_output(ck, decl, place, where, info)
+    if ck.failures > before:
+        return None
+    if _has_cycle(ck, place, nodes):
+        return None
+    _place_params(ck, place, raw, nodes, where, info)
+    if ck.failures > before:
+        return None
+    try:
+        info.full_graph = Graph([_copy_node(n) for n in nodes])
+        info.full_graph.validate()
+        info.graph = restrict(nodes, info.output) if info.output else Graph([_copy_node(n) for n in nodes])
+        info.graph.cost_output = info.cost
+        info.graph.validate()
+    except GraphError as e:          # checked above already; the engine has the last word
+        ck.add(place, str(e))
+        return None
+    info.inputs = info.full_graph.inputs
+    info.targets = info.full_graph.targets
+    return info
+
+
+def _read_headers(ck: Checker, raw: list, place: str, where: dict[str, int]) -> list[dict | None]:
+    """Each node's name and op (the rest is read once every name is known)."""
     parsed: list[dict | None] = []
     for i, nd in enumerate(raw):
         p = f"{place}.nodes[{i}]"
@@ -50,23 +91,10 @@ def read_graph(ck: Checker, decl: dict, place: str) -> NetworkInfo | None:
                                       f"known ops: {', '.join(op_names())}; leaves: {', '.join(LEAF_KINDS)}")
                 op = None
         parsed.append({"name": name, "op": op, "raw": nd, "place": p})
+    return parsed
 
-    edges = 0
-    for nd in parsed:
-        if nd is not None and isinstance(nd["raw"].get("inputs"), list):
-            edges += len(nd["raw"]["inputs"])
-    if edges > MAX_WEIGHTS:
-        ck.add(join(place, "nodes"), too_many(edges, "edges", MAX_WEIGHTS))
-        return None
 
-    nodes: list[Node] = []
-    for nd in parsed:
-        if nd is None or nd["op"] is None or nd["name"] is None:
-            continue
-        node = _read_node(ck, nd, where, info)
-        if node is not None:
-            nodes.append(node)
-
+def _read_output(ck: Checker, decl: dict, place: str, where: dict[str, int], info: NetworkInfo) -> None:
     out_place = join(place, "output")
     if "output" in decl:
         out = ck.name(decl["output"], out_place, "the name of the output node")
@@ -77,15 +105,22 @@ def read_graph(ck: Checker, decl: dict, place: str) -> NetworkInfo | None:
     if "cost" in decl:
         info.cost = bool(ck.boolean(decl["cost"], join(place, "cost"),
                                     "true or false (true: training minimises the output)"))
-    if ck.failures > before:
-        return None
+
+
+def _has_cycle(ck: Checker, place: str, nodes: list[Node]) -> bool:
     cycle = _find_cycle(nodes)
-    if cycle:
-        shown = cycle if len(cycle) <= 12 else cycle[:8] + [f"... ({len(cycle) - 11:,} more)"] + cycle[-3:]
-        size = f" of {len(cycle) - 1:,} nodes" if shown is not cycle else ""
-        ck.add(join(place, "nodes"), f"the graph has a cycle{size}: {' -> '.join(shown)}; "
-                                     f"a node cannot depend on its own value")
-        return None
+    if not cycle:
+        return False
+    shown = cycle if len(cycle) <= 12 else cycle[:8] + [f"... ({len(cycle) - 11:,} more)"] + cycle[-3:]
+    size = f" of {len(cycle) - 1:,} nodes" if shown is not cycle else ""
+    ck.add(join(place, "nodes"), f"the graph has a cycle{size}: {' -> '.join(shown)}; "
+                                 f"a node cannot depend on its own value")
+    return True
+
+
+def _place_params(ck: Checker, place: str, raw: list, nodes: list[Node], where: dict[str, int],
+                  info: NetworkInfo) -> None:
+    """Where each parameter is first used; a weight named like a node that is not a param is a problem."""
     for n in nodes:
         if n.op == "param":
             info.param_places.setdefault(n.name, f"{place}.nodes[{where[n.name]}]")
@@ -96,20 +131,6 @@ def read_graph(ck: Checker, decl: dict, place: str) -> NetworkInfo | None:
         if w in where and raw[where[w]].get("op") != "param":
             ck.add(p, f"the weight {w!r} has the same name as the {raw[where[w]].get('op')} node "
                       f"{place}.nodes[{where[w]}]; parameters need their own names")
-    if ck.failures > before:
-        return None
-    try:
-        info.full_graph = Graph([_copy_node(n) for n in nodes])
-        info.full_graph.validate()
-        info.graph = restrict(nodes, info.output) if info.output else Graph([_copy_node(n) for n in nodes])
-        info.graph.cost_output = info.cost
-        info.graph.validate()
-    except GraphError as e:          # checked above already; the engine has the last word
-        ck.add(place, str(e))
-        return None
-    info.inputs = info.full_graph.inputs
-    info.targets = info.full_graph.targets
-    return info
 
 
 def _copy_node(n: Node) -> Node:
@@ -131,92 +152,30 @@ def restrict(nodes, output: str) -> Graph:
 
 def _read_node(ck: Checker, nd: dict, where: dict, info: NetworkInfo) -> Node | None:
     raw, p, name, op = nd["raw"], nd["place"], nd["name"], nd["op"]
-    ok = True
     if op in LEAF_KINDS:
-        for key in ("inputs", "weights", "attrs"):
-            if key in raw:
-                ck.add(join(p, key), f"a {op} leaf takes no {key}")
-                ok = False
-        value = 0.0
-        if "trainable" in raw:
-            if op != "param":
-                ck.add(join(p, "trainable"), f"only a param leaf can be frozen; a {op} leaf never learns")
-                ok = False
-            elif ck.boolean(raw["trainable"], join(p, "trainable"),
-                            "true or false (false: training never changes it)") is False:
-                info.frozen.add(name)
-        if op == "const":
-            if "value" not in raw:
-                ck.add(join(p, "value"), "missing; a const node needs a value (a number)")
-                ok = False
-            else:
-                v = ck.number(raw["value"], join(p, "value"), "a number (the constant's value)")
-                ok = ok and v is not None
-                value = float(v) if v is not None else 0.0
-        elif "value" in raw:
-            where_v = "in params" if op == "param" else "in data"
-            ck.add(join(p, "value"), f"a {op} node takes no value here; give its value {where_v}")
-            ok = False
-        layer, group = _layout(ck, raw, p)
-        return Node(name, op, layer=layer, group=group, value=value) if ok and layer is not False else None
-
+        return _read_leaf(ck, raw, p, name, op, info)
     spec = OPS[op]
+    ok = True
     for key in ("value", "trainable"):
         if key in raw:
             ck.add(join(p, key), f"an {op} node computes its value; only const leaves take a value"
                    if key == "value" else f"an {op} node has no value of its own to freeze; freeze a param leaf")
             ok = False
-    inputs = []
     if "inputs" not in raw:
         ck.add(join(p, "inputs"), f"missing; op {op} needs {_arity(spec)}")
         return None
     lst = ck.lst(raw["inputs"], join(p, "inputs"), "a list of node names")
     if lst is None:
         return None
-    for k, x in enumerate(lst):
-        q = f"{p}.inputs[{k}]"
-        s = ck.name(x, q, "a node name")
-        if s is None:
-            ok = False
-        elif s not in where:
-            ck.add(q, f"no node named {s!r}{suggestion(s, where)}; every input must be the name of a node")
-            ok = False
-        else:
-            inputs.append(s)
+    inputs = _input_names(ck, lst, p, where)
+    ok = inputs is not None and ok
     n = len(lst)
-    if spec.arity is not None and n != spec.arity:
-        ck.add(join(p, "inputs"), f"op {op} takes {_arity(spec)}, got {n}")
-        ok = False
-    elif spec.arity is None and n < spec.min_inputs:
-        ck.add(join(p, "inputs"), f"op {op} takes {_arity(spec)}, got {n}")
-        ok = False
-    elif spec.pairs and n % 2:
-        ck.add(join(p, "inputs"), f"loss {op} takes the outputs and then their targets, an even number "
-                                  f"of inputs, got {n}")
-        ok = False
+    ok = _arity_fits(ck, join(p, "inputs"), op, n) and ok
     weights: tuple = ()
     if "weights" in raw:
-        q = join(p, "weights")
-        if not spec.weighted:
-            ck.add(q, f"op {op} takes no edge weights (only weighted_sum does)")
-            ok = False
-        else:
-            wl = ck.lst(raw["weights"], q, "a list with a parameter name or null for each input")
-            if wl is None:
-                ok = False
-            else:
-                if len(wl) != n:
-                    ck.add(q, f"expected {n} entries (one per input), got {len(wl)}")
-                    ok = False
-                ws: list[str | None] = []
-                for k, w in enumerate(wl):
-                    if w is None:
-                        ws.append(None)
-                    else:
-                        s = ck.name(w, f"{q}[{k}]", "a parameter name or null")
-                        ok = ok and s is not None
-                        ws.append(s)
-                weights = tuple(ws)
+        got = _read_weights(ck, raw["weights"], join(p, "weights"), op, n)
+        ok = got is not None and ok
+        weights = got or ()
     attrs = {}
     if "attrs" in raw:
         a = check_attrs(ck, raw["attrs"], join(p, "attrs"), op, n)
@@ -225,9 +184,89 @@ def _read_node(ck: Checker, nd: dict, where: dict, info: NetworkInfo) -> Node | 
         else:
             attrs = a
     layer, group = _layout(ck, raw, p)
-    if not ok or layer is False:
+    if not ok or layer is False or inputs is None:
         return None
     return Node(name, op, tuple(inputs), weights, attrs, layer=layer, group=group)
+
+
+def _read_leaf(ck: Checker, raw: dict, p: str, name: str, op: str, info: NetworkInfo) -> Node | None:
+    ok = True
+    for key in ("inputs", "weights", "attrs"):
+        if key in raw:
+            ck.add(join(p, key), f"a {op} leaf takes no {key}")
+            ok = False
+    value = 0.0
+    if "trainable" in raw:
+        if op != "param":
+            ck.add(join(p, "trainable"), f"only a param leaf can be frozen; a {op} leaf never learns")
+            ok = False
+        elif ck.boolean(raw["trainable"], join(p, "trainable"),
+                        "true or false (false: training never changes it)") is False:
+            info.frozen.add(name)
+    if op == "const":
+        if "value" not in raw:
+            ck.add(join(p, "value"), "missing; a const node needs a value (a number)")
+            ok = False
+        else:
+            v = ck.number(raw["value"], join(p, "value"), "a number (the constant's value)")
+            ok = ok and v is not None
+            value = float(v) if v is not None else 0.0
+    elif "value" in raw:
+        where_v = "in params" if op == "param" else "in data"
+        ck.add(join(p, "value"), f"a {op} node takes no value here; give its value {where_v}")
+        ok = False
+    layer, group = _layout(ck, raw, p)
+    return Node(name, op, layer=layer, group=group, value=value) if ok and layer is not False else None
+
+
+def _input_names(ck: Checker, lst: list, p: str, where: dict[str, int]) -> list[str] | None:
+    """The input names, each the name of a node; None (with the problems) otherwise."""
+    inputs: list[str] = []
+    for k, x in enumerate(lst):
+        s = ck.name(x, f"{p}.inputs[{k}]", "a node name")
+        if s in where:
+            inputs.append(s)
+        elif s is not None:
+            ck.add(f"{p}.inputs[{k}]",
+                   f"no node named {s!r}{suggestion(s, where)}; every input must be the name of a node")
+    return inputs if len(inputs) == len(lst) else None
+
+
+def _arity_fits(ck: Checker, q: str, op: str, n: int) -> bool:
+    spec = OPS[op]
+    if spec.arity is not None and n != spec.arity:
+        ck.add(q, f"op {op} takes {_arity(spec)}, got {n}")
+        return False
+    if spec.arity is None and n < spec.min_inputs:
+        ck.add(q, f"op {op} takes {_arity(spec)}, got {n}")
+        return False
+    if spec.pairs and n % 2:
+        ck.add(q, f"loss {op} takes the outputs and then their targets, an even number of inputs, got {n}")
+        return False
+    return True
+
+
+def _read_weights(ck: Checker, raw, q: str, op: str, n: int) -> tuple | None:
+    """A weighted sum's edge weights: a parameter name or null per input; None when wrong."""
+    if not OPS[op].weighted:
+        ck.add(q, f"op {op} takes no edge weights (only weighted_sum does)")
+        return None
+    wl = ck.lst(raw, q, "a list with a parameter name or null for each input")
+    if wl is None:
+        return None
+    ok = True
+    if len(wl) != n:
+        ck.add(q, f"expected {n} entries (one per input), got {len(wl)}")
+        ok = False
+    ws: list[str | None] = []
+    for k, w in enumerate(wl):
+        if w is None:
+            ws.append(None)
+        else:
+            s = ck.name(w, f"{q}[{k}]", "a parameter name or null")
+            ok = ok and s is not None
+            ws.append(s)
+    return tuple(ws) if ok else None
 
 
 def _layout(ck: Checker, raw: dict, p: str):
@@ -279,6 +318,3 @@ def _find_cycle(nodes: list[Node]) -> list[str] | None:
                 path.append(nxt)
                 stack.append((nxt, iter(by[nxt].inputs)))
     return None
-
-
-# -- layered network ----------------------------------------------------------------

@@ -29,7 +29,6 @@ def read_layered(ck: Checker, decl: dict, place: str) -> NetworkInfo | None:
         return _read_compact(ck, decl, place)
     before = ck.failures
     ck.keys(decl, place, LAYERED_KEYS, required=("inputs", "layers"))
-    info = NetworkInfo("layered")
     inputs = names_list(ck, decl.get("inputs"), join(place, "inputs"), "input") if "inputs" in decl else None
     layers_raw = ck.lst(decl.get("layers"), join(place, "layers"), "a list of layers") if "layers" in decl else None
     if layers_raw is not None and not layers_raw:
@@ -38,7 +37,47 @@ def read_layered(ck: Checker, decl: dict, place: str) -> NetworkInfo | None:
     if inputs is None or layers_raw is None:
         _read_loss(ck, decl, place, None)
         return None
-    # sizes first, so a huge network is refused before anything is built
+    total_w = _explicit_weights(ck, place, inputs, layers_raw)
+    if total_w is None:
+        return None
+    names: dict[str, str] = {n: f"{place}.inputs[{k}]" for k, n in enumerate(inputs)}
+    layers: list[Layer] = []
+    entries: list[tuple] = []                        # (value, path, place, src, neuron, kind)
+    prev: list[str] | None = list(inputs)
+    for l, L in enumerate(layers_raw):
+        got = _read_layer(ck, f"{place}.layers[{l}]", l, L, prev, names, entries)
+        if got is None:
+            prev = None
+            continue
+        layer, has_activation = got
+        layers.append(layer)
+        prev = list(layer.neurons) if has_activation else None
+    loss = _read_loss(ck, decl, place, layers[-1].neurons if layers and len(layers) == len(layers_raw) else None)
+    if loss:
+        _claim_loss_names(ck, place, loss, names)
+    explicit: dict[str, str] = {}
+    if ck.failures > before or len(layers) != len(layers_raw):
+        _check_entries(ck, entries, names, explicit)
+        return None
+    # explicit parameter names first, so automatic names never take one
+    _check_entries(ck, entries, names, explicit)
+    if ck.failures > before:
+        return None
+    info = NetworkInfo("layered")
+    _name_parameters(info, layers, entries, set(names) | set(explicit))
+    for l, layer in enumerate(layers):
+        for j, n in enumerate(layer.neurons):
+            if all(w is None for w in layer.weights[j]) and layer.biases[j] is None:
+                ck.add(f"{place}.layers[{l}].weights[{j}]", f"neuron {n!r} has no connections and no bias; "
+                                                            f"give it at least one weight or a bias")
+    if ck.failures > before:
+        return None
+    return _compile(ck, _spec(inputs, layers, loss), place, info, total_w)
+
+
+def _explicit_weights(ck: Checker, place: str, inputs: list[str], layers_raw: list) -> int | None:
+    """The number of weights, or None (with the problem) when the network is over the limits:
+    sizes first, so a huge network is refused before anything is built."""
     total_w, total_n, prev_n = 0, len(inputs), len(inputs)
     for L in layers_raw:
         if isinstance(L, dict) and isinstance(L.get("neurons"), list):
@@ -47,85 +86,85 @@ def read_layered(ck: Checker, decl: dict, place: str) -> NetworkInfo | None:
             prev_n = len(L["neurons"])
     if not within_limits(ck, place, len(inputs), total_n - len(inputs), prev_n, total_w):
         return None
+    return total_w
 
-    names: dict[str, str] = {n: f"{place}.inputs[{k}]" for k, n in enumerate(inputs)}
-    prev: list[str] | None = list(inputs)
-    layers: list[Layer] = []
-    entries: list[tuple] = []                        # (value, path, place, src, neuron, kind)
-    explicit: dict[str, str] = {}
-    for l, L in enumerate(layers_raw):
-        p = f"{place}.layers[{l}]"
-        L = ck.obj(L, p, "a layer (an object with neurons, activation, weights)")
-        if L is None:
-            prev = None
-            continue
-        ck.keys(L, p, LAYER_KEYS, required=("neurons", "activation", "weights"))
-        neurons = names_list(ck, L.get("neurons"), join(p, "neurons"), "neuron") if "neurons" in L else None
-        act = None
-        if "activation" in L:
-            act = ck.choice(L["activation"], join(p, "activation"), LAYER_ACTIVATIONS, "activation")
-        attrs = {}
-        if "attrs" in L and act is not None:
-            attrs = check_attrs(ck, L["attrs"], join(p, "attrs"), act, len(neurons or [])) or {}
-            if act == "softmax" and attrs:
-                ck.add(join(p, "attrs"), "a softmax layer takes no settings")
-        if neurons is None:
-            prev = None
-            continue
-        for k, n in enumerate(neurons):
-            for node in (n, net_name(n), out_name(n)):
-                if node in names:
-                    ck.add(f"{p}.neurons[{k}]", f"the name {node!r} is already used ({names[node]}); "
-                                                f"every input, neuron, target and the loss need their own names")
-            names.setdefault(n, f"{p}.neurons[{k}]")
-            names.setdefault(net_name(n), f"{p}.neurons[{k}] (its weighted sum)")
-            names.setdefault(out_name(n), f"{p}.neurons[{k}] (its output)")
-        weights: list[list] = [[None] * (len(prev) if prev else 0) for _ in neurons]
-        biases: list = [None] * len(neurons)
-        if "weights" in L and prev is not None:
-            W = ck.lst(L["weights"], join(p, "weights"), f"a matrix: {len(neurons)} rows (one per neuron)")
-            if W is not None:
-                if len(W) != len(neurons):
-                    ck.add(join(p, "weights"), f"expected {len(neurons)} rows (one per neuron: "
-                                               f"{listing(neurons, 6)}), got {len(W)}")
-                for j, row in enumerate(W[:len(neurons)]):
-                    q = f"{p}.weights[{j}]"
-                    row = ck.lst(row, q, f"a row of {len(prev)} weights (one per input)")
-                    if row is None:
-                        continue
-                    if len(row) != len(prev):
-                        ck.add(q, f"expected {len(prev)} entries (one per input of neuron {neurons[j]!r}: "
-                                  f"{listing(prev, 6)}), got {len(row)}")
-                    for i, w in enumerate(row[:len(prev)]):
-                        entries.append((w, ("layers", l, "weights", j, i), f"{q}[{i}]", prev[i], neurons[j], "w"))
-        if "biases" in L:
-            B = ck.lst(L["biases"], join(p, "biases"), f"a list of {len(neurons)} biases (one per neuron)")
-            if B is not None:
-                if len(B) != len(neurons):
-                    ck.add(join(p, "biases"), f"expected {len(neurons)} entries (one per neuron: "
-                                              f"{listing(neurons, 6)}), got {len(B)}")
-                for j, b in enumerate(B[:len(neurons)]):
-                    entries.append((b, ("layers", l, "biases", j), f"{p}.biases[{j}]", None, neurons[j], "b"))
-        layers.append(Layer(list(neurons), act or "linear", weights, biases, attrs))
-        prev = list(neurons) if act is not None else None
 
-    loss = _read_loss(ck, decl, place, layers[-1].neurons if layers and len(layers) == len(layers_raw) else None)
-    if loss:
-        for k, t in enumerate(loss["targets"]):
-            if t in names:
-                ck.add(f"{place}.loss.targets[{k}]", f"the name {t!r} is already used ({names[t]})")
-            names.setdefault(t, f"{place}.loss.targets[{k}]")
-        if loss["name"] in names:
-            ck.add(f"{place}.loss.name", f"the name {loss['name']!r} is already used ({names[loss['name']]})")
-    if ck.failures > before or len(layers) != len(layers_raw):
-        _check_entries(ck, entries, names, explicit)
+def _read_layer(ck: Checker, p: str, l: int, L, prev: list[str] | None, names: dict[str, str],
+                entries: list[tuple]) -> tuple[Layer, bool] | None:
+    """One layer, its weights and biases left to name (their entries go to ``entries``);
+    and whether its activation was read (later layers take its neurons as inputs only then)."""
+    L = ck.obj(L, p, "a layer (an object with neurons, activation, weights)")
+    if L is None:
         return None
-    # explicit parameter names first, so automatic names never take one
-    _check_entries(ck, entries, names, explicit)
-    if ck.failures > before:
+    ck.keys(L, p, LAYER_KEYS, required=("neurons", "activation", "weights"))
+    neurons = names_list(ck, L.get("neurons"), join(p, "neurons"), "neuron") if "neurons" in L else None
+    act = None
+    if "activation" in L:
+        act = ck.choice(L["activation"], join(p, "activation"), LAYER_ACTIVATIONS, "activation")
+    attrs = {}
+    if "attrs" in L and act is not None:
+        attrs = check_attrs(ck, L["attrs"], join(p, "attrs"), act, len(neurons or [])) or {}
+        if act == "softmax" and attrs:
+            ck.add(join(p, "attrs"), "a softmax layer takes no settings")
+    if neurons is None:
         return None
-    taken = set(names) | set(explicit)
-    fan: dict[str, int] = {}
+    _claim_neuron_names(ck, p, neurons, names)
+    weights: list[list] = [[None] * (len(prev) if prev else 0) for _ in neurons]
+    if "weights" in L and prev is not None:
+        rows = _per_neuron(ck, L["weights"], join(p, "weights"), neurons, "rows",
+                           f"a matrix: {len(neurons)} rows (one per neuron)")
+        for j, row in enumerate(rows or []):
+            q = f"{p}.weights[{j}]"
+            row = ck.lst(row, q, f"a row of {len(prev)} weights (one per input)")
+            if row is None:
+                continue
+            if len(row) != len(prev):
+                ck.add(q, f"expected {len(prev)} entries (one per input of neuron {neurons[j]!r}: "
+                          f"{listing(prev, 6)}), got {len(row)}")
+            for i, w in enumerate(row[:len(prev)]):
+                entries.append((w, ("layers", l, "weights", j, i), f"{q}[{i}]", prev[i], neurons[j], "w"))
+    if "biases" in L:
+        B = _per_neuron(ck, L["biases"], join(p, "biases"), neurons, "entries",
+                        f"a list of {len(neurons)} biases (one per neuron)")
+        for j, b in enumerate(B or []):
+            entries.append((b, ("layers", l, "biases", j), f"{p}.biases[{j}]", None, neurons[j], "b"))
+    return Layer(list(neurons), act or "linear", weights, [None] * len(neurons), attrs), act is not None
+
+
+def _per_neuron(ck: Checker, raw, where: str, neurons: list[str], unit: str, expected: str) -> list | None:
+    """A list with one item per neuron (weight rows or biases), cut to the neurons there are."""
+    got = ck.lst(raw, where, expected)
+    if got is None:
+        return None
+    if len(got) != len(neurons):
+        ck.add(where, f"expected {len(neurons)} {unit} (one per neuron: {listing(neurons, 6)}), got {len(got)}")
+    return got[:len(neurons)]
+
+
+def _claim_neuron_names(ck: Checker, p: str, neurons: list[str], names: dict[str, str]) -> None:
+    """A neuron's three graph nodes (it, its weighted sum, its output) take their names."""
+    for k, n in enumerate(neurons):
+        for node in (n, net_name(n), out_name(n)):
+            if node in names:
+                ck.add(f"{p}.neurons[{k}]", f"the name {node!r} is already used ({names[node]}); "
+                                            f"every input, neuron, target and the loss need their own names")
+        names.setdefault(n, f"{p}.neurons[{k}]")
+        names.setdefault(net_name(n), f"{p}.neurons[{k}] (its weighted sum)")
+        names.setdefault(out_name(n), f"{p}.neurons[{k}] (its output)")
+
+
+def _claim_loss_names(ck: Checker, place: str, loss: dict, names: dict[str, str]) -> None:
+    for k, t in enumerate(loss["targets"]):
+        if t in names:
+            ck.add(f"{place}.loss.targets[{k}]", f"the name {t!r} is already used ({names[t]})")
+        names.setdefault(t, f"{place}.loss.targets[{k}]")
+    if loss["name"] in names:
+        ck.add(f"{place}.loss.name", f"the name {loss['name']!r} is already used ({names[loss['name']]})")
+
+
+def _name_parameters(info: NetworkInfo, layers: list[Layer], entries: list[tuple], taken: set[str]) -> None:
+    """Each weight and bias gets its parameter: the name written, or an automatic
+    ``w_<input>_<neuron>`` / ``b_<neuron>`` (numbered when taken) holding the inline number."""
     for w, path, q, src, neuron, kind in entries:
         l, j = path[1], path[3]
         if w is None:
@@ -150,19 +189,11 @@ def read_layered(ck: Checker, decl: dict, place: str) -> NetworkInfo | None:
             layers[l].weights[j][path[4]] = pname
         else:
             layers[l].biases[j] = pname
-        fan.setdefault(pname, l)
-    for l, layer in enumerate(layers):
-        for j, n in enumerate(layer.neurons):
-            if all(w is None for w in layer.weights[j]) and layer.biases[j] is None:
-                ck.add(f"{place}.layers[{l}].weights[{j}]", f"neuron {n!r} has no connections and no bias; "
-                                                            f"give it at least one weight or a bias")
-    if ck.failures > before:
-        return None
-    spec = LayeredSpec(list(inputs), layers, loss["op"] if loss else None, loss["targets"] if loss else [],
+
+
+def _spec(inputs: list[str], layers: list[Layer], loss: dict | None) -> LayeredSpec:
+    return LayeredSpec(list(inputs), layers, loss["op"] if loss else None, loss["targets"] if loss else [],
                        loss["name"] if loss else "loss", loss["attrs"] if loss else {})
-    return _compile(ck, spec, place, info, total_w)
-
-
 
 
 def _check_entries(ck: Checker, entries, names: dict, explicit: dict) -> None:
@@ -225,38 +256,9 @@ def _read_loss(ck: Checker, decl: dict, place: str, outputs: list[str] | None) -
 def _read_compact(ck: Checker, decl: dict, place: str) -> NetworkInfo | None:
     before = ck.failures
     ck.keys(decl, place, COMPACT_KEYS, required=("sizes", "activations"))
-    sp = join(place, "sizes")
-    sizes_raw = ck.lst(decl["sizes"], sp, "a list of layer sizes, inputs first (e.g. [2, 8, 8, 1])")
-    sizes: list[int] | None = None
-    if sizes_raw is not None:
-        if len(sizes_raw) < 2:
-            ck.add(sp, f"expected at least two sizes (inputs and outputs), got {len(sizes_raw)}")
-        else:
-            got_sizes = [ck.number(s, f"{sp}[{k}]", "a layer size", lo=1, integer=True)
-                         for k, s in enumerate(sizes_raw)]
-            sizes = [int(s) for s in got_sizes if s is not None]
-            if len(sizes) != len(got_sizes):
-                sizes = None
-    if sizes is not None:
-        weights = sum(a * b for a, b in zip(sizes, sizes[1:]))
-        if not within_limits(ck, sp, sizes[0], sum(sizes[1:]), sizes[-1], weights):
-            sizes = None
-    acts: list[str] | None = None
-    if "activations" in decl:
-        ap = join(place, "activations")
-        a = decl["activations"]
-        if isinstance(a, str):
-            a = ck.choice(a, ap, LAYER_ACTIVATIONS, "activation")
-            acts = None if a is None or sizes is None else [a] * (len(sizes) - 1)
-        else:
-            a = ck.lst(a, ap, "an activation name, or a list of one per layer")
-            if a is not None:
-                got = [ck.choice(x, f"{ap}[{k}]", LAYER_ACTIVATIONS, "activation") for k, x in enumerate(a)]
-                named = [x for x in got if x is not None]
-                if sizes is not None and len(a) != len(sizes) - 1:
-                    ck.add(ap, f"expected {len(sizes) - 1} activations (one per layer after the inputs), got {len(a)}")
-                elif len(named) == len(got):
-                    acts = named
+    sizes = _read_sizes(ck, decl["sizes"], join(place, "sizes"))
+    acts = _read_activations(ck, decl["activations"], join(place, "activations"), sizes) \
+        if "activations" in decl else None
     bias: bool | None = True
     if "biases" in decl:
         bias = ck.boolean(decl["biases"], join(place, "biases"), "true or false (whether neurons have biases)")
@@ -272,24 +274,10 @@ def _read_compact(ck: Checker, decl: dict, place: str) -> NetworkInfo | None:
         return None
     auto_in, neuron_names = auto_names(sizes)
     inputs = inputs or auto_in
-    info = NetworkInfo("layered")
-    names = set(inputs)
-    for ns in neuron_names:
-        for n in ns:
-            names.update((n, net_name(n), out_name(n)))
-    if loss:
-        for k, t in enumerate(loss["targets"]):
-            if t in names:
-                ck.add(f"{place}.loss.targets[{k}]", f"the name {t!r} is already used by the network")
-            names.add(t)
-        if loss["name"] in names:
-            ck.add(f"{place}.loss.name", f"the name {loss['name']!r} is already used by the network")
-    neuron_nodes = {x for ns in neuron_names for m in ns for x in (m, net_name(m), out_name(m))}
-    for k, n in enumerate(inputs):
-        if n in neuron_nodes:
-            ck.add(f"{place}.inputs[{k}]", f"the input name {n!r} is already used by a neuron")
+    names = _compact_names(ck, place, inputs, neuron_names, loss)
     if ck.failures > before:
         return None
+    info = NetworkInfo("layered")
     layers = []
     prev = inputs
     for l, ns in enumerate(neuron_names):
@@ -306,9 +294,62 @@ def _read_compact(ck: Checker, decl: dict, place: str) -> NetworkInfo | None:
     if clash:
         ck.add(place, f"the automatic parameter name {clash[0]!r} is also a node name; rename the inputs or targets")
         return None
-    spec = LayeredSpec(list(inputs), layers, loss["op"] if loss else None, loss["targets"] if loss else [],
-                       loss["name"] if loss else "loss", loss["attrs"] if loss else {})
-    return _compile(ck, spec, place, info, sum(a * b for a, b in zip(sizes, sizes[1:])))
+    return _compile(ck, _spec(inputs, layers, loss), place, info, sum(a * b for a, b in zip(sizes, sizes[1:])))
+
+
+def _read_sizes(ck: Checker, raw, sp: str) -> list[int] | None:
+    sizes_raw = ck.lst(raw, sp, "a list of layer sizes, inputs first (e.g. [2, 8, 8, 1])")
+    if sizes_raw is None:
+        return None
+    if len(sizes_raw) < 2:
+        ck.add(sp, f"expected at least two sizes (inputs and outputs), got {len(sizes_raw)}")
+        return None
+    got_sizes = [ck.number(s, f"{sp}[{k}]", "a layer size", lo=1, integer=True) for k, s in enumerate(sizes_raw)]
+    sizes = [int(s) for s in got_sizes if s is not None]
+    if len(sizes) != len(got_sizes):
+        return None
+    weights = sum(a * b for a, b in zip(sizes, sizes[1:]))
+    if not within_limits(ck, sp, sizes[0], sum(sizes[1:]), sizes[-1], weights):
+        return None
+    return sizes
+
+
+def _read_activations(ck: Checker, a, ap: str, sizes: list[int] | None) -> list[str] | None:
+    """One activation for every layer, or one per layer after the inputs."""
+    if isinstance(a, str):
+        a = ck.choice(a, ap, LAYER_ACTIVATIONS, "activation")
+        return None if a is None or sizes is None else [a] * (len(sizes) - 1)
+    a = ck.lst(a, ap, "an activation name, or a list of one per layer")
+    if a is None:
+        return None
+    got = [ck.choice(x, f"{ap}[{k}]", LAYER_ACTIVATIONS, "activation") for k, x in enumerate(a)]
+    named = [x for x in got if x is not None]
+    if sizes is not None and len(a) != len(sizes) - 1:
+        ck.add(ap, f"expected {len(sizes) - 1} activations (one per layer after the inputs), got {len(a)}")
+        return None
+    return named if len(named) == len(got) else None
+
+
+def _compact_names(ck: Checker, place: str, inputs: list[str], neuron_names: list[list[str]],
+                   loss: dict | None) -> set[str]:
+    """Every node name of a compact network; a target, the loss or an input named like
+    another node is a problem."""
+    names = set(inputs)
+    for ns in neuron_names:
+        for n in ns:
+            names.update((n, net_name(n), out_name(n)))
+    if loss:
+        for k, t in enumerate(loss["targets"]):
+            if t in names:
+                ck.add(f"{place}.loss.targets[{k}]", f"the name {t!r} is already used by the network")
+            names.add(t)
+        if loss["name"] in names:
+            ck.add(f"{place}.loss.name", f"the name {loss['name']!r} is already used by the network")
+    neuron_nodes = {x for ns in neuron_names for m in ns for x in (m, net_name(m), out_name(m))}
+    for k, n in enumerate(inputs):
+        if n in neuron_nodes:
+            ck.add(f"{place}.inputs[{k}]", f"the input name {n!r} is already used by a neuron")
+    return names
 
 
 def _compile(ck: Checker, spec: LayeredSpec, place: str, info: NetworkInfo, n_weights: int) -> NetworkInfo | None:
