@@ -1,0 +1,175 @@
+"""Writing export files safely, and drawing a widget as a picture (PNG or SVG).
+
+Nothing is ever left half-written under the final name: a file is written to a
+temporary name in the same folder and renamed (``atomic_path``).
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import QPoint, QRect, QSize, Qt
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtWidgets import QApplication, QGraphicsItem, QGraphicsView, QWidget
+
+MAX_PIXELS = 8192 * 8192
+
+
+class ExportError(Exception):
+    """A message for the user (bad request, or the file cannot be written)."""
+
+
+class ExportCancelled(Exception):
+    """The user cancelled; nothing was written."""
+
+
+Progress = Callable[[int, int], bool]      # (done, total) -> keep going?
+
+
+# -- writing safely ----------------------------------------------------------------------------
+@contextlib.contextmanager
+def atomic_path(path: Path):
+    """A temporary file name beside ``path``; renamed onto it when the block
+    succeeds, removed when it fails or is cancelled."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise ExportError(f"cannot write {path}: the folder {folder} does not exist")
+    if path.is_dir():
+        raise ExportError(f"cannot write {path}: it is a folder")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}", dir=folder)
+    except OSError as e:
+        raise ExportError(f"cannot write {path}: {e.strerror or e}") from None
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.chmod(tmp, file_mode(0o666, path))
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def file_mode(full: int, existing: Path | None = None) -> int:
+    """The permissions a new file gets (``full`` less the umask), or those of the file it replaces."""
+    if existing is not None:
+        with contextlib.suppress(OSError):
+            return os.stat(existing).st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    return full & ~umask
+
+
+def write_text(path: Path, text: str) -> Path:
+    with atomic_path(path) as tmp:
+        try:
+            tmp.write_text(text, encoding="utf-8")
+        except OSError as e:
+            raise ExportError(f"cannot write {path}: {e.strerror or e}") from None
+    return Path(path)
+
+
+# -- pictures ------------------------------------------------------------------------------------
+def process_events():
+    app = QApplication.instance()
+    if app is not None:
+        app.processEvents()
+
+
+def render_image(widget: QWidget, scale: float = 1.0) -> QImage:
+    """``widget`` as it looks now, drawn at ``scale`` times its size."""
+    w, h = max(1, widget.width()), max(1, widget.height())
+    W, H = max(1, round(w * scale)), max(1, round(h * scale))
+    if W * H > MAX_PIXELS:
+        raise ExportError(f"{W}x{H} pixels is too large a picture (at most {MAX_PIXELS:,} pixels)")
+    img = QImage(W, H, QImage.Format_ARGB32_Premultiplied)
+    img.setDevicePixelRatio(scale)
+    img.fill(Qt.white)
+    p = QPainter(img)
+    try:
+        p.setRenderHints(QPainter.Antialiasing | QPainter.TextAntialiasing | QPainter.SmoothPixmapTransform)
+        QWidget.render(widget, p, QPoint())     # the widget as drawn (QGraphicsView.render means the scene)
+    finally:
+        p.end()
+    img.setDevicePixelRatio(1.0)
+    return img
+
+
+@contextlib.contextmanager
+def _vector_items(widget: QWidget):
+    """Graphics items cached as pixmaps would land in an SVG as pictures:
+    draw them directly while exporting."""
+    views = [widget] if isinstance(widget, QGraphicsView) else []
+    views += widget.findChildren(QGraphicsView)
+    saved = []
+    for v in views:
+        sc = v.scene()
+        if sc is None:
+            continue
+        for it in sc.items():
+            if it.cacheMode() != QGraphicsItem.NoCache:
+                saved.append((it, it.cacheMode()))
+                it.setCacheMode(QGraphicsItem.NoCache)
+    try:
+        yield
+    finally:
+        for it, mode in saved:
+            it.setCacheMode(mode)
+
+
+def write_svg(widget: QWidget, path: Path, title: str = "", description: str = "") -> Path:
+    """``widget`` as an SVG drawing (QSvgGenerator: lines and text stay vectors)."""
+    from PySide6.QtSvg import QSvgGenerator
+    w, h = max(1, widget.width()), max(1, widget.height())
+    with atomic_path(path) as tmp:
+        gen = QSvgGenerator()
+        gen.setFileName(str(tmp))
+        gen.setSize(QSize(w, h))
+        gen.setViewBox(QRect(0, 0, w, h))
+        gen.setTitle(title or "visualnn")
+        gen.setDescription(description or "exported by visualnn")
+        with _vector_items(widget):
+            p = QPainter()
+            if not p.begin(gen):
+                raise ExportError(f"cannot write {path}")
+            try:
+                p.setRenderHints(QPainter.Antialiasing | QPainter.TextAntialiasing)
+                QWidget.render(widget, p, QPoint())     # the widget as drawn (QGraphicsView.render means the scene)
+            finally:
+                p.end()
+        if not tmp.exists() or tmp.stat().st_size == 0:
+            raise ExportError(f"cannot write {path}")
+        _drop_empty_paths(tmp)
+    return Path(path)
+
+
+_EMPTY_PATH = re.compile(r'<path\b[^>]*\sd=""[^>]*/>\s*')
+
+
+def _drop_empty_paths(svg: Path):
+    """QSvgGenerator writes an empty shape as ``d=""``, which Inkscape reports as invalid path data."""
+    text = svg.read_text(encoding="utf-8")
+    clean = _EMPTY_PATH.sub("", text)
+    if clean != text:
+        svg.write_text(clean, encoding="utf-8")
+
+
+def save_png(img: QImage, path: Path) -> Path:
+    with atomic_path(path) as tmp:
+        if not img.save(str(tmp), "PNG"):
+            raise ExportError(f"cannot write {path}")
+    return Path(path)
+
+
+def to_pil(img: QImage):
+    from PIL import Image
+    rgb = img.convertToFormat(QImage.Format_RGB888)
+    w, h = rgb.width(), rgb.height()
+    data = bytes(rgb.constBits())
+    return Image.frombuffer("RGB", (w, h), data, "raw", "RGB", rgb.bytesPerLine(), 1).copy()
