@@ -165,13 +165,17 @@ def label_range(model) -> tuple[float, float]:
 
 def input_box(model, pad: float = 0.15) -> list[tuple[float, float]]:
     """The extent of the decision map: each input's range over the training and
-    test data, widened by ``pad`` of its span on both sides."""
+    test data, widened by ``pad`` of its span on both sides (an input with one value:
+    that value ± max(1, |value|) before the padding)."""
     box = []
     for i in model.graph.inputs:
         c = np.concatenate([np.asarray(model.data.columns.get(i, []), float),
                             np.asarray(model.data.test.get(i, []), float)])
         lo, hi = (float(c.min()), float(c.max())) if c.size else (-1.0, 1.0)
-        span = max(hi - lo, 1e-9)
+        if not hi - lo > 1e-6 * max(1.0, abs(lo), abs(hi)):
+            # one value (a single sample): a unit around it, not a sliver of 1e-9 (ticks 0.0499999996)
+            lo, hi = lo - max(1.0, abs(lo)), hi + max(1.0, abs(hi))
+        span = hi - lo
         box.append((lo - pad * span, hi + pad * span))
     return box
 

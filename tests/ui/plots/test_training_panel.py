@@ -177,3 +177,32 @@ def test_a_long_history_is_drawn_downsampled_and_clipped_to_view(qtbot, xor):
     curve = panel.train_curve
     assert curve.opts["autoDownsample"] and curve.opts["clipToView"]
     assert curve.opts["downsampleMethod"] == "peak"
+
+
+def shown_ticks(axis, lo, hi):
+    """The labels an axis writes over the view lo..hi (blank ticks left out)."""
+    axis.setRange(lo, hi)
+    out: dict = {}                      # a value of several tick levels is drawn once
+    for spacing, values in axis.tickValues(lo, hi, 200):
+        for v, t in zip(values, axis.tickStrings(values, axis.scale, spacing)):
+            out.setdefault(round(v, 9), t)
+    return [t for _, t in sorted(out.items()) if t]
+
+
+def test_log_loss_axis_labels_do_not_pile_up_within_a_decade(qtbot, xor):
+    panel = TrainingPanel(ModelSource(xor))
+    qtbot.addWidget(panel)
+    axis = panel.loss_plot.getPlotItem().getAxis("left")
+    within = shown_ticks(axis, np.log10(1.5), np.log10(9.5))          # 2, 3, ..., 9 before
+    assert within == ["2", "5"]
+    assert shown_ticks(axis, -4, 0.5) == ["0.0001", "0.001", "0.01", "0.1", "1"]
+
+
+def test_decision_map_of_a_single_sample_reads_in_short_ticks(qtbot, mazur):
+    panel = TrainingPanel(ModelSource(mazur))
+    qtbot.addWidget(panel)
+    xs, ys, _ = panel.boundary_grid
+    assert xs[0] < 0.05 - 0.9 and xs[-1] > 0.05 + 0.9 and ys[0] < 0.1 - 0.9 and ys[-1] > 0.1 + 0.9
+    for name, (lo, hi) in (("bottom", (xs[0], xs[-1])), ("left", (ys[0], ys[-1]))):
+        labels = shown_ticks(panel.boundary_plot.getPlotItem().getAxis(name), lo, hi)
+        assert labels and all(len(t) <= 4 for t in labels), labels

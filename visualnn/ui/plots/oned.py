@@ -112,8 +112,7 @@ class OneDPanel(LazyPanel):
             cp.addItem(it, ignoreBounds=True)
         self.compare_plot = pg.PlotWidget(background=BACKGROUND)
         kp = self.compare_plot.getPlotItem()
-        style_plot(kp, left="mean cost (log scale)")
-        kp.setLogMode(y=True)
+        style_plot(kp, left="mean cost (log scale)", log_y=True)
         self.compare_legend = kp.addLegend(offset=(-10, 10), labelTextColor=(30, 30, 30),
                                            brush=pg.mkBrush(255, 255, 255, 210))
         self.compare_curves: dict[str, pg.PlotDataItem] = {}

@@ -82,7 +82,32 @@ def theme_plots(root: QWidget) -> None:
                 item.setText(item.text, color=c.text)
 
 
-def style_plot(plot: pg.PlotItem, left: str | None = None, bottom: str | None = None):
+class LogAxis(pg.AxisItem):
+    """A log axis that labels the powers of ten (and 2 and 5 between them when the view
+    holds less than that): pyqtgraph labels every 2..9 of a decade, and they pile up."""
+
+    def logTickStrings(self, values, scale, spacing):
+        texts = super().logTickStrings(values, scale, spacing)
+        mantissas = [_mantissa(10.0 ** float(v) * scale) for v in values]
+        for keep in ((1,), (1, 2, 5)):
+            shown = [t if m in keep else "" for t, m in zip(texts, mantissas)]
+            if sum(1 for t in shown if t) >= 2:
+                return shown
+        return texts
+
+
+def _mantissa(x: float) -> int | None:
+    """The leading digit of ``x`` when x is that digit times a power of ten, else None."""
+    if not (x > 0 and math.isfinite(x)):
+        return None
+    m = x / 10.0 ** math.floor(math.log10(x))
+    return round(m) if abs(m - round(m)) < 1e-6 else None
+
+
+def style_plot(plot: pg.PlotItem, left: str | None = None, bottom: str | None = None, log_y: bool = False):
+    if log_y:
+        plot.setAxisItems({"left": LogAxis("left")})
+        plot.setLogMode(y=True)
     plot.showGrid(x=True, y=True, alpha=0.25)
     for name in ("left", "bottom", "top", "right"):
         ax = plot.getAxis(name)

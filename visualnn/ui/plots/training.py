@@ -231,8 +231,7 @@ class TrainingPanel(LazyPanel):
         # plots
         self.loss_plot = pg.PlotWidget(background=BACKGROUND)
         lp = self.loss_plot.getPlotItem()
-        style_plot(lp, left="loss", bottom="epoch")
-        lp.setLogMode(y=True)
+        style_plot(lp, left="loss", bottom="epoch", log_y=True)
         lp.addLegend(offset=(-10, 10), labelTextColor=(30, 30, 30))
         self.train_curve = lp.plot(pen=TRAIN_PEN, name="train")
         self.test_curve = lp.plot(pen=TEST_PEN, name="test")
