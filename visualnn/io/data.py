@@ -226,24 +226,10 @@ def _read_generator(ck: Checker, decl: dict, place: str, inputs, targets) -> Dat
     frac = ck.number(decl.get("test_fraction", 0.0), join(place, "test_fraction"),
                      "a fraction of samples held out for testing", lo=0, hi=0.9)
     for k, default in extra.items():
-        if k not in decl:
-            continue
-        p = join(place, k)
-        v = decl[k]
-        if isinstance(default, (tuple, list)):
-            lst = ck.lst(v, p, f"a list of {len(default)} numbers")
-            if lst is not None:
-                if len(lst) != len(default):
-                    ck.add(p, f"expected {len(default)} numbers, got {len(lst)}")
-                else:
-                    xs = [ck.number(x, f"{p}[{i}]") for i, x in enumerate(lst)]
-                    nums = [x for x in xs if x is not None]
-                    if len(nums) == len(xs):
-                        kw[k] = tuple(float(x) for x in nums)
-        else:
-            x = ck.number(v, p)
-            if x is not None:
-                kw[k] = float(x)
+        if k in decl:
+            got = _generator_setting(ck, decl[k], join(place, k), default)
+            if got is not None:
+                kw[k] = got
     features = _read_features(ck, decl, place, name) if "features" in decl else None
     if ck.failures > before:
         return None
@@ -272,6 +258,22 @@ def _read_generator(ck: Checker, decl: dict, place: str, inputs, targets) -> Dat
                 ck.add(place, f"the {name!r} generator made non-finite values for {k!r} with these settings")
                 return None
     return DataInfo(dataset, "generator", features=features)
+
+
+def _generator_setting(ck: Checker, v, p: str, default) -> float | tuple[float, ...] | None:
+    """A generator's own setting: a number, or as many numbers as its default has."""
+    if not isinstance(default, (tuple, list)):
+        x = ck.number(v, p)
+        return None if x is None else float(x)
+    lst = ck.lst(v, p, f"a list of {len(default)} numbers")
+    if lst is None:
+        return None
+    if len(lst) != len(default):
+        ck.add(p, f"expected {len(default)} numbers, got {len(lst)}")
+        return None
+    xs = [ck.number(x, f"{p}[{i}]") for i, x in enumerate(lst)]
+    nums = [x for x in xs if x is not None]
+    return tuple(float(x) for x in nums) if len(nums) == len(xs) else None
 
 
 def _read_csv(ck: Checker, decl: dict, place: str, needed: list[str], base_dir: Path | None) -> DataInfo | None:

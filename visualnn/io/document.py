@@ -154,10 +154,64 @@ def _parse_document(text: str, name: str, base_dir: Path | None, default_title: 
         problems.add(e.place, e.message)
         problems.raise_if_any()
     ck = Checker(problems)
+    _check_header(ck, problems, top, text)
+    extra = {k: v for k, v in top.items() if k not in SECTIONS}
+    title, description = _read_texts(ck, top, default_title)
+    net: NetworkInfo | None = None
+    if "network" not in top:
+        typo = [k for k in extra if suggestion(k, ["network"])]
+        hint = f" (there is a section {typo[0]!r}: a typo?)" if typo else ""
+        ck.add("network", f'missing; a file needs a "network" section{hint}')
+    else:
+        net = read_network(ck, top["network"], "network")
+        if any(LIMIT_WORDS in p.message for p in problems.items):
+            problems.raise_if_any()          # over a limit: nothing else is worth checking
+    training: TrainingSettings | None = TrainingSettings()
+    if "training" in top:
+        training = read_training(ck, top["training"], "training")
+    params_in: dict[str, float | None] = {}
+    frozen: set[str] = set()
+    if "params" in top:
+        obj = ck.obj(top["params"], "params", "an object mapping parameter names to numbers")
+        if obj is not None:
+            for k, v in obj.items():
+                params_in[k] = _read_param(ck, k, v, frozen)
+    data_info = _read_data_section(ck, top, net, base_dir)
+    lecture = None
+    if "lecture" in top:
+        lecture = top["lecture"]
+        problems.extend(validate_lecture(lecture, "lecture", net.graph if net is not None else None))
+    view = {}
+    if "view" in top:
+        view = ck.obj(top["view"], "view", "an object of view settings") or {}
+    params = {}
+    if net is not None:
+        params = _resolve_params(ck, net, params_in, training)
+    if problems:
+        problems.raise_if_any()
+    assert net is not None and net.graph is not None and training is not None   # else a problem was raised above
+    dataset = data_info.dataset if data_info else Dataset()
+    model = Model(title or default_title, net.graph, {}, net.spec, dataset, training, description or "")
+    model.features = data_info.features if data_info else None
+    model.params, start = _with_random_start(model, net, params, training)
+    model.graph.frozen = frozenset(frozen | net.frozen)
+    src = Source(network=_plain(top["network"]), signature=signature(net.graph), spec=copy_spec(net.spec),
+                 inline={k: path for k, (_, path) in net.inline.items()}, param_names=list(net.param_places),
+                 full_graph=net.full_graph if net.kind == "graph" else None, output=net.output,
+                 data=_plain(top["data"]) if "data" in top else None,
+                 data_form=data_info.form if data_info else "none",
+                 dataset=copy_dataset(dataset), base_dir=base_dir,
+                 start=None if start is None else (training.seed, training.init_scale, start))
+    return Document(model, None, _plain(lecture) if lecture is not None else None, _plain(view),
+                    {k: _plain(v) for k, v in extra.items()}, src)
+
+
+def _check_header(ck: Checker, problems: Problems, top, text: str) -> None:
+    """What the file is comes first: not an object, a wrong format or version stops here
+    (raised); so does a too-deep or repeated-key file, its structure in doubt."""
     if not isinstance(top, dict):
         ck.add("", f"expected a JSON object with \"format\": \"{FORMAT_NAME}\", got {describe(top)}")
         problems.raise_if_any()
-    # what the file is comes first: a wrong format or version stops here
     if "format" not in top:
         ck.add("format", f'missing; expected "format": "{FORMAT_NAME}" (is this a visualnn network file?)')
     elif top["format"] != FORMAT_NAME:
@@ -181,8 +235,8 @@ def _parse_document(text: str, name: str, base_dir: Path | None, default_title: 
                or "lone surrogate" in p.message for p in problems.items):
             problems.raise_if_any()
 
-    extra = {k: v for k, v in top.items() if k not in SECTIONS}
 
+def _read_texts(ck: Checker, top: dict, default_title: str) -> tuple[str | None, str | None]:
     title: str | None = default_title
     if "title" in top:
         title = ck.string(top["title"], "title", "a title (text)")
@@ -193,34 +247,14 @@ def _parse_document(text: str, name: str, base_dir: Path | None, default_title: 
         description = ck.string(top["description"], "description", "a description (text)")
         if description is not None and len(description) > MAX_TEXT_LENGTH:
             ck.add("description", f"the description is {len(description):,} characters; at most {MAX_TEXT_LENGTH:,}")
+    return title, description
 
-    net: NetworkInfo | None = None
-    if "network" not in top:
-        typo = [k for k in extra if suggestion(k, ["network"])]
-        hint = f" (there is a section {typo[0]!r}: a typo?)" if typo else ""
-        ck.add("network", f'missing; a file needs a "network" section{hint}')
-    else:
-        net = read_network(ck, top["network"], "network")
-        if any(LIMIT_WORDS in p.message for p in problems.items):
-            problems.raise_if_any()          # over a limit: nothing else is worth checking
 
-    training: TrainingSettings | None = TrainingSettings()
-    if "training" in top:
-        training = read_training(ck, top["training"], "training")
-
-    params_in: dict[str, float | None] = {}
-    frozen: set[str] = set()
-    if "params" in top:
-        obj = ck.obj(top["params"], "params", "an object mapping parameter names to numbers")
-        if obj is not None:
-            for k, v in obj.items():
-                params_in[k] = _read_param(ck, k, v, frozen)
-
-    data_info = None
+def _read_data_section(ck: Checker, top: dict, net: NetworkInfo | None, base_dir: Path | None):
     if net is not None:
         if "data" in top:
-            data_info = read_data(ck, top["data"], "data", net.inputs, net.targets, base_dir)
-        elif net.inputs or net.targets:
+            return read_data(ck, top["data"], "data", net.inputs, net.targets, base_dir)
+        if net.inputs or net.targets:
             ck.add("data", f"missing; the network has inputs or targets ({listing(net.inputs + net.targets, 8)}) "
                            f"so the file needs data for them")
     elif "data" in top:
@@ -230,36 +264,7 @@ def _parse_document(text: str, name: str, base_dir: Path | None, default_title: 
             read_data(ck, top["data"], "data", ins, tgs, base_dir)
         else:
             ck.obj(top["data"], "data", "an object with samples, columns, a generator or a csv file")
-
-    lecture = None
-    if "lecture" in top:
-        lecture = top["lecture"]
-        problems.extend(validate_lecture(lecture, "lecture", net.graph if net is not None else None))
-    view = {}
-    if "view" in top:
-        view = ck.obj(top["view"], "view", "an object of view settings") or {}
-
-    params = {}
-    if net is not None:
-        params = _resolve_params(ck, net, params_in, training)
-    if problems:
-        problems.raise_if_any()
-    assert net is not None and net.graph is not None and training is not None   # else a problem was raised above
-
-    dataset = data_info.dataset if data_info else Dataset()
-    model = Model(title or default_title, net.graph, {}, net.spec, dataset, training, description or "")
-    model.features = data_info.features if data_info else None
-    model.params, start = _with_random_start(model, net, params, training)
-    model.graph.frozen = frozenset(frozen | net.frozen)
-    src = Source(network=_plain(top["network"]), signature=signature(net.graph), spec=copy_spec(net.spec),
-                 inline={k: path for k, (_, path) in net.inline.items()}, param_names=list(net.param_places),
-                 full_graph=net.full_graph if net.kind == "graph" else None, output=net.output,
-                 data=_plain(top["data"]) if "data" in top else None,
-                 data_form=data_info.form if data_info else "none",
-                 dataset=copy_dataset(dataset), base_dir=base_dir,
-                 start=None if start is None else (training.seed, training.init_scale, start))
-    return Document(model, None, _plain(lecture) if lecture is not None else None, _plain(view),
-                    {k: _plain(v) for k, v in extra.items()}, src)
+    return None
 
 
 def _read_param(ck: Checker, name: str, v, frozen: set[str]) -> float | None:

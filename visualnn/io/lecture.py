@@ -175,33 +175,8 @@ def _check(slides, place, graph, problems) -> list[Slide]:
             if got is not None:
                 start, end = got
         previous_end = end
-        panels: tuple[str, ...] = DEFAULT_PANELS
-        if "panels" in s:
-            lst = ck.lst(s["panels"], f"{at}.panels", f"a list of panels (from {', '.join(PANELS)})")
-            if lst is not None:
-                got_panels = []
-                for k, p in enumerate(lst):
-                    name = ck.choice(p, f"{at}.panels[{k}]", PANELS, "panel")
-                    if name is not None:
-                        if name in got_panels:
-                            ck.add(f"{at}.panels[{k}]", f"the panel {name!r} is listed twice")
-                        else:
-                            got_panels.append(name)
-                if not lst:
-                    ck.add(f"{at}.panels", f"the list is empty; name at least one of: {', '.join(PANELS)}")
-                panels = tuple(got_panels)
-        caption = None
-        if "caption" in s:
-            caption = ck.string(s["caption"], f"{at}.caption", "a caption (text)")
-            if caption is not None:
-                if len(caption) > MAX_TEXT_LENGTH:
-                    ck.add(f"{at}.caption", f"the caption is {len(caption):,} characters; at most {MAX_TEXT_LENGTH:,}")
-                elif graph is not None:
-                    for m in PLACEHOLDER.finditer(caption):
-                        name = m.group(2)
-                        if name not in graph.nodes and name not in graph.param_names:
-                            ck.add(f"{at}.caption", f"{{{m.group(1) or ''}{name}}} names no node or parameter"
-                                                    f"{suggestion(name, list(graph.nodes) + graph.param_names)}")
+        panels = _check_panels(ck, s["panels"], f"{at}.panels") if "panels" in s else DEFAULT_PANELS
+        caption = _check_caption(ck, s["caption"], f"{at}.caption", graph) if "caption" in s else None
         nodes: list[str] = []
         edges: list[tuple[str, str]] = []
         if "highlight" in s:
@@ -225,6 +200,39 @@ def _check(slides, place, graph, problems) -> list[Slide]:
         ck.add(place, f"the slides take {clicks:,} clicks; at most {MAX_LECTURE_CLICKS:,} clicks are allowed "
                       f"(the documented limit)")
     return out
+
+
+def _check_panels(ck: Checker, raw, where: str) -> tuple[str, ...]:
+    lst = ck.lst(raw, where, f"a list of panels (from {', '.join(PANELS)})")
+    if lst is None:
+        return DEFAULT_PANELS
+    got_panels: list[str] = []
+    for k, p in enumerate(lst):
+        name = ck.choice(p, f"{where}[{k}]", PANELS, "panel")
+        if name is not None:
+            if name in got_panels:
+                ck.add(f"{where}[{k}]", f"the panel {name!r} is listed twice")
+            else:
+                got_panels.append(name)
+    if not lst:
+        ck.add(where, f"the list is empty; name at least one of: {', '.join(PANELS)}")
+    return tuple(got_panels)
+
+
+def _check_caption(ck: Checker, raw, where: str, graph) -> str | None:
+    """The caption text; each {name} in it must name a node or a parameter."""
+    caption = ck.string(raw, where, "a caption (text)")
+    if caption is None:
+        return None
+    if len(caption) > MAX_TEXT_LENGTH:
+        ck.add(where, f"the caption is {len(caption):,} characters; at most {MAX_TEXT_LENGTH:,}")
+    elif graph is not None:
+        for m in PLACEHOLDER.finditer(caption):
+            name = m.group(2)
+            if name not in graph.nodes and name not in graph.param_names:
+                ck.add(where, f"{{{m.group(1) or ''}{name}}} names no node or parameter"
+                              f"{suggestion(name, list(graph.nodes) + graph.param_names)}")
+    return caption
 
 
 def lecture_clicks(slides) -> int:
