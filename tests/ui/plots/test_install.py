@@ -200,3 +200,25 @@ def test_roll_and_stop_show_whole_beside_the_loss_surface(qtbot, window, size):
     qtbot.waitUntil(lambda: surface.surface is not None and not surface.busy, timeout=10000)
     for button in (surface.marble.roll_button, surface.marble.stop_button):
         qtbot.waitUntil(lambda b=button: b.visibleRegion().boundingRect() == b.rect(), timeout=3000)
+
+
+def test_activation_readout_follows_a_layer_switched_to_relu_even_behind_another_tab(qtbot, window):
+    window.show()
+    window.show_model(load(examples_dir() / "mazur_2_2_2.json").model)
+    activation = open_panel(window, "Activation")
+    s = window.session
+    while s.state.step is None or s.state.step.node != "out_h1":
+        s.step()
+    assert "sigmoid(net_h1)" in activation.info.text()
+    hidden = window.network_toolbar.activations[0]                   # layer 1's activation box
+    hidden.activated.emit(hidden.findData("relu"))
+    assert activation.activation == "relu" and "relu(net_h1)" in activation.info.text()
+    assert "sigmoid" not in activation.info.text()
+    open_panel(window, "Cost curve")                                   # the readout now behind a tab
+    out = window.network_toolbar.activations[1]
+    out.activated.emit(out.findData("tanh"))
+    while s.state.step is None or s.state.step.node != "out_o1":
+        s.step()
+    open_panel(window, "Activation")
+    qtbot.waitUntil(lambda: "tanh(net_o1)" in activation.info.text(), timeout=3000)
+    assert activation.plot_f.titleLabel.text.startswith("tanh")
