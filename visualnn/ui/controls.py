@@ -67,16 +67,27 @@ class StepperControls(QObject):
         self.session = session
         self.timer = QTimer(self)
         self.timer.timeout.connect(self._tick)
+        self._make_actions()
+        self._make_widgets()
+        session.sigStateChanged.connect(self._on_state)
+        session.sigDocumentChanged.connect(self._on_document)
+        session.sigParamsChanged.connect(self._on_params)
+        if session.model is not None:
+            self._on_document()
+            self._on_state(session.state)
 
-        def act(text, keys, slot, tip):
-            a = QAction(text, self)
-            a.setShortcuts([QKeySequence(k) for k in keys])
-            a.setShortcutContext(Qt.WindowShortcut)
-            a.setToolTip(f"{tip} ({', '.join(QKeySequence(k).toString() for k in keys)})")
-            a.setStatusTip(tip)
-            a.triggered.connect(slot)
-            return a
+    def _action(self, text, keys, slot, tip) -> QAction:
+        a = QAction(text, self)
+        a.setShortcuts([QKeySequence(k) for k in keys])
+        a.setShortcutContext(Qt.WindowShortcut)
+        a.setToolTip(f"{tip} ({', '.join(QKeySequence(k).toString() for k in keys)})")
+        a.setStatusTip(tip)
+        a.triggered.connect(slot)
+        return a
 
+    def _make_actions(self):
+        """Step, back, reset, end (with their keys and icons) and play."""
+        act = self._action
         self.step_action = act("Step", STEP_KEYS, self.step, "Next operation")
         self.back_action = act("Back", BACK_KEYS, self.back, "Previous operation (the state after one step fewer)")
         self.reset_action = act("Reset", (Qt.Key_Home,), self.reset, "Back to the start of the first pass")
@@ -98,6 +109,8 @@ class StepperControls(QObject):
         self.play_action.toggled.connect(self.set_playing)
         self.actions = [self.reset_action, self.back_action, self.step_action, self.end_action, self.play_action]
 
+    def _make_widgets(self):
+        """The speed, timeline, phase, learning rate and sample widgets the toolbar holds."""
         self.speed = QDoubleSpinBox()
         self.speed.setRange(0.25, 120.0)
         self.speed.setValue(4.0)
@@ -126,13 +139,6 @@ class StepperControls(QObject):
         self.sample.currentIndexChanged.connect(self._sample_chosen)
         self.sample_label = plain_label("sample")
         self._sample_actions: list = []
-
-        session.sigStateChanged.connect(self._on_state)
-        session.sigDocumentChanged.connect(self._on_document)
-        session.sigParamsChanged.connect(self._on_params)
-        if session.model is not None:
-            self._on_document()
-            self._on_state(session.state)
 
     # -- commands -------------------------------------------------------------------------
     def step(self):

@@ -122,51 +122,63 @@ class Inspector(QWidget, RefreshWhenSeen):
             out["what"] = "nothing — click a node or an edge"
             return
         item = s.selection[-1]
-        g = s.graph
-        st = s.state
-        tr = s.stepper.trace(st.cycle)
-
-        def fmt(x):
-            return explain.fmt(x, s.digits)
-
-        E = explain.objective_name(g)
+        tr = s.stepper.trace(s.state.cycle)
         if isinstance(item, str):
-            if item not in g.nodes:
+            if item not in s.graph.nodes:
                 return
-            node = g.nodes[item]
-            out["what"] = item
-            if node.is_leaf:
-                out["kind"] = node.op + (FROZEN if item in g.frozen else "")
-                out["derivative"] = "—"
-            else:
-                op = OPS[node.op]
-                out["kind"] = f"{op.kind} {op.name} ({op.symbol}) of {', '.join(node.inputs)}"
-                out["derivative"] = op.derivative
-            v = st.values.get(item)
-            out["value"] = fmt(v) if v is not None else "not computed yet"
-            name, backprop = item, tr.gradients.get(item, tr.param_gradients.get(item))
-            if s.editable(item):
-                self._target = item
+            name, backprop = self._describe_node(out, item, tr)
         else:
-            src, dst, param = item
-            out["what"] = f"edge {src} → {dst}" + (f", weight {param}" if param else "")
-            dn = g.nodes[dst]
-            out["kind"] = f"input of {OPS[dn.op].name}" if not dn.is_leaf else "edge"
-            out["derivative"] = OPS[dn.op].derivative if not dn.is_leaf else "—"
-            if param is not None:
-                out["value"] = f"{param} = {fmt(st.params.get(param))}" + (FROZEN if param in g.frozen else "")
-                name, backprop = param, tr.param_gradients.get(param)
-                self._target = param
-            else:
-                v = st.edge_values.get((src, dst))
-                out["value"] = fmt(v) if v is not None else "not computed yet"
-                name, backprop = src, tr.gradients.get(src)
-                if s.editable(src):
-                    self._target = src
+            name, backprop = self._describe_edge(out, item, tr)
+        self._check_gradient(out, name, backprop, tr)
+
+    def _fmt(self, x) -> str:
+        return explain.fmt(x, self.session.digits)
+
+    def _describe_node(self, out: dict, item: str, tr):
+        """What a selected node is and its value; returns (its name, its gradient this pass)."""
+        s = self.session
+        g, st = s.graph, s.state
+        node = g.nodes[item]
+        out["what"] = item
+        if node.is_leaf:
+            out["kind"] = node.op + (FROZEN if item in g.frozen else "")
+            out["derivative"] = "—"
+        else:
+            op = OPS[node.op]
+            out["kind"] = f"{op.kind} {op.name} ({op.symbol}) of {', '.join(node.inputs)}"
+            out["derivative"] = op.derivative
+        v = st.values.get(item)
+        out["value"] = self._fmt(v) if v is not None else "not computed yet"
+        if s.editable(item):
+            self._target = item
+        return item, tr.gradients.get(item, tr.param_gradients.get(item))
+
+    def _describe_edge(self, out: dict, item: tuple, tr):
+        """What a selected edge carries; returns (the name whose gradient it shows, that gradient)."""
+        s = self.session
+        g, st = s.graph, s.state
+        src, dst, param = item
+        out["what"] = f"edge {src} → {dst}" + (f", weight {param}" if param else "")
+        dn = g.nodes[dst]
+        out["kind"] = f"input of {OPS[dn.op].name}" if not dn.is_leaf else "edge"
+        out["derivative"] = OPS[dn.op].derivative if not dn.is_leaf else "—"
+        if param is not None:
+            out["value"] = f"{param} = {self._fmt(st.params.get(param))}" + (FROZEN if param in g.frozen else "")
+            self._target = param
+            return param, tr.param_gradients.get(param)
+        v = st.edge_values.get((src, dst))
+        out["value"] = self._fmt(v) if v is not None else "not computed yet"
+        if s.editable(src):
+            self._target = src
+        return src, tr.gradients.get(src)
+
+    def _check_gradient(self, out: dict, name: str, backprop, tr):
+        """The gradient backpropagation gave ``name`` beside the numerical one, and whether they agree."""
         if backprop is None:
             out["gradient"] = "— (no gradient reaches it)"
             return
-        out["gradient"] = f"∂{E}/∂{name} = {fmt(backprop)}  (this pass)"
+        g = self.session.graph
+        out["gradient"] = f"∂{explain.objective_name(g)}/∂{name} = {self._fmt(backprop)}  (this pass)"
         try:
             # the same within a pass: stepping with something selected stays fast
             if self._num_for is None or self._num_for[0] != name or self._num_for[1] is not tr:
@@ -175,7 +187,7 @@ class Inspector(QWidget, RefreshWhenSeen):
         except (ValueError, KeyError, ArithmeticError) as err:
             out["numerical"] = f"not available: {err}"
             return
-        out["numerical"] = fmt(num)
+        out["numerical"] = self._fmt(num)
         rel = relative_error(backprop, num)
         verdict = "agree" if rel < TOLERANCE else "DISAGREE"
         out["difference"] = f"{rel:.1e} ({verdict})" if math.isfinite(rel) else "—"

@@ -114,8 +114,29 @@ def _generations(succ: dict[str, set[str]]) -> dict[str, int]:
 def layout(graph: Graph, mode: str = "neuron", pitch: float | None = None) -> Layout:
     """Boxes for every node of ``graph``; ``pitch``: the distance between rows
     (the view asks for more when its type needs the room)."""
-    merge = mode == "neuron"
-    members, unit_of = _units(graph, merge)
+    members, unit_of = _units(graph, mode == "neuron")
+    columns, succ = _columns(graph, members, unit_of)
+    attached: dict[str, str] = {}
+    if max((len(c) for c in columns), default=0) > COMPACT_ROWS:
+        columns, attached = _attach_biases(graph, members, succ, columns)
+    compact = max((len(c) for c in columns), default=0) > COMPACT_ROWS
+    d, half_w, pitch, gap = _spacing(graph, compact, pitch)
+    if compact and len(columns) > 1:
+        # wide enough to look like a network, not a column of dots
+        rows = max(len(c) for c in columns)
+        gap = max(gap, 2.0 * rows * pitch / (len(columns) - 1))
+    boxes, internal = _place(graph, members, columns, compact, (d, half_w, pitch, gap))
+    for u, v in attached.items():
+        n = members[u][0]
+        target = boxes[members[v][0]]
+        size = d * 0.6
+        boxes[n] = Box(n, target.x - target.w / 2 - min(gap * 0.22, 90.0), target.y - pitch * 0.3, size, size,
+                       shape_of(graph, n), None, u, symbol_of(graph, n), "", quiet=True)
+    return Layout(boxes, compact, columns, internal, pitch, d)
+
+
+def _columns(graph: Graph, members: dict, unit_of: dict) -> tuple[list[list[str]], dict[str, set[str]]]:
+    """The units in columns by generation, and the graph of units (unit -> its users)."""
     order_pos = {n: k for k, n in enumerate(graph.order)}
     succ: dict[str, set[str]] = {u: set() for u in members}     # the graph of units
     for a, b, _ in graph.edges():
@@ -134,21 +155,26 @@ def layout(graph: Graph, mode: str = "neuron", pitch: float | None = None) -> La
     columns: list[list[str]] = [[] for _ in range(ncols)]
     for u in sorted(members, key=lambda u: order_pos[members[u][0]]):
         columns[col[u]].append(u)
-    columns = [c for c in columns if c]
-    attached: dict[str, str] = {}
-    if max((len(c) for c in columns), default=0) > COMPACT_ROWS:
-        # a tall network: a parameter leaf feeding one unit (a neuron's own bias)
-        # sits beside that unit instead of taking a row of the column before it
-        for c in columns:
-            for u in list(c):
-                first = graph.nodes[members[u][0]]
-                users = list(succ[u])
-                if len(members[u]) == 1 and first.op == "param" and len(users) == 1:
-                    attached[u] = users[0]
-                    c.remove(u)
-        columns = [c for c in columns if c]
-    compact = max((len(c) for c in columns), default=0) > COMPACT_ROWS
+    return [c for c in columns if c], succ
 
+
+def _attach_biases(graph: Graph, members: dict, succ: dict, columns: list[list[str]]):
+    """A tall network: a parameter leaf feeding one unit (a neuron's own bias) sits
+    beside that unit instead of taking a row of the column before it.
+    Returns (the columns without them, {leaf unit: the unit it sits beside})."""
+    attached: dict[str, str] = {}
+    for c in columns:
+        for u in list(c):
+            first = graph.nodes[members[u][0]]
+            users = list(succ[u])
+            if len(members[u]) == 1 and first.op == "param" and len(users) == 1:
+                attached[u] = users[0]
+                c.remove(u)
+    return [c for c in columns if c], attached
+
+
+def _spacing(graph: Graph, compact: bool, pitch: float | None) -> tuple[float, float, float, float]:
+    """(node size, half-neuron width, row pitch, column gap)."""
     # edges that carry weights get two-line labels with long formulas; gates get one number
     weighted = any(w is not None for _, _, w in graph.edges())
     if compact:
@@ -159,13 +185,14 @@ def layout(graph: Graph, mode: str = "neuron", pitch: float | None = None) -> La
         d, half_w, pitch_, gap = 46.0, 44.0, 118.0, 170.0
     if pitch is not None and not compact:
         pitch_ = max(d * 1.5, float(pitch))
-    pitch = pitch_
+    return d, half_w, pitch_, gap
+
+
+def _place(graph: Graph, members: dict, columns: list[list[str]], compact: bool, spacing: tuple):
+    """The boxes of the units column by column, and the inner edges of merged neurons."""
+    d, half_w, pitch, gap = spacing
     boxes: dict[str, Box] = {}
     internal: set[tuple[str, str]] = set()
-    if compact and len(columns) > 1:
-        # wide enough to look like a network, not a column of dots
-        rows = max(len(c) for c in columns)
-        gap = max(gap, 2.0 * rows * pitch / (len(columns) - 1))
 
     def unit_width(u):
         return 2 * half_w if len(members[u]) == 2 else d * (1.2 if shape_of(graph, members[u][0]) == "loss" else 1.0)
@@ -187,21 +214,18 @@ def layout(graph: Graph, mode: str = "neuron", pitch: float | None = None) -> La
                 boxes[b] = Box(b, cx + half_w / 2, y, half_w, d, shape_of(graph, b), "right", u,
                                symbol_of(graph, b), "")
             else:
-                n = mem[0]
-                shape = shape_of(graph, n)
-                w = h = d
-                if shape in ("param", "const"):
-                    w = h = d * 0.8
-                elif shape == "loss":
-                    w = d * 1.2
-                elif shape in ("input", "target"):
-                    w, h = d, d * 0.8
-                boxes[n] = Box(n, cx, y, w, h, shape, None, u, symbol_of(graph, n), n)
+                boxes[mem[0]] = _single_box(graph, mem[0], cx, y, d, u)
         x += cw + gap
-    for u, v in attached.items():
-        n = members[u][0]
-        target = boxes[members[v][0]]
-        size = d * 0.6
-        boxes[n] = Box(n, target.x - target.w / 2 - min(gap * 0.22, 90.0), target.y - pitch * 0.3, size, size,
-                       shape_of(graph, n), None, u, symbol_of(graph, n), "", quiet=True)
-    return Layout(boxes, compact, columns, internal, pitch, d)
+    return boxes, internal
+
+
+def _single_box(graph: Graph, n: str, cx: float, y: float, d: float, unit: str) -> Box:
+    shape = shape_of(graph, n)
+    w = h = d
+    if shape in ("param", "const"):
+        w = h = d * 0.8
+    elif shape == "loss":
+        w = d * 1.2
+    elif shape in ("input", "target"):
+        w, h = d, d * 0.8
+    return Box(n, cx, y, w, h, shape, None, unit, symbol_of(graph, n), n)
