@@ -187,6 +187,9 @@ def test_plots_follow_the_dark_theme(qtbot, window):
             assert view.backgroundBrush().color().lightness() < 60
             axes = [it for it in view.scene().items() if isinstance(it, pg.AxisItem) and it.isVisible()]
             assert axes and all(ax.textPen().color().lightness() > 150 for ax in axes)
+            legends = [it for it in view.scene().items() if isinstance(it, pg.LegendItem)]
+            assert all(lg.brush().color().lightness() < 60 and lg.labelTextColor().lightness() > 150
+                       for lg in legends)
     window.set_theme("light")
     assert all(v.backgroundBrush().color().lightness() > 200 for v in before.findChildren(pg.GraphicsView))
 

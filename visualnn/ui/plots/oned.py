@@ -24,7 +24,7 @@ from ...engine.plotting_data import OneParameterCost, descend, exhaustive_search
 from ..text import escape, plain_label, rich_label
 from .adaptive import AdaptiveSplitter, LazyPanel, scrolled
 from .source import as_source, current_params, follow_learning_rate
-from .style import BACKGROUND, OPTIMIZER_COLOURS, OPTIMIZER_LABELS, fmt, style_plot, text_colour
+from .style import BACKGROUND, OPTIMIZER_COLOURS, OPTIMIZER_LABELS, fmt, plot_colours, style_plot, text_colour
 
 CURVE_POINTS = 400
 COST_NAMES = {"sqrt": "√|d|", "abs": "|d|", "square": "d²", "10pow": "10^(|d|−1)", "pow": "10^(|d|−1)"}
@@ -96,7 +96,7 @@ class OneDPanel(LazyPanel):
         cp = self.curve_plot.getPlotItem()
         style_plot(cp)
         cp.addLegend(offset=(-10, 10), labelTextColor=(30, 30, 30), brush=pg.mkBrush(255, 255, 255, 210))
-        self.curve = cp.plot(pen=pg.mkPen((60, 60, 60), width=2.5), name="cost")
+        self.curve = cp.plot(pen=pg.mkPen(plot_colours().ink, width=2.5), name="cost")
         self.searched = pg.ScatterPlotItem(size=6, pen=None, brush=(120, 120, 120, 160), name="exhaustive search")
         self.best = pg.ScatterPlotItem(symbol="star", size=18, pen=pg.mkPen("k"), brush=(255, 215, 0),
                                        name="lowest found")

@@ -5,6 +5,7 @@ import math
 from dataclasses import dataclass
 
 import pyqtgraph as pg
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsItem, QWidget
 
 from ..inside_items import BOUNDARY_COLOURS, BOUNDARY_STOPS
@@ -44,10 +45,11 @@ class PlotColours:
     background: str
     axes: tuple[int, int, int]
     text: str
+    ink: tuple[int, int, int]         # a curve drawn in the text's colour (the cost curve)
 
 
-PLOT_THEMES = {"light": PlotColours("#ffffff", FOREGROUND, "#222222"),
-               "dark": PlotColours("#1e1f22", (200, 200, 200), "#e8e8e8")}
+PLOT_THEMES = {"light": PlotColours("#ffffff", FOREGROUND, "#222222", (60, 60, 60)),
+               "dark": PlotColours("#1e1f22", (200, 200, 200), "#e8e8e8", (215, 215, 215))}
 _theme = ["light"]
 
 
@@ -78,6 +80,12 @@ def theme_plots(root: QWidget) -> None:
                 item.setTextPen(pg.mkPen(c.axes))
                 item.labelStyle = {**item.labelStyle, "color": c.text}
                 item._updateLabel()
+            elif isinstance(item, pg.LegendItem):
+                # a legend over the curves keeps its ground, in the theme's colour
+                ground = QColor(c.background)
+                ground.setAlpha(210)
+                item.setBrush(pg.mkBrush(ground))
+                item.setLabelTextColor(c.text)
             elif isinstance(item, pg.LabelItem) and item.text:
                 item.setText(item.text, color=c.text)
 
