@@ -174,6 +174,16 @@ def test_mazur_surface_opens_on_a_bowl_with_its_lowest_point_inside_the_map(qtbo
     i, j = np.unravel_index(np.nanargmin(Z), Z.shape)
     assert 0 < i < Z.shape[0] - 1 and 0 < j < Z.shape[1] - 1
     assert Z[i, j] < 1e-3 < surface.surface.center_loss
+    with qtbot.waitSignal(surface.sigMarblesReady, timeout=10000):
+        surface.roll()
+    xs, ys = surface.surface.xs, surface.surface.ys
+    ends = []
+    for name, (path, *_) in surface.paths.items():
+        assert (xs[0] <= path[:, 0]).all() and (path[:, 0] <= xs[-1]).all(), name      # no marble leaves the map
+        assert (ys[0] <= path[:, 1]).all() and (path[:, 1] <= ys[-1]).all(), name
+        ends.append(tuple(np.round(path[-1], 3)))
+    assert len(set(ends)) > 1                          # not all the same line
+    assert min(run[1][-1] for run in surface.paths.values()) < 0.01   # at least one reaches the bottom
 
 
 def test_plots_follow_the_dark_theme(qtbot, window):
