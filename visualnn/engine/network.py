@@ -66,13 +66,6 @@ def compile_layered(spec: LayeredSpec, gates: bool = False) -> Graph:
     for x in spec.inputs:
         g.add(Node(x, "input", layer=0))
     prev = list(spec.inputs)
-    params_added: set[str] = set()
-
-    def param_leaf(name, layer):
-        if name not in params_added and name not in g.nodes:
-            g.add(Node(name, "param", layer=layer))
-            params_added.add(name)
-
     for l, layer in enumerate(spec.layers, start=1):
         if len(layer.weights) != len(layer.neurons) or len(layer.biases) != len(layer.neurons):
             raise GraphError(f"layer {l}: {len(layer.neurons)} neurons but {len(layer.weights)} weight rows "
@@ -85,34 +78,16 @@ def compile_layered(spec: LayeredSpec, gates: bool = False) -> Graph:
                 raise GraphError(f"layer {l}, neuron {neuron!r}: {len(row)} weights for {len(prev)} inputs")
             b = layer.biases[j]
             if b is not None:
-                param_leaf(b, 2 * l - 2)
+                _param_leaf(g, b, 2 * l - 2)
             conns = [(src, w) for src, w in zip(prev, row) if w is not None]
-            if not gates:
+            if not conns and b is None:
+                raise GraphError(f"layer {l}, neuron {neuron!r} has no inputs")
+            if gates:
+                _add_gate_sum(g, neuron, conns, b, l)
+            else:
                 ins = [s for s, _ in conns] + ([b] if b is not None else [])
                 ws = [w for _, w in conns] + ([None] if b is not None else [])
-                if not ins:
-                    raise GraphError(f"layer {l}, neuron {neuron!r} has no inputs")
                 g.add(Node(net_name(neuron), "weighted_sum", tuple(ins), tuple(ws), layer=col_net, group=neuron))
-            else:
-                terms = []
-                for src, w in conns:
-                    param_leaf(w, 2 * l - 2)
-                    m = f"{w}*{src}"
-                    while m in g.nodes:
-                        m += "'"
-                    g.add(Node(m, "mul", (w, src), layer=col_net, group=neuron))
-                    terms.append(m)
-                if b is not None:
-                    terms.append(b)
-                if not terms:
-                    raise GraphError(f"layer {l}, neuron {neuron!r} has no inputs")
-                if len(terms) == 1:
-                    g.add(Node(net_name(neuron), "linear", (terms[0],), layer=col_net, group=neuron))
-                acc = terms[0]
-                for k, t in enumerate(terms[1:], start=1):
-                    name = net_name(neuron) if k == len(terms) - 1 else f"{neuron}.sum{k}"
-                    g.add(Node(name, "add", (acc, t), layer=col_net, group=neuron))
-                    acc = name
             nets.append(net_name(neuron))
             # each neuron's activation right after its sum: the lecture goes neuron by neuron
             if layer.activation != "softmax":
@@ -123,19 +98,50 @@ def compile_layered(spec: LayeredSpec, gates: bool = False) -> Graph:
         if layer.activation == "softmax":
             for j, neuron in enumerate(layer.neurons):
                 g.add(Node(out_name(neuron), "softmax", tuple(nets), attrs={"index": j}, layer=col_out, group=neuron))
-        outs = [out_name(n) for n in layer.neurons]
-        prev = outs
+        prev = [out_name(n) for n in layer.neurons]
     if spec.loss:
-        wanted = OPS[spec.loss].targets or len(prev)
-        if len(spec.targets) != wanted:
-            raise GraphError(f"loss: {len(spec.targets)} targets for {len(prev)} outputs (expected {wanted})")
-        last = 2 * len(spec.layers)
-        for t in spec.targets:
-            g.add(Node(t, "target", layer=last))
-        g.add(Node(spec.loss_name, spec.loss, tuple(prev) + tuple(spec.targets), attrs=dict(spec.loss_attrs),
-                   layer=last + 1))
+        _add_loss(g, spec, prev)
     g.validate()
     return g
+
+
+def _param_leaf(g: Graph, name: str, layer: int) -> None:
+    if name not in g.nodes:
+        g.add(Node(name, "param", layer=layer))
+
+
+def _add_gate_sum(g: Graph, neuron: str, conns: list[tuple[str, str]], b: str | None, l: int) -> None:
+    """A neuron's weighted sum at gate level: a mul per weight, then adds (the bias last)."""
+    col_net = 2 * l - 1
+    terms = []
+    for src, w in conns:
+        _param_leaf(g, w, 2 * l - 2)
+        m = f"{w}*{src}"
+        while m in g.nodes:
+            m += "'"
+        g.add(Node(m, "mul", (w, src), layer=col_net, group=neuron))
+        terms.append(m)
+    if b is not None:
+        terms.append(b)
+    if len(terms) == 1:
+        g.add(Node(net_name(neuron), "linear", (terms[0],), layer=col_net, group=neuron))
+    acc = terms[0]
+    for k, t in enumerate(terms[1:], start=1):
+        name = net_name(neuron) if k == len(terms) - 1 else f"{neuron}.sum{k}"
+        g.add(Node(name, "add", (acc, t), layer=col_net, group=neuron))
+        acc = name
+
+
+def _add_loss(g: Graph, spec: LayeredSpec, outputs: list[str]) -> None:
+    assert spec.loss is not None
+    wanted = OPS[spec.loss].targets or len(outputs)
+    if len(spec.targets) != wanted:
+        raise GraphError(f"loss: {len(spec.targets)} targets for {len(outputs)} outputs (expected {wanted})")
+    last = 2 * len(spec.layers)
+    for t in spec.targets:
+        g.add(Node(t, "target", layer=last))
+    g.add(Node(spec.loss_name, spec.loss, tuple(outputs) + tuple(spec.targets), attrs=dict(spec.loss_attrs),
+               layer=last + 1))
 
 
 class DenseModel:
@@ -168,6 +174,12 @@ class DenseModel:
     def _ext(self, theta):
         theta = np.asarray(theta, dtype=float)
         return np.concatenate([theta, np.zeros(theta.shape[:-1] + (1,))], axis=-1)
+
+    def layer_weights(self, theta) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Each layer's weight matrix (neurons, inputs) and bias vector from ``theta``
+        (leading axes kept); an absent weight or bias is 0."""
+        th = self._ext(theta)
+        return [(th[..., iw], th[..., ib]) for iw, ib in zip(self.idx_w, self.idx_b)]
 
     def forward(self, theta, X):
         """Activations of every layer; X is (B, inputs).  ``theta`` may carry

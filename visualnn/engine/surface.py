@@ -137,12 +137,10 @@ class Evaluator:
         # plain matrix products for every grid point at once.  Layers before the
         # first one the directions touch are computed once.
         d = self.dense
-        c = d._ext(self.base)
-        Dx = np.concatenate([D, np.zeros((len(D), 1))], axis=1)
         layers = []
-        for iw, ib in zip(d.idx_w, d.idx_b):
-            terms = [(k, Dx[k][iw], Dx[k][ib]) for k in range(len(D)) if Dx[k][iw].any() or Dx[k][ib].any()]
-            layers.append((c[iw], c[ib], terms))
+        for (Wc, bc), (WD, bD) in zip(d.layer_weights(self.base), d.layer_weights(D)):
+            terms = [(k, WD[k], bD[k]) for k in range(len(D)) if WD[k].any() or bD[k].any()]
+            layers.append((Wc, bc, terms))
         touched = [bool(t) for _, _, t in layers]
         first = touched.index(True) if any(touched) else len(layers)
         A = self.X
@@ -205,8 +203,7 @@ class Evaluator:
         d = self.dense
         assert d is not None                                 # grid() sends only layered networks here
         act = [lambda Z, op=op, attrs=attrs: _activate(op, attrs, Z) for op, attrs in d.acts]
-        c = d._ext(self.base)
-        layers = [(c[iw], c[ib]) for iw, ib in zip(d.idx_w, d.idx_b)]
+        layers = d.layer_weights(self.base)
         (la, ja, ia), (lb, jb, ib) = a, b
         A = self.X
         for l in range(la):                                  # depends on neither

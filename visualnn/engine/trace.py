@@ -131,22 +131,12 @@ def record(graph: Graph, params: Mapping[str, float], sample: Mapping[str, float
 def _record(graph: Graph, params: Mapping[str, float], sample: Mapping[str, float]) -> Trace:
     P = {k: np.array([float(v)]) for k, v in params.items()}
     feeds = {k: np.array([float(v)]) for k, v in sample.items()}
-    loss = graph.loss
     nodes = graph.nodes
     frozen = graph.frozen
     steps: list[Step] = []
     values: dict[str, np.ndarray] = {}
     fv: dict[str, float] = {}             # every value as a float, converted once
-    for name, v in graph.step_forward(P, feeds, values):
-        n = nodes[name]
-        fv[name] = _f(v)
-        if n.is_leaf:
-            continue
-        steps.append(Step(
-            index=len(steps), phase="loss" if name == loss else "forward", node=name, op=n.op,
-            inputs=n.inputs, input_values=tuple(fv[i] for i in n.inputs),
-            weights=n.weights, weight_values=tuple(None if w is None else float(params[w]) for w in n.weights),
-            value=fv[name]))
+    _forward_steps(graph, P, feeds, params, values, fv, steps)
     grads: dict[str, np.ndarray] = {}     # what walk_backward reads: op nodes' gradients
     gf: dict[str, float] = {}             # every node's gradient as a float, in the order reached
     pgrads: dict[str, float] = {}
@@ -159,30 +149,8 @@ def _record(graph: Graph, params: Mapping[str, float], sample: Mapping[str, floa
         weights = n.weights or (None,) * k
         # one sample: every local gradient is one number; the products are the
         # same float64 multiplications numpy does on one-element arrays
-        locs = _floats(b.local, k)
-        wls = _floats(b.weight_local, k)
-        edges = []
-        for src, w, loc, wl in zip(n.inputs, weights, locs, wls):
-            g = loc * up
-            prev = gf.get(src)
-            acc = g if prev is None else prev + g
-            gf[src] = acc
-            node = nodes[src]
-            if not node.is_leaf:
-                grads[src] = np.array([acc])
-            op = node.op
-            if op == "target":
-                continue  # targets are given, not learned: the lecture sends nothing back to them
-            param, pg = None, None
-            src_param = op == "param" and src not in frozen
-            if w is not None and w not in frozen:
-                param, pg = w, wl * up
-                pgrads[w] = pgrads.get(w, 0.0) + pg
-            elif src_param:
-                param, pg = src, g
-            if src_param:
-                pgrads[src] = pgrads.get(src, 0.0) + g
-            edges.append(EdgeGradient(src, b.node, loc, up, g, acc, param, pg, src_param))
+        edges = _edge_gradients(graph, b.node, weights, _floats(b.local, k), _floats(b.weight_local, k), up,
+                                gf, grads, pgrads)
         steps.append(Step(index=len(steps), phase="backward", node=b.node, op=n.op,
                           inputs=n.inputs, weights=n.weights, upstream=up, edges=tuple(edges)))
     if not gf:
@@ -193,6 +161,52 @@ def _record(graph: Graph, params: Mapping[str, float], sample: Mapping[str, floa
     return Trace(graph, {p: float(params[p]) for p in graph.param_names}, dict(sample), steps,
                  dict(fv), gf,
                  {p: pgrads.get(p, 0.0) for p in graph.param_names})
+
+
+def _forward_steps(graph: Graph, P, feeds, params: Mapping[str, float], values: dict[str, np.ndarray],
+                   fv: dict[str, float], steps: list[Step]) -> None:
+    """The forward (and loss) steps, one per op node; every value as a float in ``fv``."""
+    nodes, loss = graph.nodes, graph.loss
+    for name, v in graph.step_forward(P, feeds, values):
+        n = nodes[name]
+        fv[name] = _f(v)
+        if n.is_leaf:
+            continue
+        steps.append(Step(
+            index=len(steps), phase="loss" if name == loss else "forward", node=name, op=n.op,
+            inputs=n.inputs, input_values=tuple(fv[i] for i in n.inputs),
+            weights=n.weights, weight_values=tuple(None if w is None else float(params[w]) for w in n.weights),
+            value=fv[name]))
+
+
+def _edge_gradients(graph: Graph, dst: str, weights, locs, wls, up: float, gf: dict[str, float],
+                    grads: dict[str, np.ndarray], pgrads: dict[str, float]) -> list[EdgeGradient]:
+    """One backward step's edges: each input's share (local × upstream) added to its running
+    sum (``gf``; ``grads`` for op nodes, which walk_backward reads) and to the parameter it trains."""
+    nodes, frozen = graph.nodes, graph.frozen
+    edges = []
+    for src, w, loc, wl in zip(nodes[dst].inputs, weights, locs, wls):
+        g = loc * up
+        prev = gf.get(src)
+        acc = g if prev is None else prev + g
+        gf[src] = acc
+        node = nodes[src]
+        if not node.is_leaf:
+            grads[src] = np.array([acc])
+        op = node.op
+        if op == "target":
+            continue  # targets are given, not learned: the lecture sends nothing back to them
+        param, pg = None, None
+        src_param = op == "param" and src not in frozen
+        if w is not None and w not in frozen:
+            param, pg = w, wl * up
+            pgrads[w] = pgrads.get(w, 0.0) + pg
+        elif src_param:
+            param, pg = src, g
+        if src_param:
+            pgrads[src] = pgrads.get(src, 0.0) + g
+        edges.append(EdgeGradient(src, dst, loc, up, g, acc, param, pg, src_param))
+    return edges
 
 
 def first_non_finite(steps) -> tuple[Step, int | None] | None:
