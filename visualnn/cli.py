@@ -22,6 +22,7 @@ from pathlib import Path
 from .engine import record
 from .engine.gradcheck import TOLERANCE, gradcheck
 from .engine.optimizers import OPTIMIZERS
+from .engine.textfmt import significant
 from .engine.trace import json_safe
 from .engine.training import train
 from .io import FileFormatError, load, save
@@ -54,12 +55,7 @@ def _load(path: str):
 
 
 def fmt(x, digits: int = 9) -> str:
-    if x is None:
-        return "-"
-    x = float(x)
-    if not math.isfinite(x):
-        return str(x)
-    return f"{x:.{digits}g}"
+    return significant(x, digits)
 
 
 # -- check ---------------------------------------------------------------------

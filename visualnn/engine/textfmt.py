@@ -1,5 +1,6 @@
 """Numbers as the lecture prints them (Qt-free, used by explain, the ops' formula
-text and the non-finite reports).
+text and the non-finite reports), and in significant digits (the CLI, the plots):
+the one number formatter, everything else imports it.
 
 ``digits`` places after the point, trailing zeros dropped, but at least two
 significant digits for small numbers, so the lecture's 0.082167041 prints as
@@ -35,6 +36,19 @@ def fmt(x, digits: int = 4) -> str:
     if "." in s:
         s = s.rstrip("0").rstrip(".")
     return "0" if s in ("-0", "") else s
+
+
+def significant(x, digits: int = 4) -> str:
+    """A number in ``digits`` significant digits (Python's ``g``) for the CLI's columns and
+    the plots' readouts: ``-`` for none, nan and inf as Python writes them, zero as ``0``."""
+    if x is None:
+        return "-"
+    x = float(x)
+    if not math.isfinite(x):
+        return str(x)
+    if x == 0:
+        return "0"
+    return f"{x:.{digits}g}"
 
 
 def operand(x, digits: int = 4) -> str:

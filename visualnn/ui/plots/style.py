@@ -8,6 +8,7 @@ import pyqtgraph as pg
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsItem, QWidget
 
+from ...engine.textfmt import significant as fmt  # noqa: F401  (the plots' number format)
 from ..inside_items import BOUNDARY_COLOURS, BOUNDARY_STOPS
 
 BACKGROUND = "w"
@@ -140,15 +141,3 @@ def plot_widget(**kw) -> pg.PlotWidget:
 
 def layout_widget() -> pg.GraphicsLayoutWidget:
     return pg.GraphicsLayoutWidget(border=None)
-
-
-def fmt(x, digits: int = 4) -> str:
-    """A number as the lecture prints it: a few significant digits."""
-    if x is None:
-        return "-"
-    x = float(x)
-    if not math.isfinite(x):
-        return str(x)
-    if x == 0:
-        return "0"
-    return f"{x:.{digits}g}"
