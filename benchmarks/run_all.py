@@ -97,6 +97,9 @@ def rows_soak(mod, steps, passes):
 
 CONDITIONS: dict[str, None] = {}
 
+LOAD_NOTE = ("The machine is a shared 2-core one: every timing moves with its load (the load averages "
+             "are in the first line and in the conditions); rows near their targets pass or miss with it.")
+
 # why a target is missed, shown under the table for the rows that miss it (causes found with
 # cProfile on this code; the figures they point to are rows of the same run)
 NOTES = [
@@ -184,6 +187,8 @@ def write(lines: list[str], args, unfinished: str = ""):
         lines += ["", "Conditions of the window rows:", ""] + notes
     missed = [line for line in lines if line.endswith("| **MISS** |")]
     why = [f"- {text}" for key, text in NOTES if any(key in line for line in missed)]
+    if missed:
+        why.append(f"- {LOAD_NOTE}")
     if why:
         lines += ["", "Why the rows marked MISS miss:", ""] + why
     if unfinished:
