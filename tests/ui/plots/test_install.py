@@ -235,3 +235,19 @@ def test_activation_readout_follows_a_layer_switched_to_relu_even_behind_another
     open_panel(window, "Activation")
     qtbot.waitUntil(lambda: "tanh(net_o1)" in activation.info.text(), timeout=3000)
     assert activation.plot_f.titleLabel.text.startswith("tanh")
+
+
+@pytest.mark.parametrize("size, shown", [((1920, 1080), True), ((1366, 768), False)])
+def test_marble_legend_leaves_a_small_loss_map_uncovered(qtbot, window, size, shown):
+    window.setGeometry(0, 0, *size)
+    window.show()
+    window.show_model(load(examples_dir() / "mazur_2_2_2.json").model)
+    surface = open_panel(window, "Loss surface")
+    qtbot.waitUntil(lambda: surface.surface is not None and not surface.busy, timeout=10000)
+    surface.marble.interval.setValue(1)
+    with qtbot.waitSignal(surface.race.sigFinished, timeout=10000):
+        surface.roll()
+    legend, box = surface.map.legend, surface.map.plotItem.vb.boundingRect()
+    assert legend.isVisible() == shown
+    if shown:
+        assert legend.boundingRect().width() <= 0.3 * box.width()
