@@ -4,12 +4,10 @@ playground style.  The engine's ``train`` runs in a QThread; the window
 stays live, and the graph's edges recolour as the weights change."""
 from __future__ import annotations
 
-import threading
 import time
 
 import numpy as np
-import pyqtgraph as pg
-from PySide6.QtCore import QThread, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -25,148 +23,26 @@ from shiboken6 import isValid
 
 from ...engine.features import plane_inputs
 from ...engine.optimizers import OPTIMIZERS
-from ...engine.plotting_data import decision_grid, shown_samples
-from ...engine.training import initial_params, train
+from ...engine.plotting_data import decision_grid
+from ...engine.training import initial_params
 from ..text import markup, plain_label, rich_label
 from .adaptive import AdaptiveSplitter, FlowLayout, LazyPanel, scrolled
 from .map_points import MapPointEditor
 from .source import as_source, current_params, follow_learning_rate
-from .style import BACKGROUND, BOUNDARY_CMAP, CLASS_CMAP, OPTIMIZER_LABELS, TEST_PEN, TRAIN_PEN, fmt, style_plot
+from .style import OPTIMIZER_LABELS, fmt
+from .train_thread import EMIT_EVERY, TrainThread
+from .training_plots import DecisionMap, LossCurves, Series
 from .worker import keep_alive
 
-EMIT_EVERY = 1 / 60        # seconds between progress signals from the training thread (a display frame)
+__all__ = ["EMIT_EVERY", "Series", "TrainThread", "TrainingPanel"]
+
 BOUNDARY_EVERY = 0.1       # seconds between decision-boundary redraws
 PUSH_EVERY = 1 / 30        # seconds between parameter pushes to the graph, at least ...
 PUSH_SHARE = 4             # ... and this many times what the last push cost (the window stays live)
 BOUNDARY_N = 80
 
 
-class Series:
-    """A curve's points in a NumPy buffer that grows by doubling: appending a
-    batch costs the batch, and the curve gets views, never a rebuilt array."""
-
-    def __init__(self):
-        self.x = np.empty(1024)
-        self.y = np.empty(1024)
-        self.n = 0
-
-    def extend(self, xs, ys):
-        k = len(xs)
-        if self.n + k > len(self.x):
-            size = max(2 * len(self.x), self.n + k)
-            for name in ("x", "y"):
-                grown = np.empty(size)
-                grown[:self.n] = getattr(self, name)[:self.n]
-                setattr(self, name, grown)
-        self.x[self.n:self.n + k] = xs
-        self.y[self.n:self.n + k] = ys
-        self.n += k
-
-    def clear(self):
-        self.n = 0
-
-    def show_on(self, curve):
-        curve.setData(self.x[:self.n], self.y[:self.n])
-
-
-class TrainThread(QThread):
-    """One run of ``engine.training.train`` that can pause between epochs."""
-    sigEpochs = Signal(object, object)   # [(epoch, train, test)], latest params; at most one queued
-    sigResult = Signal(object)           # TrainResult
-    sigFailed = Signal(str)
-
-    def __init__(self, model, params, epochs, lr, optimizer, batch_size, seed, hyper, step_mode=False):
-        super().__init__()
-        self.args = dict(epochs=epochs, lr=lr, optimizer=optimizer, batch_size=batch_size, seed=seed,
-                         hyper=hyper, start=dict(params))
-        self.model = model.copy()
-        self._stop = threading.Event()
-        self._go = threading.Event()
-        self._budget = 1 if step_mode else None   # epochs allowed before pausing; None = run on
-        self._lock = threading.Lock()
-        self._pending: list = []
-        self._last_emit = 0.0
-        self._params: dict = {}
-        self._posted = False             # news sent that the window has not taken yet
-        self.news_sent = self.news_taken = 0
-        self._go.set()
-
-    # -- control (GUI thread) ------------------------------------------------------
-    def pause(self):
-        with self._lock:
-            self._budget = 0
-            self._go.clear()
-
-    def resume(self):
-        with self._lock:
-            self._budget = None
-            self._go.set()
-
-    def one_epoch(self):
-        with self._lock:
-            self._budget = 1
-            self._go.set()
-
-    def stop(self):
-        self._stop.set()
-        self._go.set()
-
-    # -- the training thread ---------------------------------------------------------
-    def _should_stop(self) -> bool:
-        while True:
-            with self._lock:
-                if self._stop.is_set():
-                    return True
-                if self._budget is None:
-                    return False
-                if self._budget > 0:
-                    self._budget -= 1
-                    if self._budget == 0:
-                        self._go.clear()
-                    return False
-            self._flush(force=True)
-            self._go.wait()
-
-    def _callback(self, epoch, train_loss, test_loss, params):
-        with self._lock:
-            self._pending.append((epoch, train_loss, test_loss))
-            self._params = params
-        self._flush()
-
-    def _flush(self, force=False):
-        # back-pressure: while the window has not taken the last news, the epochs wait
-        # here (as data, not as queued events); it takes everything when it gets to it
-        with self._lock:
-            now = time.perf_counter()
-            if self._posted or not self._pending or (not force and now - self._last_emit < EMIT_EVERY):
-                return
-            batch, self._pending = self._pending, []
-            self._posted = True
-            self._last_emit = now
-            self.news_sent += 1
-            params = dict(self._params)
-        self.sigEpochs.emit(batch, params)
-
-    def take(self) -> tuple[list, dict]:
-        """(GUI thread) The epochs done since the last news, the latest weights, and
-        leave to send the next news."""
-        with self._lock:
-            batch, self._pending = self._pending, []
-            self._posted = False
-            self.news_taken += 1
-            return batch, dict(self._params)
-
-    def run(self):
-        try:
-            result = train(self.model, callback=self._callback, should_stop=self._should_stop, **self.args)
-        except Exception as exc:         # bad settings, no data: a message, not a crash
-            self.sigFailed.emit(str(exc))
-            return
-        self._flush(force=True)
-        self.sigResult.emit(result)
-
-
-class TrainingPanel(LazyPanel):
+class TrainingPanel(LossCurves, DecisionMap, LazyPanel):
     sigStatus = Signal(str)
 
     def __init__(self, session, parent=None):
@@ -192,7 +68,12 @@ class TrainingPanel(LazyPanel):
         self._pushes = 0                   # weight pushes to the session (tests)
         self._boundary_stale = False
 
-        # controls
+        self._make_controls()
+        form = self._lay_out()
+        self._connect(form)
+        self._on_document_change()
+
+    def _make_controls(self):
         icon = self.style().standardIcon
         self.play_button = QPushButton(icon(QStyle.SP_MediaPlay), "Play")
         self.pause_button = QPushButton(icon(QStyle.SP_MediaPause), "Pause")
@@ -218,6 +99,7 @@ class TrainingPanel(LazyPanel):
         self.status = rich_label()
         self.status.setWordWrap(True)
 
+    def _lay_out(self):
         buttons = FlowLayout()
         for b in (self.play_button, self.pause_button, self.step_button, self.reset_button):
             buttons.addWidget(b)
@@ -227,28 +109,8 @@ class TrainingPanel(LazyPanel):
         form.addRow(plain_label("Batch size"), self.batch)
         form.addRow(plain_label("Seed"), self.seed)
         form.addRow(plain_label("Epochs per run"), self.epochs)
-
-        # plots
-        self.loss_plot = pg.PlotWidget(background=BACKGROUND)
-        lp = self.loss_plot.getPlotItem()
-        style_plot(lp, left="loss", bottom="epoch", log_y=True)
-        lp.addLegend(offset=(-10, 10), labelTextColor=(30, 30, 30))
-        self.train_curve = lp.plot(pen=TRAIN_PEN, name="train")
-        self.test_curve = lp.plot(pen=TEST_PEN, name="test")
-        # a long history is drawn at the plot's pixel resolution, and only what is in view
-        lp.setDownsampling(auto=True, mode="peak")
-        lp.setClipToView(True)
-        self.boundary_plot = pg.PlotWidget(background=BACKGROUND)
-        bp = self.boundary_plot.getPlotItem()
-        style_plot(bp)
-        bp.setAspectLocked(True)
-        self.boundary = pg.ImageItem()
-        self.boundary.setColorMap(BOUNDARY_CMAP)
-        bp.addItem(self.boundary)
-        self.points = pg.ScatterPlotItem(size=10, pen=pg.mkPen((60, 60, 60), width=1.2))
-        self.test_points = pg.ScatterPlotItem(size=10, symbol="s", pen=pg.mkPen((20, 20, 20), width=1.5))
-        bp.addItem(self.points)
-        bp.addItem(self.test_points)
+        self._make_loss_plot()
+        self._make_boundary_plot()
         plots = AdaptiveSplitter()
         plots.addWidget(self.loss_plot)
         plots.addWidget(self.boundary_plot)
@@ -271,7 +133,9 @@ class TrainingPanel(LazyPanel):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.split)
+        return form
 
+    def _connect(self, form):
         self.play_button.clicked.connect(self.play)
         self.pause_button.clicked.connect(self.pause)
         self.step_button.clicked.connect(self.step_epoch)
@@ -285,7 +149,6 @@ class TrainingPanel(LazyPanel):
         s.sigDocumentChanged.connect(self._on_document_change)
         follow_learning_rate(self.lr, s)                            # the session's one learning rate
         s.sigShownParamsChanged.connect(self._on_params_change)     # the weights in effect, after every edit
-        self._on_document_change()
 
     # -- document ------------------------------------------------------------------
     def _on_document_change(self):
@@ -323,14 +186,6 @@ class TrainingPanel(LazyPanel):
             self._set_status(f"Ready: {len(model.data)} training samples. Press play.")
         self._update_buttons()
 
-    def _clear_history(self):
-        self.epoch = 0
-        self.history, self.test_history, self.epochs_axis = [], [], []
-        self._train_series.clear()
-        self._test_series.clear()
-        self.train_curve.setData([], [])
-        self.test_curve.setData([], [])
-        self.progress.setValue(0)
 
     # -- controls ------------------------------------------------------------------
     def _hyper(self) -> dict:
@@ -469,26 +324,6 @@ class TrainingPanel(LazyPanel):
         self._draw_boundary()
         self._push(force=self.state != "running")      # a paused step shows its weights at once
 
-    def _add_epochs(self, batch, params) -> bool:
-        """Append a batch of (epoch, train, test) to the history and its curves (only the
-        new points are converted); False when there was nothing new."""
-        self.params = dict(params)
-        if not batch:
-            return False
-        epochs = [self._run_offset + e for e, _, _ in batch]
-        train = [tr for _, tr, _ in batch]
-        tests = [(x, te) for x, (_, _, te) in zip(epochs, batch) if te is not None]
-        self.epochs_axis.extend(epochs)
-        self.history.extend(train)
-        self._train_series.extend(epochs, train)
-        self._train_series.show_on(self.train_curve)
-        if tests:
-            self.test_history.extend(te for _, te in tests)
-            self._test_series.extend([x for x, _ in tests], [te for _, te in tests])
-            self._test_series.show_on(self.test_curve)
-        self.epoch = self.epochs_axis[-1]
-        self.progress.setValue(self.epoch - self._run_offset)
-        return True
 
     def _on_result(self, result):
         if self.thread is None or self.sender() is not self.thread:   # late news of an ended run: no sender
@@ -556,30 +391,7 @@ class TrainingPanel(LazyPanel):
             self._boundary_stale = False
             self._draw_boundary(force=True)
 
-    # -- decision boundary -------------------------------------------------------------
-    def _draw_points(self):
-        g = self.model.graph
-        t = g.targets[0] if g.targets else None
-        plane = plane_inputs(self.model) or tuple(g.inputs)
-
-        def spots(cols, outline):
-            if not cols or plane[0] not in cols:
-                return []
-            keep = shown_samples(len(cols[plane[0]]))          # a few thousand symbols at most
-            x, y = (np.asarray(cols[i], float)[keep] for i in plane[:2])
-            if t is not None and t in cols:
-                lo, hi = self.boundary_levels
-                v = (np.asarray(cols[t], float)[keep] - lo) / (hi - lo)
-            else:
-                v = np.full(len(x), 0.5)
-            colours = CLASS_CMAP.map(np.clip(v, 0, 1), mode="qcolor")
-            return [{"pos": (a, b), "brush": c} for a, b, c in zip(x, y, colours)]
-
-        from ...engine.plotting_data import label_range
-        self.boundary_levels = label_range(self.model)
-        self.points.setData(spots(self.model.data.columns, "w"))
-        self.test_points.setData(spots(self.model.data.test, "k"))
-
+    # -- decision boundary (drawn by DecisionMap) ------------------------------------------
     def _draw_boundary(self, force=False):
         if self.model is None or (not force and not self.boundary_plot.isVisibleTo(self)):
             return
@@ -594,12 +406,4 @@ class TrainingPanel(LazyPanel):
         self._last_boundary = now
         with np.errstate(all="ignore"):
             xs, ys, V, (lo, hi) = decision_grid(self.model, self.params, n=BOUNDARY_N)
-        self.boundary_grid = (xs, ys, V)
-        self.boundary.setImage(V, levels=(lo, hi), autoLevels=False)
-        dx, dy = xs[1] - xs[0], ys[1] - ys[0]
-        self.boundary.setRect(xs[0] - dx / 2, ys[0] - dy / 2, xs[-1] - xs[0] + dx, ys[-1] - ys[0] + dy)
-
-    def boundary_value_at(self, x: float, y: float) -> float:
-        """The shaded network output at the grid cell nearest (x, y)."""
-        xs, ys, V = self.boundary_grid
-        return float(V[np.abs(xs - x).argmin(), np.abs(ys - y).argmin()])
+        self._show_grid(xs, ys, V, (lo, hi))

@@ -1,0 +1,138 @@
+"""The training panel's two plots: the train and test loss curves, and (two inputs) the
+decision map under the data points.
+
+Mixed into ``TrainingPanel`` (``training.py``), which owns the run, its history and the
+weights; it decides when the map is recomputed (``decision_grid``) and these methods draw it.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+
+from ...engine.features import plane_inputs
+from ...engine.plotting_data import label_range, shown_samples
+from .style import BACKGROUND, BOUNDARY_CMAP, CLASS_CMAP, TEST_PEN, TRAIN_PEN, style_plot
+
+
+class Series:
+    """A curve's points in a NumPy buffer that grows by doubling: appending a
+    batch costs the batch, and the curve gets views, never a rebuilt array."""
+
+    def __init__(self):
+        self.x = np.empty(1024)
+        self.y = np.empty(1024)
+        self.n = 0
+
+    def extend(self, xs, ys):
+        k = len(xs)
+        if self.n + k > len(self.x):
+            size = max(2 * len(self.x), self.n + k)
+            for name in ("x", "y"):
+                grown = np.empty(size)
+                grown[:self.n] = getattr(self, name)[:self.n]
+                setattr(self, name, grown)
+        self.x[self.n:self.n + k] = xs
+        self.y[self.n:self.n + k] = ys
+        self.n += k
+
+    def clear(self):
+        self.n = 0
+
+    def show_on(self, curve):
+        curve.setData(self.x[:self.n], self.y[:self.n])
+
+
+class LossCurves:
+    """The train and test loss per epoch, on a log axis."""
+
+    def _make_loss_plot(self):
+        self.loss_plot = pg.PlotWidget(background=BACKGROUND)
+        lp = self.loss_plot.getPlotItem()
+        style_plot(lp, left="loss", bottom="epoch", log_y=True)
+        lp.addLegend(offset=(-10, 10), labelTextColor=(30, 30, 30))
+        self.train_curve = lp.plot(pen=TRAIN_PEN, name="train")
+        self.test_curve = lp.plot(pen=TEST_PEN, name="test")
+        # a long history is drawn at the plot's pixel resolution, and only what is in view
+        lp.setDownsampling(auto=True, mode="peak")
+        lp.setClipToView(True)
+
+    def _clear_history(self):
+        self.epoch = 0
+        self.history, self.test_history, self.epochs_axis = [], [], []
+        self._train_series.clear()
+        self._test_series.clear()
+        self.train_curve.setData([], [])
+        self.test_curve.setData([], [])
+        self.progress.setValue(0)
+
+    def _add_epochs(self, batch, params) -> bool:
+        """Append a batch of (epoch, train, test) to the history and its curves (only the
+        new points are converted); False when there was nothing new."""
+        self.params = dict(params)
+        if not batch:
+            return False
+        epochs = [self._run_offset + e for e, _, _ in batch]
+        train = [tr for _, tr, _ in batch]
+        tests = [(x, te) for x, (_, _, te) in zip(epochs, batch) if te is not None]
+        self.epochs_axis.extend(epochs)
+        self.history.extend(train)
+        self._train_series.extend(epochs, train)
+        self._train_series.show_on(self.train_curve)
+        if tests:
+            self.test_history.extend(te for _, te in tests)
+            self._test_series.extend([x for x, _ in tests], [te for _, te in tests])
+            self._test_series.show_on(self.test_curve)
+        self.epoch = self.epochs_axis[-1]
+        self.progress.setValue(self.epoch - self._run_offset)
+        return True
+
+
+class DecisionMap:
+    """The network's output over its two inputs, shaded, under the training and test points."""
+
+    def _make_boundary_plot(self):
+        self.boundary_plot = pg.PlotWidget(background=BACKGROUND)
+        bp = self.boundary_plot.getPlotItem()
+        style_plot(bp)
+        bp.setAspectLocked(True)
+        self.boundary = pg.ImageItem()
+        self.boundary.setColorMap(BOUNDARY_CMAP)
+        bp.addItem(self.boundary)
+        self.points = pg.ScatterPlotItem(size=10, pen=pg.mkPen((60, 60, 60), width=1.2))
+        self.test_points = pg.ScatterPlotItem(size=10, symbol="s", pen=pg.mkPen((20, 20, 20), width=1.5))
+        bp.addItem(self.points)
+        bp.addItem(self.test_points)
+
+    def _draw_points(self):
+        g = self.model.graph
+        t = g.targets[0] if g.targets else None
+        plane = plane_inputs(self.model) or tuple(g.inputs)
+
+        def spots(cols, outline):
+            if not cols or plane[0] not in cols:
+                return []
+            keep = shown_samples(len(cols[plane[0]]))          # a few thousand symbols at most
+            x, y = (np.asarray(cols[i], float)[keep] for i in plane[:2])
+            if t is not None and t in cols:
+                lo, hi = self.boundary_levels
+                v = (np.asarray(cols[t], float)[keep] - lo) / (hi - lo)
+            else:
+                v = np.full(len(x), 0.5)
+            colours = CLASS_CMAP.map(np.clip(v, 0, 1), mode="qcolor")
+            return [{"pos": (a, b), "brush": c} for a, b, c in zip(x, y, colours)]
+
+        self.boundary_levels = label_range(self.model)
+        self.points.setData(spots(self.model.data.columns, "w"))
+        self.test_points.setData(spots(self.model.data.test, "k"))
+
+    def _show_grid(self, xs, ys, V, levels):
+        """Shade the map with the output V on the grid xs × ys."""
+        self.boundary_grid = (xs, ys, V)
+        self.boundary.setImage(V, levels=levels, autoLevels=False)
+        dx, dy = xs[1] - xs[0], ys[1] - ys[0]
+        self.boundary.setRect(xs[0] - dx / 2, ys[0] - dy / 2, xs[-1] - xs[0] + dx, ys[-1] - ys[0] + dy)
+
+    def boundary_value_at(self, x: float, y: float) -> float:
+        """The shaded network output at the grid cell nearest (x, y)."""
+        xs, ys, V = self.boundary_grid
+        return float(V[np.abs(xs - x).argmin(), np.abs(ys - y).argmin()])
