@@ -35,6 +35,12 @@ class ActivationPanel(LazyPanel):
         self._stale = None                   # the last thing that changed while the panel was hidden
         self._acts_graph, self._acts = None, {}
 
+        self._make_widgets()
+        self._lay_out()
+        self._connect()
+        self._on_document_change()
+
+    def _make_widgets(self):
         self.combo = QComboBox()
         for name in ACTIVATIONS:
             self.combo.addItem(f"{name}  ({OPS[name].symbol})", name)
@@ -75,6 +81,7 @@ class ActivationPanel(LazyPanel):
         self.hover_f.hide()
         self.hover_d.hide()
 
+    def _lay_out(self):
         top = FlowLayout()
         top.addWidget(labelled("Activation", self.combo))
         top.addWidget(self.follow)
@@ -85,6 +92,7 @@ class ActivationPanel(LazyPanel):
         lay.addWidget(self.view, 1)
         lay.addWidget(self.hover)
 
+    def _connect(self):
         self.combo.activated.connect(self._on_combo_activated)
         self.follow.toggled.connect(self._on_follow_toggled)
         self.view.scene().sigMouseMoved.connect(self._on_mouse_moved)
@@ -93,7 +101,6 @@ class ActivationPanel(LazyPanel):
         s.sigSelectionChanged.connect(self._on_selection_change)
         s.sigDocumentChanged.connect(self._on_document_change)
         s.sigParamsChanged.connect(self._on_params_change)
-        self._on_document_change()
 
     # -- what to show --------------------------------------------------------------
     def set_activation(self, name: str, attrs: dict | None = None):

@@ -71,33 +71,7 @@ class MarbleControls(QGroupBox):
 
     def __init__(self, parent=None):
         super().__init__("Roll the marble", parent)
-        grid = QGridLayout()
-        grid.addWidget(plain_label("learning rate"), 0, 1)
-        grid.addWidget(plain_label("loss"), 0, 2)
-        self.rows: dict[str, tuple[QCheckBox, QDoubleSpinBox, QLabel]] = {}
-        self.memory: dict[str, QLabel] = {}
-        for k, name in enumerate(OPTIMIZERS):
-            r = 2 * k + 1               # its controls, and under them its gradient and memory
-            check = QCheckBox(OPTIMIZER_LABELS.get(name, name))
-            check.setChecked(True)
-            c = QColor(*OPTIMIZER_COLOURS[name])
-            check.setStyleSheet(f"QCheckBox {{ color: {c.name()}; font-weight: bold; }}")
-            lr = QDoubleSpinBox()
-            lr.setDecimals(4)
-            lr.setRange(1e-4, 10.0)
-            lr.setSingleStep(0.001)
-            loss = plain_label("-")
-            loss.setMinimumWidth(90)
-            grid.addWidget(check, r, 0)
-            grid.addWidget(lr, r, 1)
-            grid.addWidget(loss, r, 2)
-            memory = plain_label("-")
-            memory.setStyleSheet("QLabel { color: #555555; }")
-            memory.setToolTip("The gradient this marble stepped with and what its optimizer remembers "
-                              "(velocity, running averages) after the step shown")
-            grid.addWidget(memory, r + 1, 0, 1, 3)
-            self.rows[name] = (check, lr, loss)
-            self.memory[name] = memory
+        grid = self._make_rows()
         self.momentum = QDoubleSpinBox()
         self.momentum.setRange(0.0, 0.999)
         self.momentum.setDecimals(3)
@@ -139,6 +113,37 @@ class MarbleControls(QGroupBox):
         self.roll_button.clicked.connect(self.sigRoll)
         self.stop_button.clicked.connect(self.sigStop)
         self.again_button.clicked.connect(self.sigAgain)
+
+    def _make_rows(self) -> QGridLayout:
+        """One row per optimizer (shown, learning rate, loss) and under it its memory."""
+        grid = QGridLayout()
+        grid.addWidget(plain_label("learning rate"), 0, 1)
+        grid.addWidget(plain_label("loss"), 0, 2)
+        self.rows: dict[str, tuple[QCheckBox, QDoubleSpinBox, QLabel]] = {}
+        self.memory: dict[str, QLabel] = {}
+        for k, name in enumerate(OPTIMIZERS):
+            r = 2 * k + 1               # its controls, and under them its gradient and memory
+            check = QCheckBox(OPTIMIZER_LABELS.get(name, name))
+            check.setChecked(True)
+            c = QColor(*OPTIMIZER_COLOURS[name])
+            check.setStyleSheet(f"QCheckBox {{ color: {c.name()}; font-weight: bold; }}")
+            lr = QDoubleSpinBox()
+            lr.setDecimals(4)
+            lr.setRange(1e-4, 10.0)
+            lr.setSingleStep(0.001)
+            loss = plain_label("-")
+            loss.setMinimumWidth(90)
+            grid.addWidget(check, r, 0)
+            grid.addWidget(lr, r, 1)
+            grid.addWidget(loss, r, 2)
+            memory = plain_label("-")
+            memory.setStyleSheet("QLabel { color: #555555; }")
+            memory.setToolTip("The gradient this marble stepped with and what its optimizer remembers "
+                              "(velocity, running averages) after the step shown")
+            grid.addWidget(memory, r + 1, 0, 1, 3)
+            self.rows[name] = (check, lr, loss)
+            self.memory[name] = memory
+        return grid
 
     def set_presets(self, key: str):
         for name, lr in PRESETS.get(key, PRESETS["network"]).items():

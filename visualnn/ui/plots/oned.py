@@ -61,6 +61,13 @@ class OneDPanel(LazyPanel):
         self.frame = 0
         self._stale = None                  # what changed while the panel was hidden
 
+        self._make_controls()
+        self._make_plots()
+        self._lay_out()
+        self._connect()
+        self._on_document_change()
+
+    def _make_controls(self):
         self.param = QComboBox()
         self.output = QComboBox()
         self.lo = QDoubleSpinBox()
@@ -92,6 +99,7 @@ class OneDPanel(LazyPanel):
         self.info = rich_label()
         self.info.setWordWrap(True)
 
+    def _make_plots(self):
         self.curve_plot = pg.PlotWidget(background=BACKGROUND)
         cp = self.curve_plot.getPlotItem()
         style_plot(cp)
@@ -119,6 +127,7 @@ class OneDPanel(LazyPanel):
         self.compare_minima = pg.ScatterPlotItem(size=10, pen=pg.mkPen("k"), brush="w")
         kp.addItem(self.compare_minima)
 
+    def _lay_out(self):
         search_box = QGroupBox("Exhaustive search")
         sf = QFormLayout(search_box)
         rng = QHBoxLayout()
@@ -163,6 +172,7 @@ class OneDPanel(LazyPanel):
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.split)
 
+    def _connect(self):
         self.timer = QTimer(self)
         self.timer.timeout.connect(self._tick)
         self.search_button.clicked.connect(self.run_search)
@@ -176,7 +186,6 @@ class OneDPanel(LazyPanel):
         s.sigDocumentChanged.connect(self._on_document_change)
         follow_learning_rate(self.lr, s)                            # the session's one learning rate
         s.sigShownParamsChanged.connect(self._on_params_change)     # after every edit, not every step
-        self._on_document_change()
 
     @property
     def busy(self) -> bool:

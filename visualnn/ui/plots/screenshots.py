@@ -32,10 +32,6 @@ def _example(name):
 def take(outdir: Path) -> list[Path]:
     from PySide6.QtWidgets import QApplication
     app = QApplication.instance() or QApplication(sys.argv)
-    from ..session import Session
-    from .activation import ActivationPanel
-    from .surface import SurfacePanel
-    from .training import TrainingPanel
 
     outdir.mkdir(parents=True, exist_ok=True)
     saved = []
@@ -47,9 +43,18 @@ def take(outdir: Path) -> list[Path]:
         widget.grab().save(str(path))
         saved.append(path)
 
-    mazur = _example("mazur_2_2_2")
+    _activation(app, save, keep)
+    _surface(app, save, keep)
+    _oned(app, save)
+    _training(app, save)
+    return saved
 
-    # activation: the stepper has just computed out_h1 of the 2-2-2 network, which is pushed into saturation
+
+def _activation(app, save, keep):
+    """The stepper has just computed out_h1 of the 2-2-2 network, which is pushed into saturation."""
+    from ..session import Session
+    from .activation import ActivationPanel
+    mazur = _example("mazur_2_2_2")
     session = Session(mazur.copy())
     keep.append(session)
     session.set_params({"w1": 100.0})
@@ -61,8 +66,13 @@ def take(outdir: Path) -> list[Path]:
     save(panel, "activation")
     panel.close()
 
-    # surface: XOR after training, the loss over its two output weights, marbles from a corner
+
+def _surface(app, save, keep):
+    """XOR after training, the loss over its two output weights, marbles from a corner; then a
+    marble race on a teaching surface."""
     from ...engine.training import initial_params, train
+    from ..session import Session
+    from .surface import SurfacePanel
     xor = _example("xor")
     xor = train(xor, start=initial_params(xor, 0), seed=0).model
     session = Session(xor)
@@ -86,7 +96,6 @@ def take(outdir: Path) -> list[Path]:
     _wait(app, lambda: True)
     save(panel, "surface3d")
 
-    # marble race on a teaching surface
     panel.set_source("rosenbrock")
     panel.marble.steps.setValue(400)
     panel.roll()
@@ -94,8 +103,11 @@ def take(outdir: Path) -> list[Path]:
     save(panel, "marble")
     panel.close()
 
-    # 1-D: tea temperature
+
+def _oned(app, save):
+    """1-D: tea temperature."""
     from ...io import examples_dir, load
+    from ..session import Session
     tea = load(examples_dir() / "tea_temperature.json") if (examples_dir() / "tea_temperature.json").exists() \
         else None
     try:
@@ -116,7 +128,11 @@ def take(outdir: Path) -> list[Path]:
         save(panel, "oned")
         panel.close()
 
-    # training: spiral (or XOR) with the decision boundary
+
+def _training(app, save):
+    """Spiral (or XOR) with the decision boundary."""
+    from ..session import Session
+    from .training import TrainingPanel
     model = _example("spiral") or _example("xor")
     panel = TrainingPanel(Session(model))
     panel.resize(*SIZE)
@@ -129,7 +145,6 @@ def take(outdir: Path) -> list[Path]:
     _wait(app, lambda: panel.state != "running", timeout=120)
     save(panel, "training")
     panel.close()
-    return saved
 
 
 if __name__ == "__main__":
