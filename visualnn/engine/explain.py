@@ -157,15 +157,8 @@ def backward_equations(step: Step, state: State, graph: Graph, digits: int = 4,
             lines.append(f"… and {rest} more inputs, each the same way")
             break
         loc = local_formula(graph, node, places[i], state.values, digits)
-        # the local gradient
-        if loc is not None:
-            sym, num = loc
-            text = f"{d(node, e.src)} = {sym}"
-            if num is not None and num != sym:
-                text += f" = {num}"
-            if fmt(e.local, digits) not in (sym, num):
-                text += f" = {fmt(e.local, digits)}"
-            lines.append(text)
+        if loc is not None:               # the local gradient
+            lines.append(_local_line(node, e, loc, digits))
         # the chain rule along this edge
         if is_seed:
             if loc is None:
@@ -173,35 +166,54 @@ def backward_equations(step: Step, state: State, graph: Graph, digits: int = 4,
         else:
             lines.append(f"{d(E, e.src)} = {d(node, e.src)} × {d(E, node)} = "
                          f"{_p(e.local, digits)} × {_p(e.upstream, digits)} = {fmt(e.gradient, digits)}")
-        # branches meet: the running sum at the source
-        if not math.isclose(e.accumulated, e.gradient, rel_tol=0, abs_tol=0):
-            came = _came_from(state, e.src, arrived)
-            parts = [x.gradient for x in came]
-            if len(parts) >= 2:
-                lines.append(f"{d(E, e.src)} = " + " + ".join(d(E, e.src) + f" via {x.dst}" for x in came)
-                             + " = " + " + ".join(_p(g, digits) for g in parts) + f" = {fmt(e.accumulated, digits)}")
-            else:
-                lines.append(f"running sum at {e.src}: {fmt(e.accumulated, digits)}")
-        # a weight on this edge gets its own gradient
+        lines += _running_sum_lines(state, E, e, arrived, digits)
         w = step.weights[places[i]] if step.weights and places[i] < len(step.weights) else None
         if w is not None and e.param_gradient is not None:
-            x = state.values.get(e.src)
-            up = step.upstream
-            chain = _expand_upstream(state, start, node, arrived)
-            if chain is not None:
-                via, up_up, up_loc = chain
-                lines.append(f"{d(E, w)} = {d(node, w)} × {d(via, node)} × {d(E, via)} = "
-                             f"{_p(x, digits)} × {_p(up_loc, digits)} × {_p(up_up, digits)} = "
-                             f"{fmt(e.param_gradient, digits)}")
-            else:
-                lines.append(f"{d(E, w)} = {d(node, w)} × {d(E, node)} = {_p(x, digits)} × {_p(up, digits)} = "
-                             f"{fmt(e.param_gradient, digits)}")
-            total = state.param_gradients.get(w)
-            if total is not None and not math.isclose(total, e.param_gradient, rel_tol=1e-12, abs_tol=1e-300):
-                lines.append(f"{d(E, w)} summed over its uses so far = {fmt(total, digits)}")
+            lines += _weight_lines(step, node, state, E, start, w, e, arrived, digits)
         lines.append("")
     while lines and not lines[-1]:
         lines.pop()
+    return lines
+
+
+def _local_line(node: str, e, loc: tuple, digits: int) -> str:
+    sym, num = loc
+    text = f"{d(node, e.src)} = {sym}"
+    if num is not None and num != sym:
+        text += f" = {num}"
+    if fmt(e.local, digits) not in (sym, num):
+        text += f" = {fmt(e.local, digits)}"
+    return text
+
+
+def _running_sum_lines(state: State, E: str, e, arrived, digits: int) -> list[str]:
+    """Branches meet: the running sum at the edge's source (nothing when this edge is its only part)."""
+    if math.isclose(e.accumulated, e.gradient, rel_tol=0, abs_tol=0):
+        return []
+    came = _came_from(state, e.src, arrived)
+    parts = [x.gradient for x in came]
+    if len(parts) >= 2:
+        return [f"{d(E, e.src)} = " + " + ".join(d(E, e.src) + f" via {x.dst}" for x in came)
+                + " = " + " + ".join(_p(g, digits) for g in parts) + f" = {fmt(e.accumulated, digits)}"]
+    return [f"running sum at {e.src}: {fmt(e.accumulated, digits)}"]
+
+
+def _weight_lines(step: Step, node: str, state: State, E: str, start, w: str, e, arrived,
+                  digits: int) -> list[str]:
+    """A weight on this edge gets its own gradient (and its sum over uses so far)."""
+    x = state.values.get(e.src)
+    chain = _expand_upstream(state, start, node, arrived)
+    if chain is not None:
+        via, up_up, up_loc = chain
+        lines = [f"{d(E, w)} = {d(node, w)} × {d(via, node)} × {d(E, via)} = "
+                 f"{_p(x, digits)} × {_p(up_loc, digits)} × {_p(up_up, digits)} = "
+                 f"{fmt(e.param_gradient, digits)}"]
+    else:
+        lines = [f"{d(E, w)} = {d(node, w)} × {d(E, node)} = {_p(x, digits)} × {_p(step.upstream, digits)} = "
+                 f"{fmt(e.param_gradient, digits)}"]
+    total = state.param_gradients.get(w)
+    if total is not None and not math.isclose(total, e.param_gradient, rel_tol=1e-12, abs_tol=1e-300):
+        lines.append(f"{d(E, w)} summed over its uses so far = {fmt(total, digits)}")
     return lines
 
 
