@@ -75,6 +75,21 @@ def test_graph_without_a_loss_checks_its_output():
     assert numerical_gradient(g, {}, feeds, "z")[0] == pytest.approx(3.0, rel=1e-9)
 
 
+def test_a_node_inside_the_graph_is_checked_by_nudging_its_value():
+    """The inspector's finite-difference check of q in f = (x + y) z, and of net_o1
+    in the 2-2-2 network: the same one gradient check as for weights and inputs."""
+    g = Graph([Node("x", "input"), Node("y", "input"), Node("z", "input"),
+               Node("q", "add", ("x", "y")), Node("f", "mul", ("q", "z"))])
+    assert numerical_gradient(g, {}, {"x": -2.0, "y": 5.0, "z": -4.0}, "q")[0] == pytest.approx(-4.0, rel=1e-9)
+    m = mazur_model()
+    tr = record(m.graph, MAZUR_PARAMS, MAZUR_SAMPLE)
+    num = numerical_gradient(m.graph, MAZUR_PARAMS, MAZUR_SAMPLE, "net_o1")[0]
+    assert num == pytest.approx(tr.gradients["net_o1"], rel=1e-7)
+    assert f"{num:.9f}" == "0.138498562"
+    with pytest.raises(ValueError, match="not a parameter, input, target or op node"):
+        numerical_gradient(g, {}, {"x": 1.0, "y": 1.0, "z": 1.0}, "nowhere")
+
+
 def test_fourth_order_stencil_is_more_accurate():
     g = Graph([Node("p", "param"), Node("e", "exp", ("p",))])
     exact = np.exp(1.0)
@@ -84,7 +99,7 @@ def test_fourth_order_stencil_is_more_accurate():
 
 
 def test_unknown_name_is_refused():
-    with pytest.raises(ValueError, match="'w9' is not a parameter, input or target of the graph"):
+    with pytest.raises(ValueError, match="'w9' is not a parameter, input, target or op node of the graph"):
         numerical_gradient(mazur_model(), MAZUR_PARAMS, MAZUR_SAMPLE, "w9")
 
 

@@ -13,8 +13,6 @@ import math
 import weakref
 from typing import Mapping
 
-import numpy as np
-
 from . import nonfinite
 from .graph import Graph
 from .ops import OPS, LocalText
@@ -357,41 +355,3 @@ def phase_text(state: State, cycle_length: int) -> str:
     phase = state.phase if state.step is not None else "start"
     k = state.index
     return f"pass {state.cycle + 1} · {phase} — step {k} of {cycle_length}"
-
-
-# -- the inspector's check: a central difference ------------------------------------------
-def numerical_gradient(graph: Graph, params: Mapping[str, float], sample: Mapping[str, float], name: str,
-                       h: float = 1e-6) -> float:
-    """d objective / d ``name`` by central difference, for a parameter, an input
-    or target, or any op node (its output nudged while the rest of the graph
-    recomputes from it)."""
-    P = {k: np.array([float(v)]) for k, v in params.items()}
-    feeds = {k: np.array([float(v)]) for k, v in sample.items()}
-    outs = graph.start
-
-    def objective(delta: float) -> float:
-        p, f = dict(P), dict(feeds)
-        if name in p:
-            p[name] = p[name] + delta
-        elif name in f:
-            f[name] = f[name] + delta
-        values: dict = {}
-        for n in graph.order:
-            node = graph.nodes[n]
-            if node.op == "param":
-                v = p[n]
-            elif node.op in ("input", "target"):
-                v = f[n]
-            elif node.op == "const":
-                v = np.array([float(node.value)])
-            else:
-                xs = [values[i] for i in node.inputs]
-                ws = [None if w is None else p[w] for w in node.weights] if node.weights else []
-                v = OPS[node.op].forward(xs, ws, node.attrs)
-            v = np.asarray(v, dtype=float)
-            if n == name and name not in p and name not in f:
-                v = v + delta
-            values[n] = v
-        return float(sum(np.mean(values[o]) for o in outs))
-
-    return (objective(h) - objective(-h)) / (2 * h)

@@ -40,16 +40,21 @@ def _graph(model_or_graph) -> Graph:
     return model_or_graph.graph if isinstance(model_or_graph, Model) else model_or_graph
 
 
+def _batch(feeds: Mapping[str, np.ndarray]) -> int:
+    return max((v.shape[-1] for v in feeds.values() if v.ndim), default=1)
+
+
 def _prepare(graph: Graph, params, feeds):
     P = {k: np.atleast_1d(np.asarray(v, dtype=float)) for k, v in params.items()}
     F = {k: np.atleast_1d(np.asarray(v, dtype=float)) for k, v in feeds.items()}
     return P, F
 
 
-def objective_terms(graph: Graph, params: Mapping, feeds: Mapping) -> list[np.ndarray]:
+def objective_terms(graph: Graph, params: Mapping, feeds: Mapping,
+                    nudge: Mapping[str, float] | None = None) -> list[np.ndarray]:
     """The objective as ``Graph.backward`` seeds it: one array per start node
     (the loss, or each output), ``seed * value``; their total is the objective."""
-    values = graph.forward(params, feeds)
+    values = graph.forward(params, feeds, nudge=nudge)
     seed = graph.default_seed(values)
     return [seed[k] * np.asarray(values[k], dtype=float) for k in seed]
 
@@ -58,10 +63,11 @@ def numerical_gradient(model_or_graph, params: Mapping[str, float], feeds: Mappi
                        eps: float = 1e-6, stencil: int = 2):
     """d objective / d ``name`` by finite differences.
 
-    ``name`` is a parameter (returns a float) or an input or target (returns
-    one number per sample, like ``Graph.backward``'s node gradients: the
-    samples are independent, so nudging all of them at once gives each
-    one's derivative).  ``stencil=2`` is the central difference
+    ``name`` is a parameter (returns a float), an input or target, or an op
+    node inside the graph (its value nudged as it is computed, the rest of
+    the graph following) — the last two return one number per sample, like
+    ``Graph.backward``'s node gradients: the samples are independent, so
+    nudging all of them at once gives each one's derivative.  ``stencil=2`` is the central difference
     (f(x+e) - f(x-e)) / 2e; ``stencil=4`` the fourth-order
     (f(x-2e) - 8f(x-e) + 8f(x+e) - f(x+2e)) / 12e.
     """
@@ -71,18 +77,22 @@ def numerical_gradient(model_or_graph, params: Mapping[str, float], feeds: Mappi
         where = P
     elif name in F:
         where = F
+    elif name in graph.nodes and graph.nodes[name].op not in ("param", "input", "target", "const"):
+        where = {}                        # an op node: nudged inside the forward pass
     else:
-        raise ValueError(f"{name!r} is not a parameter, input or target of the graph")
-    x0 = where[name]
-
-    B = x0.shape[-1] if where is F else 1
+        raise ValueError(f"{name!r} is not a parameter, input, target or op node of the graph")
+    x0 = where.get(name)
+    B = (x0.shape[-1] if where is F else 1) if x0 is not None else _batch(F)
 
     def at(h):
-        where[name] = x0 + h
-        try:
-            terms = objective_terms(graph, P, F)
-        finally:
-            where[name] = x0
+        if x0 is None:
+            terms = objective_terms(graph, P, F, nudge={name: h})
+        else:
+            where[name] = x0 + h
+            try:
+                terms = objective_terms(graph, P, F)
+            finally:
+                where[name] = x0
         if where is P:
             return sum(float(np.sum(t)) for t in terms)
         # samples are independent: each sample's terms depend on its own input only

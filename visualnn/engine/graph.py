@@ -294,20 +294,23 @@ class Graph:
         return [n for n in self.order if self.nodes[n].op in ("input", "target")]
 
     def forward(self, params: Mapping[str, object], feeds: Mapping[str, object],
-                keep: bool = True) -> dict[str, np.ndarray]:
+                keep: bool = True, nudge: Mapping[str, float] | None = None) -> dict[str, np.ndarray]:
         """Every node's value. ``params`` maps parameter names to values (scalars
         or arrays broadcasting against the samples); ``feeds`` maps input and
         target names to arrays of samples.  With ``keep=False`` only the
-        loss and outputs are kept (large grids)."""
+        loss and outputs are kept (large grids).  ``nudge`` adds a number to
+        op nodes' values as they are computed (the rest of the graph follows):
+        the finite-difference check of a node inside the graph."""
         values: dict[str, np.ndarray] = {}
-        for _ in self.step_forward(params, feeds, values):
+        for _ in self.step_forward(params, feeds, values, nudge):
             pass
         if not keep:
             wanted = set(self.outputs) | set(self.start) | ({self.loss} if self.loss else set())
             values = {k: v for k, v in values.items() if k in wanted}
         return values
 
-    def step_forward(self, params, feeds, values: dict) -> Iterator[tuple[str, np.ndarray]]:
+    def step_forward(self, params, feeds, values: dict,
+                     nudge: Mapping[str, float] | None = None) -> Iterator[tuple[str, np.ndarray]]:
         """Evaluate node after node, yielding (name, value); fills ``values``."""
         for name in self.order:
             n = self.nodes[name]
@@ -323,6 +326,8 @@ class Graph:
                 xs = [values[i] for i in n.inputs]
                 ws = [None if w is None else params[w] for w in n.weights] if n.weights else []
                 v = OPS[n.op].forward(xs, ws, n.attrs)
+                if nudge and name in nudge:
+                    v = v + nudge[name]
             v = np.asarray(v, dtype=float)
             values[name] = v
             yield name, v

@@ -15,12 +15,10 @@ from .text import plain_label
 
 
 def numerical(graph, params, sample, name) -> float:
-    """d objective / d ``name``: the engine's gradient check for parameters and
-    feeds, a nudged node value for anything inside the graph."""
-    if name in params or name in sample:
-        d = numerical_gradient(graph, params, sample, name)
-        return float(d if isinstance(d, float) else d.reshape(-1)[0])
-    return explain.numerical_gradient(graph, params, sample, name)
+    """d objective / d ``name`` for the one sample traced: the engine's gradient
+    check (parameters, feeds, and a nudged value for a node inside the graph)."""
+    d = numerical_gradient(graph, params, sample, name)
+    return float(d if isinstance(d, float) else d.reshape(-1)[0])
 
 
 FROZEN = " (frozen: training and the update leave it)"
