@@ -13,8 +13,8 @@ import random
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from iohelp import EXAMPLE_NAMES, example_json
+
 from visualnn.io import Document, FileFormatError, dumps, loads
 
 QUICK_CASES = 300
@@ -23,9 +23,13 @@ STRENGTHS = [pytest.param(QUICK_CASES, id="quick"), pytest.param(CASES, id="long
 
 
 def fuzz(strategies, cases: int, share: int):
-    """Run a Hypothesis property over ``strategies`` with ``cases // share`` examples (at least 50)."""
-    return settings(max_examples=max(50, cases // share), deadline=None,
-                    suppress_health_check=list(HealthCheck))(given(*strategies))
+    """Run a Hypothesis property over ``strategies`` with ``cases // share`` examples (at least 50).
+
+    The settings wrap the @given test, not the ``given`` decorator: applied to the decorator
+    they were silently ignored, so every run had Hypothesis's defaults (100 examples, a
+    200 ms deadline, health checks on) and failed now and then on a loaded machine."""
+    chosen = settings(max_examples=max(50, cases // share), deadline=None, suppress_health_check=list(HealthCheck))
+    return lambda prop: chosen(given(*strategies)(prop))
 EXAMPLES = {name: example_json(name) for name in EXAMPLE_NAMES}
 TEXTS = {name: json.dumps(doc) for name, doc in EXAMPLES.items()}
 
@@ -248,3 +252,14 @@ def _generator_settings_load_or_fail_cleanly(generator, numbers, pair):
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)
 def test_every_example_passes_the_property_unchanged(name):
     check(TEXTS[name])
+
+
+def test_fuzz_runs_the_number_of_cases_it_asks_for():
+    seen = []
+
+    def record(n):
+        seen.append(n)
+    fuzz([st.integers()], 60 * 5, 5)(record)()
+    assert 60 <= len(seen) < 100          # Hypothesis's default is 100: the setting is at work
+    fuzz([st.integers()], 7 * 5, 5)(record)()            # at least 50, whatever is asked
+    assert 50 <= len(seen) - 60 < 100
