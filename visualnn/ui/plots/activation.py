@@ -13,7 +13,18 @@ from ...engine.plotting_data import activation_curve, activation_node_for
 from ..text import markup, plain_label, rich_label
 from .adaptive import FlowLayout, LazyPanel, labelled
 from .source import as_source, selected_nodes
-from .style import BACKGROUND, CURVE_PEN, DERIV_PEN, MARK_BRUSH, MARK_PEN, fmt, style_plot, text_colour
+from .style import (
+    BACKGROUND,
+    CURVE_PEN,
+    DERIV_PEN,
+    MARK_BRUSH,
+    MARK_PEN,
+    fmt,
+    plot_colours,
+    readout,
+    style_plot,
+    text_colour,
+)
 
 HALF_RANGE = 6.0
 POINTS = 801
@@ -61,6 +72,7 @@ class ActivationPanel(LazyPanel):
         self.plot_d.setXLink(self.plot_f)
         style_plot(self.plot_f, left="f(x)")
         style_plot(self.plot_d, left="f'(x)", bottom="x (pre-activation, net)")
+        self.plot_d.titleLabel.visualnn_role = "muted"       # the derivative's formula, a subtitle
         self.curve_f = self.plot_f.plot(pen=CURVE_PEN)
         self.curve_d = self.plot_d.plot(pen=DERIV_PEN)
         for c in (self.curve_f, self.curve_d):
@@ -70,8 +82,8 @@ class ActivationPanel(LazyPanel):
         self.mark_d = pg.ScatterPlotItem(size=12, pen=MARK_PEN, brush=MARK_BRUSH)
         self.vline_f = pg.InfiniteLine(angle=90, pen=pg.mkPen(MARK_BRUSH, width=1, style=Qt.DashLine))
         self.vline_d = pg.InfiniteLine(angle=90, pen=pg.mkPen(MARK_BRUSH, width=1, style=Qt.DashLine))
-        self.text_f = pg.TextItem(anchor=(-0.05, 1.1), color=(30, 30, 30), fill=(255, 255, 255, 210))
-        self.text_d = pg.TextItem(anchor=(-0.05, 1.1), color=(30, 30, 30), fill=(255, 255, 255, 210))
+        self.text_f = readout()
+        self.text_d = readout()
         self.hover_f = pg.InfiniteLine(angle=90, pen=pg.mkPen((150, 150, 150), width=1))
         self.hover_d = pg.InfiniteLine(angle=90, pen=pg.mkPen((150, 150, 150), width=1))
         for plot, items in ((self.plot_f, (self.vline_f, self.mark_f, self.text_f, self.hover_f)),
@@ -156,7 +168,7 @@ class ActivationPanel(LazyPanel):
         self.plot_f.setXRange(lo, hi, padding=0.02)
         sym = OPS[self.activation].symbol
         self.plot_f.setTitle(f"{self.activation}: {sym}(x)", color=text_colour())
-        self.plot_d.setTitle(OPS[self.activation].derivative, color="#444", size="9pt")
+        self.plot_d.setTitle(OPS[self.activation].derivative, color=plot_colours().muted, size="9pt")
 
     def _set_marker(self, node: str | None, net: float | None):
         redraw = (net is not None and abs(net) > HALF_RANGE) or \

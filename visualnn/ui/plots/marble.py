@@ -23,7 +23,7 @@ from ...engine.optimizers import OPTIMIZERS
 from ...engine.surface import MarbleRun, marble_run
 from ..text import plain_label
 from .adaptive import FlowLayout, labelled
-from .style import OPTIMIZER_COLOURS, OPTIMIZER_LABELS, fmt
+from .style import OPTIMIZER_COLOURS, OPTIMIZER_LABELS, fmt, plot_colours
 
 # learning rates that show each optimizer's character on each surface
 PRESETS: dict[str, dict[str, float]] = {
@@ -137,7 +137,8 @@ class MarbleControls(QGroupBox):
             grid.addWidget(lr, r, 1)
             grid.addWidget(loss, r, 2)
             memory = plain_label("-")
-            memory.setStyleSheet("QLabel { color: #555555; }")
+            memory.follow_theme = lambda c, label=memory: label.setStyleSheet(f"QLabel {{ color: {c.muted}; }}")
+            memory.follow_theme(plot_colours())
             memory.setToolTip("The gradient this marble stepped with and what its optimizer remembers "
                               "(velocity, running averages) after the step shown")
             grid.addWidget(memory, r + 1, 0, 1, 3)

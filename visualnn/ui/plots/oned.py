@@ -24,7 +24,17 @@ from ...engine.plotting_data import OneParameterCost, descend, exhaustive_search
 from ..text import escape, plain_label, rich_label
 from .adaptive import AdaptiveSplitter, LazyPanel, scrolled
 from .source import as_source, current_params, follow_learning_rate
-from .style import BACKGROUND, OPTIMIZER_COLOURS, OPTIMIZER_LABELS, fmt, plot_colours, style_plot, text_colour
+from .style import (
+    BACKGROUND,
+    OPTIMIZER_COLOURS,
+    OPTIMIZER_LABELS,
+    fmt,
+    ink_pen,
+    inked,
+    plot_colours,
+    style_plot,
+    text_colour,
+)
 
 CURVE_POINTS = 400
 COST_NAMES = {"sqrt": "√|d|", "abs": "|d|", "square": "d²", "10pow": "10^(|d|−1)", "pow": "10^(|d|−1)"}
@@ -103,8 +113,8 @@ class OneDPanel(LazyPanel):
         self.curve_plot = pg.PlotWidget(background=BACKGROUND)
         cp = self.curve_plot.getPlotItem()
         style_plot(cp)
-        cp.addLegend(offset=(-10, 10), labelTextColor=(30, 30, 30), brush=pg.mkBrush(255, 255, 255, 210))
-        self.curve = cp.plot(pen=pg.mkPen(plot_colours().ink, width=2.5), name="cost")
+        cp.addLegend(offset=(-10, 10), labelTextColor=plot_colours().text, brush=plot_colours().readout_fill())
+        self.curve = inked(cp.plot(pen=ink_pen(2.5), name="cost"))
         self.searched = pg.ScatterPlotItem(size=6, pen=None, brush=(120, 120, 120, 160), name="exhaustive search")
         self.best = pg.ScatterPlotItem(symbol="star", size=18, pen=pg.mkPen("k"), brush=(255, 215, 0),
                                        name="lowest found")
@@ -121,8 +131,8 @@ class OneDPanel(LazyPanel):
         self.compare_plot = pg.PlotWidget(background=BACKGROUND)
         kp = self.compare_plot.getPlotItem()
         style_plot(kp, left="mean cost (log scale)", log_y=True)
-        self.compare_legend = kp.addLegend(offset=(-10, 10), labelTextColor=(30, 30, 30),
-                                           brush=pg.mkBrush(255, 255, 255, 210))
+        self.compare_legend = kp.addLegend(offset=(-10, 10), labelTextColor=plot_colours().text,
+                                           brush=plot_colours().readout_fill())
         self.compare_curves: dict[str, pg.PlotDataItem] = {}
         self.compare_minima = pg.ScatterPlotItem(size=10, pen=pg.mkPen("k"), brush="w")
         kp.addItem(self.compare_minima)

@@ -5,7 +5,7 @@ import math
 from dataclasses import dataclass
 
 import pyqtgraph as pg
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QGraphicsItem, QWidget
 
 from ...engine.textfmt import significant as fmt  # noqa: F401  (the plots' number format)
@@ -47,10 +47,19 @@ class PlotColours:
     axes: tuple[int, int, int]
     text: str
     ink: tuple[int, int, int]         # a curve drawn in the text's colour (the cost curve)
+    muted: str                        # secondary text: a subtitle, an optimizer's memory
+    grid: tuple[int, int, int, int]   # the 3-D view's floor grid (RGBA)
+
+    def readout_fill(self) -> QColor:
+        """The ground of a value box over the curves: the plot's ground, a little translucent."""
+        ground = QColor(self.background)
+        ground.setAlpha(210)
+        return ground
 
 
-PLOT_THEMES = {"light": PlotColours("#ffffff", FOREGROUND, "#222222", (60, 60, 60)),
-               "dark": PlotColours("#1e1f22", (200, 200, 200), "#e8e8e8", (215, 215, 215))}
+PLOT_THEMES = {"light": PlotColours("#ffffff", FOREGROUND, "#222222", (60, 60, 60), "#555555", (0, 0, 0, 60)),
+               "dark": PlotColours("#1e1f22", (200, 200, 200), "#e8e8e8", (215, 215, 215), "#a8a8a8",
+                                   (255, 255, 255, 70))}
 _theme = ["light"]
 
 
@@ -69,26 +78,74 @@ def set_plot_theme(name: str) -> None:
     _theme[0] = name if name in PLOT_THEMES else "light"
 
 
+def ink_pen(width: float = 2.5, style=None) -> QPen:
+    """A pen in the theme's ink (a curve that reads like text); ``theme_plots`` recolours
+    the items drawn with it (``inked``) when the theme changes."""
+    pen = pg.mkPen(plot_colours().ink, width=width)
+    if style is not None:
+        pen.setStyle(style)
+    return pen
+
+
+def inked(item):
+    """Mark ``item`` (a curve, line or scatter drawn with ``ink_pen``) as following the theme's ink."""
+    item.visualnn_role = "ink"
+    return item
+
+
+def readout(anchor=(-0.05, 1.1)) -> pg.TextItem:
+    """A value box over the curves (a ``pg.TextItem``), in the theme's text on its ground."""
+    c = plot_colours()
+    item = pg.TextItem(anchor=anchor, color=c.text, fill=c.readout_fill())
+    item.visualnn_role = "readout"
+    return item
+
+
+def _recolour(item, c: PlotColours) -> None:
+    """One marked item (``inked``, ``readout``) in the colours ``c``."""
+    role = getattr(item, "visualnn_role", None)
+    if role == "readout":
+        item.fill = pg.mkBrush(c.readout_fill())
+        item.setColor(c.text)
+        item.update()
+    elif role == "ink":
+        opts = getattr(item, "opts", None)
+        pen = QPen(pg.mkPen(opts["pen"] if isinstance(opts, dict) and "pen" in opts else item.pen))
+        pen.setColor(QColor(*c.ink))
+        item.setPen(pen)
+
+
+def _theme_item(item, c: PlotColours) -> None:
+    if isinstance(item, pg.AxisItem):
+        item.setPen(pg.mkPen(c.axes))
+        item.setTextPen(pg.mkPen(c.axes))
+        item.labelStyle = {**item.labelStyle, "color": c.text}
+        item._updateLabel()
+    elif isinstance(item, pg.LegendItem):
+        # a legend over the curves keeps its ground, in the theme's colour
+        item.setBrush(pg.mkBrush(c.readout_fill()))
+        item.setLabelTextColor(c.text)
+    elif isinstance(item, pg.LabelItem) and item.text:
+        muted = getattr(item, "visualnn_role", None) == "muted"
+        item.setText(item.text, color=c.muted if muted else c.text)
+    else:
+        _recolour(item, c)
+
+
 def theme_plots(root: QWidget) -> None:
-    """Paint every plot under ``root`` in the current theme: background, axes, labels, titles."""
+    """Paint every plot under ``root`` in the current theme: background, axes, labels, titles,
+    curves in ink and value boxes; and tell each widget with a ``follow_theme(colours)``
+    (the 3-D view, an optimizer's memory line) to follow it."""
     c = plot_colours()
     views = [root] if isinstance(root, pg.GraphicsView) else []
     for view in views + root.findChildren(pg.GraphicsView):
         view.setBackground(c.background)
         for item in view.scene().items():
-            if isinstance(item, pg.AxisItem):
-                item.setPen(pg.mkPen(c.axes))
-                item.setTextPen(pg.mkPen(c.axes))
-                item.labelStyle = {**item.labelStyle, "color": c.text}
-                item._updateLabel()
-            elif isinstance(item, pg.LegendItem):
-                # a legend over the curves keeps its ground, in the theme's colour
-                ground = QColor(c.background)
-                ground.setAlpha(210)
-                item.setBrush(pg.mkBrush(ground))
-                item.setLabelTextColor(c.text)
-            elif isinstance(item, pg.LabelItem) and item.text:
-                item.setText(item.text, color=c.text)
+            _theme_item(item, c)
+    for widget in [root] + root.findChildren(QWidget):
+        follow = getattr(widget, "follow_theme", None)
+        if callable(follow):
+            follow(c)
 
 
 class LogAxis(pg.AxisItem):

@@ -10,11 +10,11 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication, QOffscreenSurface, QOpenGLContext
+from PySide6.QtGui import QColor, QGuiApplication, QOffscreenSurface, QOpenGLContext
 from PySide6.QtWidgets import QStackedLayout, QWidget
 
 from ..text import plain_label
-from .style import OPTIMIZER_COLOURS, SURFACE_CMAP
+from .style import OPTIMIZER_COLOURS, SURFACE_CMAP, PlotColours, plot_colours
 
 _GL_REASON: list = []       # cached probe result: [None] or [reason]
 
@@ -80,26 +80,51 @@ class Surface3DView(QWidget):
         self.surface = None
         self._paths: dict[str, object] = {}
         self._frame = None                       # (x0, sx, y0, sy, z0, sz): data -> box
+        self.grid = None
+        self.axes = None
         if self.reason is not None:
             self.message.setText("The 3-D view needs OpenGL, which is not available here: "
                                  f"{self.reason}.\n\nThe 2-D map shows the same surface.")
+            self.follow_theme(plot_colours())
             return
         import pyqtgraph.opengl as gl
         self._gl = gl
         self.view = gl.GLViewWidget()
-        self.view.setBackgroundColor((250, 250, 250))
         self.view.setCameraPosition(distance=2.2 * BOX, elevation=32, azimuth=-60)
-        grid = gl.GLGridItem(color=(0, 0, 0, 40))
-        grid.setSize(BOX, BOX)
-        grid.setSpacing(BOX / 10, BOX / 10)
-        grid.translate(0, 0, -0.5)          # a floor under the surface, not through its lowest point
-        self.view.addItem(grid)
+        self.grid = gl.GLGridItem()
+        self.grid.setSize(BOX, BOX)
+        self.grid.setSpacing(BOX / 10, BOX / 10)
+        self.grid.translate(0, 0, -0.5)          # a floor under the surface, not through its lowest point
+        self.view.addItem(self.grid)
+        # the box's three edges from its near corner: x and y along the floor, z up
+        c0 = (-BOX / 2, -BOX / 2, -0.5)
+        corner = np.array([c0, (BOX / 2, c0[1], c0[2]), c0, (c0[0], BOX / 2, c0[2]), c0, (c0[0], c0[1], HEIGHT)])
+        self.axes = gl.GLLinePlotItem(pos=corner, mode="lines", width=2, antialias=True)
+        self.view.addItem(self.axes)
+        self.follow_theme(plot_colours())
         self.point = gl.GLScatterPlotItem(pos=np.zeros((1, 3)), size=14, color=(0.84, 0.15, 0.16, 1.0),
                                           pxMode=True)
         self.point.setGLOptions("translucent")
         self.view.addItem(self.point)
         self._stack.addWidget(self.view)
         self._stack.setCurrentWidget(self.view)
+
+    def follow_theme(self, c: PlotColours):
+        """Ground, floor grid and axes in the plots' theme (``theme_plots`` calls this);
+        without OpenGL, the message that stands in for the view."""
+        self.message.setStyleSheet(f"QLabel#glMessage {{ background: {c.background}; color: {c.text}; }}")
+        if self.view is None:
+            return
+        self.view.setBackgroundColor(c.background)
+        self.grid.setColor(c.grid)
+        self.axes.setData(color=tuple(v / 255.0 for v in c.axes) + (1.0,))
+
+    def colours(self) -> dict:
+        """What the view is drawn in now (for tests): ground, grid and axes as QColors."""
+        if self.view is None:       # the message as drawn: a corner of its ground
+            return {"background": self.message.grab().toImage().pixelColor(1, 1)}
+        return {"background": QColor.fromRgbF(*self.view.opts["bgcolor"]), "grid": QColor(self.grid.color()),
+                "axes": QColor.fromRgbF(*self.axes.color)}
 
     @property
     def available(self) -> bool:
