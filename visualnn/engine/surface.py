@@ -1,10 +1,13 @@
 """Loss surfaces: the training objective as a function of one or two chosen
 parameters (all others held fixed), or along two directions in parameter
-space; plus analytic test surfaces and the marble that rolls down them.
+space; plus analytic test surfaces (the marble that rolls down them is in
+``marble.py``).
 
 Grids are evaluated in one vectorised pass, chunked so no chunk needs more
 than ``max_bytes`` of temporaries.  Layered networks use the matrix form,
-computing the layers before the first varied parameter once; other graphs
+computing the layers before the first varied parameter once; a grid of two
+single-use parameters evaluates only the layers from the later one on per
+grid point, in cache-sized blocks shared among the cores.  Other graphs
 run ``Graph.forward`` with the varied parameters as (G, 1) arrays.
 
 Array convention: ``Surface.Z[i, j]`` is the loss at ``(xs[i], ys[j])``
@@ -13,17 +16,20 @@ pyqtgraph's default ImageItem axis order).
 """
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Callable, Mapping, NamedTuple, Sequence
+from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
+from .marble import MARBLE_PROGRESS_EVERY, MarbleRun, marble_path, marble_run  # noqa: F401 (their home was here)
 from .model import Model
-from .optimizers import make_optimizer
 from .training import Objective
 
 MAX_BYTES = 64 * 2 ** 20          # temporaries per chunk
 CACHE_ELEMENTS = 2 ** 16          # numbers per temporary in a chain of elementwise steps (512 KB)
+MAX_THREADS = 4                   # threads sharing a grid's blocks
 
 
 @dataclass
@@ -66,6 +72,39 @@ def _activate(act, attrs, Z):
         e = np.exp(Z - Z.max(axis=-1, keepdims=True))
         return e / e.sum(axis=-1, keepdims=True)
     return act.forward([Z], [], attrs)
+
+
+def _slope(A, i):
+    """How a pre-activation moves per unit of a weight from input ``i`` (its input
+    values), or of a bias (``i`` None: 1)."""
+    return A[..., i] if i is not None else np.ones(A.shape[:-1])
+
+
+def _sample_losses(d, out, T):
+    """The loss of each sample: the loss op's forward over output and target columns
+    (the value alone; ``DenseModel.per_sample_loss`` also computes the gradient)."""
+    op, attrs = d.loss
+    cols = [out[..., j] for j in range(out.shape[-1])] + [T[..., j] for j in range(T.shape[-1])]
+    return op.forward(cols, [], attrs)
+
+
+def _threads() -> int:
+    try:
+        return max(1, min(len(os.sched_getaffinity(0)), MAX_THREADS))
+    except AttributeError:                                   # no sched_getaffinity (macOS, Windows)
+        return max(1, min(os.cpu_count() or 1, MAX_THREADS))
+
+
+def _share(run: Callable[[list], None], blocks: list, elements: int) -> None:
+    """``run`` over ``blocks`` split among the processor's cores (one share each; the
+    blocks write disjoint parts of the result, so the numbers do not depend on the
+    split); one thread for small work, where starting threads costs more."""
+    workers = min(_threads(), len(blocks)) if elements >= 8 * CACHE_ELEMENTS else 1
+    if workers == 1:
+        run(blocks)
+        return
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(run, [blocks[k::workers] for k in range(workers)]))
 
 
 class Evaluator:
@@ -148,7 +187,7 @@ class Evaluator:
             Wc, bc, _ = layers[l]
             A = _activate(*d.acts[l], A @ Wc.T + bc)
         if first == len(layers):
-            return np.full(len(U), float(d.per_sample_loss(A, self.T).mean(axis=-1)))
+            return np.full(len(U), float(_sample_losses(d, A, self.T).mean(axis=-1)))
         widest = max(len(L.neurons) for L in d.spec.layers[first:])
         chunk = self._chunk(8 * 4 * self.B * (widest + max(d.spec.sizes[first:])))
         # the first touched layer sees the same input at every grid point
@@ -168,18 +207,19 @@ class Evaluator:
                 for k, Wk, bk in terms:
                     Z += u[:, k, None, None] * (Ag @ Wk.T + bk)
                 Ag = _activate(*d.acts[l], Z)
-            out[s:s + len(u)] = d.per_sample_loss(Ag, self.T).mean(axis=-1)
+            out[s:s + len(u)] = _sample_losses(d, Ag, self.T).mean(axis=-1)
         return out
 
     # -- two parameters over a full grid, separably ----------------------------
     def grid(self, p1: str, p2: str, xs, ys) -> np.ndarray:
         """Z[i, j]: the loss with ``p1 = xs[i]`` and ``p2 = ys[j]``.  In a layered
-        network whose two parameters sit in different layers, one entry each, what
-        depends on neither is computed once, what depends on the earlier one only
-        once per its value, and only the layers from the later one on per grid point."""
+        network whose two parameters are each used once (in different layers or the
+        same one), what depends on neither is computed once, what depends on the
+        earlier one only once per its value, and only the layers from the later one
+        on per grid point."""
         xs, ys = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
         where = self._entries(p1), self._entries(p2)
-        if self.dense is None or None in where or where[0][0] == where[1][0]:
+        if self.dense is None or None in where:
             X, Y = np.meshgrid(xs, ys, indexing="ij")
             return self.along([p1, p2], np.stack([X.ravel(), Y.ravel()], axis=1)).reshape(len(xs), len(ys))
         if where[0][0] > where[1][0]:                       # the earlier layer's parameter first
@@ -202,35 +242,55 @@ class Evaluator:
                    b: tuple[int, int, int | None], vb: np.ndarray, kb: int) -> np.ndarray:
         d = self.dense
         assert d is not None                                 # grid() sends only layered networks here
-        act = [lambda Z, op=op, attrs=attrs: _activate(op, attrs, Z) for op, attrs in d.acts]
         layers = d.layer_weights(self.base)
         (la, ja, ia), (lb, jb, ib) = a, b
         A = self.X
         for l in range(la):                                  # depends on neither
-            A = act[l](A @ layers[l][0].T + layers[l][1])
+            A = _activate(*d.acts[l], A @ layers[l][0].T + layers[l][1])
         # the earlier parameter's layer: one column of it varies, once per value of ``a``
         Z0 = A @ layers[la][0].T + layers[la][1]
-        slope = A[:, ia] if ia is not None else np.ones(len(A))
         Z = np.broadcast_to(Z0, (len(va),) + Z0.shape).copy()
-        Z[:, :, ja] = Z0[:, ja] + (va - self.base[ka])[:, None] * slope
-        A = act[la](Z)
-        for l in range(la + 1, lb):                          # depends on ``a`` only
-            A = act[l](A @ layers[l][0].T + layers[l][1])
-        Zb = A @ layers[lb][0].T + layers[lb][1]             # (na, B, width): ``b``'s column varies
-        slope = A[..., ib] if ib is not None else np.ones(A.shape[:-1])
-        ub = vb - self.base[kb]
-        widest = max(max(len(L.neurons) for L in d.spec.layers[lb:]), 1)
-        # rows of ``a`` at a time, small enough that the chain of elementwise steps stays in cache
-        per_row = len(vb) * self.B * widest
-        chunk = max(1, min(self._chunk(8 * 3 * per_row), CACHE_ELEMENTS // per_row))
-        out = np.empty((len(va), len(vb)))
-        for s in range(0, len(va), chunk):
-            Zc = np.broadcast_to(Zb[s:s + chunk, None], (len(Zb[s:s + chunk]), len(vb)) + Zb.shape[1:]).copy()
-            Zc[..., jb] += ub[None, :, None] * slope[s:s + chunk, None, :]
-            Ag = act[lb](Zc)
-            for l in range(lb + 1, len(layers)):
-                Ag = act[l](Ag @ layers[l][0].T + layers[l][1])
-            out[s:s + chunk] = d.per_sample_loss(Ag, self.T).mean(axis=-1)
+        Z[:, :, ja] = Z0[:, ja] + (va - self.base[ka])[:, None] * _slope(A, ia)
+        if la < lb:
+            A = _activate(*d.acts[la], Z)
+            for l in range(la + 1, lb):                      # depends on ``a`` only
+                A = _activate(*d.acts[l], A @ layers[l][0].T + layers[l][1])
+            Z = A @ layers[lb][0].T + layers[lb][1]          # (na, B, width): ``b``'s column varies
+        slope = np.broadcast_to(_slope(A, ib), Z.shape[:-1])
+        return self._grid_from(lb, Z, jb, slope, vb - self.base[kb], layers)
+
+    def _grid_from(self, lb: int, Zb: np.ndarray, jb: int, slope: np.ndarray, ub: np.ndarray,
+                   layers) -> np.ndarray:
+        """out[i, j]: the loss when layer ``lb``'s pre-activations are ``Zb[i]`` with
+        column ``jb`` plus ``ub[j] * slope[i]``, through the layers from ``lb`` on.
+        Evaluated in blocks of grid points small enough that the chain of elementwise
+        steps (activations, loss) stays in the processor's cache, the blocks shared
+        among a few threads (NumPy lets go of the GIL inside its loops)."""
+        d = self.dense
+        assert d is not None
+        na, nb = len(Zb), len(ub)
+        per_point = self.B * max(max(len(L.neurons) for L in d.spec.layers[lb:]), 1)
+        points = max(1, min(CACHE_ELEMENTS // per_point, self._chunk(8 * 3 * per_point)))
+        rb = min(nb, points)                                 # columns of the grid per block
+        ra = max(1, points // rb)                            # rows of the grid per block
+        blocks = [(s, c) for s in range(0, na, ra) for c in range(0, nb, rb)]
+        out = np.empty((na, nb))
+
+        def run(share):
+            buf = np.empty(ra * rb * Zb[0].size)             # one buffer per thread, reused
+            for s, c in share:
+                Zs, u = Zb[s:s + ra, None], ub[c:c + rb, None]
+                Z = buf[:len(Zs) * len(u) * Zb[0].size].reshape((len(Zs), len(u)) + Zb.shape[1:])
+                if Z.shape[-1] > 1:
+                    np.copyto(Z, Zs)
+                col = Z[..., jb]
+                np.multiply(u, slope[s:s + ra, None], out=col)
+                col += Zs[..., jb]                           # u * slope + Z0: the sum as before, bit for bit
+                A = _activate(*d.acts[lb], Z)
+                for l in range(lb + 1, len(layers)):
+                    A = _activate(*d.acts[l], A @ layers[l][0].T + layers[l][1])
+                out[s:s + ra, c:c + rb] = _sample_losses(d, A, self.T).mean(axis=-1)
+        _share(run, blocks, na * nb * per_point)
         return out
 
     def _graph_losses(self, P, g):
@@ -490,71 +550,3 @@ ANALYTIC: dict[str, AnalyticSurface] = {s.name: s for s in (
     AnalyticSurface("beale", "Beale", _beale, _beale_grad,
                     (-4.5, 4.5), (-4.5, 4.5), (1.0, 1.4), ((3.0, 0.5),), True),
 )}
-
-
-MARBLE_PROGRESS_EVERY = 256     # steps between reports to ``progress``
-
-
-class MarbleRun(NamedTuple):
-    """One marble's roll: the points, the loss at each (or None), the gradient
-    at each point it stepped from, and what the optimizer remembered after each
-    step (``Optimizer.internals``: velocity, running averages), by name."""
-    path: np.ndarray                     # (k+1, *start.shape)
-    losses: np.ndarray | None
-    gradients: np.ndarray                # (k, *start.shape): gradient used by step i
-    memory: dict[str, np.ndarray]        # name -> (k, *start.shape): after step i
-    rates: np.ndarray                    # (k,): the learning rate of step i (the schedule)
-
-
-def marble_path(grad_fn, start, optimizer: str = "sgd", lr: float = 0.1, steps: int = 100, *,
-                f: Callable | None = None, progress: Callable[[float], None] | None = None,
-                cancelled: Callable[[], bool] | None = None, **hyper) -> tuple[np.ndarray, np.ndarray | None]:
-    """Roll a marble: ``steps`` optimizer updates from ``start``.
-
-    ``grad_fn`` maps points (last axis = coordinates) to gradients, or is an
-    ``AnalyticSurface``.  ``start`` may hold several marbles (M, 2).  Returns
-    ``(path, losses)``: path (steps+1, *start.shape), losses from ``f`` (or
-    the analytic surface) at each point, or None without one.  The path ends
-    early at the last finite point if the marble flies off to infinity, or
-    where ``cancelled()`` first answers True; ``progress`` hears the fraction done.
-    """
-    run = marble_run(grad_fn, start, optimizer, lr, steps, f=f, progress=progress, cancelled=cancelled, **hyper)
-    return run.path, run.losses
-
-
-def marble_run(grad_fn, start, optimizer: str = "sgd", lr: float = 0.1, steps: int = 100, *,
-               f: Callable | None = None, progress: Callable[[float], None] | None = None,
-               cancelled: Callable[[], bool] | None = None, decay: float = 0.0, **hyper) -> MarbleRun:
-    """``marble_path`` keeping the gradients and the optimizer's memory at every step.
-    ``decay``: the learning-rate schedule lr / (1 + decay * t) for step t = 0, 1, ...
-    (0: a constant rate), as torch's LambdaLR with that factor."""
-    if isinstance(grad_fn, AnalyticSurface):
-        f = grad_fn.value if f is None else f
-        grad_fn = grad_fn.gradient
-    opt = make_optimizer(optimizer, lr, **hyper)
-    path = [np.asarray(start, dtype=float)]
-    grads: list[np.ndarray] = []
-    rates: list[float] = []
-    memory: dict[str, list[np.ndarray]] = {}
-    steps = int(steps)
-    with np.errstate(over="ignore", invalid="ignore"):
-        for k in range(steps):
-            if cancelled is not None and cancelled():
-                break
-            if progress is not None and k % MARBLE_PROGRESS_EVERY == MARBLE_PROGRESS_EVERY - 1:
-                progress(k / steps)
-            g = np.asarray(grad_fn(path[-1]), dtype=float)
-            opt.lr = lr / (1.0 + decay * k)
-            new = opt.step(path[-1], g)
-            if not np.all(np.isfinite(new)):
-                break
-            path.append(new)
-            grads.append(g)
-            rates.append(opt.lr)
-            for name, buf in opt.internals().items():
-                memory.setdefault(name, []).append(buf)
-        points = np.stack(path)
-        losses = None if f is None else np.asarray(f(points), dtype=float)
-    shape = (0,) + points.shape[1:]
-    return MarbleRun(points, losses, np.stack(grads) if grads else np.zeros(shape),
-                     {name: np.stack(v) for name, v in memory.items()}, np.array(rates))
