@@ -17,7 +17,7 @@ backward pass gives each sample's own derivatives (each output seeded with 1).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterator, Mapping
+from typing import Any, Iterator, Mapping
 
 import numpy as np
 
@@ -63,6 +63,7 @@ class Graph:
         self._cost_output = bool(cost_output)
         self._output = output
         self.frozen: frozenset[str] = frozenset()    # parameters that do not learn ("trainable": false)
+        self.layered: Any = None     # the LayeredSpec this graph is the neuron view of (set by compile_layered)
         for n in nodes or []:
             self.add(n)
         self._order: list[str] | None = None
@@ -94,6 +95,7 @@ class Graph:
                 raise GraphError(f"node {node.name!r}: op {node.op} takes no edge weights")
         self.nodes[node.name] = node
         self._order = None
+        self.layered = None     # any other node: no longer the compiled layers
         self._derived: dict = {}
         return node
 

@@ -102,6 +102,8 @@ def compile_layered(spec: LayeredSpec, gates: bool = False) -> Graph:
     if spec.loss:
         _add_loss(g, spec, prev)
     g.validate()
+    if not gates:
+        g.layered = spec          # the trace may be computed layer by layer (layer_trace)
     return g
 
 
@@ -144,6 +146,37 @@ def _add_loss(g: Graph, spec: LayeredSpec, outputs: list[str]) -> None:
                layer=last + 1))
 
 
+def activate(act, attrs, Z):
+    """A layer's activations from its weighted sums ``Z`` (neurons on the last axis):
+    the op's own forward rule; softmax across the layer."""
+    if act.name == "softmax":
+        e = np.exp(Z - Z.max(axis=-1, keepdims=True))
+        return e / e.sum(axis=-1, keepdims=True)
+    return act.forward([Z], [], attrs)
+
+
+def activation_local(act, attrs, Z, A):
+    """d A / d Z elementwise (not softmax): the op's own local derivative."""
+    return act.local([Z], [], A, attrs)[0][0]
+
+
+def activation_backward(act, attrs, Z, A, dA):
+    """d objective / d Z from d objective / d A."""
+    if act.name == "softmax":
+        return A * (dA - (dA * A).sum(axis=-1, keepdims=True))
+    return dA * activation_local(act, attrs, Z, A)
+
+
+def sums_in_edge_order(W, b, a) -> np.ndarray:
+    """One sample's weighted sums as the graph's ``weighted_sum`` adds them: 0 + w1·x1 +
+    w2·x2 + ... then the bias, term by term in edge order (bit for bit the same floats;
+    a matrix product adds in another order).  ``W`` (neurons, inputs), ``a`` (inputs,)."""
+    z = np.zeros(W.shape[0])
+    for col, x in zip(W.T, a):
+        z += col * x
+    return z + b
+
+
 class DenseModel:
     """The layered network as matrices over a flat parameter vector.
 
@@ -184,17 +217,14 @@ class DenseModel:
     def forward(self, theta, X):
         """Activations of every layer; X is (B, inputs).  ``theta`` may carry
         leading grid axes (G, P): then activations are (G, B, n)."""
-        th = self._ext(theta)
-        A = np.asarray(X, dtype=float)
-        cache = [(None, A)]
-        for iw, ib, (act, attrs) in zip(self.idx_w, self.idx_b, self.acts):
-            W, b = th[..., iw], th[..., ib]
+        return self._forward(self.layer_weights(theta), np.asarray(X, dtype=float))
+
+    def _forward(self, weights, X):
+        """(Z, A) of every layer (the inputs first, as (None, X)) for the given weights."""
+        A, cache = X, [(None, X)]
+        for (W, b), (act, attrs) in zip(weights, self.acts):
             Z = A @ np.swapaxes(W, -1, -2) + b[..., None, :]
-            if act.name == "softmax":
-                e = np.exp(Z - Z.max(axis=-1, keepdims=True))
-                A = e / e.sum(axis=-1, keepdims=True)
-            else:
-                A = act.forward([Z], [], attrs)
+            A = activate(act, attrs, Z)
             cache.append((Z, A))
         return cache
 
@@ -217,19 +247,9 @@ class DenseModel:
         th = np.empty(self.P + 1)
         th[:-1] = theta
         th[-1] = 0.0
-        # forward, written out for a single parameter vector: this is the training hot path
         Ws = [th[iw] for iw in self.idx_w]
-        A, cache = X, [(None, X)]
-        for W, ib, (act, attrs) in zip(Ws, self.idx_b, self.acts):
-            Z = A @ W.T
-            Z += th[ib]
-            if act.name == "softmax":
-                e = np.exp(Z - Z.max(axis=-1, keepdims=True))
-                A = e / e.sum(axis=-1, keepdims=True)
-            else:
-                A = act.forward([Z], [], attrs)
-            cache.append((Z, A))
-        out = A
+        cache = self._forward([(W, th[ib]) for W, ib in zip(Ws, self.idx_b)], X)
+        out = cache[-1][1]
         B, k = out.shape
         op, attrs = self.loss
         if op.matrix is not None:
@@ -244,11 +264,7 @@ class DenseModel:
         g = np.zeros(self.P + 1)
         for l in range(len(self.idx_w) - 1, -1, -1):
             Z, A = cache[l + 1]
-            act, aattrs = self.acts[l]
-            if act.name == "softmax":
-                dZ = A * (dA - (dA * A).sum(axis=1, keepdims=True))
-            else:
-                dZ = dA * act.local([Z], [], A, aattrs)[0][0]
+            dZ = activation_backward(*self.acts[l], Z, A, dA)
             gW = dZ.T @ cache[l][1]
             if self._unique_w[l]:
                 g[self.idx_w[l]] += gW

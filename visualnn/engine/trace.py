@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Mapping, Sequence
 
 import numpy as np
 
@@ -48,7 +48,7 @@ class Step:
     weight_values: tuple[float | None, ...] = ()
     value: float | None = None       # forward: the node's new value
     upstream: float | None = None    # backward: d objective / d node
-    edges: tuple[EdgeGradient, ...] = ()
+    edges: Sequence[EdgeGradient] = ()   # a tuple, or LazyEdges (made when first read)
     updates: tuple[tuple[str, float, float, float], ...] = ()  # update: (param, old, gradient, new)
 
     def to_json(self) -> dict:
@@ -125,6 +125,9 @@ def record(graph: Graph, params: Mapping[str, float], sample: Mapping[str, float
     """Run one sample forward and backward, recording every operation.
     Infinite and NaN values and gradients are recorded like any other number."""
     with np.errstate(all="ignore"):
+        plan = plan_of(graph)
+        if plan is not None and all(k in sample for k in plan.feeds):
+            return record_layers(graph, plan, params, sample)     # a layered network: a layer at a time
         return _record(graph, params, sample)
 
 
@@ -289,6 +292,8 @@ def apply_step(st: State, s: Step) -> None:
     st.step = s
     st.index = s.index + 1
 
+
+from .layer_trace import plan_of, record_layers  # noqa: E402  (it builds this module's records)
 
 # the stepper lives in its own module; imported here for ``from .trace import Stepper``
 from .stepper import Stepper  # noqa: E402,F401
