@@ -30,13 +30,57 @@ class Candidate:
     rect: Rect
     short: bool = False                         # the shortened text ("0.593…")
     leader: tuple[float, float] | None = None   # the point a leader line runs to
+    align: float = 0.5          # where a narrower text sits in the rectangle: 0 left, 0.5 middle, 1 right
+
+
+class Candidates:
+    """Many candidates as arrays (a request's places, tested all at once):
+    ``rects`` (n, 4), ``short`` (n,), ``leader`` (n, 2), NaN where there is none,
+    ``align`` (n,).  Indexing gives a ``Candidate``."""
+
+    __slots__ = ("rects", "short", "leader", "align")
+
+    def __init__(self, rects, short=None, leader=None, align=None):
+        self.rects = np.asarray(rects, dtype=float).reshape(-1, 4)
+        n = len(self.rects)
+        self.short = np.zeros(n, dtype=bool) if short is None else np.asarray(short, dtype=bool).reshape(n)
+        self.leader = np.full((n, 2), np.nan) if leader is None else np.asarray(leader, dtype=float).reshape(n, 2)
+        self.align = np.full(n, 0.5) if align is None else np.asarray(align, dtype=float).reshape(n)
+
+    @classmethod
+    def of(cls, cands: Sequence[Candidate] | Candidates) -> Candidates:
+        if isinstance(cands, Candidates):
+            return cands
+        return cls([c.rect for c in cands], [c.short for c in cands],
+                   [c.leader if c.leader is not None else (np.nan, np.nan) for c in cands],
+                   [c.align for c in cands])
+
+    @classmethod
+    def join(cls, parts: Sequence[Candidates]) -> Candidates:
+        parts = [p for p in parts if len(p)]
+        if not parts:
+            return cls(np.zeros((0, 4)))
+        return cls(np.concatenate([p.rects for p in parts]), np.concatenate([p.short for p in parts]),
+                   np.concatenate([p.leader for p in parts]), np.concatenate([p.align for p in parts]))
+
+    def __len__(self) -> int:
+        return len(self.rects)
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+    def __getitem__(self, i: int) -> Candidate:
+        lx, ly = self.leader[i]
+        lead = None if np.isnan(lx) else (float(lx), float(ly))
+        rect = tuple(float(v) for v in self.rects[i])
+        return Candidate(rect, bool(self.short[i]), lead, float(self.align[i]))   # type: ignore[arg-type]
 
 
 @dataclass
 class Request:
     key: Hashable
     priority: float
-    candidates: list[Candidate] = field(default_factory=list)
+    candidates: Sequence[Candidate] | Candidates = field(default_factory=list)
 
 
 def _overlapping(cands: np.ndarray, others: np.ndarray) -> np.ndarray:
@@ -48,42 +92,85 @@ def _overlapping(cands: np.ndarray, others: np.ndarray) -> np.ndarray:
     return ((w > 0) & (h > 0)).any(axis=1)
 
 
+def _choice(free: np.ndarray, polite: np.ndarray, short: np.ndarray) -> int:
+    """The full text before the shortened one; within each, a spot that leaves later labels theirs."""
+    for ok in (polite & ~short, free & ~short, polite & short, free & short):
+        if ok.any():
+            return int(np.argmax(ok))
+    return -1
+
+
+QUICK_TRIES = 8      # a label's first free-looking candidates tested one by one before all at once
+
+
+def _polite_all(grown: np.ndarray, owner: np.ndarray, homes: np.ndarray) -> np.ndarray | None:
+    """For every candidate, whether it leaves every later label its first choice (None: too many to test at once)."""
+    if len(grown) * len(homes) > 4_000_000:
+        return None
+    w = np.minimum(grown[:, None, 2], homes[None, :, 2]) - np.maximum(grown[:, None, 0], homes[None, :, 0])
+    h = np.minimum(grown[:, None, 3], homes[None, :, 3]) - np.maximum(grown[:, None, 1], homes[None, :, 1])
+    later = np.arange(len(homes))[None, :] > owner[:, None]
+    return ~((w > 0) & (h > 0) & later).any(axis=1)
+
+
+def _hits_any(r, placed: list) -> bool:
+    x1, y1, x2, y2 = r
+    for a1, b1, a2, b2 in placed:
+        if x1 < a2 and a1 < x2 and y1 < b2 and b1 < y2:
+            return True
+    return False
+
+
 def place(requests: Sequence[Request], obstacles: Sequence[Rect] = (), bounds: Rect | None = None,
           gap: float = 0.0) -> dict[Hashable, Candidate | None]:
     """The chosen candidate of each request (None: dropped).  ``gap``: the
     space kept between two labels and between a label and an obstacle."""
     order = sorted(range(len(requests)), key=lambda i: -requests[i].priority)
-    obst = np.asarray(obstacles, dtype=float).reshape(-1, 4)
-    homes = np.array([requests[i].candidates[0].rect if requests[i].candidates else (0, 0, 0, 0)
-                      for i in order], dtype=float).reshape(-1, 4)
-    placed = np.zeros((len(requests), 4))
-    n = 0
-    out: dict[Hashable, Candidate | None] = {}
+    cands = [Candidates.of(requests[i].candidates) for i in order]
     half = gap / 2
+    grow = np.array([-half, -half, half, half])
+    every = Candidates.join(cands)
+    sizes = np.array([len(c) for c in cands], dtype=int)
+    starts = np.concatenate([[0], np.cumsum(sizes)]).tolist()
+    # what does not depend on what is placed before, tested for every candidate at once
+    grown_all = every.rects + grow
+    free_all = ~_overlapping(grown_all, np.asarray(obstacles, dtype=float).reshape(-1, 4) + grow)
+    if bounds is not None:
+        x1, y1, x2, y2 = bounds
+        r = every.rects
+        free_all &= (r[:, 0] >= x1) & (r[:, 1] >= y1) & (r[:, 2] <= x2) & (r[:, 3] <= y2)
+    homes = np.array([c.rects[0] if len(c) else (0, 0, 0, 0) for c in cands], dtype=float).reshape(-1, 4)
+    polite_all = _polite_all(grown_all, np.repeat(np.arange(len(cands)), sizes), homes)
+    first_choice = free_all & ~every.short & (polite_all if polite_all is not None else True)
+    placed: list = []           # grown rectangles of the labels placed so far
+    out: dict[Hashable, Candidate | None] = {}
     for rank, i in enumerate(order):
-        req = requests[i]
-        out[req.key] = None
-        if not req.candidates:
-            continue
-        rects = np.array([c.rect for c in req.candidates], dtype=float)
-        grown = rects + np.array([-half, -half, half, half])
-        free = ~_overlapping(grown, placed[:n] + np.array([-half, -half, half, half]))
-        free &= ~_overlapping(grown, obst + np.array([-half, -half, half, half]))
-        if bounds is not None:
-            x1, y1, x2, y2 = bounds
-            free &= (rects[:, 0] >= x1) & (rects[:, 1] >= y1) & (rects[:, 2] <= x2) & (rects[:, 3] <= y2)
-        if not free.any():
-            continue
-        polite = free & ~_overlapping(grown, homes[rank + 1:])
-        short = np.array([c.short for c in req.candidates])
-        # the full text before the shortened one; within each, a spot that leaves later labels theirs
-        for ok in (polite & ~short, free & ~short, polite & short, free & short):
-            if ok.any():
-                k = int(np.argmax(ok))
-                break
-        out[req.key] = req.candidates[k]
-        placed[n] = rects[k]
-        n += 1
+        key = requests[i].key
+        out[key] = None
+        a, b = starts[rank], starts[rank + 1]
+        k = -1
+        if polite_all is not None:
+            # most labels get one of their first places: test those one by one, cheaply
+            tries = np.flatnonzero(first_choice[a:b])
+            for j in tries[:QUICK_TRIES].tolist():
+                if not _hits_any(grown_all[a + j].tolist(), placed):
+                    k = j
+                    break
+            if k < 0 and len(tries) <= QUICK_TRIES and not free_all[a:b].any():
+                continue
+        if k < 0:
+            free = free_all[a:b]
+            if not free.any():
+                continue
+            grown = grown_all[a:b]
+            free = free & ~_overlapping(grown, np.asarray(placed, dtype=float).reshape(-1, 4))
+            if not free.any():
+                continue
+            polite = free & (polite_all[a:b] if polite_all is not None else
+                             ~_overlapping(grown, homes[rank + 1:]))
+            k = _choice(free, polite, every.short[a:b])
+        out[key] = cands[rank][k]
+        placed.append(grown_all[a + k].tolist())
     return out
 
 
@@ -97,24 +184,30 @@ def overlaps(rects: Sequence[Rect], tolerance: float = 0.0) -> list[tuple[int, i
 
 
 def edge_candidates(seg: Rect, size: tuple[float, float], short_size: tuple[float, float] | None, split: float,
-                    margin: float, spots: Sequence[float] = EDGE_SPOTS) -> list[Candidate]:
+                    margin: float, spots: Sequence[float] = EDGE_SPOTS,
+                    leader_steps: int = LEADER_STEPS) -> Candidates:
     """Places for an edge's label of ``size`` (w, h) whose first ``split`` of
     height sits above the line: on the edge (the line running between the
     lines above and below), then wholly above or below it, then a line's
     height further off with a leader; all again with the short text."""
     x1, y1, x2, y2 = seg
-    out: list[Candidate] = []
+    t = np.asarray(spots, dtype=float)
+    px, py = x1 + t * (x2 - x1), y1 + t * (y2 - y1)
+    parts = []
     for short, wh in ((False, size), (True, short_size)):
         if wh is None:
             continue
         w, h = wh
         a = split if not short else split * h / size[1]
-        shifts = [(0.0, False), (-(h - a) - margin, False), (a + margin, False)]
-        for n in range(1, LEADER_STEPS + 1):     # further off, with a leader line back to the edge
-            shifts += [(-(h - a) - n * (h + margin) - margin, True), (a + n * (h + margin) + margin, True)]
-        for dy, lead in shifts:
-            for t in spots:
-                px, py = x1 + t * (x2 - x1), y1 + t * (y2 - y1)
-                top = py - a + dy
-                out.append(Candidate((px - w / 2, top, px + w / 2, top + h), short, (px, py) if lead else None))
-    return out
+        dys = [0.0, -(h - a) - margin, a + margin]
+        for n in range(1, leader_steps + 1):     # further off, with a leader line back to the edge
+            dys += [-(h - a) - n * (h + margin) - margin, a + n * (h + margin) + margin]
+        dy = np.array(dys)[:, None]
+        top = (py - a)[None, :] + dy
+        left = np.broadcast_to(px - w / 2, top.shape)
+        rects = np.stack([left, top, left + w, top + h], axis=-1).reshape(-1, 4)
+        lead = np.empty((len(dys), len(t), 2))
+        lead[..., 0], lead[..., 1] = px, py
+        lead[:3] = np.nan                       # on the edge, or just above or below it: no leader
+        parts.append(Candidates(rects, np.full(len(rects), short), lead.reshape(-1, 2)))
+    return Candidates.join(parts)

@@ -12,7 +12,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
-from ..engine.label_layout import Candidate, Request, edge_candidates, overlaps
+from ..engine.label_layout import Candidate, Request, edge_candidates
 from ..engine.label_layout import place as layout_labels
 from . import theme as th
 
@@ -40,11 +40,22 @@ def metrics(px: float, bold: bool = False) -> QFontMetricsF:
     return m
 
 
+_SIZES: dict = {}
+_SIZES_MAX = 20000       # text sizes remembered (the numbers of a long training run are all new)
+
+
 def text_size(lines: list[str], px: float, bold: bool = False) -> tuple[float, float]:
     """(width, height) in pixels of these lines on a plate."""
-    m = metrics(px, bold)
-    w = max((m.horizontalAdvance(t) for t in lines), default=0.0)
-    return w + 2 * PAD, len(lines) * m.height() + PAD
+    key = (tuple(lines), px, bold)
+    size = _SIZES.get(key)
+    if size is None:
+        m = metrics(px, bold)
+        w = max((m.horizontalAdvance(t) for t in lines), default=0.0)
+        size = (w + 2 * PAD, len(lines) * m.height() + PAD)
+        if len(_SIZES) >= _SIZES_MAX:
+            _SIZES.clear()
+        _SIZES[key] = size
+    return size
 
 
 class PlacedText(QGraphicsItem):
@@ -132,32 +143,91 @@ class Leaders(QGraphicsPathItem):
 NODE_PRIORITY = {"value": 96.0, "grad": 95.0, "label": 105.0}
 CURRENT_PRIORITY = 40.0          # added for the texts of the node just stepped: they always win
 STEP_EDGE, SELECTED_EDGE, OTHER_EDGE = 90.0, 85.0, 20.0
+SLACK_DIGITS = 3                 # a label keeps its room while its text is at most this many digits narrower
+
+
+def _hits(r, marks) -> bool:
+    return any(r[0] < m[2] and m[0] < r[2] and r[1] < m[3] and m[1] < r[3] for m in marks)
 
 
 class LabelPlacer:
     """Places a ``GraphView``'s texts with ``engine.label_layout``: the node
     texts against their nodes, the edge labels along their edges; whatever has
-    no free place is shortened, then dropped (its full text is on hover)."""
+    no free place is shortened, then dropped (its full text is on hover).
+
+    A label's request (its candidate places) is kept while its size, priority
+    and the view stay the same, and the whole layout is kept while every
+    request is: a weight push that changes numbers but no label's size only
+    rewrites the texts.  A label keeps the room it had while its text is a
+    little narrower ("0.379" after "0.3785"), so numbers changing during
+    training do not make the labels jump about."""
 
     def __init__(self, view):
         self.view = view
         self.node_texts: dict[tuple, PlacedText] = {}
         self.drawn: dict = {}           # key -> (scene rect, pixels) of what is drawn now
         self.leaders: Leaders | None = None
+        self.placements = 0             # layouts computed (not kept from the last one)
+        self._forget()
+
+    def _forget(self):
+        self._requests: dict = {}       # label key -> (signature, request or requests)
+        self._room: dict = {}           # (label key, short) -> the width it has
+        self._frame = None              # the view (scale, bounds, marks) the requests are for
+        self._last: tuple[list, dict] | None = None     # (requests, chosen) of the last layout
+        self._symbol_px: dict = {}
 
     def reset(self, scene, theme):
         self.node_texts = {}
         self.drawn = {}
         self.leaders = Leaders(theme)
+        self._forget()
         scene.addItem(self.leaders)
+
+    def _width(self, key, w: float, px: float) -> float:
+        """The width label ``key`` gets for a text ``w`` wide: the room it had if that is
+        enough and not much more, else ``w``."""
+        room = self._room.get(key)
+        if room is None or w > room or w < room - SLACK_DIGITS * metrics(px).horizontalAdvance("0"):
+            room = self._room[key] = w
+        return room
+
+    def _short_width(self, key, w: float | None, full: float, px: float) -> float | None:
+        """The width of the shortened text (None: it has none).  A text that has just
+        lost its shortened form ("0.381" after "0.3815") keeps that room if it fits it."""
+        if w is not None:
+            return self._width(key, w, px)
+        room = self._room.get(key)
+        return room if room is not None and full <= room else None
+
+    def _cached(self, key, sig, make):
+        hit = self._requests.get(key)
+        if hit is not None and hit[0] == sig:
+            return hit[1]
+        made = make()
+        self._requests[key] = (sig, made)
+        return made
 
     # -- requests ---------------------------------------------------------------------------
     def _node_requests(self, name: str, k: float, px: float) -> list[Request]:
-        v = self.view
-        item = v._nodes[name]
-        b = item.box
-        current = item.is_current
-        pri = CURRENT_PRIORITY if current else 0.0
+        item = self.view._nodes[name]
+        pri = CURRENT_PRIORITY if item.is_current else 0.0
+        widths = []
+        if not item.box.quiet:
+            for part in ("value", "grad"):
+                line = item.lines[part]
+                if line is not None and line.text:
+                    full = text_size([line.text], px)[0]
+                    short = self._short_width((name, part, True), text_size([line.short], px)[0] if line.short
+                                              else None, full, px)
+                    widths.append((part, self._width((name, part, False), full, px), short))
+                else:
+                    widths.append((part, None, None))
+        sig = (px, pri, item.box.label, tuple(widths))
+        return self._cached(("node", name), sig, lambda: self._make_node_requests(name, k, px, pri, widths))
+
+    def _make_node_requests(self, name: str, k: float, px: float, pri: float, widths) -> list[Request]:
+        b = self.view._nodes[name].box
         cx = b.x + b.w / 2 if b.half == "left" else b.x - b.w / 2 if b.half == "right" else b.x
         out = []
         if b.label:
@@ -169,34 +239,27 @@ class LabelPlacer:
                                [Candidate((cx - w / 2, top - h, cx + w / 2, top)),
                                 Candidate((cx - w, top - h, cx, top)),
                                 Candidate((left - w, b.y - h / 2, left, b.y + h / 2))]))
-        if b.quiet:
-            return out
         y = b.y + b.h / 2 + 4 / k
         h = text_size(["0"], px)[1] / k
         row = h + 3 / k
-        for part in ("value", "grad"):
-            line = item.lines[part]
-            if line is not None and line.text:
+        for part, full_w, short_w in widths:
+            if full_w is not None:
+                sized = [(False, full_w / k)] + ([(True, short_w / k)] if short_w is not None else [])
                 cands = []
-                for short, text in ((False, line.text), (True, line.short)):
-                    if not text:
-                        continue
-                    w = text_size([text], px)[0] / k
+                for short, w in sized:
                     if b.half == "left":            # against the Σ half: its right edge at the middle
-                        x1 = cx - 3 / k - w
+                        x1, align = cx - 3 / k - w, 1.0
                     elif b.half == "right":         # against the σ half
-                        x1 = cx + 3 / k
+                        x1, align = cx + 3 / k, 0.0
                     else:
-                        x1 = cx - w / 2
-                    cands.append(Candidate((x1, y, x1 + w, y + h), short))
-                for short, text in ((False, line.text), (True, line.short)):
-                    if not text:
-                        continue
+                        x1, align = cx - w / 2, 0.5
+                    cands.append(Candidate((x1, y, x1 + w, y + h), short, None, align))
+                for short, w in sized:
                     # beside the node, against its own half: value above the middle line, gradient below
-                    w = text_size([text], px)[0] / k
                     sy = b.y - h + 3 / k if part == "value" else b.y + 6 / k
-                    sx = b.x - b.w / 2 - 3 / k - w if b.half == "left" else b.x + b.w / 2 + 3 / k
-                    cands.append(Candidate((sx, sy, sx + w, sy + h), short))
+                    left = b.half == "left"
+                    sx = b.x - b.w / 2 - 3 / k - w if left else b.x + b.w / 2 + 3 / k
+                    cands.append(Candidate((sx, sy, sx + w, sy + h), short, None, 1.0 if left else 0.0))
                 out.append(Request(("node", name, part), NODE_PRIORITY[part] + pri, cands))
             y += row
         return out
@@ -222,36 +285,41 @@ class LabelPlacer:
         return (x1 + lo * (x2 - x1), y1 + lo * (y2 - y1), x1 + hi * (x2 - x1), y1 + hi * (y2 - y1))
 
     def _edge_request(self, key, item, k: float, px: float, priority: float, bounds) -> Request | None:
-        v = self.view
         lines = item.full_lines
         if not lines:
             return None
         full = [ln.text for ln in lines]
         short = [ln.short or ln.text for ln in lines]
-        m = metrics(px)
         w, h = text_size(full, px)
-        split = (PAD / 2 + item.split * m.height()) / k
-        size = (w / k, h / k)
-        ssize = None if short == full else tuple(x / k for x in text_size(short, px))
+        split = (PAD / 2 + item.split * metrics(px).height()) / k
+        size = (self._width((key, False), w, px) / k, h / k)
+        sw = self._short_width((key, True), text_size(short, px)[0] if short != full else None, w, px)
+        ssize = None if sw is None else (sw / k, h / k)
+        sig = (priority, px, size, ssize, split)
+        return self._cached(key, sig, lambda: self._make_edge_request(key, k, px, priority, bounds,
+                                                                      size, ssize, split))
+
+    def _make_edge_request(self, key, k, px, priority, bounds, size, ssize, split) -> Request:
+        v = self.view
         idx = v._edge_index[key]
-        if v._internal[idx]:
-            # inside a merged neuron: under its texts, or above its name
-            b = v._nodes[key[0]].box
-            cx, cy = b.x + b.w / 2, b.y
-            below = b.y + b.h / 2 + 8 / k + 2 * text_size(["0"], px)[1] / k
-            above = b.y - b.h / 2 - 8 / k - text_size(["0"], px, True)[1] / k
-            right, left = cx + b.w + 6 / k, cx - b.w - 6 / k
-            cands = []
-            for short_, wh in ((False, size), (True, ssize)):
-                if wh is None:
-                    continue
-                sw, sh = wh
-                cands += [Candidate((cx - sw / 2, below, cx + sw / 2, below + sh), short_),
-                          Candidate((cx - sw / 2, above - sh, cx + sw / 2, above), short_),
-                          Candidate((right, cy - sh / 2, right + sw, cy + sh / 2), short_, (cx + b.w, cy)),
-                          Candidate((left - sw, cy - sh / 2, left, cy + sh / 2), short_, (cx - b.w, cy))]
-        else:
-            cands = edge_candidates(self._visible_part(v._seg[idx], bounds), size, ssize, split, 2 / k)
+        if not v._internal[idx]:
+            return Request(key, priority, edge_candidates(self._visible_part(v._seg[idx], bounds), size, ssize,
+                                                          split, 2 / k))
+        # inside a merged neuron: under its texts, or above its name
+        b = v._nodes[key[0]].box
+        cx, cy = b.x + b.w / 2, b.y
+        below = b.y + b.h / 2 + 8 / k + 2 * text_size(["0"], px)[1] / k
+        above = b.y - b.h / 2 - 8 / k - text_size(["0"], px, True)[1] / k
+        right, left = cx + b.w + 6 / k, cx - b.w - 6 / k
+        cands = []
+        for short_, wh in ((False, size), (True, ssize)):
+            if wh is None:
+                continue
+            sw, sh = wh
+            cands += [Candidate((cx - sw / 2, below, cx + sw / 2, below + sh), short_),
+                      Candidate((cx - sw / 2, above - sh, cx + sw / 2, above), short_),
+                      Candidate((right, cy - sh / 2, right + sw, cy + sh / 2), short_, (cx + b.w, cy)),
+                      Candidate((left - sw, cy - sh / 2, left, cy + sh / 2), short_, (cx - b.w, cy))]
         return Request(key, priority, cands)
 
     # -- placing ------------------------------------------------------------------------------
@@ -263,12 +331,12 @@ class LabelPlacer:
         normal, current = v.type_px()
         vis = v.mapToScene(v.viewport().rect()).boundingRect()
         bounds = (vis.left(), vis.top(), vis.right(), vis.bottom())
-        boxes = [it.box for it in v._nodes.values()]
-        obstacles = [(b.x - b.w / 2, b.y - b.h / 2, b.x + b.w / 2, b.y + b.h / 2) for b in boxes]
         legend = v.legend_scene_rect()
-        if legend is not None:
-            obstacles.append(legend)
-        obstacles += self._marks(k)
+        marks = self._marks(k)
+        frame = (k, bounds, legend, tuple(marks))
+        if frame != self._frame:
+            self._forget()
+            self._frame = frame
         requests: list[Request] = []
         if v.texts_visible:
             for name in v.text_nodes():
@@ -280,9 +348,19 @@ class LabelPlacer:
                 r = self._edge_request(key, item, k, current if step else normal, pri, bounds)
                 if r is not None:
                     requests.append(r)
-        chosen = layout_labels(requests, obstacles, bounds, 2 / k)
+        last = self._last
+        if last is not None and len(last[0]) == len(requests) and all(a is b for a, b in zip(last[0], requests)):
+            chosen = last[1]            # no label changed its size: every label keeps its place
+        else:
+            boxes = [it.box for it in v._nodes.values()]
+            obstacles = [(b.x - b.w / 2, b.y - b.h / 2, b.x + b.w / 2, b.y + b.h / 2) for b in boxes]
+            if legend is not None:
+                obstacles.append(legend)
+            chosen = layout_labels(requests, obstacles + marks, bounds, 2 / k)
+            self._last = (requests, chosen)
+            self.placements += 1
         self._apply(requests, chosen, k, normal, current)
-        self._symbols(k, normal, self._marks(k))
+        self._symbols(k, normal, marks)
 
     def _marks(self, k: float) -> list:
         """Scene rectangles of the marks drawn over nodes at a fixed pixel size (stuck-unit
@@ -309,7 +387,7 @@ class LabelPlacer:
                     lines = [(node.box.label, "text")]
                 else:
                     ln = node.lines[part]
-                    lines = [((ln.short if c is not None and c.short else ln.text), ln.role)]
+                    lines = [(((ln.short or ln.text) if c is not None and c.short else ln.text), ln.role)]
                 item.set_content(lines, px, part == "label")
             else:
                 item = v._labels[req.key]
@@ -320,10 +398,13 @@ class LabelPlacer:
             if c is None:
                 item.setVisible(False)
                 continue
-            item.setPos(c.rect[0], c.rect[1])
+            x1, y1, x2, y2 = c.rect
+            w = item.size()[0] / k
+            x1 += c.align * (x2 - x1 - w)       # a text narrower than its room sits where the room says
+            item.setPos(x1, y1)
             item.setVisible(True)
             shown.add(req.key)
-            self.drawn[req.key] = (c.rect, px)
+            self.drawn[req.key] = ((x1, y1, x1 + w, y2), px)
             if c.leader is not None:
                 x1, y1, x2, y2 = c.rect
                 lx, ly = c.leader
@@ -337,14 +418,22 @@ class LabelPlacer:
     def _symbols(self, k: float, normal: float, marks: list):
         """Each node's symbol as large as its node allows; none below the smallest type,
         none under a mark (a stuck-unit badge sits on its node's corner)."""
-        for item in self.view._nodes.values():
+        visible = self.view.texts_visible
+        for name, item in self.view._nodes.items():
             text = item.symbol_text()
-            wide = metrics(REFERENCE, True).horizontalAdvance(text) / REFERENCE if text else 1.0
-            px = min(1.35 * normal, 0.45 * item.box.h * k, 0.8 * item.box.w * k / max(wide, 1e-9))
-            if px >= MIN_PX and marks:
-                w, h = text_size([text], px, True)
-                b = item.box
-                r = (b.x - w / 2 / k, b.y - h / 2 / k, b.x + w / 2 / k, b.y + h / 2 / k)
-                if any(overlaps([r, m]) for m in marks):
-                    px = 0
-            item.set_symbol_px(px if px >= MIN_PX and self.view.texts_visible else 0)
+            key = (name, text, normal, visible)
+            px = self._symbol_px.get(key)
+            if px is None:
+                px = self._symbol_px[key] = self._symbol_size(item, text, k, normal, marks) if visible else 0
+            item.set_symbol_px(px)
+
+    @staticmethod
+    def _symbol_size(item, text: str, k: float, normal: float, marks: list) -> float:
+        wide = metrics(REFERENCE, True).horizontalAdvance(text) / REFERENCE if text else 1.0
+        px = min(1.35 * normal, 0.45 * item.box.h * k, 0.8 * item.box.w * k / max(wide, 1e-9))
+        if px >= MIN_PX and marks:
+            w, h = text_size([text], px, True)
+            b = item.box
+            if _hits((b.x - w / 2 / k, b.y - h / 2 / k, b.x + w / 2 / k, b.y + h / 2 / k), marks):
+                px = 0
+        return px if px >= MIN_PX else 0
