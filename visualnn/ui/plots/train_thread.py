@@ -1,19 +1,24 @@
-"""The training panel's worker: one run of ``engine.training.train`` in a QThread that can
-pause between epochs and sends its news at most once a display frame, with back-pressure."""
+"""The training panel's worker: a QThread that runs one ``engine.training.train`` in a
+process of its own (``train_process``) and passes its news on to the window with
+back-pressure: at most one news waits for the window, which takes everything since.
+The GUI thread's controls only note what they want; this thread tells the process."""
 from __future__ import annotations
 
+import subprocess
 import threading
-import time
 
 from PySide6.QtCore import QThread, Signal
 
-from ...engine.training import train
+from . import train_process
+from .train_process import RUN_ON, SEND_EVERY
 
-EMIT_EVERY = 1 / 60        # seconds between progress signals from the training thread (a display frame)
+EMIT_EVERY = SEND_EVERY    # seconds between progress news (the training process sends no more often)
+POLL = 0.02                # seconds between two looks at the controls while no news comes
+JOIN = 1.0                 # seconds a stopped training process has to end before it is killed
 
 
 class TrainThread(QThread):
-    """One run of ``engine.training.train`` that can pause between epochs."""
+    """One run of ``engine.training.train`` in a training process, paused between epochs on request."""
     sigEpochs = Signal(object, object)   # [(epoch, train, test)], latest params; at most one queued
     sigResult = Signal(object)           # TrainResult
     sigFailed = Signal(str)
@@ -23,72 +28,44 @@ class TrainThread(QThread):
         self.args = dict(epochs=epochs, lr=lr, optimizer=optimizer, batch_size=batch_size, seed=seed,
                          hyper=hyper, start=dict(params))
         self.model = model.copy()
+        self._budget = 1 if step_mode else RUN_ON
+        self._told: int | None = None     # a budget not yet sent to the process
         self._stop = threading.Event()
-        self._go = threading.Event()
-        self._budget = 1 if step_mode else None   # epochs allowed before pausing; None = run on
         self._lock = threading.Lock()
         self._pending: list = []
-        self._last_emit = 0.0
         self._params: dict = {}
         self._posted = False             # news sent that the window has not taken yet
         self.news_sent = self.news_taken = 0
-        self._go.set()
+        self.pid: int | None = None      # the training process, once started
 
-    # -- control (GUI thread) ------------------------------------------------------
-    def _allow(self, budget: int | None):
-        """Let the run go on for ``budget`` more epochs (None: until the end; 0: pause now)."""
+    # -- control (GUI thread): each returns at once, the process follows within POLL --------
+    def _allow(self, budget: int):
         with self._lock:
-            self._budget = budget
-            if budget == 0:
-                self._go.clear()
-            else:
-                self._go.set()
+            self._told = budget
 
     def pause(self):
         self._allow(0)
 
     def resume(self):
-        self._allow(None)
+        self._allow(RUN_ON)
 
     def one_epoch(self):
         self._allow(1)
 
     def stop(self):
         self._stop.set()
-        self._go.set()
 
-    # -- the training thread ---------------------------------------------------------
-    def _should_stop(self) -> bool:
-        while True:
-            with self._lock:
-                if self._stop.is_set():
-                    return True
-                if self._budget is None:
-                    return False
-                if self._budget > 0:
-                    self._budget -= 1
-                    if self._budget == 0:
-                        self._go.clear()
-                    return False
-            self._flush(force=True)
-            self._go.wait()
-
-    def _callback(self, epoch, train_loss, test_loss, params):
-        with self._lock:
-            self._pending.append((epoch, train_loss, test_loss))
-            self._params = params
-        self._flush()
-
-    def _flush(self, force=False):
+    # -- the relay thread ---------------------------------------------------------------
+    def _received(self, batch, params):
         # back-pressure: while the window has not taken the last news, the epochs wait
         # here (as data, not as queued events); it takes everything when it gets to it
         with self._lock:
-            now = time.perf_counter()
-            if self._posted or not self._pending or (not force and now - self._last_emit < EMIT_EVERY):
+            self._pending.extend(batch)
+            self._params = params
+            if self._posted:
                 return
             batch, self._pending = self._pending, []
             self._posted = True
-            self._last_emit = now
             self.news_sent += 1
             params = dict(self._params)
         self.sigEpochs.emit(batch, params)
@@ -104,9 +81,45 @@ class TrainThread(QThread):
 
     def run(self):
         try:
-            result = train(self.model, callback=self._callback, should_stop=self._should_stop, **self.args)
-        except Exception as exc:         # bad settings, no data: a message, not a crash
-            self.sigFailed.emit(str(exc))
+            proc, control, news = train_process.start()
+        except OSError as exc:           # no process could be made: say so, do not crash
+            self.sigFailed.emit(f"the training process did not start ({exc})")
             return
-        self._flush(force=True)
-        self.sigResult.emit(result)
+        self.pid = proc.pid
+        try:
+            control.send((self.model, self.args, self._budget))
+            self._relay(proc, control, news)
+        except (ConnectionError, EOFError):
+            if not self._stop.is_set():
+                self.sigFailed.emit(f"the training process ended unexpectedly (exit code {proc.poll()})")
+        finally:
+            for conn in (control, news):
+                conn.close()             # the process sees the window has gone, and ends
+            try:
+                proc.wait(JOIN)
+            except subprocess.TimeoutExpired:    # stopped in the middle of a very long epoch
+                proc.kill()
+                proc.wait()
+
+    def _relay(self, proc, control, news):
+        while not self._stop.is_set():
+            with self._lock:
+                told, self._told = self._told, None
+            if told is not None:
+                control.send(("allow", told))
+            if not news.poll(POLL):
+                if proc.poll() is not None and not news.poll():
+                    raise EOFError
+                continue
+            kind, *what = news.recv()
+            if self._stop.is_set():
+                return
+            if kind == "epochs":
+                self._received(*what)
+            elif kind == "result":
+                self.sigResult.emit(what[0])
+                return
+            else:
+                self.sigFailed.emit(what[0])
+                return
+        control.send(("stop",))

@@ -1,7 +1,8 @@
 """Training panel: play / pause / one epoch at a time, live train and test
 loss, and (two inputs) the decision boundary under the data points,
-playground style.  The engine's ``train`` runs in a QThread; the window
-stays live, and the graph's edges recolour as the weights change."""
+playground style.  The engine's ``train`` runs in a process of its own
+(``train_process``, relayed by a QThread); the window stays live, and the
+graph's edges recolour as the weights change, a few times a second."""
 from __future__ import annotations
 
 import time
@@ -37,8 +38,8 @@ from .worker import keep_alive
 __all__ = ["EMIT_EVERY", "Series", "TrainThread", "TrainingPanel"]
 
 BOUNDARY_EVERY = 0.1       # seconds between decision-boundary redraws
-PUSH_EVERY = 1 / 30        # seconds between parameter pushes to the graph, at least ...
-PUSH_SHARE = 4             # ... and this many times what the last push cost (the window stays live)
+PUSH_EVERY = 1 / 2         # seconds between weight pushes to the graph while training (each relabels it), at least ...
+PUSH_SHARE = 10            # ... and this many times what the last push cost (pushes take at most a tenth of the window)
 BOUNDARY_N = 80
 
 

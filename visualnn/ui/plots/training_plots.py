@@ -13,15 +13,19 @@ from ...engine.features import plane_inputs
 from ...engine.plotting_data import label_range, shown_samples
 from .style import BACKGROUND, BOUNDARY_CMAP, CLASS_CMAP, TEST_PEN, TRAIN_PEN, style_plot
 
+SHOWN_MAX = 16384         # points a loss curve gets at most: a longer history is drawn every 2nd, 4th, ... epoch
+
 
 class Series:
     """A curve's points in a NumPy buffer that grows by doubling: appending a
-    batch costs the batch, and the curve gets views, never a rebuilt array."""
+    batch costs the batch, and the curve gets views, never a rebuilt array.
+    Keeps the smallest and largest positive finite y, for the plot's frame."""
 
     def __init__(self):
         self.x = np.empty(1024)
         self.y = np.empty(1024)
         self.n = 0
+        self.y_lo = self.y_hi = np.nan
 
     def extend(self, xs, ys):
         k = len(xs)
@@ -34,12 +38,33 @@ class Series:
         self.x[self.n:self.n + k] = xs
         self.y[self.n:self.n + k] = ys
         self.n += k
+        new = self.y[self.n - k:self.n]
+        new = new[np.isfinite(new) & (new > 0)]
+        if len(new):
+            self.y_lo = np.fmin(self.y_lo, new.min())
+            self.y_hi = np.fmax(self.y_hi, new.max())
 
     def clear(self):
         self.n = 0
+        self.y_lo = self.y_hi = np.nan
 
     def show_on(self, curve):
-        curve.setData(self.x[:self.n], self.y[:self.n])
+        """Give ``curve`` the points, at most about ``SHOWN_MAX`` of them (every ``stride``-th
+        and the last), so a redraw costs the same after a million epochs as after ten thousand."""
+        stride = 1
+        while self.n > stride * SHOWN_MAX:
+            stride *= 2             # a power of two: the points kept stay the same from one redraw to the next
+        if stride == 1:
+            curve.setData(self.x[:self.n], self.y[:self.n])
+            return
+        keep = np.r_[np.arange(0, self.n - 1, stride), self.n - 1]
+        curve.setData(self.x[keep], self.y[keep])
+
+
+def _nice_above(v: float) -> float:
+    """The first of 1, 2, 5, 10, 20, 50, ... at or above ``v``."""
+    decade = 10.0 ** np.floor(np.log10(max(v, 1.0)))
+    return next(m * decade for m in (1, 2, 5, 10) if m * decade >= v)
 
 
 class LossCurves:
@@ -55,6 +80,32 @@ class LossCurves:
         # a long history is drawn at the plot's pixel resolution, and only what is in view
         lp.setDownsampling(auto=True, mode="peak")
         lp.setClipToView(True)
+        # while training, the view moves in steps (epochs to the next 1-2-5, whole decades of
+        # loss), not with every news: the axes are redrawn a few times a run, not each frame
+        self._loss_frame: tuple | None = None
+        self._loss_framed_by_user = False
+        lp.getViewBox().sigRangeChangedManually.connect(self._on_loss_view_moved)
+        lp.autoBtn.clicked.connect(self._on_loss_view_moved)
+
+    def _on_loss_view_moved(self, *_):
+        self._loss_framed_by_user = True          # the user's zoom, pan or auto-range stays
+
+    def _frame_losses(self):
+        if self._loss_framed_by_user or not self._train_series.n:
+            return
+        series = [s for s in (self._train_series, self._test_series) if s.n]
+        lo = min(s.y_lo for s in series)
+        hi = max(s.y_hi for s in series)
+        x_hi = _nice_above(max(s.x[s.n - 1] for s in series))
+        if np.isfinite(lo) and np.isfinite(hi):
+            y = (float(np.floor(np.log10(lo))), float(np.ceil(np.log10(hi))))
+            y = (y[0], y[1] + 1) if y[0] == y[1] else y
+        else:
+            y = (-1.0, 1.0)                       # no positive loss yet: a frame around 1
+        frame = (0.0, x_hi) + y
+        if frame != self._loss_frame:
+            self._loss_frame = frame
+            self.loss_plot.getPlotItem().getViewBox().setRange(xRange=frame[:2], yRange=frame[2:], padding=0.02)
 
     def _clear_history(self):
         self.epoch = 0
@@ -64,6 +115,8 @@ class LossCurves:
         self.train_curve.setData([], [])
         self.test_curve.setData([], [])
         self.progress.setValue(0)
+        self._loss_frame = None
+        self._loss_framed_by_user = False
 
     def _add_epochs(self, batch, params) -> bool:
         """Append a batch of (epoch, train, test) to the history and its curves (only the
@@ -82,6 +135,7 @@ class LossCurves:
             self.test_history.extend(te for _, te in tests)
             self._test_series.extend([x for x, _ in tests], [te for _, te in tests])
             self._test_series.show_on(self.test_curve)
+        self._frame_losses()
         self.epoch = self.epochs_axis[-1]
         self.progress.setValue(self.epoch - self._run_offset)
         return True
