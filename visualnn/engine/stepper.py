@@ -293,7 +293,7 @@ class Stepper:
             steps = self.steps_of_cycle(last.cycle)
             s = steps[last.index]
             self._undo.append(undo_record(last, s))
-            apply_step(last, s)
+            fold_steps(last, [s])
             last.position = self.position = nxt
             self._since += _edges_of(s)
             if self._since >= self._snapshot_budget(steps):
@@ -329,8 +329,9 @@ class Stepper:
         if not self.has_update:
             position = min(position, self.trace_length)
         self.position = position
-        self._last = self.state()
-        self._undo = []
+        self._last, undo = self._build(position)
+        # the last step is undone in place: Left after End or after a seek costs one step
+        self._undo = [] if undo is None else [undo]
         self._since = 0
         return self._last
 
@@ -338,7 +339,11 @@ class Stepper:
         """The exact state after ``position`` steps (default: the cursor): a copy of
         the nearest snapshot at or before it in its cycle, advanced by the steps
         between (snapshots are taken on the way)."""
-        p = self.position if position is None else position
+        return self._build(self.position if position is None else position)[0]
+
+    def _build(self, p: int) -> tuple[State, list | None]:
+        """The state after ``p`` steps, and the record that undoes its last step in place
+        (None when it is the first of its cycle or comes straight from a snapshot)."""
         c = self.cycle_of(p)
         k = p - c * self.cycle_length
         steps = self.steps_of_cycle(c)
@@ -346,7 +351,7 @@ class Stepper:
         st = _copy_state(base)
         budget = self._snapshot_budget(steps)
         run, done = [], 0
-        for s in steps[k0:k]:
+        for s in steps[k0:max(k0, k - 1)]:
             run.append(s)
             done += _edges_of(s)
             if done >= budget:
@@ -354,8 +359,12 @@ class Stepper:
                 self._keep_snapshot(c, st)
                 run, done = [], 0
         fold_steps(st, run)
+        undo = None
+        if k > k0:
+            undo = undo_record(st, steps[k - 1])
+            fold_steps(st, [steps[k - 1]])
         st.position, st.cycle = p, c
-        return st
+        return st, undo
 
     def _snapshot_budget(self, steps: list[Step]) -> int:
         if self._budget is None:
@@ -447,6 +456,7 @@ def fold_steps(st: State, steps: list[Step]) -> None:
 _SRC, _DST, _ACC = attrgetter("src"), attrgetter("dst"), attrgetter("accumulated")
 _FIRST, _LAST = itemgetter(0), itemgetter(3)
 _MISSING = object()
+_WHOLE = object()           # an undo record's key for "the whole dict was"
 
 
 def undo_record(st: State, s: Step) -> list:
@@ -466,17 +476,19 @@ def undo_record(st: State, s: Step) -> list:
             if e.src_param and e.param != e.src:
                 writes.append((st.param_gradients, e.src))
     elif s.phase == "update":
-        for p, _old, _g, _new in s.updates:
-            writes.append((st.params, p))
-            if p in st.values:
-                writes.append((st.values, p))
+        # every parameter changes: the whole dict is kept (one copy at C speed), and the leaves shown as nodes
+        leaves = st.values.keys() & st.params.keys()
+        return [st.updated, (st.params, _WHOLE, dict(st.params))] + [(st.values, p, st.values[p]) for p in leaves]
     return [st.updated] + [(d, k, d.get(k, _MISSING)) for d, k in writes]
 
 
 def undo_step(st: State, record: list, previous: Step | None) -> None:
     """Take back the step ``record`` was made for (``previous``: the step before it)."""
     for d, k, old in reversed(record[1:]):
-        if old is _MISSING:
+        if k is _WHOLE:
+            d.clear()
+            d.update(old)
+        elif old is _MISSING:
             d.pop(k, None)
         else:
             d[k] = old

@@ -10,7 +10,7 @@ import time
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QImage, QPainter, QPen, QTransform
+from PySide6.QtGui import QColor, QImage, QPainter, QPen, QTransform
 from PySide6.QtWidgets import QGraphicsItem
 
 from .graph_items import Z_EDGE, Z_OVERLAY
@@ -181,13 +181,48 @@ class SegmentsItem(QGraphicsItem):
         seg = _clip_segments(self._seg, r.left(), r.top(), r.right(), r.bottom())
         if not len(seg):
             return
+        path = segments_path(seg[:, [0, 2]].ravel(), seg[:, [1, 3]].ravel())
+        if len(seg) > ANTIALIAS_OVERLAY and widget is not None and painter.device() == widget \
+                and self._pen.color().alpha() < 255:
+            self._paint_blended(painter, path, widget)
+            return
         painter.save()
         painter.setPen(self._pen)
         painter.setBrush(Qt.NoBrush)
         if len(seg) > ANTIALIAS_OVERLAY:
             # hundreds of wide smooth lines fanning into one node take a tenth of a second to stroke
             painter.setRenderHint(QPainter.Antialiasing, False)
-        painter.drawPath(segments_path(seg[:, [0, 2]].ravel(), seg[:, [1, 3]].ravel()))
+        painter.drawPath(path)
+        painter.restore()
+
+    def _paint_blended(self, painter: QPainter, path, widget):
+        """Many see-through lines on screen: stroked opaque into an image, then laid over
+        at the pen's opacity (the same picture: overlaps are not darker either way);
+        the raster engine strokes opaque lines many times faster than blended ones."""
+        t = painter.worldTransform()
+        w = self._pen.widthF() * max(abs(t.m11()), abs(t.m22()), abs(t.m12()), abs(t.m21())) + 2
+        r = t.mapRect(path.controlPointRect()).adjusted(-w, -w, w, w).intersected(QRectF(widget.rect()))
+        if r.isEmpty():
+            return
+        r = r.toAlignedRect()
+        dpr = widget.devicePixelRatioF()
+        image = QImage(max(1, math.ceil(r.width() * dpr)), max(1, math.ceil(r.height() * dpr)),
+                       QImage.Format_ARGB32_Premultiplied)
+        image.setDevicePixelRatio(dpr)
+        image.fill(Qt.transparent)
+        color = self._pen.color()
+        pen = QPen(self._pen)
+        pen.setColor(QColor(color.red(), color.green(), color.blue()))
+        p = QPainter(image)
+        p.setTransform(t * QTransform.fromTranslate(-r.x(), -r.y()))
+        p.setPen(pen)
+        p.setBrush(Qt.NoBrush)
+        p.drawPath(path)
+        p.end()
+        painter.save()
+        painter.setWorldTransform(QTransform())
+        painter.setOpacity(painter.opacity() * color.alphaF())
+        painter.drawImage(QPointF(r.topLeft()), image)
         painter.restore()
 
 

@@ -48,9 +48,17 @@ class StepsMixin:
         item = self._nodes.get(name)
         if item is None:
             return
+        v = state.values.get(name)
+        # what the node shows depends on these only: a node that shows them already is left alone
+        key = (v, state.gradients.get(name), state.step is not None and state.step.phase == "update",
+               self.session.digits)
+        shown = self._node_shown.get(name)
+        if shown is not None and shown[0] == key and item.lines["value"] is shown[1] and item.lines["grad"] is shown[2]:
+            return
         value, grad = node_lines(state, self._graph, name, self.session.digits)
-        item.set_value("" if value is None else value.text, self._node_fill(state.values.get(name)), value)
+        item.set_value("" if value is None else value.text, self._node_fill(v), value)
         item.set_gradient("" if grad is None else grad.text, grad)
+        self._node_shown[name] = (key, item.lines["value"], item.lines["grad"])
 
     def _full(self, state: State):
         for name in self._nodes:

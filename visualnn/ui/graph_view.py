@@ -188,6 +188,7 @@ class GraphView(ZoomMixin, EdgesMixin, StepsMixin, PickMixin, QGraphicsView):
 
     def _reset_items(self):
         self._nodes: dict[str, NodeItem] = {}
+        self._node_shown: dict[str, tuple] = {}     # name -> (what it shows, its value line, its gradient line)
         self._labels: dict[tuple[str, str], PlacedText] = {}
         self._edges: list[tuple[str, str, str | None]] = []
         self._edge_index: dict[tuple[str, str], int] = {}
