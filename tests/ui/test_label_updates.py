@@ -61,3 +61,14 @@ def test_a_text_narrower_than_its_room_stays_against_its_node(graph):
     s.set_params({"w1": 0.18})                     # "0.379": narrower than the room "0.3790..." had
     assert graph.drawn_texts()[("node", "net_h1", "value")][0][2] == pytest.approx(right)
     assert right < middle
+
+
+def test_a_weight_push_recolours_its_edge_and_keeps_the_step_marked(graph):
+    s = graph.session
+    step = s.state.step
+    colour, width = graph.edge_style("i1", "net_h1")
+    s.set_params({"w1": -0.9})
+    assert graph.edge_style("i1", "net_h1") != (colour, width)
+    assert graph.node_item(step.node).is_current
+    assert sorted(graph.current_edges()) == sorted((i, step.node) for i in step.inputs)
+    assert graph.node_item("net_h1").lines["value"].text == fmt(s.state.values["net_h1"], 4)

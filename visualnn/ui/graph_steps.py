@@ -30,6 +30,8 @@ class StepsMixin:
         self._fading = None
         if nxt:
             self._incremental(state)
+        elif not full and self._shown == (state.position, state.cycle):
+            self._same_step(state)
         else:
             self._full(state)
         if stepped:
@@ -70,6 +72,18 @@ class StepsMixin:
             self._refresh_label(key, state)
         self._refresh_weight_labels(state)
         self._mark_step(state)
+        self._place_labels()
+
+    def _same_step(self, state: State):
+        """The step shown again with other numbers (a weight push while training, an edit):
+        new values, colours and labels; the step's marks stay, and the labels keep
+        their places unless one of them needs more room."""
+        for name in self._nodes:
+            self._set_node(name, state)
+        if self._bins_params != state.params:
+            self._rebuild_bins(state.params)
+        for key in list(self._labels):
+            self._refresh_label(key, state)
         self._place_labels()
 
     def _refresh_weight_labels(self, state: State):
