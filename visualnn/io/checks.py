@@ -27,6 +27,8 @@ def is_number(v) -> bool:
 
 def unprintable(s: str) -> tuple[int, str, str] | None:
     """(index, character, what it is) of the first character a name may not hold, or None."""
+    if s.isprintable():         # at C speed: no refused category is printable (checked for every code point)
+        return None
     for k, c in enumerate(s):
         kind = REFUSED_CATEGORIES.get(unicodedata.category(c))
         if kind is not None:

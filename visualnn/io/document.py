@@ -13,6 +13,7 @@ field by field.  See ``docs/file-format.md``.
 """
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -174,8 +175,7 @@ def _parse_document(text: str, name: str, base_dir: Path | None, default_title: 
     if "params" in top:
         obj = ck.obj(top["params"], "params", "an object mapping parameter names to numbers")
         if obj is not None:
-            for k, v in obj.items():
-                params_in[k] = _read_param(ck, k, v, frozen)
+            params_in = _read_params(ck, obj, frozen)
     data_info = _read_data_section(ck, top, net, base_dir)
     lecture = None
     if "lecture" in top:
@@ -265,6 +265,13 @@ def _read_data_section(ck: Checker, top: dict, net: NetworkInfo | None, base_dir
         else:
             ck.obj(top["data"], "data", "an object with samples, columns, a generator or a csv file")
     return None
+
+
+def _read_params(ck: Checker, obj: dict, frozen: set[str]) -> dict[str, float | None]:
+    """The params section: a plain finite number is taken as it is (50,890 of them in a
+    [784,64,10] file); anything else goes through the checks that name its place."""
+    return {k: v if type(v) is float and math.isfinite(v) else _read_param(ck, k, v, frozen)  # noqa: E721
+            for k, v in obj.items()}
 
 
 def _read_param(ck: Checker, name: str, v, frozen: set[str]) -> float | None:
