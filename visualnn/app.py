@@ -3,16 +3,23 @@ from __future__ import annotations
 
 import sys
 
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
 
 from .io import examples_dir
 from .ui.main_window import MainWindow
 
 
-def create_window(path=None, settings=None):
+def create_window(path=None, settings=None, shown: bool = False):
     """A MainWindow showing ``path``, or the 2-2-2 example when there is none.
-    Returns the window (not shown)."""
+    ``shown``: the window is shown before the file is opened, so the graph is laid
+    out once, at the size the window has on screen (not again when it first shows);
+    it paints when the event loop next runs.  Returns the window."""
     win = MainWindow(settings=settings)
+    if shown:
+        win.show()
+        # the docks take their first-launch sizes now, not after the file is shown
+        QApplication.sendPostedEvents(None, QEvent.LayoutRequest)
     if path is None:
         try:
             path = examples_dir() / "mazur_2_2_2.json"
@@ -31,8 +38,7 @@ def run(path=None) -> int:
         app.setStyle("Fusion")
     app.setOrganizationName("visualnn")
     app.setApplicationName("visualnn")
-    win = create_window(path)
-    win.show()
+    create_window(path, shown=True)
     return app.exec()
 
 

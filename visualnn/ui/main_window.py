@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRect, QSettings, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
@@ -30,10 +31,12 @@ from .equation_panel import EquationPanel
 from .graph_view import GraphView
 from .inspector import Inspector
 from .plots import install_plot_panels
-from .present import PresentationWindow, open_presentation
 from .seen import SeenAware
 from .session import Session
 from .window_menus import DIGIT_CHOICES, WindowMenus
+
+if TYPE_CHECKING:          # presenting is imported when first asked for (see window_menus' imports)
+    from .present import PresentationWindow
 
 ORGANIZATION = "visualnn"
 APPLICATION = "visualnn"
@@ -92,6 +95,7 @@ class MainWindow(WindowMenus):
         s.sigViewModeChanged.connect(lambda _: self._sync_view_actions())
         s.sigFormatChanged.connect(self._sync_digit_actions)
         s.sigLectureStyleChanged.connect(self.lecture_action.setChecked)
+        self.statusBar()        # made now, not by the first message: the graph is laid out once, at its final size
         self.setGeometry(default_geometry(self._screen_geometry()))
         self._layout_pending = not self._restore_settings()
         self._side_sized = not self._layout_pending
@@ -381,6 +385,7 @@ class MainWindow(WindowMenus):
         if self.presentation is not None and self.presentation.isVisible():
             return self.presentation
         self.controls.set_playing(False)
+        from .present import open_presentation
         self.presentation = open_presentation(self.session, self)
         self.presentation.sigClosed.connect(self._presentation_closed)
         return self.presentation

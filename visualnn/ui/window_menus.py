@@ -3,6 +3,7 @@ in one place (part of ``MainWindow``, kept in its own module for length)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QActionGroup, QColor, QKeySequence, QPalette
@@ -12,14 +13,17 @@ from ..io import list_examples
 from . import text
 from .arch_menu import architecture_menu
 from .controls import StepperControls
-from .data_choices import GenerateDataDialog
-from .export import run_export_dialog
 from .graph_view import GraphView
-from .help import show_keys
-from .import_data import import_data_file
-from .model_files import export_torch_file, import_model_file
-from .new_network import NewNetworkDialog
 from .session import Session
+
+# Imported when their menu item is first used, not here: the dialogs behind File and Help
+# (export, new network, generated data, data and model import with the converters behind
+# it, the keys help) and, in main_window, presenting.  None is on the first window, and
+# importing them cost about 100 ms of a launch that compiles its modules
+# (python -X importtime, PYTHONDONTWRITEBYTECODE=1; tests/ui/test_launch.py keeps them out).
+if TYPE_CHECKING:
+    from .data_choices import GenerateDataDialog
+    from .new_network import NewNetworkDialog
 
 DIGIT_CHOICES = tuple(range(1, 13))      # as the session allows
 
@@ -64,7 +68,7 @@ class WindowMenus(QMainWindow):
         for a in (self.export_action, self.present_action):
             self.addAction(a)           # the keys work wherever the focus is in the window, menus closed
         self.help_menu = mb.addMenu("&Help")
-        self.keys_action = self._action(self.help_menu, "&Keys and mouse…", lambda: show_keys(self),
+        self.keys_action = self._action(self.help_menu, "&Keys and mouse…", lambda: self.show_keys(),
                                         QKeySequence.HelpContents,
                                         "Every key and mouse action of the window and the presentation")
 
@@ -81,18 +85,18 @@ class WindowMenus(QMainWindow):
         self.revert_action = self._action(f, "Re&vert", lambda: self.revert(), None,
                                           "Reload the file, dropping unsaved edits")
         f.addSeparator()
-        self.export_action = self._action(f, "&Export…", lambda: run_export_dialog(self), "Ctrl+E",
+        self.export_action = self._action(f, "&Export…", lambda: self.export(), "Ctrl+E",
                                           "Export a picture, frames, a GIF or MP4 of the steps, "
                                           "or the table of every step")
         self.generate_data_action = self._action(f, "&Generate data…", lambda: self.generate_data(), None,
                                                  "New data for this network: a generated set with its noise, "
                                                  "sample count, test fraction and seed")
-        self.import_data_action = self._action(f, "Import &data…", lambda: import_data_file(self), None,
+        self.import_data_action = self._action(f, "Import &data…", lambda: self.import_data(), None,
                                                "Feed the network samples from a CSV file: a role for each "
                                                "column, bad rows named by line")
-        self.import_model_action = self._action(f, "&Import model…", lambda: import_model_file(self), None,
+        self.import_model_action = self._action(f, "&Import model…", lambda: self.import_model(), None,
                                                 "Open a model trained in PyTorch, ONNX or NumPy as a network")
-        self.export_torch_action = self._action(f, "Export as &PyTorch…", lambda: export_torch_file(self), None,
+        self.export_torch_action = self._action(f, "Export as &PyTorch…", lambda: self.export_torch(), None,
                                                 "Write a PyTorch script that builds and trains this network")
         f.addSeparator()
         self._action(f, "&Quit", self.close, QKeySequence.Quit, "Quit visualnn")
@@ -202,11 +206,38 @@ class WindowMenus(QMainWindow):
             a.triggered.connect(lambda checked=False, p=path: self.open_file(p))
             self.example_actions.append(a)
 
+    # -- the commands behind the menus (their modules imported on first use: see the imports) -----
+    def export(self):
+        """File > Export…: a picture, frames, a GIF or MP4 of the steps, or the table of every step."""
+        from .export import run_export_dialog
+        return run_export_dialog(self)
+
+    def import_data(self):
+        """File > Import data…: samples from a CSV file."""
+        from .import_data import import_data_file
+        return import_data_file(self)
+
+    def import_model(self):
+        """File > Import model…: a PyTorch, ONNX or NumPy model as a network."""
+        from .model_files import import_model_file
+        return import_model_file(self)
+
+    def export_torch(self):
+        """File > Export as PyTorch…: a script that builds and trains this network."""
+        from .model_files import export_torch_file
+        return export_torch_file(self)
+
+    def show_keys(self):
+        """Help > Keys and mouse…"""
+        from .help import show_keys
+        return show_keys(self)
+
     # -- making and editing a network ---------------------------------------------------------------
     def new_network(self) -> NewNetworkDialog | None:
         """File > New network…: the dialog (window-modal); on OK the network opens at step 0, untitled."""
         if not self.maybe_save():
             return None
+        from .new_network import NewNetworkDialog
         dialog = NewNetworkDialog(self)
         dialog.accepted.connect(lambda: self.show_new(dialog.document))
         self.new_dialog = dialog
@@ -227,6 +258,7 @@ class WindowMenus(QMainWindow):
         if m is None or not m.graph.inputs or not m.graph.targets:
             self.statusBar().showMessage("Data is generated for a network with inputs and targets", 8000)
             return None
+        from .data_choices import GenerateDataDialog
         dialog = GenerateDataDialog(m, self)
         dialog.accepted.connect(lambda: dialog.result and self.session.core.set_generated_data(*dialog.result))
         self.data_dialog = dialog
