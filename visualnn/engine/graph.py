@@ -99,6 +99,13 @@ class Graph:
         self._derived: dict = {}
         return node
 
+    def __getstate__(self):
+        # pickled (to a training process) without the derived answers: some hold the ops'
+        # functions, which do not pickle, and each is computed again when first asked
+        state = dict(self.__dict__)
+        state.pop("_derived", None)
+        return state
+
     def _cached(self, key, compute):
         # structure-derived answers (loss, outputs, parameter names) are asked on every step
         d = self.__dict__.setdefault("_derived", {})
