@@ -4,6 +4,7 @@ back-pressure: at most one news waits for the window, which takes everything sin
 The GUI thread's controls only note what they want; this thread tells the process."""
 from __future__ import annotations
 
+import pickle
 import subprocess
 import threading
 
@@ -87,7 +88,11 @@ class TrainThread(QThread):
             return
         self.pid = proc.pid
         try:
-            control.send((self.model, self.args, self._budget))
+            try:
+                control.send((self.model, self.args, self._budget))
+            except (pickle.PicklingError, TypeError, AttributeError) as exc:
+                self.sigFailed.emit(f"the network could not be sent to the training process ({exc})")
+                return
             self._relay(proc, control, news)
         except (ConnectionError, EOFError):
             if not self._stop.is_set():
