@@ -49,12 +49,23 @@ class Node:
 
 
 @dataclass(frozen=True)
+class Sent:
+    """What one backward step sent along one input edge (arrays: one number per sample)."""
+    src: str
+    gradient: np.ndarray              # local x upstream
+    accumulated: np.ndarray           # the running sum at ``src``, this edge included
+    weight: str | None = None         # the parameter weighting the edge
+    weight_total: np.ndarray | None = None   # d objective / d weight so far, summed over the samples
+
+
+@dataclass(frozen=True)
 class BackwardOp:
-    """What one backward step of node ``node`` sends to its inputs."""
+    """One backward step of node ``node``: its local derivatives and what it sent to its inputs."""
     node: str
     upstream: np.ndarray
     local: list                     # d node / d input_i
     weight_local: list              # d node / d weight_i (None where the edge has no weight)
+    sent: tuple[Sent, ...] = ()     # per input edge, in input order
 
 
 class Graph:
@@ -351,15 +362,8 @@ class Graph:
         gradients are summed over the sample (last) axis."""
         grads: dict[str, np.ndarray] = {}
         pgrads: dict[str, np.ndarray] = {}
-        for b in self.walk_backward(params, values, grads, seed):
-            n = self.nodes[b.node]
-            for src, loc in zip(n.inputs, b.local):
-                g = loc * b.upstream
-                grads[src] = grads[src] + g if src in grads else g
-            for w, wl in zip(n.weights, b.weight_local):
-                if w is not None:
-                    c = np.sum(wl * b.upstream, axis=-1)
-                    pgrads[w] = pgrads[w] + c if w in pgrads else c
+        for _ in self.walk_backward(params, values, seed, grads, pgrads):
+            pass
         for name in self.param_names:
             if self.nodes.get(name) is not None and self.nodes[name].op == "param" and name in grads:
                 c = np.sum(grads[name], axis=-1)
@@ -381,10 +385,14 @@ class Graph:
             seed[s] = np.full(shape, 1.0 / shape[-1] if mean else 1.0)
         return seed
 
-    def walk_backward(self, params, values, grads: dict, seed=None) -> Iterator[BackwardOp]:
-        """Yield each op node's backward step in reverse topological order.
-        ``grads`` holds the accumulated node gradients; the caller adds each
-        step's products to it before asking for the next step."""
+    def walk_backward(self, params, values, seed=None, grads: dict | None = None,
+                      pgrads: dict | None = None) -> Iterator[BackwardOp]:
+        """Yield each op node's backward step in reverse topological order, after
+        adding what it sends to the running sums (``send``): ``grads`` (every node's
+        gradient so far) and ``pgrads`` (each edge weight's, summed over the
+        samples), filled here; pass them to read the totals."""
+        grads = {} if grads is None else grads
+        pgrads = {} if pgrads is None else pgrads
         if seed is None:
             seed = self.default_seed(values)
         for k, v in seed.items():
@@ -396,5 +404,24 @@ class Graph:
             xs = [values[i] for i in n.inputs]
             ws = [None if w is None else params[w] for w in n.weights] if n.weights else []
             local, wlocal = OPS[n.op].local(xs, ws, values[name], n.attrs)
-            yield BackwardOp(name, grads[name], list(local), list(wlocal) or [None] * len(n.inputs))
+            local, wlocal = list(local), list(wlocal) or [None] * len(n.inputs)
+            up = grads[name]
+            yield BackwardOp(name, up, local, wlocal, send(n, local, wlocal, up, grads, pgrads))
 
+
+def send(n: Node, local: list, wlocal: list, up, grads: dict, pgrads: dict) -> tuple[Sent, ...]:
+    """Node ``n``'s backward step: each input's share (local x upstream) added to its
+    running sum, each edge weight's (input x upstream, summed over the samples) to its
+    own.  The one place gradients accumulate; the records say what each edge got."""
+    sent = []
+    for src, w, loc, wl in zip(n.inputs, n.weights or (None,) * len(n.inputs), local, wlocal):
+        g = loc * up
+        acc = grads[src] + g if src in grads else g
+        grads[src] = acc
+        total = None
+        if w is not None:
+            c = np.sum(wl * up, axis=-1)
+            total = pgrads[w] + c if w in pgrads else c
+            pgrads[w] = total
+        sent.append(Sent(src, g, acc, w, total))
+    return tuple(sent)

@@ -25,7 +25,7 @@ import numpy as np
 from .graph import Graph
 from .network import DenseModel, activate, activation_local, net_name, out_name, sums_in_edge_order
 from .ops import OPS
-from .trace import EdgeGradient, Step, Trace, _edge_gradients, _f, _floats
+from .trace import EdgeGradient, Step, Trace, _f, _floats
 
 
 class LazyEdges(Sequence):
@@ -142,7 +142,7 @@ def record_layers(graph: Graph, plan: _Plan, params: Mapping[str, float], sample
     fv = {n: vals[n] for n in graph.order if n != plan.loss}     # the loss (last) comes next
     gf: dict[str, float] = {plan.loss: 1.0}     # the seed: one sample, d mean / d loss = 1
     pgrads: dict[str, float] = {}
-    _loss_backward(graph, plan, fv, gf, pgrads, steps)
+    _loss_backward(graph, plan, fv, gf, steps)
     for L, arr in zip(reversed(plan.layers), reversed(arrays)):
         _layer_backward(graph.frozen, L, arr, gf, pgrads, steps)
     totals = dict.fromkeys(names, 0.0)
@@ -174,19 +174,22 @@ def _forward(plan: _Plan, P: dict[str, float], vals: dict[str, float], steps: li
     return arrays
 
 
-def _loss_backward(graph: Graph, plan: _Plan, fv, gf, pgrads, steps: list[Step]) -> None:
+def _loss_backward(graph: Graph, plan: _Plan, fv, gf, steps: list[Step]) -> None:
     """The loss's forward and backward steps, as the graph walk takes them (one node)."""
     n = graph.nodes[plan.loss]
-    op = OPS[n.op]
+    op, targets = OPS[n.op], set(graph.targets)
     xs = [np.array([fv[i]]) for i in n.inputs]
     value = np.asarray(op.forward(xs, [], n.attrs), dtype=float)
     fv[plan.loss] = _f(value)
     steps.append(Step(len(steps), "loss", plan.loss, n.op, n.inputs, tuple(fv[i] for i in n.inputs),
                       n.weights, (), fv[plan.loss]))
     local, _ = op.local(xs, [], value, n.attrs)
-    k = len(n.inputs)
-    edges = _edge_gradients(graph, plan.loss, (None,) * k, _floats(list(local), k), [None] * k, 1.0, gf, {},
-                            pgrads)
+    edges = []
+    for src, loc in zip(n.inputs, _floats(list(local), len(xs))):
+        g = loc * 1.0                 # local x upstream; the loss's inputs get their first gradient
+        gf[src] = g
+        if src not in targets:        # targets are given: nothing is sent back to them
+            edges.append(EdgeGradient(src, plan.loss, loc, 1.0, g, g))
     steps.append(Step(len(steps), "backward", plan.loss, n.op, n.inputs, weights=n.weights, upstream=1.0,
                       edges=tuple(edges)))
 
@@ -225,8 +228,8 @@ def _bias_edge(frozen, bias: str, net: str, up: float, gf, pgrads) -> EdgeGradie
     gf[bias] = acc
     if bias in frozen:
         return EdgeGradient(bias, net, 1.0, up, g, acc)
-    pgrads[bias] = pgrads.get(bias, 0.0) + g
-    return EdgeGradient(bias, net, 1.0, up, g, acc, bias, g, True)
+    total = pgrads[bias] = pgrads.get(bias, 0.0) + g
+    return EdgeGradient(bias, net, 1.0, up, g, acc, bias, g, True, total)
 
 
 def _edge_maker(frozen, L: _Layer, j: int, G, acc, PG, up: float, W, tail: EdgeGradient | None):
@@ -234,9 +237,10 @@ def _edge_maker(frozen, L: _Layer, j: int, G, acc, PG, up: float, W, tail: EdgeG
         net = L.nets[j]
         ws = L.weights[j][:len(L.srcs)]
         params = [None if w in frozen else w for w in ws]
-        pgs = PG[j].tolist()
-        edges = [EdgeGradient(s, net, w, up, g, a, p, None if p is None else pg)
-                 for s, p, w, g, a, pg in zip(L.srcs, params, W[j].tolist(), G[j].tolist(), acc[j].tolist(), pgs)]
+        pgs, totals = PG[j].tolist(), (PG[j] + 0.0).tolist()     # unique weights: each total is its one term
+        edges = [EdgeGradient(s, net, w, up, g, a, p, None if p is None else pg, False, None if p is None else t)
+                 for s, p, w, g, a, pg, t in zip(L.srcs, params, W[j].tolist(), G[j].tolist(), acc[j].tolist(),
+                                                 pgs, totals)]
         if tail is not None:
             edges.append(tail)
         return edges

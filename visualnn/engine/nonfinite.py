@@ -75,8 +75,7 @@ def in_batch(graph: Graph, params: Mapping[str, float], feeds: Mapping[str, np.n
 
 
 def _in_backward(graph: Graph, P, values) -> str | None:
-    grads: dict = {}
-    for b in graph.walk_backward(P, values, grads):
+    for b in graph.walk_backward(P, values):
         n = graph.nodes[b.node]
         xs = [values[i] for i in n.inputs]
         for src, loc in zip(n.inputs, b.local):
@@ -85,6 +84,4 @@ def _in_backward(graph: Graph, P, values) -> str | None:
             if k is not None:
                 return describe(n.op, b.node, [_at(x, shape, k) for x in xs], _at(loc, shape, k),
                                 local_of=src) + f" (sample {k})"
-            g = loc * b.upstream
-            grads[src] = grads[src] + g if src in grads else g
     return None

@@ -15,7 +15,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from .graph import Graph
+from .graph import BackwardOp, Graph
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,8 @@ class EdgeGradient:
     param: str | None = None         # parameter this edge carries (weight, or a parameter leaf)
     param_gradient: float | None = None
     src_param: bool = False          # ``src`` is itself a parameter (its gradient grows by ``gradient``)
+    param_total: float | None = None  # d objective / d ``param`` so far, this edge included
+    src_total: float | None = None    # the same for ``src`` when it is a parameter leaf on a weighted edge
 
     def to_json(self) -> dict:
         return {"from": self.src, "to": self.dst, "local": self.local, "upstream": self.upstream,
@@ -132,38 +134,70 @@ def record(graph: Graph, params: Mapping[str, float], sample: Mapping[str, float
 
 
 def _record(graph: Graph, params: Mapping[str, float], sample: Mapping[str, float]) -> Trace:
+    """The trace by the graph walk, node by node: the records are read from what
+    ``walk_backward`` sent (``graph.send`` adds the gradients up)."""
     P = {k: np.array([float(v)]) for k, v in params.items()}
     feeds = {k: np.array([float(v)]) for k, v in sample.items()}
-    nodes = graph.nodes
-    frozen = graph.frozen
     steps: list[Step] = []
     values: dict[str, np.ndarray] = {}
     fv: dict[str, float] = {}             # every value as a float, converted once
     _forward_steps(graph, P, feeds, params, values, fv, steps)
-    grads: dict[str, np.ndarray] = {}     # what walk_backward reads: op nodes' gradients
-    gf: dict[str, float] = {}             # every node's gradient as a float, in the order reached
-    pgrads: dict[str, float] = {}
-    for b in graph.walk_backward(P, values, grads):
-        if not gf:
-            gf.update((k, _f(v)) for k, v in grads.items())     # the seeds
-        n = nodes[b.node]
+    seed = graph.default_seed(values)
+    totals = _Totals(graph, {k: _f(v) for k, v in seed.items()})   # every node's gradient, in the order reached
+    for b in graph.walk_backward(P, values, seed):
+        n = graph.nodes[b.node]
         up = _f(b.upstream)
-        k = len(n.inputs)
-        weights = n.weights or (None,) * k
+        steps.append(Step(index=len(steps), phase="backward", node=b.node, op=n.op, inputs=n.inputs,
+                          weights=n.weights, upstream=up, edges=tuple(totals.edges(b, up))))
+    return Trace(graph, {p: float(params[p]) for p in graph.param_names}, dict(sample), steps, dict(fv),
+                 totals.nodes, {p: totals.of(p) for p in graph.param_names})
+
+
+class _Totals:
+    """The walk's running sums as floats, and the edge records read from them."""
+
+    def __init__(self, graph: Graph, seeds: dict[str, float]):
+        self.graph, self.nodes = graph, seeds
+        self.weights: dict[str, float] = {}
+
+    def of(self, p: str) -> float:
+        """d objective / d parameter ``p`` so far: as a weight plus as a node (a leaf), 0 if frozen.
+        0 + x: the sum as one that starts at 0 (never -0.0)."""
+        if p in self.graph.frozen:
+            return 0.0
+        w = self.weights.get(p)
+        node = self.graph.nodes.get(p)
+        leaf = self.nodes.get(p) if node is not None and node.op == "param" else None
+        if w is None or leaf is None:
+            return 0.0 + (leaf if w is None and leaf is not None else w if w is not None else 0.0)
+        return 0.0 + (w + leaf)
+
+    def edges(self, b: BackwardOp, up: float) -> list[EdgeGradient]:
+        """One backward step's edge records (none to a target: the lecture sends nothing back to them)."""
+        nodes, frozen = self.graph.nodes, self.graph.frozen
+        k = len(b.sent)
+        out = []
         # one sample: every local gradient is one number; the products are the
         # same float64 multiplications numpy does on one-element arrays
-        edges = _edge_gradients(graph, b.node, weights, _floats(b.local, k), _floats(b.weight_local, k), up,
-                                gf, grads, pgrads)
-        steps.append(Step(index=len(steps), phase="backward", node=b.node, op=n.op,
-                          inputs=n.inputs, weights=n.weights, upstream=up, edges=tuple(edges)))
-    if not gf:
-        gf = {k: _f(v) for k, v in grads.items()}
-    for s in graph.start:                 # a parameter named as the output: d p / d p = 1
-        if nodes[s].op == "param" and s not in frozen:
-            pgrads[s] = pgrads.get(s, 0.0) + gf[s]
-    return Trace(graph, {p: float(params[p]) for p in graph.param_names}, dict(sample), steps,
-                 dict(fv), gf,
-                 {p: pgrads.get(p, 0.0) for p in graph.param_names})
+        for s, loc, wl in zip(b.sent, _floats(b.local, k), _floats(b.weight_local, k)):
+            src, w = s.src, s.weight
+            acc = self.nodes[src] = _f(s.accumulated)
+            if w is not None and s.weight_total is not None:
+                self.weights[w] = _f(s.weight_total)
+            op = nodes[src].op
+            if op == "target":
+                continue
+            g = loc * up
+            param, pg = None, None
+            src_param = op == "param" and src not in frozen
+            if w is not None and w not in frozen:
+                param, pg = w, wl * up
+            elif src_param:
+                param, pg = src, g
+            out.append(EdgeGradient(src, b.node, loc, up, g, acc, param, pg, src_param,
+                                    None if param is None else self.of(param),
+                                    self.of(src) if src_param and param != src else None))
+        return out
 
 
 def _forward_steps(graph: Graph, P, feeds, params: Mapping[str, float], values: dict[str, np.ndarray],
@@ -180,36 +214,6 @@ def _forward_steps(graph: Graph, P, feeds, params: Mapping[str, float], values: 
             inputs=n.inputs, input_values=tuple(fv[i] for i in n.inputs),
             weights=n.weights, weight_values=tuple(None if w is None else float(params[w]) for w in n.weights),
             value=fv[name]))
-
-
-def _edge_gradients(graph: Graph, dst: str, weights, locs, wls, up: float, gf: dict[str, float],
-                    grads: dict[str, np.ndarray], pgrads: dict[str, float]) -> list[EdgeGradient]:
-    """One backward step's edges: each input's share (local × upstream) added to its running
-    sum (``gf``; ``grads`` for op nodes, which walk_backward reads) and to the parameter it trains."""
-    nodes, frozen = graph.nodes, graph.frozen
-    edges = []
-    for src, w, loc, wl in zip(nodes[dst].inputs, weights, locs, wls):
-        g = loc * up
-        prev = gf.get(src)
-        acc = g if prev is None else prev + g
-        gf[src] = acc
-        node = nodes[src]
-        if not node.is_leaf:
-            grads[src] = np.array([acc])
-        op = node.op
-        if op == "target":
-            continue  # targets are given, not learned: the lecture sends nothing back to them
-        param, pg = None, None
-        src_param = op == "param" and src not in frozen
-        if w is not None and w not in frozen:
-            param, pg = w, wl * up
-            pgrads[w] = pgrads.get(w, 0.0) + pg
-        elif src_param:
-            param, pg = src, g
-        if src_param:
-            pgrads[src] = pgrads.get(src, 0.0) + g
-        edges.append(EdgeGradient(src, dst, loc, up, g, acc, param, pg, src_param))
-    return edges
 
 
 def first_non_finite(steps) -> tuple[Step, int | None] | None:
@@ -275,14 +279,14 @@ def apply_step(st: State, s: Step) -> None:
         assert s.node is not None and s.upstream is not None   # a backward step names its node and upstream
         if s.node not in st.gradients:
             st.gradients[s.node] = s.upstream
-        for e in s.edges:
+        for e in s.edges:             # the records carry the running sums: nothing is added here
             st.gradients[e.src] = e.accumulated
             st.edge_gradients[(e.src, e.dst)] = e
-            if e.param is not None and e.param_gradient is not None:
-                st.param_gradients[e.param] = st.param_gradients.get(e.param, 0.0) + e.param_gradient
-            if e.src_param and e.param != e.src:
+            if e.param is not None and e.param_total is not None:
+                st.param_gradients[e.param] = e.param_total
+            if e.src_total is not None:
                 # a parameter leaf on a weighted edge: both the leaf and the weight learn
-                st.param_gradients[e.src] = st.param_gradients.get(e.src, 0.0) + e.gradient
+                st.param_gradients[e.src] = e.src_total
     elif s.phase == "update":
         for p, _old, _g, new in s.updates:
             st.params[p] = new
