@@ -434,12 +434,11 @@ def fold_steps(st: State, steps: list[Step]) -> None:
             srcs = list(map(_SRC, edges))
             grads.update(zip(srcs, map(_ACC, edges)))
             edge_grads.update(zip(zip(srcs, map(_DST, edges)), edges))
-            for e in edges:
-                p = e.param
-                if p is not None and e.param_gradient is not None:
-                    pgrads[p] = pgrads.get(p, 0.0) + e.param_gradient
-                if e.src_param and p != e.src:
-                    pgrads[e.src] = pgrads.get(e.src, 0.0) + e.gradient
+            for e in edges:                 # the records carry the running sums (as apply_step)
+                if e.param is not None and e.param_total is not None:
+                    pgrads[e.param] = e.param_total
+                if e.src_total is not None:
+                    pgrads[e.src] = e.src_total
         elif phase == "update":
             news = dict(zip(map(_FIRST, s.updates), map(_LAST, s.updates)))
             st.params.update(news)
