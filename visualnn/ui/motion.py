@@ -6,7 +6,8 @@ backward step a dot in the gradient colour runs from the node back along each
 edge; after the update the old edge colours fade into the new ones.  Each takes
 ``DURATION_MS`` (at most 300 ms).  Steps that come faster than that (a key held
 down, play at a high speed) are not animated, and ``enabled`` turns it all off
-(View > Animate steps).
+(View > Animate steps).  An export sets ``clock`` False and draws each moment
+itself with ``seek`` (the same dots, easing and fade, as frames of a GIF or video).
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ class StepMotion:
     def __init__(self, view):
         self.view = view
         self.enabled = True
+        self.clock = True           # False: nothing moves until ``seek`` (an export draws each moment)
         self._last = 0.0
         self._segments: list[tuple[float, float, float, float]] = []
         self._dots: QGraphicsPathItem | None = None
@@ -50,7 +52,7 @@ class StepMotion:
     def start(self, segments, color: QColor, fading=None):
         """Run dots along ``segments`` ((x1, y1, x2, y2): from x1, y1 to x2, y2) and fade ``fading``."""
         now = time.monotonic()
-        quick = now - self._last < DURATION_MS / 1000.0     # steps faster than the motion: keys held
+        quick = self.clock and now - self._last < DURATION_MS / 1000.0   # steps faster than the motion: keys held
         self._last = now
         self.stop()
         if not self.enabled or quick or (not segments and fading is None):
@@ -66,7 +68,14 @@ class StepMotion:
         self._dots.setBrush(QBrush(color))
         self._segments = list(segments)
         self._fading = fading
-        self.anim.start()
+        if self.clock:
+            self.anim.start()
+        else:
+            self.seek(0.0)
+
+    def seek(self, progress: float):
+        """Draw the motion ``progress`` (0 to 1) of the way through, eased as on screen."""
+        self._frame(self.anim.easingCurve().valueForProgress(min(1.0, max(0.0, float(progress)))))
 
     def stop(self):
         if self.running:
