@@ -248,20 +248,28 @@ def cmd_export(args) -> int:
     if args.format == "torch":
         return _export_torch(doc, args.out)
     try:
-        from .ui import export as rendering  # see the note under the imports
+        from .ui import export_request, export_tables, export_write  # Qt-free: a table needs no Qt
     except ImportError as err:
         raise CliError(f"export is not available: {err}") from None
     try:
-        written, fmt, what = rendering.export_document(doc, args.out, args.format, args.view, args.size, args.steps,
-                                                       args.sample, progress=_frames_bar(), digits=args.digits)
-    except rendering.ExportError as err:
+        if export_request.infer_format(args.out, args.format) in export_request.TABLE_FORMATS:
+            written, fmt, what = export_tables.export_table(doc, args.out, args.format, args.steps, args.sample,
+                                                            args.digits, args.motion)
+        else:
+            from .ui import export as rendering  # see the note under the imports
+            written, fmt, what = rendering.export_document(doc, args.out, args.format, args.view, args.size,
+                                                           args.steps, args.sample, progress=_frames_bar(),
+                                                           digits=args.digits, motion=args.motion)
+    except ImportError as err:
+        raise CliError(f"export is not available: {err}") from None
+    except export_write.ExportError as err:
         raise CliError(f"visualnn export: {err}", 2) from None
-    except rendering.ExportCancelled:
+    except export_write.ExportCancelled:
         raise CliError("visualnn export: cancelled; nothing was written", 1) from None
     if fmt in ("frames", "svgframes"):
         print(f"wrote {len(written)} frames ({what}) to {args.out}")
     else:
-        tables = fmt in rendering.TABLE_FORMATS
+        tables = fmt in export_request.TABLE_FORMATS
         print(f"wrote {written[0]}" + ("" if tables else f" ({what})"))
     return 0
 
@@ -382,6 +390,9 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--view", choices=["graph", "window", "activation", "surface"], default="graph")
     ex.add_argument("--sample", type=int, default=0)
     ex.add_argument("--digits", type=int, default=None, help="decimals shown, 1-12 (as View > Digits)")
+    ex.add_argument("--motion", type=int, default=0, metavar="N",
+                    help="GIF, MP4 and frames: N in-between frames per step, the window's motion (values along "
+                         "their edges, gradients back, weight colours fading); 0: the steps alone")
     im = sub.add_parser("import", help="a PyTorch (.pt, .pt2), ONNX (.onnx) or NumPy (.npz) model as a network file")
     im.add_argument("model")
     im.add_argument("--out", required=True, help="the network file to write")

@@ -18,6 +18,12 @@ Headless::
 
     visualnn export FILE --out PATH [--steps all|A-B|lecture] [--format png|svg|gif|mp4|md|csv|tex]
                          [--size WxH|Nx] [--view graph|window|activation|surface] [--sample I]
+                         [--digits N] [--motion N]
+
+``--motion N`` puts N in-between frames before each step of a GIF, an MP4 or a
+folder of frames: the window's own motion between steps (values travel along
+their edges, gradients travel back, weight colours fade), drawn moment by
+moment.  Steps 0-3 with ``--motion 4`` are 1 + 3 * (4 + 1) = 16 frames.
 
 ``--view window`` is the whole presentation screen (title, graph, equations,
 captions); ``graph`` is the graph alone.
@@ -38,23 +44,11 @@ from pathlib import Path
 from PySide6.QtCore import Qt, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QProgressDialog
 
-from ..engine.handout import handout_of
+from ..engine.handout import handout_of  # noqa: F401 (re-exported)
 from ..io.budget import export_refusal
 from ..io.lecture import Slide
-from ..state.session import DIGIT_RANGE
-from .export_dialog import FILTERS, FORMAT_LABELS, SIZES, ExportDialog, live_views
-from .export_files import (
-    MAX_PIXELS,
-    ExportCancelled,
-    ExportError,
-    Progress,
-    atomic_path,
-    render_image,
-    save_png,
-    to_pil,
-    write_svg,
-    write_text,
-)
+from .export_dialog import DEFAULT_MOTION, FILTERS, FORMAT_LABELS, SIZES, ExportDialog, live_views
+from .export_files import render_image, save_png, to_pil, write_svg
 from .export_frames import (
     DEFAULT_SIZE,
     FRAME_NAME,
@@ -65,6 +59,7 @@ from .export_frames import (
     VIDEO_MISSING,
     VIEWS,
     FrameRenderer,
+    motion_frames,
     video_available,
     write_frames,
     write_gif,
@@ -77,16 +72,20 @@ from .export_request import (
     SUFFIXES,
     TABLE_FORMATS,
     Request,
+    check_motion,
     infer_format,
     parse_size,
     step_slides,
 )
+from .export_tables import export_table, prepared_session, write_table
+from .export_write import MAX_PIXELS, ExportCancelled, ExportError, Progress, atomic_path, write_text
 from .present import Deck, deck_for
 from .session import Session
 from .text import critical
 
 __all__ = [
-    "ANIMATION_FORMATS", "DEFAULT_SIZE", "FILTERS", "FORMATS", "FORMAT_LABELS", "FRAME_NAME", "FRAME_PATTERN",
+    "ANIMATION_FORMATS", "DEFAULT_MOTION", "DEFAULT_SIZE", "FILTERS", "FORMATS", "FORMAT_LABELS", "FRAME_NAME",
+    "FRAME_PATTERN",
     "FRAME_SECONDS", "LAST_FOLDER_KEY", "LAST_FRAME_SECONDS", "MAX_PIXELS", "PICTURE_FORMATS", "SIZES", "SUFFIXES",
     "TABLE_FORMATS", "VIDEO_FPS", "VIDEO_MISSING", "VIEWS", "Deck", "ExportCancelled", "ExportDialog",
     "ExportError", "FrameRenderer", "Progress", "Request", "atomic_path", "deck_for", "export", "export_document",
@@ -104,25 +103,19 @@ def export(session, req: Request, progress: Progress | None = None, title: str =
         raise ExportError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     slides = req.slides if req.slides is not None else step_slides(session, "all")[0]
     if fmt in TABLE_FORMATS:
-        lo = min(s.start for s in slides)
-        hi = max(s.end for s in slides)
-        cycle = session.stepper.cycle_of(max(1, hi))
-        base = cycle * session.cycle_length
-        positions = None
-        if req.slides is not None:
-            positions = range(max(1, lo - base), hi - base + 1)
-        h = handout_of(session.stepper, cycle, positions, title or session.title)
-        return [write_text(req.out, h.text(fmt))]
+        return [write_table(session, req, title)]
     if fmt == "mp4" and not video_available():
         raise ExportError(VIDEO_MISSING)
     deck = Deck(slides)
     if fmt in PICTURE_FORMATS:
         deck = Deck([Slide(slides[-1].end, slides[-1].end, *(_slide_fields(slides[-1])))])
     w, h = req.size or DEFAULT_SIZE
-    refusal = export_refusal(len(deck), round(w * req.scale), round(h * req.scale))
+    motion = check_motion(fmt, req.motion) if req.view in ("graph", "window") else 0
+    frames = len(motion_frames([f.position for f in deck.frames], motion))
+    refusal = export_refusal(frames, round(w * req.scale), round(h * req.scale))
     if refusal is not None:                  # decided before the first frame is drawn
         raise ExportError(refusal)
-    renderer = FrameRenderer(session, deck, req.view, req.size, req.scale)
+    renderer = FrameRenderer(session, deck, req.view, req.size, req.scale, motion)
     try:
         if fmt == "png":
             return [save_png(renderer.image(len(deck) - 1), req.out)]
@@ -168,35 +161,29 @@ def _ensure_gui():
 
 def export_document(doc, out: str, fmt: str | None = None, view: str = "graph", size: str | None = None,
                     steps: str | None = None, sample: int = 0,
-                    progress: Progress | None = None, digits: int | None = None) -> tuple[list[Path], str, str]:
+                    progress: Progress | None = None, digits: int | None = None,
+                    motion: int = 0) -> tuple[list[Path], str, str]:
     """Render a loaded document without a window (``visualnn export``): a
     QApplication is made, offscreen when there is no display.  Returns the
     files written, the format and what was exported.  Bad arguments raise
-    ``ExportError`` (a message for the user); ``progress`` (animations) may cancel."""
+    ``ExportError`` (a message for the user); ``progress`` (animations) may cancel.
+    ``motion``: in-between frames per step (GIF, MP4, frames), as ``FrameRenderer``."""
     fmt = infer_format(out, fmt)
+    if fmt in TABLE_FORMATS:                     # no Qt needed
+        return export_table(doc, out, fmt, steps, sample, digits, motion)
+    check_motion(fmt, motion)
     size_px, scale = parse_size(size)
     if fmt == "mp4" and not video_available():
         raise ExportError(VIDEO_MISSING)
-    samples = doc.model.samples()
-    if not 0 <= sample < max(1, len(samples)):
-        raise ExportError(f"--sample {sample} is out of range; the file has {len(samples)} sample(s) "
-                          f"(0..{len(samples) - 1})")
     if fmt in PICTURE_FORMATS and (steps or "all") not in ("all",) and not re.fullmatch(r"\s*\d+\s*", steps or ""):
         raise ExportError(f"--steps {steps!r}: a {fmt.upper()} file holds one picture; give one step "
                           f"(--steps N), or a folder (--out DIR/) for one PNG per step")
     _ensure_gui()
-    session = Session(document=doc)
-    if sample:
-        session.set_sample(sample)
-    if digits is not None:
-        if not DIGIT_RANGE[0] <= digits <= DIGIT_RANGE[1]:
-            raise ExportError(f"--digits {digits}: expected {DIGIT_RANGE[0]} to {DIGIT_RANGE[1]} (as View > Digits)")
-        session.set_digits(digits)
+    session = prepared_session(Session(document=doc), doc, sample, digits)
     slides, what = step_slides(session, steps)
     if fmt in PICTURE_FORMATS:
         what = f"step {slides[-1].end}"         # one picture: the last step asked for
-    req = Request(fmt, Path(out), view, size_px, scale,
-                  slides if (steps or "all").strip().lower() != "all" or fmt not in TABLE_FORMATS else None)
+    req = Request(fmt, Path(out), view, size_px, scale, slides, motion)
     written = export(session, req, progress if fmt in ANIMATION_FORMATS else None, doc.model.title)
     return written, fmt, what
 
@@ -222,7 +209,7 @@ def run_export_dialog(window) -> list[Path] | None:
     dlg = ExportDialog(window)
     if dlg.exec() != QDialog.Accepted:
         return None
-    fmt, what, size, scale, steps, first, last = dlg.request_parts()
+    fmt, what, size, scale, steps, first, last, motion = dlg.request_parts()
     name = Path(s.path).stem if s.path else "network"
     folder = export_folder(window.settings)
     if fmt in ("frames", "svgframes"):
@@ -231,7 +218,7 @@ def run_export_dialog(window) -> list[Path] | None:
         out, _ = QFileDialog.getSaveFileName(window, "Export", str(folder / f"{name}.{fmt}"), FILTERS[fmt])
     if not out:
         return None
-    written = export_from_window(window, fmt, Path(out), what, size, scale, steps, first, last)
+    written = export_from_window(window, fmt, Path(out), what, size, scale, steps, first, last, motion)
     if written:
         window.settings.setValue(LAST_FOLDER_KEY, str(Path(out) if fmt in ("frames", "svgframes")
                                                       else Path(out).parent))
@@ -251,8 +238,9 @@ def export_folder(settings) -> Path:
 
 
 def export_from_window(window, fmt, out: Path, what=("render", "graph"), size=DEFAULT_SIZE, scale=1.0,
-                       steps="now", first=0, last=0) -> list[Path] | None:
-    """Export from the stepper window (the dialog's choices; tests call this directly)."""
+                       steps="now", first=0, last=0, motion=0) -> list[Path] | None:
+    """Export from the stepper window (the dialog's choices; tests call this directly);
+    ``motion``: in-between frames per step (GIF, MP4, frames)."""
     s = window.session
     try:
         if fmt in PICTURE_FORMATS and what[0] == "live":
@@ -277,7 +265,7 @@ def export_from_window(window, fmt, out: Path, what=("render", "graph"), size=DE
             progress, dialog = _progress_dialog(window, fmt)
             try:
                 written = export(es, Request(fmt, out, what[1] if what else "graph", size or DEFAULT_SIZE,
-                                             scale or 1.0, slides), progress, s.title)
+                                             scale or 1.0, slides, motion), progress, s.title)
             finally:
                 if dialog is not None:
                     dialog.close()

@@ -1,11 +1,21 @@
-"""File > Export…'s dialog: what, how and where (format, view, size and scale, steps)."""
+"""File > Export…'s dialog: what, how and where (format, view, size and scale, steps,
+the motion between steps)."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QSpinBox, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QSpinBox,
+    QWidget,
+)
 
 from .export_frames import VIDEO_MISSING, video_available
-from .export_request import FORMATS, PICTURE_FORMATS, TABLE_FORMATS
+from .export_request import ANIMATION_FORMATS, FORMATS, MAX_MOTION, PICTURE_FORMATS, TABLE_FORMATS
 from .present import deck_for
 from .text import plain_label
 
@@ -15,6 +25,7 @@ FORMAT_LABELS = {"png": "PNG picture", "svg": "SVG drawing", "frames": "PNG fram
                  "tex": "LaTeX table"}
 FILTERS = {"png": "PNG pictures (*.png)", "svg": "SVG drawings (*.svg)", "gif": "GIF animations (*.gif)",
            "mp4": "MP4 videos (*.mp4)", "md": "Markdown (*.md)", "csv": "CSV (*.csv)", "tex": "LaTeX (*.tex)"}
+DEFAULT_MOTION = 6                # in-between frames per step when the motion is ticked
 SIZES = (("As on screen", None), ("1920 × 1080", (1920, 1080)), ("1280 × 720", (1280, 720)),
          ("960 × 540", (960, 540)))
 
@@ -68,6 +79,19 @@ class ExportDialog(QDialog):
         rng.addWidget(self.last)
         self.range_box = QWidget()
         self.range_box.setLayout(rng)
+        self.motion = QCheckBox("Include the motion between steps")
+        self.motion.setToolTip("In-between frames, as the window animates a step: values travel along their "
+                               "edges, gradients travel back, weight colours fade")
+        self.motion_frames = QSpinBox()
+        self.motion_frames.setRange(1, MAX_MOTION)
+        self.motion_frames.setValue(DEFAULT_MOTION)
+        self.motion_frames.setSuffix(" in-between frames per step")
+        mo = QHBoxLayout()
+        mo.setContentsMargins(0, 0, 0, 0)
+        mo.addWidget(self.motion)
+        mo.addWidget(self.motion_frames)
+        self.motion_box = QWidget()
+        self.motion_box.setLayout(mo)
         self.note = plain_label()
         self.note.setWordWrap(True)
         form = QFormLayout(self)
@@ -77,6 +101,7 @@ class ExportDialog(QDialog):
         form.addRow(plain_label("Scale"), self.scale)
         form.addRow(plain_label("Steps"), self.steps)
         form.addRow(plain_label(""), self.range_box)
+        form.addRow(plain_label("Motion"), self.motion_box)
         form.addRow(self.note)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         buttons.button(QDialogButtonBox.Ok).setText("Export…")
@@ -85,6 +110,7 @@ class ExportDialog(QDialog):
         form.addRow(buttons)
         for c in (self.format, self.size, self.steps, self.what):
             c.currentIndexChanged.connect(self._sync)
+        self.motion.toggled.connect(self._sync)
         self._sync()
 
     def _sync(self, *_):
@@ -101,7 +127,8 @@ class ExportDialog(QDialog):
             for label, v in (("Graph", "graph"), ("Slide (presentation screen)", "window"),
                              ("Activation", "activation"), ("Loss surface", "surface")):
                 self.what.addItem(label, ("render", v))
-        i = self.what.findData(keep)
+        # findData does not match a tuple: the choice is kept by comparing the items' data
+        i = next((k for k in range(self.what.count()) if self.what.itemData(k) == keep), -1)
         self.what.setCurrentIndex(max(0, i))
         self.what.blockSignals(False)
         self.what.setEnabled(not table)
@@ -111,6 +138,10 @@ class ExportDialog(QDialog):
         self.scale.setEnabled(not table)
         self.steps.setEnabled(not picture)
         self.range_box.setVisible(self.steps.currentData() == "range" and not picture)
+        view = self.what.currentData()
+        moving = fmt in ANIMATION_FORMATS and view is not None and view[1] in ("graph", "window")
+        self.motion_box.setEnabled(moving)
+        self.motion_frames.setEnabled(moving and self.motion.isChecked())
         self.note.setText({"frames": "One numbered PNG per step, into a folder of your choice.",
                            "svgframes": "One numbered SVG drawing per step, into a folder of your choice.",
                            "mp4": "" if video_available() else VIDEO_MISSING,
@@ -118,6 +149,7 @@ class ExportDialog(QDialog):
                                  "and their products."}.get(fmt, ""))
 
     def request_parts(self):
-        """(format, view data, size, scale, steps choice, first, last)."""
+        """(format, view data, size, scale, steps choice, first, last, in-between frames per step)."""
+        motion = self.motion_frames.value() if self.motion_frames.isEnabled() else 0
         return (self.format.currentData(), self.what.currentData(), self.size.currentData(),
-                self.scale.currentData(), self.steps.currentData(), self.first.value(), self.last.value())
+                self.scale.currentData(), self.steps.currentData(), self.first.value(), self.last.value(), motion)

@@ -12,27 +12,19 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QWidget
 
-from .export_files import (
-    MAX_PIXELS,
-    ExportCancelled,
-    ExportError,
-    Progress,
-    atomic_path,
-    file_mode,
-    process_events,
-    render_image,
-    to_pil,
-    write_svg,
-)
+from .export_files import process_events, render_image, to_pil, write_svg
+from .export_request import DEFAULT_SIZE
+from .export_write import MAX_PIXELS, ExportCancelled, ExportError, Progress, atomic_path, file_mode
 from .gifstream import GifStream
+from .motion import DURATION_MS
 from .plots import PANEL_NAMES, panel_class
 from .present import Deck, PresentationView
 
 VIEWS = ("graph", "window", "activation", "surface")
-DEFAULT_SIZE = (1920, 1080)
 FRAME_SECONDS = 1.2               # each step on screen in a GIF or video
 LAST_FRAME_SECONDS = 3.0
 VIDEO_FPS = 10
+MOTION_VIDEO_FPS = 30             # with the motion between steps: its in-between frames need a finer clock
 FRAME_NAME = "frame_{:04d}.{}"
 FRAME_PATTERN = re.compile(r"frame_\d{4,}\.(png|svg)")
 VIDEO_MISSING = ("MP4 export needs the optional PyAV package, which is not installed. "
@@ -52,9 +44,13 @@ class FrameRenderer:
 
     ``view``: "graph" (the graph alone), "window" (the whole slide), "activation"
     or "surface" (a plot panel following the steps).  ``deck``: the clicks to
-    draw (a lecture, or a range of steps)."""
+    draw (a lecture, or a range of steps).  ``motion``: N in-between frames before
+    each click that is one step after the one before it, drawn from the window's
+    own motion (``StepMotion``: values along their edges, gradients back, weight
+    colours fading); frames are then numbered ``0 .. len(self) - 1`` over all of them."""
 
-    def __init__(self, session, deck: Deck, view: str = "graph", size=DEFAULT_SIZE, scale: float = 1.0):
+    def __init__(self, session, deck: Deck, view: str = "graph", size=DEFAULT_SIZE, scale: float = 1.0,
+                 motion: int = 0):
         if view not in VIEWS:
             raise ExportError(f"unknown view {view!r}; expected one of {', '.join(VIEWS)}")
         self.session, self.deck, self.view_name, self.scale = session, deck, view, float(scale)
@@ -67,7 +63,12 @@ class FrameRenderer:
                               f"(at most {MAX_PIXELS:,} pixels)")
         self.size = (w, h)
         self.slide = PresentationView(session, deck, graph_only=(view == "graph"))
-        self.slide.graph.set_motion(False)          # a frame is the step itself, not a moment of its motion
+        # a step frame is the step itself; with ``motion`` its in-between frames are moments of the motion
+        self.motion = int(motion) if view in ("graph", "window") else 0
+        self.frames = motion_frames([f.position for f in deck.frames], self.motion)
+        self._click: int | None = None              # the click on show
+        self.slide.graph.set_motion(bool(self.motion))
+        self.slide.graph.motion.clock = False       # nothing moves but by ``show``
         self.panel = None
         if view in ("activation", "surface"):
             self.panel = panel_class(PANEL_NAMES[view])(session)
@@ -96,10 +97,22 @@ class FrameRenderer:
         return plot
 
     def __len__(self) -> int:
-        return len(self.deck)
+        return len(self.frames)
 
-    def show(self, k: int) -> QWidget:
-        self.slide.show_frame(k)
+    def position(self, j: int) -> int:
+        """The step frame ``j`` shows (or moves into)."""
+        return self.deck.frames[self.frames[j][0]].position
+
+    def show(self, j: int) -> QWidget:
+        k, moment = self.frames[j]
+        if k != self._click or not self.motion:
+            self.slide.show_frame(k)
+            self._click = k
+        if self.motion:
+            if moment is None:
+                self.slide.graph.motion.stop()
+            else:
+                self.slide.graph.motion.seek(moment)
         if self.panel is not None:
             self.panel.wait(30000)          # a surface still being computed
         process_events()
@@ -116,6 +129,18 @@ class FrameRenderer:
             if w is not None:
                 w.close()
                 w.deleteLater()
+
+
+def motion_frames(positions: list[int], motion: int) -> list[tuple[int, float | None]]:
+    """(click, moment) for every frame: each click's step frame (moment None), after
+    ``motion`` in-between frames (moments 1/(N+1) .. N/(N+1) of the way) when the click
+    is one step after the one before it.  Steps 0-3 with N = 4: 1 + 3 * 5 = 16 frames."""
+    out: list[tuple[int, float | None]] = []
+    for k, p in enumerate(positions):
+        if motion and k and p == positions[k - 1] + 1:
+            out += [(k, i / (motion + 1)) for i in range(1, motion + 1)]
+        out.append((k, None))
+    return out
 
 
 def write_frames(renderer: FrameRenderer, out_dir: Path, progress: Progress | None = None,
@@ -140,7 +165,7 @@ def write_frames(renderer: FrameRenderer, out_dir: Path, progress: Progress | No
                 raise ExportCancelled()
             name = FRAME_NAME.format(k + 1, kind)
             if kind == "svg":
-                write_svg(renderer.show(k), tmp / name, renderer.title, f"step {renderer.deck.frames[k].position}")
+                write_svg(renderer.show(k), tmp / name, renderer.title, f"step {renderer.position(k)}")
             elif not renderer.image(k).save(str(tmp / name), "PNG"):
                 raise ExportError(f"cannot write {out_dir / name}")
             names.append(name)
@@ -164,6 +189,15 @@ def write_frames(renderer: FrameRenderer, out_dir: Path, progress: Progress | No
     return [out_dir / name for name in names]
 
 
+def _seconds(renderer, k: int, step: float) -> float:
+    """How long frame ``k`` stays up: ``step`` for a step (the last at least
+    ``LAST_FRAME_SECONDS``), an in-between frame its share of the motion's time."""
+    frames = getattr(renderer, "frames", None)          # a frame source without them: steps alone
+    if frames is not None and frames[k][1] is not None:
+        return DURATION_MS / 1000.0 / renderer.motion
+    return max(step, LAST_FRAME_SECONDS) if k == len(renderer) - 1 else step
+
+
 def write_gif(renderer: FrameRenderer, path: Path, progress: Progress | None = None,
               seconds: float = FRAME_SECONDS) -> Path:
     """An animated GIF, one frame per click, looping; each frame is written as it is
@@ -177,7 +211,7 @@ def write_gif(renderer: FrameRenderer, path: Path, progress: Progress | None = N
                 raise ExportCancelled()
             frame = to_pil(renderer.image(k)).quantize(colors=128, method=Image.Quantize.MEDIANCUT,
                                                        dither=Image.Dither.NONE)
-            gif.add(frame, max(seconds, LAST_FRAME_SECONDS) if k == n - 1 else seconds)
+            gif.add(frame, _seconds(renderer, k, seconds))
         gif.close()
     if progress is not None:
         progress(n, n)
@@ -186,13 +220,15 @@ def write_gif(renderer: FrameRenderer, path: Path, progress: Progress | None = N
 
 def write_mp4(renderer: FrameRenderer, path: Path, progress: Progress | None = None,
               seconds: float = FRAME_SECONDS) -> Path:
-    """An MP4 video (H.264 when the codec is there, else MPEG-4), one step per ``seconds``."""
+    """An MP4 video (H.264 when the codec is there, else MPEG-4), one step per ``seconds``
+    (with the motion, at a finer frame rate for the in-between frames)."""
     try:
         import av
     except ImportError:
         raise ExportError(VIDEO_MISSING) from None
     import numpy as np
     n = len(renderer)
+    fps = MOTION_VIDEO_FPS if getattr(renderer, "motion", 0) else VIDEO_FPS
     with atomic_path(path) as tmp:
         container = av.open(str(tmp), mode="w", format="mp4")
         # an encoder this PyAV lacks raises ValueError, or FFmpegError where PyAV has it
@@ -201,7 +237,7 @@ def write_mp4(renderer: FrameRenderer, path: Path, progress: Progress | None = N
             stream = None
             for codec in ("libx264", "h264", "libopenh264", "mpeg4"):
                 try:
-                    stream = container.add_stream(codec, rate=VIDEO_FPS)
+                    stream = container.add_stream(codec, rate=fps)
                     break
                 except codec_errors:
                     continue
@@ -218,7 +254,7 @@ def write_mp4(renderer: FrameRenderer, path: Path, progress: Progress | None = N
                 arr = np.frombuffer(bytes(img.constBits()), np.uint8).reshape(img.height(), img.bytesPerLine())
                 arr = arr[:h, :w * 3].reshape(h, w, 3)
                 frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(arr), format="rgb24")
-                repeat = round((LAST_FRAME_SECONDS if k == n - 1 else seconds) * VIDEO_FPS)
+                repeat = round(_seconds(renderer, k, seconds) * fps)
                 for _ in range(max(1, repeat)):
                     for packet in stream.encode(frame):
                         container.mux(packet)

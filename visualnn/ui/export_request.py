@@ -1,5 +1,6 @@
 """What to export: the formats, the ``--size``, ``--steps`` and ``--out`` of
-``visualnn export`` read into a ``Request``."""
+``visualnn export`` read into a ``Request``.  No Qt here: the tables are
+exported without it."""
 from __future__ import annotations
 
 import os
@@ -8,13 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..io.lecture import Slide
-from .export_files import MAX_PIXELS, ExportError
-from .export_frames import DEFAULT_SIZE
-from .present import deck_for
+from .deck import deck_for
+from .export_write import MAX_PIXELS, ExportError
 
 PICTURE_FORMATS = ("png", "svg")
 ANIMATION_FORMATS = ("frames", "svgframes", "gif", "mp4")
 TABLE_FORMATS = ("md", "csv", "tex")
+DEFAULT_SIZE = (1920, 1080)
 FORMATS = PICTURE_FORMATS + ANIMATION_FORMATS + TABLE_FORMATS
 SUFFIXES = {".png": "png", ".svg": "svg", ".gif": "gif", ".mp4": "mp4", ".md": "md", ".markdown": "md",
             ".csv": "csv", ".tex": "tex"}
@@ -75,6 +76,20 @@ def step_slides(session, steps: str | None) -> tuple[list[Slide], str]:
     return [Slide(a, b)], f"steps {a}-{b}" if a != b else f"step {a}"
 
 
+MAX_MOTION = 30                   # in-between frames per step
+
+
+def check_motion(fmt: str, motion: int) -> int:
+    """``--motion N`` for ``fmt``: N itself, or an ``ExportError`` saying what is wrong."""
+    if motion and fmt not in ANIMATION_FORMATS:
+        raise ExportError(f"--motion {motion}: the in-between frames go into a GIF, an MP4 or a folder of "
+                          f"frames, not a single {fmt.upper()}")
+    if not 0 <= motion <= MAX_MOTION:
+        raise ExportError(f"--motion {motion}: expected 0 (the steps alone) to {MAX_MOTION} in-between frames "
+                          f"per step")
+    return motion
+
+
 def infer_format(out: str, given: str | None) -> str:
     """The format from ``--format``, else from the suffix of ``--out`` (a folder: PNG frames)."""
     p = Path(out)
@@ -103,3 +118,4 @@ class Request:
     size: tuple[int, int] = DEFAULT_SIZE
     scale: float = 1.0
     slides: list | None = None    # None: every step of the first pass
+    motion: int = 0               # in-between frames per step (GIF, MP4, frames): the window's motion
