@@ -350,11 +350,17 @@ class Stepper:
         k0, base = self._snapshot_before(c, k)
         st = _copy_state(base)
         budget = self._snapshot_budget(steps)
+        todo = steps[k0:max(k0, k - 1)]
+        # snapshots on the way, but only near the end of a long run (each is a copy of the state):
+        # Left from there folds at most two budgets; the middle gets its own when visited
+        left = sum(map(_edges_of, todo))
         run, done = [], 0
-        for s in steps[k0:max(k0, k - 1)]:
+        for s in todo:
             run.append(s)
-            done += _edges_of(s)
-            if done >= budget:
+            n = _edges_of(s)
+            done += n
+            left -= n
+            if done >= budget and left <= 2 * budget:
                 fold_steps(st, run)
                 self._keep_snapshot(c, st)
                 run, done = [], 0

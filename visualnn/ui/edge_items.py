@@ -5,6 +5,7 @@ edges, the selection), clipped to what is painted.
 """
 from __future__ import annotations
 
+import itertools
 import math
 import time
 
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import QGraphicsItem
 from .graph_items import Z_EDGE, Z_OVERLAY
 from .qpath import segments_path
 
+_VERSIONS = itertools.count(1)   # every set of paths drawn has its own number (kept pictures come back)
 ANTIALIAS_OVERLAY = 64          # more highlighted edges than this in sight: drawn without smoothing
 
 
@@ -42,13 +44,18 @@ class EdgeBinsItem(QGraphicsItem):
         self.bins: dict = {}            # key -> ([QPainterPath, ...], QPen)
         self._rect = QRectF()
         self._request = request         # called when the on-screen image must be redrawn
-        self._version = 0
+        self._version = next(_VERSIONS)
+        self._signature: np.ndarray | None = None     # the bin of every edge, when the caller named it
+        self._kept: tuple | None = None               # the picture before the last set_bins
         self._front: QImage | None = None       # the last complete on-screen image
         self._front_key = None
         self._front_transform = QTransform()
         self.job = None                 # the image being drawn: _RasterJob
 
-    def set_bins(self, bins: dict):
+    def set_bins(self, bins: dict, signature: np.ndarray | None = None):
+        """Draw these paths from now on; ``signature`` (the bin of every edge) names them,
+        and the picture they replace is kept aside for ``show_kept``."""
+        self._kept = self._picture() if self._signature is not None and signature is not None else None
         self.prepareGeometryChange()
         self.bins = {k: (list(paths), pen) for k, (paths, pen) in bins.items()}
         r = QRectF()
@@ -58,9 +65,30 @@ class EdgeBinsItem(QGraphicsItem):
                 if not path.isEmpty():
                     r = r.united(path.boundingRect().adjusted(-w, -w, w, w))
         self._rect = r
-        self._version += 1
+        self._signature = None if signature is None else np.array(signature)
+        self._version = next(_VERSIONS)
         self.job = None
         self.update()
+
+    def show_kept(self, signature: np.ndarray) -> bool:
+        """True when these bins are drawn now or were just before (then they are drawn
+        again, with their finished on-screen image: no paths made, no edge redrawn)."""
+        if self._signature is not None and np.array_equal(self._signature, signature):
+            return True
+        kept = self._kept
+        if kept is None or not np.array_equal(kept[0], signature):
+            return False
+        self._kept = self._picture()
+        self.prepareGeometryChange()
+        (self._signature, self.bins, self._rect, self._version, self._front, self._front_key,
+         self._front_transform) = kept
+        self.job = None
+        self.update()
+        return True
+
+    def _picture(self) -> tuple:
+        return (self._signature, self.bins, self._rect, self._version, self._front, self._front_key,
+                QTransform(self._front_transform))
 
     def pen_of(self, key) -> QPen | None:
         entry = self.bins.get(key)

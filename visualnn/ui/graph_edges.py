@@ -2,6 +2,8 @@
 the motion of a step along its edges (a mixin of ``GraphView``)."""
 from __future__ import annotations
 
+import time
+
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPen
@@ -12,8 +14,9 @@ from .graph_items import Z_EDGE
 from .qpath import segments_path
 
 MOTION_EDGES = 64               # at most this many dots move at once
-RASTER_SLICE = 2500             # edges per slice (one path)
-RASTER_BUDGET = 0.03            # seconds of edge drawing per turn of the event loop
+RASTER_SLICE = 1000             # edges per slice (one path)
+RASTER_BUDGET = 0.012           # seconds of edge drawing per turn of the event loop
+RASTER_HOLD = 0.08              # seconds after a step before edge drawing goes on: stepping never waits for it
 
 
 class EdgesMixin:
@@ -34,8 +37,23 @@ class EdgesMixin:
         if not self._raster_timer.isActive():
             self._raster_timer.start()
 
+    def _note_move(self, *_):
+        self._moved_at = time.monotonic()
+
+    def _note_paint(self):
+        # the hold runs from the end of the repaint a step causes, however long the step took
+        now = time.monotonic()
+        if now - getattr(self, "_moved_at", 0.0) < RASTER_HOLD:
+            self._moved_at = now
+
     def _raster_tick(self):
         item = self._edge_lines
+        wait = RASTER_HOLD - (time.monotonic() - getattr(self, "_moved_at", 0.0))
+        if wait > 0 and item is not None and item.screen_image()[0] is not None:
+            # the user is stepping: the last image (its colours a step old) stays up until a pause
+            self._raster_timer.start(max(1, int(wait * 1000)))
+            return
+        self._raster_timer.setInterval(0)
         if item is not None and item.scene() is self.scene() and item.raster_step(RASTER_BUDGET):
             self._raster_timer.start()
 
@@ -75,9 +93,17 @@ class EdgesMixin:
         self._scale = scale
         bins = np.clip(np.rint(w / scale * th.WEIGHT_BINS), -th.WEIGHT_BINS, th.WEIGHT_BINS).astype(int)
         bins[(bins == 0) & (w != 0)] = np.sign(w[(bins == 0) & (w != 0)]).astype(int)   # only exact zeros are 0
+        self._edge_bins = bins
+        item = self._edge_lines
+        if not item.show_kept(bins):
+            # new colours (a kept picture is the one before or after the update: Left and Right swap it back)
+            item.set_bins(self._bin_paths(bins), signature=bins)
+        self._bins_params = dict(params)
+
+    def _bin_paths(self, bins: np.ndarray) -> dict:
+        """{bin: ([path, ...], pen)}: the visible edges of each colour bin, in slices on a big graph."""
         neutral = self._neutral
         visible = ~self._internal
-        self._edge_bins = bins
         keys = set(np.unique(bins[visible & ~neutral]).tolist())
         if (visible & neutral).any():
             keys.add("neutral")
@@ -105,8 +131,7 @@ class EdgesMixin:
                 part = seg[i:i + RASTER_SLICE] if self._edge_lines.progressive else seg
                 paths.append(segments_path(part[:, [0, 2]].ravel(), part[:, [1, 3]].ravel()))
             out[key] = (paths, pen)
-        self._edge_lines.set_bins(out)
-        self._bins_params = dict(params)
+        return out
 
     def _edge_segments(self, keys) -> np.ndarray:
         """The drawn lines of these edges (not the inner edges of merged neurons)."""

@@ -57,10 +57,17 @@ class StepsMixin:
         shown = self._node_shown.get(name)
         if shown is not None and shown[0] == key and item.lines["value"] is shown[1] and item.lines["grad"] is shown[2]:
             return
-        value, grad = node_lines(state, self._graph, name, self.session.digits)
-        item.set_value("" if value is None else value.text, self._node_fill(v), value)
+        before = self._node_before.get(name)      # the update step and Left from it go back and forth
+        if before is not None and before[0] == key:
+            _, value, grad, fill = before
+        else:
+            value, grad = node_lines(state, self._graph, name, self.session.digits)
+            fill = self._node_fill(v)
+        item.set_value("" if value is None else value.text, fill, value)
         item.set_gradient("" if grad is None else grad.text, grad)
-        self._node_shown[name] = (key, item.lines["value"], item.lines["grad"])
+        if shown is not None:
+            self._node_before[name] = shown
+        self._node_shown[name] = (key, item.lines["value"], item.lines["grad"], fill)
 
     def _full(self, state: State):
         for name in self._nodes:

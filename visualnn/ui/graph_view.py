@@ -102,6 +102,7 @@ class GraphView(ZoomMixin, EdgesMixin, StepsMixin, PickMixin, QGraphicsView):
         self.motion = StepMotion(self)
         self._reset_items()
         session.sigDocumentChanged.connect(self.rebuild)
+        session.sigStateChanged.connect(self._note_move)
         session.sigStateChanged.connect(self.show_state)
         session.sigParamsChanged.connect(self._on_params_changed)
         session.sigSelectionChanged.connect(self._on_selection_changed)
@@ -188,7 +189,8 @@ class GraphView(ZoomMixin, EdgesMixin, StepsMixin, PickMixin, QGraphicsView):
 
     def _reset_items(self):
         self._nodes: dict[str, NodeItem] = {}
-        self._node_shown: dict[str, tuple] = {}     # name -> (what it shows, its value line, its gradient line)
+        self._node_shown: dict[str, tuple] = {}     # name -> (what it shows, value line, gradient line, fill)
+        self._node_before: dict[str, tuple] = {}    # the same, as it was shown before
         self._labels: dict[tuple[str, str], PlacedText] = {}
         self._edges: list[tuple[str, str, str | None]] = []
         self._edge_index: dict[tuple[str, str], int] = {}
@@ -335,6 +337,7 @@ class GraphView(ZoomMixin, EdgesMixin, StepsMixin, PickMixin, QGraphicsView):
         event.accept()
 
     def drawForeground(self, painter: QPainter, rect: QRectF):
+        self._note_paint()
         if self._legend_shown():
             legend.paint(self, painter, getattr(self, "_scale", 1.0), bool(self._weighted))
 
