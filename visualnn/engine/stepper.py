@@ -19,7 +19,7 @@ import numpy as np
 
 from .cache import ByteCache, start_bytes, state_bytes, steps_bytes, trace_bytes
 from .graph import Graph
-from .optimizers import make_optimizer
+from .optimizers import make_optimizer, scheduled_lr
 from .trace import State, Step, Trace, apply_step, record
 
 
@@ -50,11 +50,14 @@ class Stepper:
 
     def __init__(self, graph: Graph, params: Mapping[str, float], samples: list[Mapping[str, float]],
                  optimizer: str = "sgd", lr: float = 0.5, sample_index: int = 0, *,
-                 cache: ByteCache | None = None, **hyper):
+                 cache: ByteCache | None = None, schedule: dict | None = None, epochs: int = 0, **hyper):
         self.graph = graph
         self.samples = [dict(s) for s in samples] or [{}]
         self._sample = sample_index
         self.optimizer_name, self.lr, self.hyper = optimizer, float(lr), hyper
+        # the learning-rate schedule training follows (optimizers.scheduled_lr): the update
+        # after pass c is epoch c's, out of ``epochs`` (a cosine schedule's default length)
+        self.schedule, self.epochs = (dict(schedule) if schedule else None), int(epochs)
         self.position = 0
         # one cache for every stepper of the process (the window's neuron and gate views, the
         # exporter, scripts): one bound on what they keep together
@@ -149,7 +152,7 @@ class Stepper:
         params = dict(params)
         while cycle < target:
             tr = self._trace_at(cycle, params)
-            params = self._apply_update(opt, tr)
+            params = self._apply_update(opt, tr, cycle)
             cycle += 1
             saved = (params, copy.deepcopy(opt))
             self._put("start", cycle, saved, start_bytes(*saved))
@@ -173,7 +176,12 @@ class Stepper:
             self._put("trace", cycle, tr, trace_bytes(tr))
         return tr
 
-    def _apply_update(self, opt, tr: Trace) -> dict[str, float]:
+    def lr_for(self, cycle: int) -> float:
+        """The learning rate of the update that ends pass ``cycle`` (that many passes done before it)."""
+        return scheduled_lr(self.lr, self.schedule, cycle, self.epochs)
+
+    def _apply_update(self, opt, tr: Trace, cycle: int) -> dict[str, float]:
+        opt.lr = self.lr_for(cycle)           # as Trainer.run_epoch sets it for each epoch
         names = self.graph.param_names
         theta = np.array([tr.params[p] for p in names])
         grad = np.array([tr.param_gradients[p] for p in names])
@@ -195,6 +203,13 @@ class Stepper:
 
     def set_learning_rate(self, lr: float):
         self.lr = float(lr)
+        self._restart()
+
+    def set_schedule(self, schedule: dict | None, epochs: int | None = None):
+        """Follow another learning-rate schedule (None: constant) from the first pass on."""
+        self.schedule = dict(schedule) if schedule else None
+        if epochs is not None:
+            self.epochs = int(epochs)
         self._restart()
 
     def _restart(self):
