@@ -26,7 +26,7 @@ class Trace:
         m = document.model
         t = m.training
         self.stepper = Stepper(m.graph, m.params, m.samples(), optimizer=t.optimizer, lr=t.learning_rate,
-                               sample_index=sample, **dict(t.hyper))
+                               sample_index=sample, schedule=t.schedule, epochs=t.epochs, **dict(t.hyper))
 
     # -- what was recorded -----------------------------------------------------------------------
     @property

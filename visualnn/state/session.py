@@ -109,7 +109,8 @@ class SessionModel(SelectionMixin, StructureMixin):
         t = m.training
         samples: list[Mapping[str, float]] = list(m.samples())
         st = Stepper(self.graph_for(mode), m.params, samples, optimizer=t.optimizer,
-                     lr=t.learning_rate, sample_index=sample_index, **dict(t.hyper))
+                     lr=t.learning_rate, sample_index=sample_index, schedule=t.schedule, epochs=t.epochs,
+                     **dict(t.hyper))
         for cycle in sorted(self.pins):
             st.set_params(self.pins[cycle], cycle)
         return st
