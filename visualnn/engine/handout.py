@@ -209,8 +209,8 @@ def handout_of(stepper, cycle: int = 0, positions: range | None = None, title: s
     """The handout of pass ``cycle`` of an ``engine.trace.Stepper``."""
     steps = stepper.steps_of_cycle(cycle)
     update = steps[-1] if steps and steps[-1].phase == "update" else None
-    return Handout(stepper.trace(cycle), update, positions, title, stepper.lr if update is not None else None,
-                   stepper.optimizer_name)
+    lr = stepper.lr_for(cycle) if update is not None else None     # this pass's update (the schedule)
+    return Handout(stepper.trace(cycle), update, positions, title, lr, stepper.optimizer_name)
 
 
 def _md(text: str) -> str:

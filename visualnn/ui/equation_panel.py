@@ -74,7 +74,7 @@ class EquationPanel(QWidget, RefreshWhenSeen):
             self._lines = []
             return
         g, digits = s.graph, s.digits
-        lr, opt = s.learning_rate, s.stepper.optimizer_name
+        lr, opt = s.stepper.lr_for(st.cycle), s.stepper.optimizer_name     # this pass's update (the schedule)
         self._header = explain.phase_text(st, s.cycle_length)
         self._caption = explain.caption(st, g, digits, lr, opt)
         self._lines = explain.equations(st, g, digits, lr, opt)

@@ -377,7 +377,7 @@ class PresentationView(QWidget):
         if self.graph_only:
             return
         g, digits = s.graph, s.digits
-        lr, opt = s.learning_rate, s.stepper.optimizer_name
+        lr, opt = s.stepper.lr_for(st.cycle), s.stepper.optimizer_name     # this pass's update (the schedule)
         numbers = hidden_numbers(st, hidden, digits)
         title = slide.title or s.title or "visualnn"
         self._texts["title"] = title
