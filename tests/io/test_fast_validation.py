@@ -38,3 +38,24 @@ def test_plain_number_params_load_as_floats_and_the_others_keep_their_messages()
     text = str(err.value)
     assert "params.w: expected a number (the value of parameter 'w'), got the text \"0.5\"" in text
     assert "params.b: expected a number (the value of parameter 'b'), got true" in text
+
+
+def test_one_bad_number_among_many_plain_ones_is_still_reported_at_its_place():
+    params = ", ".join(f'"p{k}": {k / 7}' for k in range(5000))
+    with pytest.raises(FileFormatError) as err:
+        loads(_doc('{"w": 0.5, "b": NaN, ' + params + "}"))
+    assert "params.b: expected a finite number, got NaN" in str(err.value)
+
+
+def test_a_parameter_given_twice_or_unknown_or_missing_keeps_its_message():
+    inline = _doc('{"b": 1}').replace('[["w"]]', "[[0.5]]")
+    twice = inline.replace('{"b": 1}', '{"b": 1, "w_x_y": 2, "zz": 3}')
+    with pytest.raises(FileFormatError) as err:
+        loads(twice)
+    text = str(err.value)
+    assert "params.w_x_y: parameter 'w_x_y' is given twice: here and as a number at network.layers[0].weights[0][0]" \
+        in text
+    assert "params.zz: the network has no parameter named 'zz'" in text
+    with pytest.raises(FileFormatError) as err:
+        loads(_doc('{"w": 0.5}'))
+    assert "missing a value for parameter 'b' (used at network.layers[0].biases[0])" in str(err.value)

@@ -291,20 +291,19 @@ def _read_param(ck: Checker, name: str, v, frozen: set[str]) -> float | None:
 
 
 def _resolve_params(ck: Checker, net: NetworkInfo, given: dict, training) -> dict:
-    params = {}
-    missing = []
-    for name, place in net.param_places.items():
-        if name in net.inline:
-            if name in given:
-                ck.add(join("params", name), f"parameter {name!r} is given twice: here and as a number at {place}")
-            params[name] = net.inline[name][0]
-        elif name in given:
-            if given[name] is not None:
-                params[name] = given[name]
-        else:
-            missing.append((name, place))
-    for k in given:
-        if k not in net.param_places:
+    # a [784,64,10] file names 50,890 parameters: each is looked up once; the names that
+    # need a message are reported in the order the network (or the params section) has them
+    places, inline = net.param_places, net.inline
+    twice = inline.keys() & given.keys()
+    for name, place in places.items() if twice else ():
+        if name in twice:
+            ck.add(join("params", name), f"parameter {name!r} is given twice: here and as a number at {place}")
+    params = {name: v for name, v in given.items() if v is not None and name in places and name not in inline}
+    params.update((name, v) for name, (v, _path) in inline.items())      # (every inline name has its place)
+    missing = [] if len(params) == len(places) else \
+        [(name, place) for name, place in places.items() if name not in inline and name not in given]
+    for k in given if given.keys() - places.keys() else ():
+        if k not in places:
             known = listing(net.param_places, 10) if net.param_places else "none"
             ck.add(join("params", k), f"the network has no parameter named {k!r}{suggestion(k, net.param_places)}; "
                                       f"its parameters are: {known}")
@@ -324,9 +323,9 @@ def _with_random_start(model: Model, net: NetworkInfo, params: dict, training) -
     """Parameters the file leaves out start at the engine's seeded random values
     (the same start training uses), when the training section asks for it.
     Returns the parameters and, if any were drawn, the whole seeded start."""
+    if len(params) == len(net.param_places):           # (params holds names of param_places only)
+        return dict(zip(net.param_places, map(params.__getitem__, net.param_places))), None
     missing = [n for n in net.param_places if n not in params]
-    if not missing:
-        return {n: params[n] for n in net.param_places}, None
     from ..engine.training import initial_params
     start = initial_params(model)
     if any(n not in start for n in missing) and net.full_graph is not None and net.full_graph is not net.graph:
