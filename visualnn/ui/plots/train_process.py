@@ -20,7 +20,7 @@ import time
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-SEND_EVERY = 1 / 20      # seconds between two news from the training process (the window draws each)
+SEND_EVERY = 1 / 10      # seconds between two news from the training process (the window draws each)
 RUN_ON = -1              # an epoch budget without limit: train until the end
 _ROOT = str(Path(__file__).resolve().parents[3])       # the folder holding this visualnn package
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -68,6 +68,8 @@ class TrainingPanel(LossCurves, DecisionMap, LazyPanel):
         self._runs = 0
         self._pushes = 0                   # weight pushes to the session (tests)
         self._boundary_stale = False
+        self._push_timer = QTimer(self, singleShot=True, interval=int(500 * EMIT_EVERY))
+        self._push_timer.timeout.connect(self._push_now)
 
         self._make_controls()
         form = self._lay_out()
@@ -323,7 +325,16 @@ class TrainingPanel(LossCurves, DecisionMap, LazyPanel):
         head = "Training" if self.state == "running" else "Paused"
         self._set_status(f"{head}: epoch {self.epoch}, train loss {fmt(self.history[-1])}{te}")
         self._draw_boundary()
-        self._push(force=self.state != "running")      # a paused step shows its weights at once
+        if self.state != "running":
+            self._push(force=True)                  # a paused step shows its weights at once
+        elif self._push_due() and not self._push_timer.isActive():
+            # half a news later: the window paints its dirty widgets together, and the graph's
+            # new weights in the same frame as the plots could hold it up
+            self._push_timer.start()
+
+    def _push_now(self):
+        if self.state == "running":
+            self._push(force=True)
 
 
     def _on_result(self, result):
@@ -362,10 +373,9 @@ class TrainingPanel(LossCurves, DecisionMap, LazyPanel):
     def _push(self, force=False, text: str | None = None):
         if not all(np.isfinite(v) for v in self.params.values()):
             return          # a run from weights that are not numbers (NaN) kept them: nothing to show
-        now = time.perf_counter()
-        if not force and now - self._last_push < max(PUSH_EVERY, PUSH_SHARE * self._push_cost):
+        if not force and not self._push_due():
             return
-        self._last_push = now
+        now = self._last_push = time.perf_counter()
         merge = None
         if text is None and self._run_key is not None:
             n = self.epoch - self._run_offset
@@ -377,6 +387,9 @@ class TrainingPanel(LossCurves, DecisionMap, LazyPanel):
         finally:
             self._pushing = False
             self._push_cost = time.perf_counter() - now
+
+    def _push_due(self) -> bool:
+        return time.perf_counter() - self._last_push >= max(PUSH_EVERY, PUSH_SHARE * self._push_cost)
 
     def _on_params_change(self, *_):
         if self._pushing or self.state == "running" or self.model is None:

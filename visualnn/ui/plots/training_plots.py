@@ -130,10 +130,11 @@ class LossCurves:
         self.epochs_axis.extend(epochs)
         self.history.extend(train)
         self._train_series.extend(epochs, train)
-        self._train_series.show_on(self.train_curve)
         if tests:
             self.test_history.extend(te for _, te in tests)
             self._test_series.extend([x for x, _ in tests], [te for _, te in tests])
+        self._train_series.show_on(self.train_curve)
+        if tests:
             self._test_series.show_on(self.test_curve)
         self._frame_losses()
         self.epoch = self.epochs_axis[-1]
