@@ -99,7 +99,7 @@ class EdgeBinsItem(QGraphicsItem):
 
     def _ordered(self):
         """(path, pen) in drawing order: weak edges first, strong ones on top."""
-        for key in sorted(self.bins, key=lambda k: -1 if k == "neutral" else abs(k)):
+        for key in sorted(self.bins, key=_drawing_order):
             paths, pen = self.bins[key]
             for path in paths:
                 yield path, pen
@@ -308,6 +308,15 @@ class _RasterJob:
         finally:
             p.end()
         return self.done < len(self.slices)
+
+
+def _drawing_order(key) -> float:
+    """Neutral edges first, then by weight size; a bin's frozen (dashed) edges over its others."""
+    if key == "neutral":
+        return -1.0
+    if isinstance(key, tuple):
+        return abs(key[1]) + 0.5 if key[1] != "neutral" else -0.5
+    return float(abs(key))
 
 
 def _transform_key(t: QTransform) -> tuple:

@@ -13,6 +13,7 @@ from .edge_items import EdgeBinsItem
 from .graph_items import Z_EDGE
 from .qpath import segments_path
 
+FROZEN = "frozen"               # bin key (FROZEN, k): the frozen weights of bin k
 MOTION_EDGES = 64               # at most this many dots move at once
 RASTER_SLICE = 1000             # edges per slice (one path)
 RASTER_BUDGET = 0.012           # seconds of edge drawing per turn of the event loop
@@ -30,8 +31,13 @@ class EdgesMixin:
         key = "neutral" if self._neutral[k] else int(self._edge_bins[k])
         if key == 0 and self.lecture_style:
             return None
-        pen = self._edge_lines.pen_of(key)
+        pen = self._edge_lines.pen_of((FROZEN, key) if self._frozen[k] else key)
         return QColor(pen.color()), pen.widthF()
+
+    def edge_dashed(self, src: str, dst: str) -> bool:
+        """Whether the edge is drawn dashed (its weight is frozen)."""
+        k = self._edge_index[(src, dst)]
+        return bool(self._frozen[k]) and not self._internal[k]
 
     def _schedule_raster(self):
         if not self._raster_timer.isActive():
@@ -120,18 +126,23 @@ class EdgesMixin:
                 mask = visible & ~neutral & (bins == key)
                 color = th.bin_color(key, self.theme, self.lecture_style)
                 width = th.bin_width(key, base)
-            seg = self._seg[mask]
-            if not len(seg):
-                continue
-            pen = QPen(color, width)
-            pen.setCapStyle(Qt.FlatCap)
-            # slices of a few thousand edges: the progressive image draws one at a time
-            paths = []
-            for i in range(0, len(seg), RASTER_SLICE if self._edge_lines.progressive else len(seg)):
-                part = seg[i:i + RASTER_SLICE] if self._edge_lines.progressive else seg
-                paths.append(segments_path(part[:, [0, 2]].ravel(), part[:, [1, 3]].ravel()))
-            out[key] = (paths, pen)
+            # a frozen weight ("trainable": false) is drawn dashed in its colour: it does not learn
+            for frozen, part in ((False, mask & ~self._frozen), (True, mask & self._frozen)):
+                seg = self._seg[part]
+                if len(seg):
+                    out[(FROZEN, key) if frozen else key] = (self._slices(seg), _pen(color, width, frozen))
         return out
+
+    def _slices(self, seg: np.ndarray) -> list:
+        """The lines as paths: slices of a few thousand edges (the progressive image draws one at a time)."""
+        step = RASTER_SLICE if self._edge_lines.progressive else len(seg)
+        return [segments_path(part[:, [0, 2]].ravel(), part[:, [1, 3]].ravel())
+                for part in (seg[i:i + step] for i in range(0, len(seg), step))]
+
+    @property
+    def has_frozen_edges(self) -> bool:
+        """Whether a drawn edge carries a frozen weight (drawn dashed; the legend says so)."""
+        return bool(len(self._edges)) and bool((self._frozen & ~self._internal).any())
 
     def _edge_segments(self, keys) -> np.ndarray:
         """The drawn lines of these edges (not the inner edges of merged neurons)."""
@@ -159,6 +170,14 @@ class EdgesMixin:
             seg = [(x2, y2, x1, y1) for x1, y1, x2, y2 in seg]
         color = QColor(t.value if s.phase in ("forward", "loss") else t.gradient)
         self.motion.start(seg, color, fading)
+
+
+def _pen(color: QColor, width: float, dashed: bool) -> QPen:
+    pen = QPen(color, width)
+    pen.setCapStyle(Qt.FlatCap)
+    if dashed:
+        pen.setStyle(Qt.DashLine)
+    return pen
 
 
 def robust_scale(w: np.ndarray) -> float:

@@ -195,6 +195,7 @@ class GraphView(ZoomMixin, EdgesMixin, StepsMixin, PickMixin, QGraphicsView):
         self._edges: list[tuple[str, str, str | None]] = []
         self._edge_index: dict[tuple[str, str], int] = {}
         self._seg = np.zeros((0, 4))
+        self._frozen = np.zeros(0, dtype=bool)
         self._edge_lines: EdgeBinsItem | None = None
         self._bins_params = None
         self._layout: Layout | None = None
@@ -249,6 +250,7 @@ class GraphView(ZoomMixin, EdgesMixin, StepsMixin, PickMixin, QGraphicsView):
         self._weight_getter = getter if len(self._weight_names) != 1 else (lambda d: (getter(d),))
         self._param_nodes = [n for n in self._nodes if g.nodes[n].op == "param"]
         self._neutral = np.array([w is None for _, _, w in self._edges], dtype=bool)
+        self._frozen = np.array([w is not None and w in g.frozen for _, _, w in self._edges], dtype=bool)
         self._weight_labels = len(self._weighted) <= WEIGHT_LABEL_LIMIT
         self._edge_lines = EdgeBinsItem(progressive=len(self._edges) > PROGRESSIVE_EDGES,
                                         request=self._schedule_raster)

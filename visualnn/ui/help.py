@@ -20,7 +20,8 @@ MOUSE = (
     ("Wheel on the graph", "Zoom in and out where the pointer is"),
     ("Hover a node or an edge", "Its name and every number in full (labels shorten or leave out what has no room)"),
     ("Right-click a neuron, an input or an edge", "Change the network: add or remove a neuron or a layer, its "
-                                                  "activation, a bias, freeze a weight (Ctrl+Z undoes)"),
+                                                  "activation, a bias, freeze a weight: its edge is then "
+                                                  "drawn dashed (Ctrl+Z undoes)"),
     ("Training panel's map: click / right-click", "Add a point of the class under \"New points\" / remove the "
                                                   "point under the pointer (Ctrl+Z undoes)"),
     ("Training panel's map: Ctrl+click a point", "Step through that sample (it is ringed)"),

@@ -17,13 +17,16 @@ from .graph_labels import metrics, pixel_font
 MARGIN = 10.0
 LINES = (("value (forward)", "value"), ("local × upstream = gradient", "gradient"))
 STALE = ("grey: from before the update", "muted")     # the update step's forward values
+FROZEN = ("dashed edge: frozen weight (does not learn)", "muted")
 
 
 def lines(view) -> tuple:
-    """The legend's coloured lines: on the update step, also what grey values are."""
+    """The legend's coloured lines: on the update step, also what grey values are; with a
+    frozen weight on the graph, what a dashed edge is."""
     st = view.session.state
     stale = st is not None and st.step is not None and st.step.phase == "update"
-    return LINES + ((STALE,) if stale else ())
+    frozen = getattr(view, "has_frozen_edges", False)
+    return LINES + ((STALE,) if stale else ()) + ((FROZEN,) if frozen else ())
 
 
 def size(px: float, rows: tuple = LINES) -> tuple[float, float]:
