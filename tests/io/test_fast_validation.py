@@ -59,3 +59,23 @@ def test_a_parameter_given_twice_or_unknown_or_missing_keeps_its_message():
     with pytest.raises(FileFormatError) as err:
         loads(_doc('{"w": 0.5}'))
     assert "missing a value for parameter 'b' (used at network.layers[0].biases[0])" in str(err.value)
+
+
+@pytest.mark.parametrize("name,says", [("", "got an empty name"), ("   ", "got an empty name"),
+                                       (" w", "starts or ends with a space"), ("w\u00a0", "starts or ends with a space"),
+                                       ("w\u202e", "RIGHT-TO-LEFT OVERRIDE"), ("w" * 10_000, "characters long"),
+                                       (5, "expected a name (a text string), got the number 5")])
+def test_a_name_the_shortcut_does_not_take_gets_its_message(name, says):
+    from visualnn.io.checks import Checker
+    from visualnn.io.errors import Problems
+    problems = Problems("f.json")
+    assert Checker(problems).name(name, "here") is None
+    assert says in str(problems.items[0].message)
+
+
+def test_an_ordinary_name_is_taken_as_it_is():
+    from visualnn.io.checks import Checker
+    from visualnn.io.errors import Problems
+    problems = Problems("f.json")
+    assert [Checker(problems).name(n, "here") for n in ("w1", "a b", "ω₁", "x" * 64)] == ["w1", "a b", "ω₁", "x" * 64]
+    assert not problems
