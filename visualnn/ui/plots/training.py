@@ -30,7 +30,7 @@ from ..text import markup, plain_label, rich_label
 from .adaptive import AdaptiveSplitter, FlowLayout, LazyPanel, scrolled
 from .map_points import MapPointEditor
 from .source import as_source, current_params, follow_learning_rate
-from .style import OPTIMIZER_LABELS, fmt
+from .style import OPTIMIZER_LABELS
 from .train_thread import EMIT_EVERY, TrainThread
 from .training_plots import DecisionMap, LossCurves, Series
 from .worker import keep_alive
@@ -53,9 +53,6 @@ class TrainingPanel(LossCurves, DecisionMap, LazyPanel):
         self._old_threads: list[TrainThread] = []
         self.state = "idle"                # idle | running | paused
         self.epoch = 0                     # epochs done since the last reset
-        self.history: list[float] = []
-        self.test_history: list[float] = []
-        self.epochs_axis: list[int] = []
         self._train_series, self._test_series = Series(), Series()     # what the curves draw
         self._push_cost = 0.0
         self.params: dict[str, float] = {}
@@ -321,9 +318,8 @@ class TrainingPanel(LossCurves, DecisionMap, LazyPanel):
         more, latest = th.take()                    # what came since, and leave to send more
         if not self._add_epochs(batch + more, latest):
             return
-        te = f", test {fmt(self.test_history[-1])}" if self.test_history else ""
         head = "Training" if self.state == "running" else "Paused"
-        self._set_status(f"{head}: epoch {self.epoch}, train loss {fmt(self.history[-1])}{te}")
+        self._set_status(f"{head}: epoch {self.epoch}, {self._losses_text()}")
         self._draw_boundary()
         if self.state != "running":
             self._push(force=True)                  # a paused step shows its weights at once
@@ -354,9 +350,7 @@ class TrainingPanel(LossCurves, DecisionMap, LazyPanel):
         else:
             self.state = "idle"
             if result.status == "done":
-                self._set_status(f"Finished: epoch {self.epoch}, train loss "
-                                 f"{fmt(self.history[-1]) if self.history else '-'}"
-                                 + (f", test {fmt(self.test_history[-1])}" if self.test_history else ""))
+                self._set_status(f"Finished: epoch {self.epoch}, {self._losses_text()}")
         self._draw_boundary(force=True)
         self._push(force=True)
         self._update_buttons()

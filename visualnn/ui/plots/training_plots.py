@@ -11,7 +11,7 @@ import pyqtgraph as pg
 
 from ...engine.features import plane_inputs
 from ...engine.plotting_data import label_range, shown_samples
-from .style import BACKGROUND, BOUNDARY_CMAP, CLASS_CMAP, TEST_PEN, TRAIN_PEN, style_plot
+from .style import BACKGROUND, BOUNDARY_CMAP, CLASS_CMAP, TEST_PEN, TRAIN_PEN, fmt, style_plot
 
 SHOWN_MAX = 16384         # points a loss curve gets at most: a longer history is drawn every 2nd, 4th, ... epoch
 
@@ -48,6 +48,9 @@ class Series:
         self.n = 0
         self.y_lo = self.y_hi = np.nan
 
+    def values(self) -> tuple[np.ndarray, np.ndarray]:
+        return self.x[:self.n], self.y[:self.n]
+
     def show_on(self, curve):
         """Give ``curve`` the points, at most about ``SHOWN_MAX`` of them (every ``stride``-th
         and the last), so a redraw costs the same after a million epochs as after ten thousand."""
@@ -68,7 +71,29 @@ def _nice_above(v: float) -> float:
 
 
 class LossCurves:
-    """The train and test loss per epoch, on a log axis."""
+    """The train and test loss per epoch, on a log axis.  The history lives in the
+    curves' ``Series`` (8 bytes a number: a 20-minute run's millions of epochs stay small)."""
+
+    @property
+    def history(self) -> list[float]:
+        """The training loss after each epoch since the last reset."""
+        return self._train_series.values()[1].tolist()
+
+    @property
+    def test_history(self) -> list[float]:
+        """The test loss after each epoch since the last reset (empty: no test set)."""
+        return self._test_series.values()[1].tolist()
+
+    @property
+    def epochs_axis(self) -> list[int]:
+        """The epoch of each entry in ``history``."""
+        return self._train_series.values()[0].astype(int).tolist()
+
+    def _losses_text(self) -> str:
+        """The latest train (and test) loss, as the status line shows them."""
+        tr, te = self._train_series, self._test_series
+        text = f"train loss {fmt(tr.y[tr.n - 1]) if tr.n else '-'}"
+        return text + (f", test {fmt(te.y[te.n - 1])}" if te.n else "")
 
     def _make_loss_plot(self):
         self.loss_plot = pg.PlotWidget(background=BACKGROUND)
@@ -109,7 +134,6 @@ class LossCurves:
 
     def _clear_history(self):
         self.epoch = 0
-        self.history, self.test_history, self.epochs_axis = [], [], []
         self._train_series.clear()
         self._test_series.clear()
         self.train_curve.setData([], [])
@@ -127,17 +151,14 @@ class LossCurves:
         epochs = [self._run_offset + e for e, _, _ in batch]
         train = [tr for _, tr, _ in batch]
         tests = [(x, te) for x, (_, _, te) in zip(epochs, batch) if te is not None]
-        self.epochs_axis.extend(epochs)
-        self.history.extend(train)
         self._train_series.extend(epochs, train)
         if tests:
-            self.test_history.extend(te for _, te in tests)
             self._test_series.extend([x for x, _ in tests], [te for _, te in tests])
         self._train_series.show_on(self.train_curve)
         if tests:
             self._test_series.show_on(self.test_curve)
         self._frame_losses()
-        self.epoch = self.epochs_axis[-1]
+        self.epoch = epochs[-1]
         self.progress.setValue(self.epoch - self._run_offset)
         return True
 
