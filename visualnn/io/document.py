@@ -298,8 +298,8 @@ def _resolve_params(ck: Checker, net: NetworkInfo, given: dict, training) -> dic
     for name, place in places.items() if twice else ():
         if name in twice:
             ck.add(join("params", name), f"parameter {name!r} is given twice: here and as a number at {place}")
-    params = {name: v for name, v in given.items() if v is not None and name in places and name not in inline}
-    params.update((name, v) for name, (v, _path) in inline.items())      # (every inline name has its place)
+    params = {name: v for name in places                     # in the network's order
+              if (v := inline[name][0] if name in inline else given.get(name)) is not None}
     missing = [] if len(params) == len(places) else \
         [(name, place) for name, place in places.items() if name not in inline and name not in given]
     for k in given if given.keys() - places.keys() else ():
@@ -323,8 +323,8 @@ def _with_random_start(model: Model, net: NetworkInfo, params: dict, training) -
     """Parameters the file leaves out start at the engine's seeded random values
     (the same start training uses), when the training section asks for it.
     Returns the parameters and, if any were drawn, the whole seeded start."""
-    if len(params) == len(net.param_places):           # (params holds names of param_places only)
-        return dict(zip(net.param_places, map(params.__getitem__, net.param_places))), None
+    if len(params) == len(net.param_places):     # every one, in param_places' order (see _resolve_params)
+        return params, None
     missing = [n for n in net.param_places if n not in params]
     from ..engine.training import initial_params
     start = initial_params(model)
