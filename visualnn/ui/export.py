@@ -48,7 +48,7 @@ from ..engine.handout import handout_of  # noqa: F401 (re-exported)
 from ..io.budget import export_refusal
 from ..io.lecture import Slide
 from .export_dialog import DEFAULT_MOTION, FILTERS, FORMAT_LABELS, SIZES, ExportDialog, live_views
-from .export_files import render_image, save_png, to_pil, write_svg
+from .export_files import PngQueue, render_image, save_png, to_pil, write_png, write_svg
 from .export_frames import (
     DEFAULT_SIZE,
     FRAME_NAME,
@@ -91,7 +91,7 @@ __all__ = [
     "ExportError", "FrameRenderer", "Progress", "Request", "atomic_path", "deck_for", "export", "export_document",
     "export_folder", "export_from_window", "handout_of", "infer_format", "live_views", "parse_size",
     "render_image", "run_export_dialog", "save_png", "step_slides", "to_pil", "video_available", "write_frames",
-    "write_gif", "write_mp4", "write_svg", "write_text",
+    "write_gif", "write_mp4", "write_png", "write_svg", "write_text", "PngQueue",
 ]
 
 

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QWidget
 
-from .export_files import process_events, render_image, to_pil, write_svg
+from .export_files import PngQueue, process_events, render_image, to_pil, write_svg
 from .export_request import DEFAULT_SIZE
 from .export_write import MAX_PIXELS, ExportCancelled, ExportError, Progress, atomic_path, file_mode
 from .gifstream import GifStream
@@ -160,15 +160,16 @@ def write_frames(renderer: FrameRenderer, out_dir: Path, progress: Progress | No
     n = len(renderer)
     names = []
     try:
-        for k in range(n):
-            if progress is not None and not progress(k, n):
-                raise ExportCancelled()
-            name = FRAME_NAME.format(k + 1, kind)
-            if kind == "svg":
-                write_svg(renderer.show(k), tmp / name, renderer.title, f"step {renderer.position(k)}")
-            elif not renderer.image(k).save(str(tmp / name), "PNG"):
-                raise ExportError(f"cannot write {out_dir / name}")
-            names.append(name)
+        with PngQueue() as pngs:                # frame k is packed while frame k + 1 is drawn
+            for k in range(n):
+                if progress is not None and not progress(k, n):
+                    raise ExportCancelled()
+                name = FRAME_NAME.format(k + 1, kind)
+                if kind == "svg":
+                    write_svg(renderer.show(k), tmp / name, renderer.title, f"step {renderer.position(k)}")
+                else:
+                    pngs.put(renderer.image(k), tmp / name, out_dir / name)
+                names.append(name)
         if progress is not None:
             progress(n, n)
         for name in names:
