@@ -17,7 +17,7 @@ backward pass gives each sample's own derivatives (each output seeded with 1).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator, Mapping, NamedTuple
 
 import numpy as np
 
@@ -48,8 +48,7 @@ class Node:
         return self.op if self.is_leaf else OPS[self.op].kind
 
 
-@dataclass(frozen=True)
-class Sent:
+class Sent(NamedTuple):
     """What one backward step sent along one input edge (arrays: one number per sample)."""
     src: str
     gradient: np.ndarray              # local x upstream

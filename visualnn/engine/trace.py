@@ -123,6 +123,11 @@ def _f(x) -> float:
     return float(np.asarray(x).reshape(-1)[0])
 
 
+def _one(x) -> float:
+    """The one number of a one-sample value (``_f``, without its copies)."""
+    return x.item() if isinstance(x, np.ndarray) and x.size == 1 else _f(x)
+
+
 def record(graph: Graph, params: Mapping[str, float], sample: Mapping[str, float]) -> Trace:
     """Run one sample forward and backward, recording every operation.
     Infinite and NaN values and gradients are recorded like any other number."""
@@ -181,9 +186,9 @@ class _Totals:
         # same float64 multiplications numpy does on one-element arrays
         for s, loc, wl in zip(b.sent, _floats(b.local, k), _floats(b.weight_local, k)):
             src, w = s.src, s.weight
-            acc = self.nodes[src] = _f(s.accumulated)
+            acc = self.nodes[src] = _one(s.accumulated)
             if w is not None and s.weight_total is not None:
-                self.weights[w] = _f(s.weight_total)
+                self.weights[w] = _one(s.weight_total)
             op = nodes[src].op
             if op == "target":
                 continue
