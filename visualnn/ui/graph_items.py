@@ -6,17 +6,35 @@ placed by the view's ``LabelPlacer``.
 """
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
 from ..engine.labels import Line
+from ..engine.ops import ACTIVATIONS
+from ..engine.plotting_data import activation_curve
 from . import theme as th
 from .graph_labels import PlacedText
 from .layout import Box
 from .text import tooltip
 
 Z_EDGE, Z_OVERLAY, Z_NODE, Z_LABEL = 0, 1, 2, 3
+GLYPH_SPAN = 3.0         # an activation's picture shows f(x) for x in [-GLYPH_SPAN, GLYPH_SPAN]
+
+
+def activation_glyph(op: str) -> QPainterPath:
+    """The curve of activation ``op`` (the engine's own f(x)) as a small picture in the unit
+    square centred on 0, y up: what the σ half shows when the activation's name does not
+    fit at a readable size (ReLU, GELU, softplus ...)."""
+    x = np.linspace(-GLYPH_SPAN, GLYPH_SPAN, 41)
+    f, _ = activation_curve(op, x)
+    lo, hi = float(np.min(f)), float(np.max(f))
+    y = (f - lo) / (hi - lo) if hi > lo else np.full_like(f, 0.5)
+    p = QPainterPath(QPointF(-0.5, 0.5 - y[0]))
+    for xi, yi in zip(x[1:] / (2 * GLYPH_SPAN), y[1:]):
+        p.lineTo(QPointF(float(xi), 0.5 - float(yi)))
+    return p
 
 
 def _shape_path(box: Box) -> QPainterPath:
@@ -81,19 +99,50 @@ class NodeItem(QGraphicsPathItem):
         self.setBrush(QBrush(self._fill))
         self.symbol = PlacedText((box.name, "symbol"), theme, self, plate=False, centred=True)
         self.symbol.setVisible(False)
+        self.glyph: QGraphicsPathItem | None = None
+        if box.op in ACTIVATIONS:
+            self.glyph = QGraphicsPathItem(activation_glyph(box.op), self)
+            self.glyph.setVisible(False)
+            self._tip = f"{self._tip} · {box.op}"
+            self.setToolTip(tooltip(self._tip))
         self._restyle()
 
-    def set_symbol_px(self, px: float):
-        """The symbol at ``px`` pixels (0: no room for it)."""
+    @property
+    def has_glyph(self) -> bool:
+        """True for an activation: it can show its curve where its name has no room."""
+        return self.glyph is not None
+
+    def set_symbol_px(self, px: float, glyph: bool = False):
+        """The symbol at ``px`` pixels (0: no room for it); ``glyph``: the activation's
+        curve, ``px`` tall, instead of its name."""
         text = self._strings["symbol"]
-        if px <= 0 or not text:
+        if self.glyph is not None:
+            self.glyph.setVisible(glyph and px > 0)
+        if px <= 0 or (not text and not glyph):
             self.symbol.setVisible(False)
+            return
+        if glyph and self.glyph is not None:
+            self.symbol.setVisible(False)
+            self.glyph.setScale(px)
+            self._colour_symbol()
             return
         self.symbol.set_content([(text, th.readable_on(self._fill).name())], px, True)
         self.symbol.setVisible(True)
 
+    def glyph_px(self) -> float:
+        """How tall the activation's curve is drawn (0: not drawn)."""
+        return self.glyph.scale() if self.glyph is not None and self.glyph.isVisible() else 0.0
+
     def _colour_symbol(self):
-        self.symbol.set_content([(self._strings["symbol"], th.readable_on(self._fill).name())], self.symbol.px, True)
+        ink = th.readable_on(self._fill)
+        if self.glyph is not None and self.glyph.isVisible():
+            # the stroke stays about 1.6 px however large the curve (the item is scaled)
+            pen = QPen(ink, 1.6 / max(self.glyph.scale(), 1e-9))
+            pen.setCapStyle(Qt.RoundCap)
+            pen.setJoinStyle(Qt.RoundJoin)
+            self.glyph.setPen(pen)
+            return
+        self.symbol.set_content([(self._strings["symbol"], ink.name())], self.symbol.px, True)
 
     # -- what tests and panels read --------------------------------------------------
     def value_text(self) -> str:
@@ -123,7 +172,7 @@ class NodeItem(QGraphicsPathItem):
         if fill != self._fill:
             self._fill = fill
             self.setBrush(QBrush(fill))
-            if self.symbol.isVisible():
+            if self.symbol.isVisible() or self.glyph_px():
                 self._colour_symbol()
 
     def set_gradient(self, text: str, line: Line | None = None):

@@ -31,6 +31,7 @@ class Box:
     symbol: str = ""
     label: str = ""              # the name drawn above the node ("" for a right half)
     quiet: bool = False          # no value texts (no room: a packed neuron's net half, a tucked-in bias)
+    op: str = ""                 # the node's op ("" for a leaf): an activation half draws its curve
 
 
 @dataclass
@@ -64,6 +65,11 @@ def shape_of(graph: Graph, name: str) -> str:
 
 def symbol_of(graph: Graph, name: str) -> str:
     return op_symbol(graph, name)
+
+
+def op_of(graph: Graph, name: str) -> str:
+    n = graph.nodes[name]
+    return "" if n.is_leaf else n.op
 
 
 def _units(graph: Graph, merge: bool) -> tuple[dict[str, list[str]], dict[str, str]]:
@@ -210,9 +216,9 @@ def _place(graph: Graph, members: dict, columns: list[list[str]], compact: bool,
                 internal.add((a, b))
                 grp = graph.nodes[a].group or u
                 boxes[a] = Box(a, cx - half_w / 2, y, half_w, d, shape_of(graph, a), "left", u,
-                               symbol_of(graph, a), grp, quiet=compact)
+                               symbol_of(graph, a), grp, quiet=compact, op=op_of(graph, a))
                 boxes[b] = Box(b, cx + half_w / 2, y, half_w, d, shape_of(graph, b), "right", u,
-                               symbol_of(graph, b), "")
+                               symbol_of(graph, b), "", op=op_of(graph, b))
             else:
                 boxes[mem[0]] = _single_box(graph, mem[0], cx, y, d, u)
         x += cw + gap
@@ -228,4 +234,4 @@ def _single_box(graph: Graph, n: str, cx: float, y: float, d: float, unit: str) 
         w = d * 1.2
     elif shape in ("input", "target"):
         w, h = d, d * 0.8
-    return Box(n, cx, y, w, h, shape, None, unit, symbol_of(graph, n), n)
+    return Box(n, cx, y, w, h, shape, None, unit, symbol_of(graph, n), n, op=op_of(graph, n))
