@@ -422,18 +422,22 @@ class LabelPlacer:
         for name, item in self.view._nodes.items():
             text = item.symbol_text()
             key = (name, text, normal, visible)
-            px = self._symbol_px.get(key)
-            if px is None:
-                px = self._symbol_px[key] = self._symbol_size(item, text, k, normal, marks) if visible else 0
-            item.set_symbol_px(px)
+            size = self._symbol_px.get(key)
+            if size is None:
+                size = self._symbol_px[key] = self._symbol_size(item, text, k, normal, marks) if visible else (0, False)
+            item.set_symbol_px(*size)
 
     @staticmethod
-    def _symbol_size(item, text: str, k: float, normal: float, marks: list) -> float:
+    def _symbol_size(item, text: str, k: float, normal: float, marks: list) -> tuple[float, bool]:
+        """(px, glyph): the symbol's size, and whether it is the activation's curve (its name has no room)."""
         wide = metrics(REFERENCE, True).horizontalAdvance(text) / REFERENCE if text else 1.0
         px = min(1.35 * normal, 0.45 * item.box.h * k, 0.8 * item.box.w * k / max(wide, 1e-9))
+        glyph = px < MIN_PX and item.has_glyph
+        if glyph:
+            px = min(1.35 * normal, 0.45 * item.box.h * k, 0.7 * item.box.w * k)
         if px >= MIN_PX and marks:
-            w, h = text_size([text], px, True)
+            w, h = (px, px) if glyph else text_size([text], px, True)
             b = item.box
             if _hits((b.x - w / 2 / k, b.y - h / 2 / k, b.x + w / 2 / k, b.y + h / 2 / k), marks):
                 px = 0
-        return px if px >= MIN_PX else 0
+        return (px, glyph) if px >= MIN_PX else (0, False)
