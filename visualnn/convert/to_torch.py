@@ -18,9 +18,20 @@ TORCH_MODULES = {"sigmoid": "torch.nn.Sigmoid()", "tanh": "torch.nn.Tanh()", "re
                  "leaky_relu": "torch.nn.LeakyReLU({alpha!r})", "elu": "torch.nn.ELU({alpha!r})",
                  "softplus": "torch.nn.Softplus()", "gelu": "torch.nn.GELU()", "softmax": "torch.nn.Softmax(dim=1)",
                  "linear": "torch.nn.Identity()"}
+# each loss over out and T (samples in rows): the mean over samples of visualnn's loss of one sample
+# (the op's own ``torch`` field says what of PyTorch it equals); {name} are the loss's attributes
 TORCH_LOSSES = {"squared_error": "0.5 * ((T - out) ** 2).sum(dim=1).mean()",
                 "mse": "torch.nn.functional.mse_loss(out, T)", "mae": "torch.nn.functional.l1_loss(out, T)",
-                "binary_cross_entropy": "torch.nn.functional.binary_cross_entropy(out, T)"}
+                "huber": "torch.nn.functional.huber_loss(out, T, delta={delta!r})",
+                "binary_cross_entropy": "torch.nn.functional.binary_cross_entropy(out, T)",
+                "cross_entropy": "-(T * torch.log(out){clamp}).sum(dim=1).mean()",
+                "binary_cross_entropy_with_logits": "torch.nn.functional.binary_cross_entropy_with_logits(out, T)",
+                "binary_hinge": "torch.relu({margin!r} - T * out).mean()",
+                "softmax_cross_entropy": "torch.nn.functional.cross_entropy(out, T)",
+                "class_cross_entropy": "torch.nn.functional.cross_entropy(out, T[:, 0].long())",
+                # the class is the target's largest entry; PyTorch divides each sample's sum by k
+                "hinge": "torch.nn.functional.multi_margin_loss(out, T.argmax(dim=1), margin={margin!r})"
+                         " * out.shape[1]"}
 TORCH_OPTIMIZERS = {"sgd": "torch.optim.SGD(model.parameters(), lr={lr!r})",
                     "momentum": "torch.optim.SGD(model.parameters(), lr={lr!r}, momentum={momentum!r})",
                     "nesterov": "torch.optim.SGD(model.parameters(), lr={lr!r}, momentum={momentum!r}, nesterov=True)",
@@ -46,12 +57,7 @@ def torch_script(model: Model) -> str:
                                 f"{L.activation!r} here")
     if spec.loss is None:
         raise NotExportable("the network has no loss, so there is nothing to train; a PyTorch script trains it")
-    if spec.loss not in TORCH_LOSSES:
-        raise NotExportable(f"the loss {spec.loss!r} is not written for PyTorch here; "
-                            f"one of {', '.join(TORCH_LOSSES)}")
-    if model.graph.frozen:
-        raise NotExportable(f"parameters that do not learn ({', '.join(sorted(model.graph.frozen)[:4])}) are "
-                            f"not written for PyTorch here")
+    loss = torch_loss(spec.loss, spec.loss_attrs)
     if len(model.data) == 0:
         raise NotExportable("the file has no training data")
     t = model.training
@@ -66,12 +72,29 @@ def torch_script(model: Model) -> str:
              "# the samples, one row each: inputs " + ", ".join(spec.inputs) + "; targets " + ", ".join(spec.targets),
              f"X = torch.tensor({_rows(model.data.matrix(spec.inputs))})",
              f"T = torch.tensor({_rows(model.data.matrix(spec.targets))})", ""]
-    lines += _plain(spec, start) if _is_plain(spec) else _shared(spec, model.graph.param_names, start)
+    frozen = model.graph.frozen
+    lines += (_plain(spec, start) if _is_plain(spec) and not frozen
+              else _shared(spec, model.graph.param_names, start, frozen))
     lines += ["", "", f"optimizer = {TORCH_OPTIMIZERS[t.optimizer].format(lr=float(t.learning_rate), **hyper)}",
               f"EPOCHS = int(sys.argv[1]) if len(sys.argv) > 1 else {int(t.epochs)}"]
     full = t.batch_size is None or t.batch_size >= len(model.data)
-    lines += _loop(TORCH_LOSSES[spec.loss], full, t.batch_size, t.seed)
+    lines += _loop(loss, full, t.batch_size, t.seed)
     return "\n".join(lines) + "\n"
+
+
+def torch_loss(name: str, attrs: dict) -> str:
+    """The PyTorch expression of loss ``name`` over ``out`` and ``T``, or NotExportable naming it."""
+    from ..engine.ops import OPS, attrs_with_defaults
+    if name not in TORCH_LOSSES:
+        has = "has no PyTorch equivalent" if not getattr(OPS.get(name), "torch", "") else "is not written here"
+        raise NotExportable(f"the loss {name!r} {has}, so no PyTorch script is written; "
+                            f"losses that export: {', '.join(TORCH_LOSSES)}")
+    a = attrs_with_defaults(name, attrs or {})
+    if name == "binary_cross_entropy" and not a.get("clamp_log", 1):
+        raise NotExportable(f"the loss {name!r} with clamp_log 0 has no PyTorch equivalent: PyTorch's "
+                            "binary_cross_entropy always clamps the log at -100")
+    clamp = ".clamp(min=-100)" if a.get("clamp_log", 1) else ""
+    return TORCH_LOSSES[name].format(clamp=clamp, **{k: float(v) for k, v in a.items() if k != "clamp_log"})
 
 
 _OPT_DEFAULTS = {"momentum": {"momentum": 0.9}, "nesterov": {"momentum": 0.9}, "rmsprop": {"alpha": 0.99, "eps": 1e-8},
@@ -127,29 +150,35 @@ def _plain(spec, start) -> list[str]:
     return out
 
 
-def _shared(spec, names: list[str], start) -> list[str]:
-    pos = {n: k for k, n in enumerate(names)}
-    none = len(names)
+def _shared(spec, names: list[str], start, frozen=frozenset()) -> list[str]:
+    learn = [n for n in names if n not in frozen]
+    fixed = [n for n in names if n in frozen]
+    order = learn + fixed
+    pos = {n: k for k, n in enumerate(order)}
+    none = len(order)
     iw = [[[none if w is None else pos[w] for w in row] for row in L.weights] for L in spec.layers]
     ib = [[none if b is None else pos[b] for b in L.biases] for L in spec.layers]
-    return ["# parameters shared between neurons (or connections left out): every parameter once in theta,",
-            "# each layer's weight matrix and biases indexed from it (the last index is a constant 0)",
-            f"NAMES = {names!r}", f"W_INDEX = [torch.tensor(i) for i in {iw!r}]",
+    return ["# parameters shared between neurons (or connections left out, or frozen): every parameter once,",
+            "# the learning ones in theta, the frozen ones (requires_grad=False) in fixed; each layer's weight",
+            "# matrix and biases indexed from them (the last index is a constant 0)",
+            f"NAMES = {order!r}", f"W_INDEX = [torch.tensor(i) for i in {iw!r}]",
             f"B_INDEX = [torch.tensor(i) for i in {ib!r}]", "", "",
             "class Network(torch.nn.Module):",
             "    def __init__(self):",
             "        super().__init__()",
-            f"        self.theta = torch.nn.Parameter(torch.tensor({[float(start[n]) for n in names]!r}))",
+            f"        self.theta = torch.nn.Parameter(torch.tensor({[float(start[n]) for n in learn]!r}))",
+            f"        self.fixed = torch.nn.Parameter(torch.tensor({[float(start[n]) for n in fixed]!r}), "
+            "requires_grad=False)",
             f"        self.activations = [{', '.join(_act(L) for L in spec.layers)}]",
             "",
             "    def forward(self, x):",
-            "        th = torch.cat([self.theta, torch.zeros(1)])",
+            "        th = torch.cat([self.theta, self.fixed, torch.zeros(1)])",
             "        for iw, ib, act in zip(W_INDEX, B_INDEX, self.activations):",
             "            x = act(x @ th[iw].T + th[ib])",
             "        return x",
             "", "", "model = Network()", "", "",
             "def parameters() -> dict:",
-            "    return dict(zip(NAMES, model.theta.tolist()))"]
+            "    return dict(zip(NAMES, torch.cat([model.theta, model.fixed]).tolist()))"]
 
 
 def _loop(loss: str, full: bool, batch, seed) -> list[str]:
