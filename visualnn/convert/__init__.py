@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-
 from ..io.document import Document
 from .dense import ActivationsNeeded, ImportRefused, fold, to_document
 from .npz_files import read_npz
 from .onnx_files import read_onnx
+from .samples import SAMPLE_SUFFIXES, SamplesRefused, read_samples
 from .torch_files import read_exported, read_torch
 
 READERS = {".pt": "torch", ".pth": "torch", ".pt2": "torch.export", ".onnx": "onnx", ".npz": "npz"}
@@ -25,9 +24,14 @@ READERS = {".pt": "torch", ".pth": "torch", ".pt2": "torch.export", ".onnx": "on
 def import_model(path, activations: list[str] | None = None, data=None, loss: str | None = None,
                  title: str | None = None) -> Document:
     """The layered network document of the model in ``path``.  ``activations``: one per
-    layer (a state dict or .npz has none); ``data``: a CSV or .npy file of samples, one row
-    each, the inputs then the targets (without it: one sample, every input 0); ``loss``: an
-    engine loss (default mse with targets)."""
+    layer (a state dict or .npz has none); ``data``: a CSV, .npz or .npy file of samples, one
+    row each, the inputs then the targets (without it: one sample, every input 0); ``loss``:
+    an engine loss (default mse with targets)."""
+    return with_samples(read_model(path, activations), path, data, loss, title)
+
+
+def read_model(path, activations: list[str] | None = None) -> list:
+    """The model's dense layers, folded (``ImportRefused`` names what cannot be shown)."""
     path = Path(path)
     kind = READERS.get(path.suffix.lower())
     if kind is None:
@@ -43,34 +47,28 @@ def import_model(path, activations: list[str] | None = None, data=None, loss: st
         pieces = read_onnx(path)
     else:
         pieces = read_npz(path, activations)
-    layers = fold(pieces, str(path))
+    return fold(pieces, str(path))
+
+
+def with_samples(layers: list, path, data=None, loss: str | None = None, title: str | None = None) -> Document:
+    """The document of ``layers`` (read from the model file ``path``) with the samples in
+    ``data``; ``SamplesRefused`` names the data file (and its line) when they do not fit."""
+    path = Path(path)
     X = T = None
     if data is not None:
         rows = read_samples(Path(data))
         n_in = layers[0].weight.shape[1]
         if rows.shape[1] < n_in:
             cols = f"{rows.shape[1]} column{'s' if rows.shape[1] != 1 else ''}"
-            raise ImportRefused(f"{data}: {cols}, but the network takes {n_in} inputs")
+            raise SamplesRefused(f"{data}: {cols}, but the network takes {n_in} inputs")
         X, T = rows[:, :n_in], (rows[:, n_in:] if rows.shape[1] > n_in else None)
-    return to_document(layers, title or f"{path.stem} (imported from {path.name})", X, T, loss)
-
-
-def read_samples(path: Path) -> np.ndarray:
-    """Rows of numbers from a .npy array or a CSV file (a header line of names is skipped)."""
     try:
-        if path.suffix.lower() == ".npy":
-            a = np.load(path, allow_pickle=False)
-        else:
-            text = path.read_text(encoding="utf-8").splitlines()
-            skip = 1 if text and any(c.isalpha() for c in text[0].replace("e", "").replace("E", "")) else 0
-            a = np.loadtxt(path, delimiter=",", skiprows=skip, ndmin=2)
-    except (OSError, ValueError) as err:
-        raise ImportRefused(f"{path}: cannot read samples: {err}") from None
-    a = np.asarray(a, dtype=float)
-    a = a.reshape(1, -1) if a.ndim == 1 else a
-    if a.ndim != 2 or not np.all(np.isfinite(a)):
-        raise ImportRefused(f"{path}: expected a table of finite numbers, one row per sample")
-    return a
+        return to_document(layers, title or f"{path.stem} (imported from {path.name})", X, T, loss)
+    except ImportRefused as err:
+        if data is None or not str(err).startswith("the data has"):
+            raise
+        raise SamplesRefused(f"{data}: {err}") from None
 
 
-__all__ = ["import_model", "read_samples", "ImportRefused", "ActivationsNeeded"]
+__all__ = ["import_model", "read_model", "with_samples", "read_samples", "ImportRefused", "SamplesRefused",
+           "SAMPLE_SUFFIXES", "ActivationsNeeded"]
