@@ -3,6 +3,8 @@ labels (their text from the engine's ``edge_lines``), the current step's
 marks, and on a big graph only the labels in sight (a mixin of ``GraphView``)."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPen
@@ -60,6 +62,11 @@ class StepsMixin:
         before = self._node_before.get(name)      # the update step and Left from it go back and forth
         if before is not None and before[0] == key:
             _, value, grad, fill = before
+        elif shown is not None and shown[0][:2] == key[:2] and shown[0][3] == key[3]:
+            # only the update step's grey came or went (End, Left from it): the same texts, restained
+            _, value, grad, fill = shown
+            if value is not None and value.role in ("value", "muted"):
+                value = replace(value, role="muted" if key[2] else "value")
         else:
             value, grad = node_lines(state, self._graph, name, self.session.digits)
             fill = self._node_fill(v)
