@@ -253,7 +253,8 @@ class MarbleLayer:
             colour = OPTIMIZER_COLOURS[name]
             # a plain polyline: its corners are the steps (per-step symbols cost 5x the frame time)
             line = pg.PlotDataItem(pen=pg.mkPen(colour, width=2.5))
-            head = pg.ScatterPlotItem(size=15, pen=pg.mkPen("w", width=2), brush=colour)
+            # one spot at the origin, moved by setPos: a frame moves it without rebuilding the scatter's spots
+            head = pg.ScatterPlotItem(x=[0.0], y=[0.0], size=15, pen=pg.mkPen("w", width=2), brush=colour)
             line.setZValue(20)
             head.setZValue(21)
             self.lines[name], self.heads[name] = line, head
@@ -296,7 +297,7 @@ class MarbleLayer:
             path = paths[name][0]
             k = min(frame, len(path) - 1)
             line.setData(path[:k + 1, 0], path[:k + 1, 1])
-            head.setData([path[k, 0]], [path[k, 1]])
+            head.setPos(float(path[k, 0]), float(path[k, 1]))
             if not line.isVisible():
                 line.show()
                 head.show()
