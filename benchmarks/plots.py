@@ -85,16 +85,16 @@ def results() -> list[dict]:
     last = [w for w in spiral.spec.layers[-1].weights[0] if w is not None] if spiral.spec else weights[-2:]
     for what, (p1, p2) in (("two output-layer weights", (last[0], last[1])),
                            ("a first-layer and an output weight (worst case)", (weights[0], weights[-1]))):
-        t_sp = median_of(lambda: loss_surface(spiral, p1, p2, n=N), repeat=3)
+        t_sp = median_of(lambda a=p1, b=p2: loss_surface(spiral, a, b, n=N), repeat=5)
         row = {"what": f"  spiral surface ({p1}, {p2}) {N}x{N}: {what}", "ms": 1000 * t_sp}
         if "worst" in what:
             row["target_ms"] = 200.0
         rows.append(row)
         if "worst" in what:
-            t_big = median_of(lambda: loss_surface(spiral, p1, p2, n=500), repeat=3)
+            t_big = median_of(lambda a=p1, b=p2: loss_surface(spiral, a, b, n=500), repeat=3)
             rows.append({"what": f"  spiral surface ({p1}, {p2}) 500x500: {what}", "ms": 1000 * t_big,
                          "target_ms": 1500.0})
-        t_sp_strips = median_of(lambda: loss_surface_in_strips(spiral, p1, p2, n=N), repeat=3)
+        t_sp_strips = median_of(lambda a=p1, b=p2: loss_surface_in_strips(spiral, a, b, n=N), repeat=3)
         rows.append({"what": "    same, in 10 strips with progress", "ms": 1000 * t_sp_strips,
                      "ratio": t_sp_strips / t_sp})
 
@@ -113,8 +113,13 @@ def _marble_frame(mazur) -> list[dict]:
     panel.set_source("rosenbrock")
     panel.marble.steps.setValue(400)
     panel.marble.interval.setValue(0)
-    panel.roll()
+    panel.wait()                    # the rosenbrock surface
     app.processEvents()
+    panel.roll()                    # the marbles roll in a worker thread: wait for their paths
+    panel.wait()
+    app.processEvents()
+    panel.race.stop()               # frames set by hand below, not by the timer
+    assert panel.race.frames >= 400, f"the marbles did not roll ({panel.race.frames} frames)"
     frames = list(range(0, 400, 4))
 
     def frame(k):
@@ -131,7 +136,8 @@ def _marble_frame(mazur) -> list[dict]:
     med = float(np.median(times))
     return [{"what": "marble animation frame: 5 paths of up to 400 steps, set + repaint (median)",
              "ms": 1000 * med, "target_ms": 30.0},
-            {"what": "  slowest frame", "ms": 1000 * max(times), "target_ms": 30.0}]
+            {"what": "  p90", "ms": 1000 * float(np.percentile(times, 90)), "target_ms": 30.0},
+            {"what": "  slowest frame (the first, after the roll)", "ms": 1000 * max(times), "target_ms": 30.0}]
 
 
 def main():
