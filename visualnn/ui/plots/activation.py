@@ -196,9 +196,9 @@ class ActivationPanel(LazyPanel):
         self.vline_f.setValue(net)
         self.vline_d.setValue(net)
         self.text_f.setText(f"f({fmt(net)}) = {fmt(f)}")
-        self.text_f.setPos(net, f)
+        _place_readout(self.text_f, self.curve_f, net, f)
         self.text_d.setText(f"f'({fmt(net)}) = {fmt(d)}")
-        self.text_d.setPos(net, d)
+        _place_readout(self.text_d, self.curve_d, net, d)
         for it in items:
             it.show()
         inp = self.session.graph.nodes[node].inputs[0]
@@ -302,3 +302,13 @@ class ActivationPanel(LazyPanel):
                 return
         self.hover_f.hide()
         self.hover_d.hide()
+
+
+def _place_readout(box, curve, x: float, y: float):
+    """The value box above its point, or below it near the top of the curve (where above
+    would run out of the plot)."""
+    ys = curve.yData
+    lo, hi = (float(np.nanmin(ys)), float(np.nanmax(ys))) if ys is not None and len(ys) else (y, y)
+    high = hi > lo and y > lo + 0.7 * (hi - lo)
+    box.setAnchor((-0.05, -0.1) if high else (-0.05, 1.1))
+    box.setPos(x, y)
