@@ -1,6 +1,7 @@
 """The activation panel's value boxes stay inside their plots: near the top of a curve
 (f'(x) of a sigmoid at its peak) the box goes below the point instead of off the plot."""
 from test_install import open_panel
+
 from visualnn.io import examples_dir, load
 
 
