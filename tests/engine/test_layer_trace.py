@@ -4,6 +4,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nets import mazur_model, mlp_model
 from visualnn.engine import Layer, LayeredSpec, compile_layered, record
@@ -86,3 +88,20 @@ def test_a_big_networks_edge_records_are_made_when_a_step_is_read():
     assert isinstance(step.edges, LazyEdges) and step.edges._items is None
     assert len(step.edges) == 31 and step.edges._items is None      # counting makes nothing
     assert [e.src for e in step.edges][-1] == "b_h1_1" and step.edges[0].dst == "net_h1_1"
+
+
+ACTS = ["sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "linear", "step"]
+LOSSES = ["squared_error", "mse", "mae", "huber", "binary_cross_entropy_with_logits"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(sizes=st.lists(st.integers(1, 5), min_size=2, max_size=4), act=st.sampled_from(ACTS),
+       loss=st.sampled_from(LOSSES), seed=st.integers(0, 10_000), scale=st.sampled_from([1e-3, 1.0, 30.0, 1e200]),
+       frozen=st.integers(0, 3))
+def test_random_dense_networks_trace_the_same_as_the_walk(sizes, act, loss, seed, scale, frozen):
+    m = mlp_model(sizes, act, loss=loss, random_seed=seed, samples=1)
+    rng = np.random.default_rng(seed)
+    params = {p: float(v) * scale for p, v in m.params.items()}
+    names = sorted(params)
+    m.graph.frozen = frozenset(rng.choice(names, size=min(frozen, len(names)), replace=False).tolist())
+    same_trace(m.graph, params, m.samples()[0])

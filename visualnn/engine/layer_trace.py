@@ -112,8 +112,8 @@ def _make_plan(graph: Graph) -> _Plan | None:
         return None
     layers, srcs, expected = [], tuple(spec.inputs), []
     for L in spec.layers:
-        if L.activation == "softmax":
-            return None
+        if L.activation not in OPS or OPS[L.activation].arity != 1:
+            return None               # softmax (and any activation across the layer): the walk
         nets = [net_name(n) for n in L.neurons]
         outs = [out_name(n) for n in L.neurons]
         for net, out, row, b in zip(nets, outs, L.weights, L.biases):
