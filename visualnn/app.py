@@ -3,6 +3,11 @@ from __future__ import annotations
 
 import sys
 
+# Before Qt, though nothing here uses it: NumPy loads numpy.ma while the first window is
+# drawn (np.unique, np.percentile), and a module imported after PySide6 has its source read
+# by PySide6's feature check: 30-35 ms of every launch for numpy.ma's modules (measured
+# under load; tests/ui/test_launch.py checks that nothing is imported after the window's modules)
+import numpy.ma  # noqa: F401
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
 

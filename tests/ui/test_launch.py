@@ -16,23 +16,25 @@ DIALOG_MODULES = ("visualnn.ui.export", "visualnn.ui.export_dialog", "visualnn.u
                   "visualnn.ui.model_files", "visualnn.convert", "visualnn.engine.handout")
 
 
-def _loaded_after_launch(then: str = "") -> list[str]:
-    """The dialog modules loaded by ``visualnn`` once its first window has painted (and ``then`` ran)."""
+def _after_launch(then: str = "", report: str = f"[m for m in {DIALOG_MODULES!r} if m in sys.modules]"):
+    """``report`` (a Python expression) once ``visualnn`` has painted its first window and ``then`` ran;
+    ``before`` in it: the modules loaded once the window's modules were imported, as ``visualnn`` imports them."""
     script = ("import sys, json, tempfile\n"
+              "import visualnn.cli, visualnn.app\n"
+              "before = set(sys.modules)\n"
               "from PySide6.QtCore import QSettings, QTimer\n"
               "from PySide6.QtWidgets import QApplication\n"
               "QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, tempfile.mkdtemp())\n"
               "def after_first_paint():\n"
               "    win = next(w for w in QApplication.topLevelWidgets() if hasattr(w, 'session'))\n"
               f"    {then or 'pass'}\n"
-              f"    print(json.dumps([m for m in {DIALOG_MODULES!r} if m in sys.modules]))\n"
+              f"    print(json.dumps({report}))\n"
               "    win.session.mark_saved()\n"
               "    QApplication.instance().quit()\n"
               "QApplication.exec_first = QApplication.exec\n"
               "QApplication.exec = lambda *a: (QTimer.singleShot(200, after_first_paint), "
               "QApplication.exec_first())[1]\n"
-              "from visualnn.cli import main\n"
-              "sys.exit(main([]))\n")
+              "sys.exit(visualnn.cli.main([]))\n")
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
     out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120,
                          cwd=str(ROOT))
@@ -41,11 +43,17 @@ def _loaded_after_launch(then: str = "") -> list[str]:
 
 
 def test_launching_loads_none_of_the_dialogs_behind_the_menus():
-    assert _loaded_after_launch() == []
+    assert _after_launch() == []
+
+
+def test_nothing_is_imported_between_the_window_modules_and_the_first_paint():
+    """(PySide6 reads the source of every module imported after it: numpy.ma, which NumPy
+    loads while the first window is drawn, comes before Qt.)"""
+    assert _after_launch(report="sorted(set(sys.modules) - before)") == []
 
 
 def test_a_menu_dialog_is_loaded_when_its_item_is_first_used():
-    loaded = _loaded_after_launch("win.keys_action.trigger(); [d.close() for d in QApplication.topLevelWidgets() "
+    loaded = _after_launch("win.keys_action.trigger(); [d.close() for d in QApplication.topLevelWidgets() "
                                   "if d.isVisible() and d is not win]")
     assert "visualnn.ui.help" in loaded and "visualnn.ui.export" not in loaded and "visualnn.convert" not in loaded
 
