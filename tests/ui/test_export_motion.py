@@ -85,3 +85,16 @@ def test_a_window_export_with_motion_writes_the_in_between_frames(window, tmp_pa
     written = ex.export_from_window(window, "frames", tmp_path / "w", ("render", "window"), (480, 270), 1.0,
                                     "range", 1, 3, 3)
     assert len(written) == 1 + 2 * (3 + 1)
+
+
+def test_an_mp4_with_motion_runs_at_the_finer_rate_with_each_moment_in_it(qapp, tmp_path):
+    av = pytest.importorskip("av")
+    assert _export("--out", tmp_path / "m.mp4", "--steps", "0-3", "--motion", 4) == 0
+    with av.open(str(tmp_path / "m.mp4")) as c:
+        assert c.streams.video[0].average_rate == ex.MOTION_VIDEO_FPS
+        frames = [f.to_ndarray(format="rgb24").astype(float) for f in c.decode(video=0)]
+    step, last = round(ex.FRAME_SECONDS * 30), round(ex.LAST_FRAME_SECONDS * 30)
+    moment = round(0.26 / 4 * 30)                                  # the window's 260 ms shared by 4 moments
+    assert len(frames) == 3 * step + last + 3 * 4 * moment
+    first_moment = frames[step]                                   # right after the start frame's hold
+    assert np.abs(first_moment - frames[0]).mean() > 0.05         # the dots have set off

@@ -55,6 +55,7 @@ from .export_frames import (
     FRAME_PATTERN,
     FRAME_SECONDS,
     LAST_FRAME_SECONDS,
+    MOTION_VIDEO_FPS,
     VIDEO_FPS,
     VIDEO_MISSING,
     VIEWS,
@@ -85,8 +86,8 @@ from .text import critical
 
 __all__ = [
     "ANIMATION_FORMATS", "DEFAULT_MOTION", "DEFAULT_SIZE", "FILTERS", "FORMATS", "FORMAT_LABELS", "FRAME_NAME",
-    "FRAME_PATTERN",
-    "FRAME_SECONDS", "LAST_FOLDER_KEY", "LAST_FRAME_SECONDS", "MAX_PIXELS", "PICTURE_FORMATS", "SIZES", "SUFFIXES",
+    "FRAME_PATTERN", "FRAME_SECONDS", "LAST_FOLDER_KEY", "LAST_FRAME_SECONDS", "MAX_PIXELS", "MOTION_VIDEO_FPS",
+    "PICTURE_FORMATS", "SIZES", "SUFFIXES",
     "TABLE_FORMATS", "VIDEO_FPS", "VIDEO_MISSING", "VIEWS", "Deck", "ExportCancelled", "ExportDialog",
     "ExportError", "FrameRenderer", "Progress", "Request", "atomic_path", "deck_for", "export", "export_document",
     "export_folder", "export_from_window", "handout_of", "infer_format", "live_views", "parse_size",
