@@ -52,10 +52,3 @@ def test_each_pass_updates_with_its_epochs_learning_rate():
     p, old, grad, new = update.updates[0]
     assert new == old - 0.25 * grad                     # SGD with the third pass's rate
 
-
-def test_a_new_schedule_replays_from_the_first_pass():
-    m = model("mazur", None, epochs=10)
-    st = stepper_of(m)
-    plain = st.seek(3 * st.cycle_length).params
-    st.set_schedule(STEP)
-    assert st.seek(3 * st.cycle_length).params == trained_on_one_sample(model("mazur", STEP, 10), 3) != plain

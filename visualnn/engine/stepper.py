@@ -205,13 +205,6 @@ class Stepper:
         self.lr = float(lr)
         self._restart()
 
-    def set_schedule(self, schedule: dict | None, epochs: int | None = None):
-        """Follow another learning-rate schedule (None: constant) from the first pass on."""
-        self.schedule = dict(schedule) if schedule else None
-        if epochs is not None:
-            self.epochs = int(epochs)
-        self._restart()
-
     def _restart(self):
         # later cycles depend on the sample and the learning rate: replay from the start
         self._set_start(self._checkpoints[0][0])
