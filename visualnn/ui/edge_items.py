@@ -152,6 +152,11 @@ class EdgeBinsItem(QGraphicsItem):
         """Whether the on-screen image is being redrawn."""
         return self.job is not None
 
+    @property
+    def image_current(self) -> bool:
+        """Whether the last complete on-screen image shows the paths drawn now."""
+        return self._front is not None and self._front_key is not None and self._front_key[0] == self._version
+
     def screen_image(self) -> tuple[QImage | None, QTransform]:
         """The last complete on-screen image and the scene-to-viewport transform it was drawn at."""
         return self._front, QTransform(self._front_transform)
