@@ -75,7 +75,7 @@ class _Layer:
     inputs: list[tuple[str, ...]]         # [neuron]: its net node's inputs (srcs, then the bias)
     weights: list[tuple[str | None, ...]]  # [neuron]: its net node's edge weights (None: the bias)
     biases: list[str | None]
-    flat_weights: list[str]               # every weight, neuron by neuron (the rows of W)
+    w_pos: np.ndarray                     # where each weight (the rows of W, flattened) is in param_names
 
 
 @dataclass(frozen=True)
@@ -94,6 +94,7 @@ class _Arrays:
     W: np.ndarray             # (neurons, inputs)
     z: np.ndarray             # the weighted sums
     a: np.ndarray             # the activations
+    pg: np.ndarray | None = None   # d objective / d W, once the backward pass got here
 
 
 def plan_of(graph: Graph) -> _Plan | None:
@@ -111,6 +112,7 @@ def _make_plan(graph: Graph) -> _Plan | None:
     if None in weights or len(set(weights)) != len(weights) or biases & set(weights):
         return None
     layers, srcs, expected = [], tuple(spec.inputs), []
+    pos = {p: k for k, p in enumerate(graph.param_names)}
     for L in spec.layers:
         if L.activation not in OPS or OPS[L.activation].arity != 1:
             return None               # softmax (and any activation across the layer): the walk
@@ -123,7 +125,7 @@ def _make_plan(graph: Graph) -> _Plan | None:
             expected += [net, out]
         layers.append(_Layer(nets, outs, L.activation, dict(graph.nodes[outs[0]].attrs), srcs,
                              [graph.nodes[n].inputs for n in nets], [graph.nodes[n].weights for n in nets],
-                             list(L.biases), [w for row in L.weights for w in row]))
+                             list(L.biases), np.array([pos[w] for row in L.weights for w in row], dtype=np.intp)))
         srcs = tuple(outs)
     if [n for n in graph.order if not graph.nodes[n].is_leaf] != expected + [spec.loss_name]:
         return None
@@ -134,20 +136,32 @@ def _make_plan(graph: Graph) -> _Plan | None:
 def record_layers(graph: Graph, plan: _Plan, params: Mapping[str, float], sample: Mapping[str, float]) -> Trace:
     """``record`` for a graph with a plan: the same Trace, a layer at a time."""
     names = graph.param_names
-    P = dict(zip(names, map(float, map(params.__getitem__, names))))
+    P = _floats_by_name(params, names)
     vals = {k: float(sample[k]) for k in plan.feeds}          # node values: the leaves first
     vals.update((b, P[b]) for b in plan.param_leaves)
     steps: list[Step] = []
     arrays = _forward(plan, P, vals, steps)
     fv = {n: vals[n] for n in graph.order if n != plan.loss}     # the loss (last) comes next
     gf: dict[str, float] = {plan.loss: 1.0}     # the seed: one sample, d mean / d loss = 1
-    pgrads: dict[str, float] = {}
+    grad = np.zeros(len(names))                # d objective / d parameter, in param_names order
+    biases: dict[str, float] = {}
     _loss_backward(graph, plan, fv, gf, steps)
     for L, arr in zip(reversed(plan.layers), reversed(arrays)):
-        _layer_backward(graph.frozen, L, arr, gf, pgrads, steps)
-    totals = dict.fromkeys(names, 0.0)
-    totals.update(pgrads)
+        _layer_backward(graph.frozen, L, arr, gf, biases, steps)
+        grad[L.w_pos] = arr.pg.ravel() + 0.0    # 0 + x: a sum that starts at 0, as the walk's
+    if graph.frozen:
+        grad[[k for k, p in enumerate(names) if p in graph.frozen]] = 0.0
+    totals = dict(zip(names, grad.tolist()))
+    totals.update(biases)                      # the biases' running sums (a frozen one has none)
     return Trace(graph, P, dict(sample), steps, fv, gf, totals)
+
+
+def _floats_by_name(params: Mapping[str, float], names: list[str]) -> dict[str, float]:
+    """{name: float(params[name])} in ``names`` order; a copy when ``params`` already is that."""
+    if type(params) is dict and len(params) == len(names) and list(params) == names \
+            and set(map(type, params.values())) == {float}:
+        return dict(params)
+    return dict(zip(names, map(float, map(params.__getitem__, names))))
 
 
 def _forward(plan: _Plan, P: dict[str, float], vals: dict[str, float], steps: list[Step]) -> list[_Arrays]:
@@ -214,11 +228,7 @@ def _layer_backward(frozen, L: _Layer, arr: _Arrays, gf: dict[str, float], pgrad
         make = _edge_maker(frozen, L, j, G, acc, PG, dzl[j], arr.W, tail)
         steps.append(Step(len(steps), "backward", net, "weighted_sum", L.inputs[j], weights=L.weights[j],
                           upstream=dzl[j], edges=LazyEdges(len(L.inputs[j]), make)))
-    totals = (PG + 0.0).ravel().tolist()          # 0 + x: a sum that starts at 0, as the walk's
-    if frozen:
-        pgrads.update((w, t) for w, t in zip(L.flat_weights, totals) if w not in frozen)
-    else:
-        pgrads.update(zip(L.flat_weights, totals))
+    arr.pg = PG
 
 
 def _bias_edge(frozen, bias: str, net: str, up: float, gf, pgrads) -> EdgeGradient:
