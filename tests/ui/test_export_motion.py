@@ -98,3 +98,20 @@ def test_an_mp4_with_motion_runs_at_the_finer_rate_with_each_moment_in_it(qapp, 
     assert len(frames) == 3 * step + last + 3 * 4 * moment
     first_moment = frames[step]                                   # right after the start frame's hold
     assert np.abs(first_moment - frames[0]).mean() > 0.05         # the dots have set off
+
+
+def test_a_motion_export_counts_every_frame_and_cancels_between_moments(window, tmp_path, monkeypatch):
+    seen = []
+
+    def quiet_dialog(win, fmt):
+        def progress(done, total):
+            seen.append((done, total))
+            return done < 3                                       # Cancel during the first step's moments
+        return progress, None
+    monkeypatch.setattr(ex, "_progress_dialog", quiet_dialog)
+    out = tmp_path / "out"
+    out.mkdir()
+    assert ex.export_from_window(window, "gif", out / "a.gif", ("render", "graph"), (480, 270), 1.0,
+                                 "range", 10, 13, 5) is None
+    assert seen == [(0, 1 + 3 * 6), (1, 19), (2, 19), (3, 19)]
+    assert not list(out.iterdir()) and "cancelled" in window.statusBar().currentMessage()
