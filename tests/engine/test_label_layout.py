@@ -47,3 +47,16 @@ def test_a_shortened_label_is_used_only_when_the_full_one_has_no_room():
     assert place([Request("w", 1, cands)], bounds=(-10, -60, 110, 60))["w"].short is False
     narrow = place([Request("w", 1, cands)], bounds=(20, -60, 80, 60))["w"]
     assert narrow is not None and narrow.short is True
+
+
+def test_a_label_with_more_places_takes_one_farther_out_before_it_is_shortened():
+    from visualnn.engine.label_layout import open_candidates
+    cands = edge_candidates((0, 0, 100, 0), (60, 8), (20, 8), 4, 1, leader_steps=0)
+    blocker = _rect(-10, -30, 120, 60)           # every place near the edge is taken, but not the far corner
+    first = place([Request("w", 1, cands)], [blocker], bounds=(-10, -100, 200, 100))["w"]
+    assert first is None
+    more = place([Request("w", 1, cands, more=lambda: open_candidates((50, 0), (60, 8), (20, 8),
+                                                                      (-10, -100, 200, 100), (10, 4)))],
+                 [blocker], bounds=(-10, -100, 200, 100))["w"]
+    assert more is not None and not more.short and more.leader == (50, 0)
+    assert not overlaps([more.rect, blocker])

@@ -14,7 +14,7 @@ Rectangles are ``(x1, y1, x2, y2)`` with y down, in any one unit.
 """
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -81,6 +81,8 @@ class Request:
     key: Hashable
     priority: float
     candidates: Sequence[Candidate] | Candidates = field(default_factory=list)
+    # further places, tried only when the first ones leave this label shortened or out
+    more: Callable[[], Candidates] | None = None
 
 
 def _overlapping(cands: np.ndarray, others: np.ndarray) -> np.ndarray:
@@ -100,6 +102,7 @@ def _choice(free: np.ndarray, polite: np.ndarray, short: np.ndarray) -> int:
     return -1
 
 
+MORE_ROUNDS = 3      # layouts that give more places to the labels still left shortened or out
 QUICK_TRIES = 8      # a label's first free-looking candidates tested one by one before all at once
 
 
@@ -124,7 +127,24 @@ def _hits_any(r, placed: list) -> bool:
 def place(requests: Sequence[Request], obstacles: Sequence[Rect] = (), bounds: Rect | None = None,
           gap: float = 0.0) -> dict[Hashable, Candidate | None]:
     """The chosen candidate of each request (None: dropped).  ``gap``: the
-    space kept between two labels and between a label and an obstacle."""
+    space kept between two labels and between a label and an obstacle.  A
+    request with ``more`` places left shortened or out is placed again, with
+    all of them, in another layout (and so is one that loses its place to it)."""
+    chosen = _place(requests, obstacles, bounds, gap)
+    wider: set = set()
+    for _ in range(MORE_ROUNDS):
+        lost = {r.key for r in requests if r.more is not None and r.key not in wider
+                and ((c := chosen.get(r.key)) is None or c.short)}
+        if not lost:
+            break
+        wider |= lost
+        chosen = _place([Request(r.key, r.priority, Candidates.join([Candidates.of(r.candidates), r.more()]))
+                         if r.key in wider and r.more is not None else r for r in requests], obstacles, bounds, gap)
+    return chosen
+
+
+def _place(requests: Sequence[Request], obstacles: Sequence[Rect], bounds: Rect | None,
+           gap: float) -> dict[Hashable, Candidate | None]:
     order = sorted(range(len(requests)), key=lambda i: -requests[i].priority)
     cands = [Candidates.of(requests[i].candidates) for i in order]
     half = gap / 2
@@ -210,4 +230,28 @@ def edge_candidates(seg: Rect, size: tuple[float, float], short_size: tuple[floa
         lead[..., 0], lead[..., 1] = px, py
         lead[:3] = np.nan                       # on the edge, or just above or below it: no leader
         parts.append(Candidates(rects, np.full(len(rects), short), lead.reshape(-1, 2)))
+    return Candidates.join(parts)
+
+
+def open_candidates(anchor: tuple[float, float], size: tuple[float, float], short_size: tuple[float, float] | None,
+                    bounds: Rect, pitch: tuple[float, float]) -> Candidates:
+    """Places anywhere in ``bounds`` on a grid of ``pitch`` (x, y), nearest ``anchor``
+    first, each with a leader line to it: the last resort of a label that must be
+    shown whole (a step with many inputs crowds its own edges)."""
+    x1, y1, x2, y2 = bounds
+    ax, ay = anchor
+    parts = []
+    for short, wh in ((False, size), (True, short_size)):
+        if wh is None:
+            continue
+        w, h = wh
+        xs = np.arange(x1, x2 - w, max(pitch[0], 1e-9))
+        ys = np.arange(y1, y2 - h, max(pitch[1], 1e-9))
+        if not len(xs) or not len(ys):
+            continue
+        gx, gy = (g.ravel() for g in np.meshgrid(xs, ys))
+        order = np.argsort(np.hypot(gx + w / 2 - ax, gy + h / 2 - ay), kind="stable")
+        gx, gy = gx[order], gy[order]
+        rects = np.stack([gx, gy, gx + w, gy + h], axis=1)
+        parts.append(Candidates(rects, np.full(len(rects), short), np.tile((ax, ay), (len(rects), 1))))
     return Candidates.join(parts)

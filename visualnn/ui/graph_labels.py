@@ -12,7 +12,14 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
-from ..engine.label_layout import Candidate, Request, edge_candidates
+from ..engine.label_layout import (
+    Candidate,
+    Candidates,
+    Rect,
+    Request,
+    edge_candidates,
+    open_candidates,
+)
 from ..engine.label_layout import place as layout_labels
 from . import theme as th
 
@@ -142,8 +149,33 @@ class Leaders(QGraphicsPathItem):
 # a node's name, value and gradient stay put: no edge label covers them, not even the step's
 NODE_PRIORITY = {"value": 96.0, "grad": 95.0, "label": 105.0}
 CURRENT_PRIORITY = 40.0          # added for the texts of the node just stepped: they always win
-STEP_EDGE, SELECTED_EDGE, OTHER_EDGE = 90.0, 85.0, 20.0
+# the step's edge labels win over every text but the stepped node's; the rest give way to them
+STEP_EDGE, SELECTED_EDGE, OTHER_EDGE = 130.0, 85.0, 20.0
+STEP_LEADER_STEPS = 10           # label heights a step's label may move off its edge (with a leader line)
+STEP_RINGS = 6                   # rings of places further out around a node for the step's texts
+OPEN_PITCH = 24.0                # pixels between the places anywhere in sight a step's label may take last
 SLACK_DIGITS = 3                 # a label keeps its room while its text is at most this many digits narrower
+
+
+def ring(box: Rect, w: float, h: float, step: float, rings: int = STEP_RINGS, short: bool = False,
+         align: float = 0.5) -> list[Candidate]:
+    """Places for a ``w`` x ``h`` text further and further out around ``box`` (below, above,
+    right, left, then the corners), each with a leader line back to the box."""
+    x1, y1, x2, y2 = box
+    cx, cy = (x1 + x2) / 2, (y1 + y2) / 2
+    out = []
+    for n in range(1, rings + 1):
+        d = n * step
+        for rect, lead in (((cx - w / 2, y2 + d, cx + w / 2, y2 + d + h), (cx, y2)),
+                           ((cx - w / 2, y1 - d - h, cx + w / 2, y1 - d), (cx, y1)),
+                           ((x2 + d, cy - h / 2, x2 + d + w, cy + h / 2), (x2, cy)),
+                           ((x1 - d - w, cy - h / 2, x1 - d, cy + h / 2), (x1, cy)),
+                           ((x2 + d, y2 + d, x2 + d + w, y2 + d + h), (x2, y2)),
+                           ((x1 - d - w, y2 + d, x1 - d, y2 + d + h), (x1, y2)),
+                           ((x2 + d, y1 - d - h, x2 + d + w, y1 - d), (x2, y1)),
+                           ((x1 - d - w, y1 - d - h, x1 - d, y1 - d), (x1, y1))):
+            out.append(Candidate(rect, short, lead, align))
+    return out
 
 
 def _hits(r, marks) -> bool:
@@ -166,6 +198,8 @@ class LabelPlacer:
         self.view = view
         self.node_texts: dict[tuple, PlacedText] = {}
         self.drawn: dict = {}           # key -> (scene rect, pixels) of what is drawn now
+        self.shortened: set = set()     # keys of the labels drawn with their numbers shortened
+        self.dropped: set = set()       # keys of the labels with no room (their text is on hover)
         self.leaders: Leaders | None = None
         self.placements = 0             # layouts computed (not kept from the last one)
         self._forget()
@@ -260,7 +294,13 @@ class LabelPlacer:
                     left = b.half == "left"
                     sx = b.x - b.w / 2 - 3 / k - w if left else b.x + b.w / 2 + 3 / k
                     cands.append(Candidate((sx, sy, sx + w, sy + h), short, None, 1.0 if left else 0.0))
-                out.append(Request(("node", name, part), NODE_PRIORITY[part] + pri, cands))
+                more = None
+                if pri:         # the step's own numbers: further out with a leader before they are shortened
+                    half = (cx - b.w / 2, b.y - b.h / 2, cx + b.w / 2, b.y + b.h / 2) if b.half else \
+                        (b.x - b.w / 2, b.y - b.h / 2, b.x + b.w / 2, b.y + b.h / 2)
+                    more = self._further(half, (sized[0][1], h), (sized[-1][1], h) if len(sized) > 1 else None,
+                                         row, k, ring_box=half)
+                out.append(Request(("node", name, part), NODE_PRIORITY[part] + pri, cands, more))
             y += row
         return out
 
@@ -303,8 +343,14 @@ class LabelPlacer:
         v = self.view
         idx = v._edge_index[key]
         if not v._internal[idx]:
-            return Request(key, priority, edge_candidates(self._visible_part(v._seg[idx], bounds), size, ssize,
-                                                          split, 2 / k))
+            seg = self._visible_part(v._seg[idx], bounds)
+            more = None
+            if priority >= STEP_EDGE:
+                x1, y1, x2, y2 = seg
+                middle = ((x1 + x2) / 2, (y1 + y2) / 2)
+                more = self._further(middle, size, ssize, size[1], k, first=lambda: edge_candidates(
+                    seg, size, ssize, split, 2 / k, leader_steps=STEP_LEADER_STEPS))
+            return Request(key, priority, edge_candidates(seg, size, ssize, split, 2 / k), more)
         # inside a merged neuron: under its texts, or above its name
         b = v._nodes[key[0]].box
         cx, cy = b.x + b.w / 2, b.y
@@ -320,7 +366,27 @@ class LabelPlacer:
                       Candidate((cx - sw / 2, above - sh, cx + sw / 2, above), short_),
                       Candidate((right, cy - sh / 2, right + sw, cy + sh / 2), short_, (cx + b.w, cy)),
                       Candidate((left - sw, cy - sh / 2, left, cy + sh / 2), short_, (cx - b.w, cy))]
-        return Request(key, priority, cands)
+        neuron = (cx - b.w, cy - b.h / 2, cx + b.w, cy + b.h / 2)
+        more = None if priority < STEP_EDGE else self._further(
+            neuron, size, ssize, text_size(["0"], px)[1] / k + 3 / k, k, ring_box=neuron)
+        return Request(key, priority, cands, more)
+
+    def _further(self, near, size, ssize, step: float, k: float, ring_box=None, first=None):
+        """The places a step's text may take when its first ones leave it shortened or out:
+        ``first()``, rings around ``ring_box``, then anywhere in sight, nearest ``near``
+        (a point or a box) first; all with a leader line."""
+        bounds = self._frame[1]
+        if len(near) == 4:
+            near = ((near[0] + near[2]) / 2, (near[1] + near[3]) / 2)
+
+        def more() -> Candidates:
+            parts = [first()] if first is not None else []
+            if ring_box is not None:
+                parts += [Candidates.of(ring(ring_box, *wh, step, short=short))
+                          for short, wh in ((False, size), (True, ssize)) if wh is not None]
+            parts.append(open_candidates(near, size, ssize, bounds, (OPEN_PITCH / k, size[1] / 2)))
+            return Candidates.join(parts)
+        return more
 
     # -- placing ------------------------------------------------------------------------------
     def place(self):
@@ -339,10 +405,16 @@ class LabelPlacer:
             self._frame = frame
         requests: list[Request] = []
         if v.texts_visible:
-            for name in v.text_nodes():
+            texts = v.text_nodes()
+            if not isinstance(texts, list) or len(texts) < len(v._nodes):
+                wanted = set(texts)
+                texts = [n for n in v._nodes if n in wanted]      # in the graph's order, every run the same
+            for name in texts:
                 px = current if v._nodes[name].is_current else normal
                 requests += self._node_requests(name, k, px)
-            for key, item in v._labels.items():
+            # in the edges' order: labels of equal rank are placed the same way on every run
+            for key in sorted(v._labels, key=v._edge_index.__getitem__):
+                item = v._labels[key]
                 step = key in v._step_label_keys
                 pri = STEP_EDGE if step else SELECTED_EDGE if v._is_selected_edge(key) else OTHER_EDGE
                 r = self._edge_request(key, item, k, current if step else normal, pri, bounds)
@@ -371,6 +443,8 @@ class LabelPlacer:
     def _apply(self, requests, chosen, k, normal, current):
         v = self.view
         self.drawn = {}
+        self.dropped = {r.key for r in requests if chosen.get(r.key) is None}
+        self.shortened = {r.key for r in requests if (c := chosen.get(r.key)) is not None and c.short}
         leaders = []
         shown = set()
         for req in requests:
