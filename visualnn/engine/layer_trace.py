@@ -94,7 +94,6 @@ class _Arrays:
     W: np.ndarray             # (neurons, inputs)
     z: np.ndarray             # the weighted sums
     a: np.ndarray             # the activations
-    pg: np.ndarray | None = None   # d objective / d W, once the backward pass got here
 
 
 def plan_of(graph: Graph) -> _Plan | None:
@@ -147,8 +146,8 @@ def record_layers(graph: Graph, plan: _Plan, params: Mapping[str, float], sample
     biases: dict[str, float] = {}
     _loss_backward(graph, plan, fv, gf, steps)
     for L, arr in zip(reversed(plan.layers), reversed(arrays)):
-        _layer_backward(graph.frozen, L, arr, gf, biases, steps)
-        grad[L.w_pos] = arr.pg.ravel() + 0.0    # 0 + x: a sum that starts at 0, as the walk's
+        pg = _layer_backward(graph.frozen, L, arr, gf, biases, steps)
+        grad[L.w_pos] = pg.ravel() + 0.0        # 0 + x: a sum that starts at 0, as the walk's
     if graph.frozen:
         grad[[k for k, p in enumerate(names) if p in graph.frozen]] = 0.0
     totals = dict(zip(names, grad.tolist()))
@@ -209,8 +208,9 @@ def _loss_backward(graph: Graph, plan: _Plan, fv, gf, steps: list[Step]) -> None
 
 
 def _layer_backward(frozen, L: _Layer, arr: _Arrays, gf: dict[str, float], pgrads: dict[str, float],
-                    steps: list[Step]) -> None:
-    """One layer's backward steps (each neuron's activation, then its sum), from whole-layer arrays."""
+                    steps: list[Step]) -> np.ndarray:
+    """One layer's backward steps (each neuron's activation, then its sum), from whole-layer
+    arrays; the biases' running sums into ``pgrads``; returns d objective / d W."""
     up = np.array([gf[o] for o in L.outs])
     d = np.broadcast_to(np.asarray(activation_local(OPS[L.act], L.attrs, arr.z, arr.a), dtype=float), up.shape)
     dz = d * up                                   # d objective / d net: local × upstream
@@ -228,7 +228,7 @@ def _layer_backward(frozen, L: _Layer, arr: _Arrays, gf: dict[str, float], pgrad
         make = _edge_maker(frozen, L, j, G, acc, PG, dzl[j], arr.W, tail)
         steps.append(Step(len(steps), "backward", net, "weighted_sum", L.inputs[j], weights=L.weights[j],
                           upstream=dzl[j], edges=LazyEdges(len(L.inputs[j]), make)))
-    arr.pg = PG
+    return PG
 
 
 def _bias_edge(frozen, bias: str, net: str, up: float, gf, pgrads) -> EdgeGradient:
