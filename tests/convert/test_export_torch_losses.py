@@ -99,3 +99,24 @@ def test_cross_entropy_on_probabilities_without_the_clamp_still_matches(tmp_path
     assert_same_weights(path, tmp_path)
     assert ".clamp(" not in (tmp_path / "net.py").read_text()
     assert np.isfinite(list(load(path).model.params.values())).all()
+
+
+@pytest.mark.parametrize("optimizer, hyper", [("sgd", {"weight_decay": 0.1}), ("adamw", {"weight_decay": 0.05}),
+                                              ("momentum", {"momentum": 0.8, "weight_decay": 0.02})])
+def test_weight_decay_and_adamw_train_the_same_in_the_script(tmp_path, optimizer, hyper):
+    path = network_file(tmp_path, "mse", "sigmoid", 1, [[1], [0], [1], [0], [1]], frozen=("b_y1",),
+                        optimizer=optimizer, lr=0.1)
+    doc = json.loads(path.read_text())
+    doc.setdefault("training", {}).update(hyper)          # the optimizer's settings sit in training
+    path.write_text(json.dumps(doc))
+    assert load(path).model.training.hyper == hyper
+    assert_same_weights(path, tmp_path)
+
+
+def test_a_learning_rate_schedule_is_refused_by_name(tmp_path, capsys):
+    path = network_file(tmp_path, "mse", "sigmoid", 1, [[1], [0], [1], [0], [1]])
+    doc = json.loads(path.read_text())
+    doc.setdefault("training", {})["schedule"] = {"type": "step", "step_size": 5, "gamma": 0.5}
+    path.write_text(json.dumps(doc))
+    assert main(["export", str(path), "--format", "torch", "--out", str(tmp_path / "x.py")]) == 2
+    assert "learning-rate schedule 'step' is not written for PyTorch" in capsys.readouterr().err

@@ -32,13 +32,18 @@ TORCH_LOSSES = {"squared_error": "0.5 * ((T - out) ** 2).sum(dim=1).mean()",
                 # the class is the target's largest entry; PyTorch divides each sample's sum by k
                 "hinge": "torch.nn.functional.multi_margin_loss(out, T.argmax(dim=1), margin={margin!r})"
                          " * out.shape[1]"}
-TORCH_OPTIMIZERS = {"sgd": "torch.optim.SGD(model.parameters(), lr={lr!r})",
-                    "momentum": "torch.optim.SGD(model.parameters(), lr={lr!r}, momentum={momentum!r})",
-                    "nesterov": "torch.optim.SGD(model.parameters(), lr={lr!r}, momentum={momentum!r}, nesterov=True)",
-                    "rmsprop": "torch.optim.RMSprop(model.parameters(), lr={lr!r}, alpha={alpha!r}, eps={eps!r})",
-                    "adam": "torch.optim.Adam(model.parameters(), lr={lr!r}, betas=({beta1!r}, {beta2!r}), "
-                            "eps={eps!r})",
-                    "adagrad": "torch.optim.Adagrad(model.parameters(), lr={lr!r}, eps={eps!r})"}
+TORCH_OPTIMIZERS = {"sgd": "torch.optim.SGD({params}, lr={lr!r}, weight_decay={weight_decay!r})",
+                    "momentum": "torch.optim.SGD({params}, lr={lr!r}, momentum={momentum!r}, "
+                                "weight_decay={weight_decay!r})",
+                    "nesterov": "torch.optim.SGD({params}, lr={lr!r}, momentum={momentum!r}, nesterov=True, "
+                                "weight_decay={weight_decay!r})",
+                    "rmsprop": "torch.optim.RMSprop({params}, lr={lr!r}, alpha={alpha!r}, eps={eps!r}, "
+                               "weight_decay={weight_decay!r})",
+                    "adam": "torch.optim.Adam({params}, lr={lr!r}, betas=({beta1!r}, {beta2!r}), "
+                            "eps={eps!r}, weight_decay={weight_decay!r})",
+                    "adamw": "torch.optim.AdamW({params}, lr={lr!r}, betas=({beta1!r}, {beta2!r}), "
+                             "eps={eps!r}, weight_decay={weight_decay!r})",
+                    "adagrad": "torch.optim.Adagrad({params}, lr={lr!r}, eps={eps!r}, weight_decay={weight_decay!r})"}
 
 
 class NotExportable(ValueError):
@@ -58,11 +63,17 @@ def torch_script(model: Model) -> str:
     if spec.loss is None:
         raise NotExportable("the network has no loss, so there is nothing to train; a PyTorch script trains it")
     loss = torch_loss(spec.loss, spec.loss_attrs)
+    if model.training.optimizer not in TORCH_OPTIMIZERS:
+        raise NotExportable(f"the optimizer {model.training.optimizer!r} is not written for PyTorch here; "
+                            f"one of {', '.join(TORCH_OPTIMIZERS)}")
+    if model.training.schedule:
+        raise NotExportable(f"the learning-rate schedule {model.training.schedule.get('type', '')!r} is not "
+                            "written for PyTorch here (the script trains at one learning rate)")
     if len(model.data) == 0:
         raise NotExportable("the file has no training data")
     t = model.training
     start = initial_params(model, t.seed) if (t.init or "").lower() == "random" else model.params
-    hyper = dict(_OPT_DEFAULTS.get(t.optimizer, {}), **t.hyper)
+    hyper = dict(_optimizer_settings(t.optimizer), **t.hyper)
     lines = [f'"""{_doc(model.title)}: the network visualnn drew, built and trained in PyTorch.',
              "",
              "Written by visualnn (export as PyTorch): the same layers, weights, samples, loss and optimizer.",
@@ -75,7 +86,8 @@ def torch_script(model: Model) -> str:
     frozen = model.graph.frozen
     lines += (_plain(spec, start) if _is_plain(spec) and not frozen
               else _shared(spec, model.graph.param_names, start, frozen))
-    lines += ["", "", f"optimizer = {TORCH_OPTIMIZERS[t.optimizer].format(lr=float(t.learning_rate), **hyper)}",
+    optimizer = TORCH_OPTIMIZERS[t.optimizer].format(params=_trained(frozen), lr=float(t.learning_rate), **hyper)
+    lines += ["", "", f"optimizer = {optimizer}",
               f"EPOCHS = int(sys.argv[1]) if len(sys.argv) > 1 else {int(t.epochs)}"]
     full = t.batch_size is None or t.batch_size >= len(model.data)
     lines += _loop(loss, full, t.batch_size, t.seed)
@@ -97,8 +109,15 @@ def torch_loss(name: str, attrs: dict) -> str:
     return TORCH_LOSSES[name].format(clamp=clamp, **{k: float(v) for k, v in a.items() if k != "clamp_log"})
 
 
-_OPT_DEFAULTS = {"momentum": {"momentum": 0.9}, "nesterov": {"momentum": 0.9}, "rmsprop": {"alpha": 0.99, "eps": 1e-8},
-                 "adam": {"beta1": 0.9, "beta2": 0.999, "eps": 1e-8}, "adagrad": {"eps": 1e-10}}
+def _trained(frozen) -> str:
+    """What the optimizer is given: every parameter, or only theta when some are frozen."""
+    return "[model.theta]" if frozen else "model.parameters()"
+
+
+def _optimizer_settings(name: str) -> dict:
+    """visualnn's defaults for optimizer ``name`` (the same as torch.optim's)."""
+    from ..engine.optimizers import OPTIMIZERS
+    return {k: float(v) for k, v in OPTIMIZERS[name].defaults.items()}
 
 
 def _doc(text: str) -> str:
