@@ -183,13 +183,13 @@ class Stepper:
     def _apply_update(self, opt, tr: Trace, cycle: int) -> dict[str, float]:
         opt.lr = self.lr_for(cycle)           # as Trainer.run_epoch sets it for each epoch
         names = self.graph.param_names
-        theta = np.array([tr.params[p] for p in names])
-        grad = np.array([tr.param_gradients[p] for p in names])
+        theta = np.fromiter(map(tr.params.__getitem__, names), float, len(names))
+        grad = np.fromiter(map(tr.param_gradients.__getitem__, names), float, len(names))
         new = opt.step(theta, grad)
         if self.graph.frozen:               # as training does: no step at all, weight decay included
             frozen = np.array([p in self.graph.frozen for p in names], dtype=bool)
             new = np.where(frozen, theta, new)
-        return dict(zip(names, map(float, new)))
+        return dict(zip(names, np.asarray(new, dtype=float).tolist()))
 
     @property
     def sample_index(self) -> int:

@@ -176,6 +176,8 @@ class SegmentsItem(QGraphicsItem):
         self._pen = QPen(Qt.NoPen)
         self._seg = np.zeros((0, 4))
         self._rect = QRectF()
+        self._version = 0               # bumped when the lines or the pen change
+        self._blend = None              # (key, image, corner): the see-through lines as last drawn
 
     def setPen(self, pen: QPen):
         self._pen = QPen(pen)
@@ -193,6 +195,8 @@ class SegmentsItem(QGraphicsItem):
         return self._seg.copy()
 
     def _update_rect(self):
+        self._version += 1
+        self._blend = None
         self.prepareGeometryChange()
         if not len(self._seg):
             self._rect = QRectF()
@@ -214,11 +218,11 @@ class SegmentsItem(QGraphicsItem):
         seg = _clip_segments(self._seg, r.left(), r.top(), r.right(), r.bottom())
         if not len(seg):
             return
-        path = segments_path(seg[:, [0, 2]].ravel(), seg[:, [1, 3]].ravel())
         if len(seg) > ANTIALIAS_OVERLAY and widget is not None and painter.device() == widget \
                 and self._pen.color().alpha() < 255:
-            self._paint_blended(painter, path, widget)
+            self._paint_blended(painter, widget)
             return
+        path = segments_path(seg[:, [0, 2]].ravel(), seg[:, [1, 3]].ravel())
         painter.save()
         painter.setPen(self._pen)
         painter.setBrush(Qt.NoBrush)
@@ -228,17 +232,40 @@ class SegmentsItem(QGraphicsItem):
         painter.drawPath(path)
         painter.restore()
 
-    def _paint_blended(self, painter: QPainter, path, widget):
-        """Many see-through lines on screen: stroked opaque into an image, then laid over
-        at the pen's opacity (the same picture: overlaps are not darker either way);
-        the raster engine strokes opaque lines many times faster than blended ones."""
+    def _paint_blended(self, painter: QPainter, widget):
+        """Many see-through lines on screen: stroked opaque into an image of the part of the
+        viewport they cross, then laid over at the pen's opacity (the same picture: overlaps
+        are not darker either way; the raster engine strokes opaque lines many times faster
+        than blended ones).  The image serves every repaint until the lines, pen or view change."""
         t = painter.worldTransform()
-        w = self._pen.widthF() * max(abs(t.m11()), abs(t.m22()), abs(t.m12()), abs(t.m21())) + 2
-        r = t.mapRect(path.controlPointRect()).adjusted(-w, -w, w, w).intersected(QRectF(widget.rect()))
-        if r.isEmpty():
-            return
-        r = r.toAlignedRect()
         dpr = widget.devicePixelRatioF()
+        key = (self._version, _transform_key(t), widget.width(), widget.height(), dpr)
+        if self._blend is None or self._blend[0] != key:
+            self._blend = (key, *self._blend_image(t, widget, dpr))
+        _, image, corner = self._blend
+        if image is None:
+            return
+        painter.save()
+        painter.setWorldTransform(QTransform())
+        painter.setOpacity(painter.opacity() * self._pen.color().alphaF())
+        painter.drawImage(corner, image)
+        painter.restore()
+
+    def _blend_image(self, t: QTransform, widget, dpr: float) -> tuple:
+        """(the lines in sight stroked opaque, where it goes in the viewport) or (None, None)."""
+        inv, ok = t.inverted()
+        w = self._pen.widthF()
+        sight = (inv.mapRect(QRectF(widget.rect())) if ok else self._rect).adjusted(-2 * w - 2, -2 * w - 2,
+                                                                                     2 * w + 2, 2 * w + 2)
+        seg = _clip_segments(self._seg, sight.left(), sight.top(), sight.right(), sight.bottom())
+        if not len(seg):
+            return None, None
+        path = segments_path(seg[:, [0, 2]].ravel(), seg[:, [1, 3]].ravel())
+        m = w * max(abs(t.m11()), abs(t.m22()), abs(t.m12()), abs(t.m21())) + 2
+        r = t.mapRect(path.controlPointRect()).adjusted(-m, -m, m, m).intersected(QRectF(widget.rect()))
+        if r.isEmpty():
+            return None, None
+        r = r.toAlignedRect()
         image = QImage(max(1, math.ceil(r.width() * dpr)), max(1, math.ceil(r.height() * dpr)),
                        QImage.Format_ARGB32_Premultiplied)
         image.setDevicePixelRatio(dpr)
@@ -252,12 +279,7 @@ class SegmentsItem(QGraphicsItem):
         p.setBrush(Qt.NoBrush)
         p.drawPath(path)
         p.end()
-        painter.save()
-        painter.setWorldTransform(QTransform())
-        painter.setOpacity(painter.opacity() * color.alphaF())
-        painter.drawImage(QPointF(r.topLeft()), image)
-        painter.restore()
-
+        return image, QPointF(r.topLeft())
 
 def clip_range(seg: np.ndarray, x0: float, y0: float, x1: float, y1: float):
     """For each segment (rows x1, y1, x2, y2): the parameters (lo, hi) of its part
