@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from visualnn.ui.graph_view import GraphView
@@ -82,5 +83,6 @@ def test_launching_lays_the_graph_out_once_at_the_size_it_is_shown(qtbot, dialog
     (w, h), = built
     final = win.view.viewport().size()
     assert w == final.width() and abs(h - final.height()) <= 0.02 * final.height()
-    assert win.session.path.name == "mazur_2_2_2.json"
+    assert win.session.path.name == "mazur_2_2_2.json" and win.isVisible()
+    assert not win.testAttribute(Qt.WA_DontShowOnScreen)          # laid out off screen, then put on it
     win.session.mark_saved()
