@@ -112,3 +112,19 @@ def test_the_3d_view_or_its_stand_in_follows_the_theme(qtbot, window):
             assert rgb(drawn["axes"]) == rgb(QColor(*c.axes))
             assert drawn["grid"].rgba() == QColor(*c.grid).rgba()
     stop_all()
+
+
+def test_no_empty_marble_legend_box_sits_on_the_map_until_a_marble_rolls(qtbot, window):
+    window.resize(1920, 1080)
+    window.show_model(load(examples_dir() / "mazur_2_2_2.json").model)
+    panel = open_panel(window, "Loss surface")
+    qtbot.waitUntil(lambda: panel.surface is not None and not panel.busy, timeout=20000)
+    window.theme_actions["dark"].trigger()
+    panel.map.fit_legend()
+    assert not panel.map.legend.isVisible()
+    panel.roll()
+    qtbot.waitUntil(lambda: bool(panel.map.legend.items), timeout=30000)
+    panel.race.stop()
+    assert panel.map.legend.isVisible()
+    window.theme_actions["light"].trigger()
+    stop_all()

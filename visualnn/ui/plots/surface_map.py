@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt, Signal
 from ...engine.plotting_data import contour_levels, contour_segments
 from ..text import escape
 from .marble import MarbleLayer
-from .style import BACKGROUND, SURFACE_CMAP, fmt, style_plot, text_colour
+from .style import BACKGROUND, SURFACE_CMAP, fmt, plot_colours, style_plot, text_colour
 
 CONTOURS = 14
 LEGEND_SHARE = 0.3           # the marble legend shows when it takes at most this of the map's width
@@ -51,8 +51,9 @@ class SurfaceMap(pg.PlotWidget):
         self.start = pg.ScatterPlotItem(symbol="o", size=22, pen=pg.mkPen("w", width=2.5), brush=None)
         self.start.setZValue(29)
         self.addItem(self.start, ignoreBounds=True)
-        self.legend = self.plotItem.addLegend(offset=(-10, -10), labelTextColor=(20, 20, 20),
-                                              brush=pg.mkBrush(255, 255, 255, 210), verSpacing=-6)
+        self.legend = self.plotItem.addLegend(offset=(-10, -10), labelTextColor=plot_colours().text,
+                                              brush=plot_colours().readout_fill(), verSpacing=-6)
+        self.legend.hide()                       # until a marble rolls
         self.marbles = MarbleLayer(self.plotItem, self.legend)
         # the legend names the marbles (their names are coloured beside the map too): on a
         # small map it would cover the bowl, so it shows only where it leaves most of the map
@@ -67,7 +68,8 @@ class SurfaceMap(pg.PlotWidget):
 
     def fit_legend(self, *_):
         box, legend = self.plotItem.vb.boundingRect(), self.legend.boundingRect()
-        fits = legend.width() <= LEGEND_SHARE * box.width() and legend.height() <= 2 * LEGEND_SHARE * box.height()
+        fits = (bool(self.legend.items) and legend.width() <= LEGEND_SHARE * box.width()
+                and legend.height() <= 2 * LEGEND_SHARE * box.height())     # empty: no blank box on the map
         if fits != self.legend.isVisible():
             self.legend.setVisible(fits)
 
