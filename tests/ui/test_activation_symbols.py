@@ -84,3 +84,12 @@ def test_the_curve_is_drawn_in_the_colour_that_reads_on_the_node(qtbot, window):
         assert item.glyph.pen().color() == th.readable_on(item.brush().color())
         assert item.glyph.pen().widthF() * item.glyph.scale() == pytest.approx(1.6)
     window.set_theme("light")
+
+
+@pytest.mark.parametrize("activation, below", [("relu", False), ("elu", True), ("gelu", True), ("tanh", True)])
+def test_the_zero_line_tells_relu_from_curves_that_dip_below_it(activation, below):
+    from visualnn.ui.graph_items import glyph_zero_line
+    line = glyph_zero_line(activation).boundingRect()
+    curve = activation_glyph(activation).boundingRect()
+    assert line.width() == pytest.approx(1.0)
+    assert (curve.bottom() > line.top() + 1e-9) == below        # y down: part of the curve lies under f = 0

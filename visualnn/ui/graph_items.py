@@ -37,6 +37,19 @@ def activation_glyph(op: str) -> QPainterPath:
     return p
 
 
+def glyph_zero_line(op: str) -> QPainterPath:
+    """The line f = 0 in ``activation_glyph(op)``'s square (empty when 0 is not in its range):
+    it tells ReLU (on the line) from ELU and GELU (dipping below it)."""
+    f, _ = activation_curve(op, np.linspace(-GLYPH_SPAN, GLYPH_SPAN, 41))
+    lo, hi = float(np.min(f)), float(np.max(f))
+    p = QPainterPath()
+    if hi > lo and lo <= 0 <= hi:
+        y = 0.5 - (0 - lo) / (hi - lo)
+        p.moveTo(-0.5, y)
+        p.lineTo(0.5, y)
+    return p
+
+
 def _shape_path(box: Box) -> QPainterPath:
     w, h = box.w, box.h
     p = QPainterPath()
@@ -103,6 +116,8 @@ class NodeItem(QGraphicsPathItem):
         if box.op in ACTIVATIONS:
             self.glyph = QGraphicsPathItem(activation_glyph(box.op), self)
             self.glyph.setVisible(False)
+            self.glyph_axis = QGraphicsPathItem(glyph_zero_line(box.op), self.glyph)
+            self.glyph_axis.setFlag(QGraphicsItem.ItemStacksBehindParent)
             self._tip = f"{self._tip} · {box.op}"
             self.setToolTip(tooltip(self._tip))
         self._restyle()
@@ -137,10 +152,14 @@ class NodeItem(QGraphicsPathItem):
         ink = th.readable_on(self._fill)
         if self.glyph is not None and self.glyph.isVisible():
             # the stroke stays about 1.6 px however large the curve (the item is scaled)
-            pen = QPen(ink, 1.6 / max(self.glyph.scale(), 1e-9))
+            unit = 1.0 / max(self.glyph.scale(), 1e-9)
+            pen = QPen(ink, 1.6 * unit)
             pen.setCapStyle(Qt.RoundCap)
             pen.setJoinStyle(Qt.RoundJoin)
             self.glyph.setPen(pen)
+            faint = QColor(ink)
+            faint.setAlphaF(0.35)
+            self.glyph_axis.setPen(QPen(faint, 1.0 * unit))
             return
         self.symbol.set_content([(self._strings["symbol"], ink.name())], self.symbol.px, True)
 
