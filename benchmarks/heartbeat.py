@@ -132,6 +132,10 @@ def run(seconds: float, path: str, idle: float) -> int:
     print(f"live training of {path} for {seconds:.0f} s: {epochs:,} epochs ({epochs / seconds:,.0f}/s)")
     print(f"GUI thread blocked beyond the beat: {figures(gaps)}")
     print(f"  its own work (CPU time) between two beats: {figures(work)}")
+    late = sorted(w for g, w in zip(gaps, work) if g > TARGET_MS)
+    if late:
+        print(f"  in the {len(late)} gaps over {TARGET_MS:.0f} ms it worked median {statistics.median(late):.1f} ms, "
+              f"at most {late[-1]:.1f} ms: the rest of each it waited (a CPU, the X server)")
     if pushes:
         print(f"weight pushes to the graph: {len(pushes)}, median {statistics.median(pushes):.1f} ms, "
               f"largest {max(pushes):.1f} ms")
