@@ -115,6 +115,7 @@ def results() -> list[dict]:
 
 def main():
     rows = results()
+    print("load average (1, 5, 15 min): " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
     print(f"{'benchmark':<62} {'ms':>9} {'target':>8} {'ratio':>7} {'KB':>7}")
     for r in rows:
         target = f"<{r['target_ms']:.0f}" if "target_ms" in r else ""

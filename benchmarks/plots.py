@@ -142,6 +142,7 @@ def _marble_frame(mazur) -> list[dict]:
 
 def main():
     rows = results()
+    print("load average (1, 5, 15 min): " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
     print(f"{'benchmark':<78} {'ms':>9} {'target':>8} {'ratio':>7}")
     for r in rows:
         target = f"<{r['target_ms']:.0f}" if "target_ms" in r else ""
