@@ -107,3 +107,13 @@ def test_a_very_long_history_is_handed_to_the_curve_thinned_with_its_last_epoch(
     x, y = curve.getData()
     assert len(x) <= SHOWN_MAX + 1 and x[0] == 1 and x[-1] == n and y[-1] == pytest.approx(1.0 / n)
     assert s.y_lo == pytest.approx(1.0 / n) and s.y_hi == 1.0
+
+
+def test_a_training_process_that_cannot_start_is_a_message(qtbot, xor, monkeypatch):
+    from visualnn.ui.plots import train_process
+    monkeypatch.setattr(train_process.sys, "executable", "/nonexistent/python")
+    panel = TrainingPanel(ModelSource(xor))
+    qtbot.addWidget(panel)
+    panel.play()
+    qtbot.waitUntil(lambda: panel.thread is None, timeout=5000)
+    assert panel.state == "idle" and "training process did not start" in panel.status.text()

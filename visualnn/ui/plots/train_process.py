@@ -34,6 +34,10 @@ def start() -> tuple[subprocess.Popen, Connection, Connection]:
     try:
         proc = subprocess.Popen([sys.executable, "-c", code], pass_fds=(to_child, from_child),
                                 stdin=subprocess.DEVNULL)
+    except BaseException:
+        os.close(to_child_w)
+        os.close(from_child_r)
+        raise
     finally:
         os.close(to_child)
         os.close(from_child)

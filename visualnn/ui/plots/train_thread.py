@@ -83,7 +83,7 @@ class TrainThread(QThread):
     def run(self):
         try:
             proc, control, news = train_process.start()
-        except OSError as exc:           # no process could be made: say so, do not crash
+        except (OSError, ValueError) as exc:     # no process could be made here: say so, do not crash
             self.sigFailed.emit(f"the training process did not start ({exc})")
             return
         self.pid = proc.pid
