@@ -141,8 +141,10 @@ class GraphView(ZoomMixin, EdgesMixin, StepsMixin, PickMixin, QGraphicsView):
 
     def text_nodes(self) -> list[str]:
         """The nodes whose texts are drawn: all of a small graph; on a big one the
-        step's node and neighbourhood and the selection (the rest on hover)."""
-        if len(self._nodes) <= TEXT_NODES_LIMIT and not self._layout.compact:
+        step's node and neighbourhood and the selection (the rest on hover).  A
+        neuron drawn as one unit of two halves counts once."""
+        units = sum(1 for it in self._nodes.values() if it.box.half != "right")
+        if units <= TEXT_NODES_LIMIT and not self._layout.compact:
             return list(self._nodes)
         names = {self._current_node} | {n for key in self._step_label_keys for n in key}
         names |= {x for x in self.session.selection if isinstance(x, str)}
