@@ -117,3 +117,16 @@ def test_a_training_process_that_cannot_start_is_a_message(qtbot, xor, monkeypat
     panel.play()
     qtbot.waitUntil(lambda: panel.thread is None, timeout=5000)
     assert panel.state == "idle" and "training process did not start" in panel.status.text()
+
+
+def test_the_decision_map_is_repainted_only_when_a_cell_changes_colour(qtbot, xor):
+    panel = TrainingPanel(ModelSource(xor))
+    qtbot.addWidget(panel)
+    xs, ys, V = panel.boundary_grid
+    lo, hi = panel.boundary_levels
+    images = []
+    panel.boundary.sigImageChanged.connect(lambda: images.append(1))
+    panel._show_grid(xs, ys, V + (hi - lo) / 1000, (lo, hi))      # below a colour step: same picture
+    assert images == [] and panel.boundary_grid[2][0, 0] == V[0, 0] + (hi - lo) / 1000
+    panel._show_grid(xs, ys, V + (hi - lo) / 100, (lo, hi))
+    assert images == [1]

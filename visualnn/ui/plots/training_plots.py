@@ -172,6 +172,7 @@ class DecisionMap:
         style_plot(bp)
         bp.setAspectLocked(True)
         self.boundary = pg.ImageItem()
+        self._shown_grid: tuple | None = None        # the grid the map shades now, and its levels
         self.boundary.setColorMap(BOUNDARY_CMAP)
         bp.addItem(self.boundary)
         self.points = pg.ScatterPlotItem(size=10, pen=pg.mkPen((60, 60, 60), width=1.2))
@@ -202,8 +203,15 @@ class DecisionMap:
         self.test_points.setData(spots(self.model.data.test, "k"))
 
     def _show_grid(self, xs, ys, V, levels):
-        """Shade the map with the output V on the grid xs × ys."""
+        """Shade the map with the output V on the grid xs × ys (not repainted when no
+        cell changes by a colour step: late in training the map stands still)."""
+        shown = self._shown_grid
         self.boundary_grid = (xs, ys, V)
+        if shown is not None and shown[3] == tuple(levels) and np.array_equal(shown[0], xs) \
+                and np.array_equal(shown[1], ys) and shown[2].shape == V.shape \
+                and np.all(np.abs(V - shown[2]) < abs(levels[1] - levels[0]) / 512):
+            return
+        self._shown_grid = (xs, ys, V, tuple(levels))
         self.boundary.setImage(V, levels=levels, autoLevels=False)
         dx, dy = xs[1] - xs[0], ys[1] - ys[0]
         self.boundary.setRect(xs[0] - dx / 2, ys[0] - dy / 2, xs[-1] - xs[0] + dx, ys[-1] - ys[0] + dy)
