@@ -24,8 +24,11 @@ median and p90 of the same launches.
 
 The three kinds of launch take turns (bare, 2-2-2, [784,64,10], bare, ...),
 so a change in the machine's load falls on all of them alike; each ratio is
-a median over the bare window's median in the same run.  The compile mode
-is in every row: with ``PYTHONDONTWRITEBYTECODE=1`` (this machine sets it)
+a median over the bare window's median in the same run.  Each kind also has
+a row of the CPU time its process used (user + system, from ``getrusage``):
+on a machine shared with other work the wall-clock times swing with the
+load, the CPU time hardly does, so it is the figure to compare two versions
+by.  The compile mode is in every row: with ``PYTHONDONTWRITEBYTECODE=1`` (this machine sets it)
 no ``.pyc`` files are written or reused, so every launch compiles visualnn's
 modules, slower than a user's second launch; the "bytecode cached" rows
 (a temporary ``PYTHONPYCACHEPREFIX``, never the source tree) are that second
@@ -35,6 +38,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -111,14 +115,15 @@ sys.exit(app.exec())
 PHASES = (("cli", "Python started and the command line imported"),
           ("ui modules", "Qt and the window's modules imported"),
           ("window built", "the empty window built"),
-          ("window shown", "the window shown (mapped, not painted yet)"),
+          ("window shown", "the window shown (laid out, not painted yet)"),
           ("file read and checked", "the file read and checked (io.load)"),
           ("graph shown", "the graph shown in the window (trace, state, layout, items)"),
           ("painted", "up to the first paint"))
 
 
 def launch(code: str, args=(), env=None) -> dict[str, float]:
-    """ms from exec to each mark the child printed."""
+    """ms from exec to each mark the child printed, and the child's CPU time ("cpu": user + system)."""
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.time()
     out = subprocess.run([sys.executable, "-c", code, *map(str, args)], capture_output=True, text=True,
                          timeout=300, cwd=str(realwin.ROOT), env=env or dict(os.environ), check=False)
@@ -131,7 +136,8 @@ def launch(code: str, args=(), env=None) -> dict[str, float]:
             continue
     if "painted" not in marks:
         raise RuntimeError(f"no window painted (exit {out.returncode}): {out.stderr[-1500:]}")
-    return marks
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {**marks, "cpu": (r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime) * 1000}
 
 
 def _modes(tmp: Path):
@@ -153,7 +159,7 @@ def _phase_rows(marks: list[dict], what: str, mode: str) -> list[dict]:
     at: dict[str, list[float]] = {}
     for m in marks:
         before = 0.0
-        for key, t in sorted(m.items(), key=lambda kv: kv[1]):
+        for key, t in sorted(((k, t) for k, t in m.items() if k != "cpu"), key=lambda kv: kv[1]):
             spans.setdefault(key, []).append(t - before)
             at.setdefault(key, []).append(t)
             before = t
@@ -191,6 +197,9 @@ def results(runs: int = RUNS) -> list[dict]:
                     r["target_ms"], r["target_p90_ms"] = TARGETS_MS[target], None
                     r["ok"] = r["median_ms"] <= r["target_ms"]
                 rows.append(r)
+                cpu = realwin.stats([m["cpu"] for m in marks[what]])
+                rows.append({"what": f"  {what}: CPU time of the process (user + system, "
+                                     f"hardly changed by the load); {mode}", **cpu})
                 if target is not None:
                     rows.extend(_phase_rows(marks[what], what, mode))
     cond = (f"a separate process each, exec to first paint, median and p90 of {runs} launches per row, the kinds "
