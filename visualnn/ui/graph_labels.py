@@ -128,9 +128,9 @@ class PlacedText(QGraphicsItem):
 class Leaders(QGraphicsPathItem):
     """Thin lines from labels placed away from their edge back to it."""
 
-    def __init__(self, theme: th.Theme):
+    def __init__(self, theme: th.Theme, colour: str = "muted", width: float = 1.0):
         super().__init__()
-        pen = QPen(QColor(theme.muted), 1.0)
+        pen = QPen(QColor(getattr(theme, colour)), width)
         pen.setCosmetic(True)
         self.setPen(pen)
         self.setZValue(Z_TEXT - 0.5)
@@ -201,6 +201,7 @@ class LabelPlacer:
         self.shortened: set = set()     # keys of the labels drawn with their numbers shortened
         self.dropped: set = set()       # keys of the labels with no room (their text is on hover)
         self.leaders: Leaders | None = None
+        self.step_leaders: Leaders | None = None       # the step's own: drawn stronger, they must be followed
         self.placements = 0             # layouts computed (not kept from the last one)
         self._forget()
 
@@ -215,6 +216,8 @@ class LabelPlacer:
         self.node_texts = {}
         self.drawn = {}
         self.leaders = Leaders(theme)
+        self.step_leaders = Leaders(theme, "text", 1.5)
+        scene.addItem(self.step_leaders)
         self._forget()
         scene.addItem(self.leaders)
 
@@ -445,7 +448,7 @@ class LabelPlacer:
         self.drawn = {}
         self.dropped = {r.key for r in requests if chosen.get(r.key) is None}
         self.shortened = {r.key for r in requests if (c := chosen.get(r.key)) is not None and c.short}
-        leaders = []
+        leaders: tuple[list, list] = ([], [])
         shown = set()
         for req in requests:
             c = chosen.get(req.key)
@@ -482,12 +485,13 @@ class LabelPlacer:
             if c.leader is not None:
                 x1, y1, x2, y2 = c.rect
                 lx, ly = c.leader
-                leaders.append(((min(max(lx, x1), x2), min(max(ly, y1), y2)), (lx, ly)))
+                leaders[req.priority >= STEP_EDGE].append(((min(max(lx, x1), x2), min(max(ly, y1), y2)), (lx, ly)))
         for key, item in list(self.node_texts.items()) + list(v._labels.items()):
             if key not in shown:
                 item.setVisible(False)
-        if self.leaders is not None:
-            self.leaders.set_lines(leaders)
+        if self.leaders is not None and self.step_leaders is not None:
+            self.leaders.set_lines(leaders[0])
+            self.step_leaders.set_lines(leaders[1])
 
     def _symbols(self, k: float, normal: float, marks: list):
         """Each node's symbol as large as its node allows; none below the smallest type,
