@@ -32,18 +32,14 @@ TORCH_LOSSES = {"squared_error": "0.5 * ((T - out) ** 2).sum(dim=1).mean()",
                 # the class is the target's largest entry; PyTorch divides each sample's sum by k
                 "hinge": "torch.nn.functional.multi_margin_loss(out, T.argmax(dim=1), margin={margin!r})"
                          " * out.shape[1]"}
-TORCH_OPTIMIZERS = {"sgd": "torch.optim.SGD({params}, lr={lr!r}, weight_decay={weight_decay!r})",
-                    "momentum": "torch.optim.SGD({params}, lr={lr!r}, momentum={momentum!r}, "
-                                "weight_decay={weight_decay!r})",
-                    "nesterov": "torch.optim.SGD({params}, lr={lr!r}, momentum={momentum!r}, nesterov=True, "
-                                "weight_decay={weight_decay!r})",
-                    "rmsprop": "torch.optim.RMSprop({params}, lr={lr!r}, alpha={alpha!r}, eps={eps!r}, "
-                               "weight_decay={weight_decay!r})",
-                    "adam": "torch.optim.Adam({params}, lr={lr!r}, betas=({beta1!r}, {beta2!r}), "
-                            "eps={eps!r}, weight_decay={weight_decay!r})",
+TORCH_OPTIMIZERS = {"sgd": "torch.optim.SGD({params}, lr={lr!r}{decay})",
+                    "momentum": "torch.optim.SGD({params}, lr={lr!r}, momentum={momentum!r}{decay})",
+                    "nesterov": "torch.optim.SGD({params}, lr={lr!r}, momentum={momentum!r}, nesterov=True{decay})",
+                    "rmsprop": "torch.optim.RMSprop({params}, lr={lr!r}, alpha={alpha!r}, eps={eps!r}{decay})",
+                    "adam": "torch.optim.Adam({params}, lr={lr!r}, betas=({beta1!r}, {beta2!r}), eps={eps!r}{decay})",
                     "adamw": "torch.optim.AdamW({params}, lr={lr!r}, betas=({beta1!r}, {beta2!r}), "
-                             "eps={eps!r}, weight_decay={weight_decay!r})",
-                    "adagrad": "torch.optim.Adagrad({params}, lr={lr!r}, eps={eps!r}, weight_decay={weight_decay!r})"}
+                             "eps={eps!r}{decay})",
+                    "adagrad": "torch.optim.Adagrad({params}, lr={lr!r}, eps={eps!r}{decay})"}
 
 
 class NotExportable(ValueError):
@@ -86,7 +82,10 @@ def torch_script(model: Model) -> str:
     frozen = model.graph.frozen
     lines += (_plain(spec, start) if _is_plain(spec) and not frozen
               else _shared(spec, model.graph.param_names, start, frozen))
-    optimizer = TORCH_OPTIMIZERS[t.optimizer].format(params=_trained(frozen), lr=float(t.learning_rate), **hyper)
+    wd = hyper.pop("weight_decay", 0.0)
+    decay = f", weight_decay={wd!r}" if wd or t.optimizer == "adamw" else ""
+    optimizer = TORCH_OPTIMIZERS[t.optimizer].format(params=_trained(frozen), lr=float(t.learning_rate),
+                                                     decay=decay, **hyper)
     lines += ["", "", f"optimizer = {optimizer}",
               f"EPOCHS = int(sys.argv[1]) if len(sys.argv) > 1 else {int(t.epochs)}"]
     full = t.batch_size is None or t.batch_size >= len(model.data)
