@@ -18,51 +18,20 @@ loss, a node added after compiling) are traced by the graph walk.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Iterator, Mapping, Sequence
+from typing import Mapping
 
 import numpy as np
 
 from .graph import Graph
+from .lazy import LazyTuple
 from .network import DenseModel, activate, activation_local, net_name, out_name, sums_in_edge_order
 from .ops import OPS
 from .trace import EdgeGradient, Step, Trace, _f, _floats
 
 
-class LazyEdges(Sequence):
+class LazyEdges(LazyTuple[EdgeGradient]):
     """A backward step's edge records, made on first use (then kept); compares as a tuple."""
-    __slots__ = ("_make", "_n", "_items")
-
-    def __init__(self, n: int, make: Callable[[], list[EdgeGradient]]):
-        self._n = n
-        self._make: Callable[[], list[EdgeGradient]] | None = make
-        self._items: tuple[EdgeGradient, ...] | None = None
-
-    def _all(self) -> tuple[EdgeGradient, ...]:
-        if self._items is None:
-            assert self._make is not None
-            self._items = tuple(self._make())
-            self._make = None                 # the arrays it reads can go
-        return self._items
-
-    def __len__(self) -> int:
-        return self._n
-
-    def __getitem__(self, k):
-        return self._all()[k]
-
-    def __iter__(self) -> Iterator[EdgeGradient]:
-        return iter(self._all())
-
-    def __eq__(self, other) -> bool:
-        if isinstance(other, (tuple, LazyEdges)):
-            return self._all() == tuple(other)
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self._all())
-
-    def __repr__(self) -> str:
-        return repr(self._all())
+    __slots__ = ()
 
 
 @dataclass(frozen=True)
