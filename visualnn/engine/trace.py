@@ -51,7 +51,7 @@ class Step:
     value: float | None = None       # forward: the node's new value
     upstream: float | None = None    # backward: d objective / d node
     edges: Sequence[EdgeGradient] = ()   # a tuple, or LazyEdges (made when first read)
-    updates: tuple[tuple[str, float, float, float], ...] = ()  # update: (param, old, gradient, new)
+    updates: Sequence[tuple[str, float, float, float]] = ()  # update: (param, old, gradient, new); or LazyUpdates
 
     def to_json(self) -> dict:
         if self.phase in ("forward", "loss"):
