@@ -11,15 +11,15 @@ from __future__ import annotations
 import copy
 import weakref
 from dataclasses import fields
+from functools import partial
 from itertools import repeat
 from operator import attrgetter, itemgetter
 from typing import Mapping
 
-import numpy as np
-
 from .cache import ByteCache, start_bytes, state_bytes, steps_bytes, trace_bytes
 from .graph import Graph
 from .optimizers import make_optimizer, scheduled_lr
+from .pass_update import LazyUpdates, PendingUpdate
 from .trace import State, Step, Trace, apply_step, record
 
 
@@ -144,17 +144,15 @@ class Stepper:
         cp = max([k for k in self._checkpoints if k <= cycle] + near[:1])
         p, o = self.cache.get(self._key("start", cp)) or self._checkpoints[cp]
         _, params, opt = self._roll(cp, p, o, cycle)
-        return params, opt
+        return params, copy.deepcopy(opt)
 
     def _roll(self, cycle, params, opt, target):
-        """Replay updates from ``cycle`` (params, optimizer state) to ``target``."""
-        opt = copy.deepcopy(opt)
-        params = dict(params)
+        """Replay updates from ``cycle`` (params, optimizer state) to ``target``
+        (the optimizer states met are shared: never changed, only copied)."""
         while cycle < target:
-            tr = self._trace_at(cycle, params)
-            params = self._apply_update(opt, tr, cycle)
+            params, opt = self._pending(cycle, params, opt).result()
             cycle += 1
-            saved = (params, copy.deepcopy(opt))
+            saved = (params, opt)
             self._put("start", cycle, saved, start_bytes(*saved))
             if cycle % self._every == 0 and cycle not in self._checkpoints:
                 self._checkpoints[cycle] = saved
@@ -180,16 +178,22 @@ class Stepper:
         """The learning rate of the update that ends pass ``cycle`` (that many passes done before it)."""
         return scheduled_lr(self.lr, self.schedule, cycle, self.epochs)
 
-    def _apply_update(self, opt, tr: Trace, cycle: int) -> dict[str, float]:
-        opt.lr = self.lr_for(cycle)           # as Trainer.run_epoch sets it for each epoch
-        names = self.graph.param_names
-        theta = np.fromiter(map(tr.params.__getitem__, names), float, len(names))
-        grad = np.fromiter(map(tr.param_gradients.__getitem__, names), float, len(names))
-        new = opt.step(theta, grad)
-        if self.graph.frozen:               # as training does: no step at all, weight decay included
-            frozen = np.array([p in self.graph.frozen for p in names], dtype=bool)
-            new = np.where(frozen, theta, new)
-        return dict(zip(names, np.asarray(new, dtype=float).tolist()))
+    def _pending(self, cycle: int, params=None, opt=None) -> PendingUpdate:
+        """The update after pass ``cycle``, from its start (``params``, ``opt``; found when not given)."""
+        pending = self.cache.get(self._key("update", cycle))
+        if pending is None:
+            params, opt = (params, opt) if params is not None else self._start_of(cycle)
+            tr, g = self._trace_at(cycle, params), self.graph
+            pending = PendingUpdate(tr, opt, self.lr_for(cycle), g.param_names, g.frozen)
+            self._put("update", cycle, pending, start_bytes(params, opt))      # the size of what it makes
+        return pending
+
+    def _known_start(self, cycle: int) -> dict[str, float] | None:
+        """The parameters pass ``cycle`` starts from when known without an update (edited ones too)."""
+        hit = self.cache.get(self._key("start", cycle)) or self._checkpoints.get(cycle)
+        if hit is not None:
+            return hit[0]
+        return self._frontier[1] if cycle == self._frontier[0] else None
 
     @property
     def sample_index(self) -> int:
@@ -281,12 +285,12 @@ class Stepper:
         tr = self.trace(cycle)
         steps = list(tr.steps)
         if self.has_update:
-            new = self.params_for(cycle + 1)
-            names = self.graph.param_names
-            updates = tuple(zip(names, map(tr.params.__getitem__, names),
-                                map(tr.param_gradients.__getitem__, names), map(new.__getitem__, names)))
+            # made when first read, from this pass's own trace and optimizer state (or the next
+            # pass's parameters as edited): a list held across a later edit keeps its own update
+            new = self._known_start(cycle + 1)
+            after = self._pending(cycle).params if new is None else partial(_same, new)
             steps.append(Step(index=len(steps), phase="update", node=None, op=self.optimizer_name,
-                              updates=updates))
+                              updates=LazyUpdates(tr, self.graph.param_names, after)))
         self._put("steps", cycle, steps, steps_bytes(steps))
         return steps
 
@@ -424,6 +428,10 @@ class Stepper:
 SHARED_CACHE = ByteCache(Stepper.CACHE_BYTES)
 
 
+def _same(value):
+    return value
+
+
 def _drop_entries(cache: ByteCache, token: object) -> None:
     cache.drop_where(lambda k: k[0] is token)
 
@@ -454,7 +462,9 @@ def fold_steps(st: State, steps: list[Step]) -> None:
                 if e.src_total is not None:
                     pgrads[e.src] = e.src_total
         elif phase == "update":
-            news = dict(zip(map(_FIRST, s.updates), map(_LAST, s.updates)))
+            ups = s.updates
+            news = (ups.new_params() if isinstance(ups, LazyUpdates)
+                    else dict(zip(map(_FIRST, ups), map(_LAST, ups))))
             st.params.update(news)
             for p in values.keys() & news.keys():       # parameter leaves shown as nodes
                 values[p] = news[p]
