@@ -18,7 +18,8 @@ DICT_ENTRY = 64          # a dict slot, its float value (the key is usually shar
 STATE_ENTRY = 48         # a slot in a state's copied dict (keys and values shared with the trace's)
 TUPLE_KEY_ENTRY = 80     # the same keyed by an (src, dst) tuple made when the state was built
 STEP = 260               # a Step record with its small tuples
-EDGE = 220               # an EdgeGradient: 9 fields, 4 new floats
+EDGE_FIELDS = 11         # an EdgeGradient's fields (engine.trace): a test keeps the two in step
+EDGE = 64 + 8 * EDGE_FIELDS + 24 * 7 + 8   # the record, its 7 float fields' new floats, its tuple slot
 INPUT = 40               # one input value of a forward step (a float and its tuple slot)
 UPDATE = 150             # one (param, old, gradient, new) tuple of an update step
 
