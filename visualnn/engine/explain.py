@@ -85,12 +85,36 @@ def local_formula(graph: Graph, node: str, i: int, values: Mapping[str, float], 
 MAX_TERMS = 8
 
 
+SHOWN_HEAD = 3                 # a shortened sum shows its first three terms and its last
+
+
 def _shorten(text: str, terms: int) -> str:
     """``a + b + c + … + z (64 terms)`` for a sum too long to read."""
     parts = text.split(" + ")
     if len(parts) <= terms:
         return text
-    return " + ".join(parts[:3]) + " + … + " + parts[-1] + f" ({len(parts)} terms)"
+    return _shortened(parts[:SHOWN_HEAD], parts[-1], len(parts))
+
+
+def _shortened(head: list[str], last: str, count: int) -> str:
+    return " + ".join(head) + " + … + " + last + f" ({count} terms)"
+
+
+def _sum_numbers(step: Step, attrs: Mapping, digits: int, max_terms: int) -> str:
+    """A sum's numbers as ``_shorten`` leaves them, formatting only the terms it shows
+    (a neuron of a 784-input layer: 4 numbers, not 785): each term is one number or
+    one product, and numbers never contain " + "; when the terms shown do not read
+    as one part each, the whole sum is formatted and shortened."""
+    xs = list(step.input_values)
+    ws = list(step.weight_values) if step.weight_values else None
+    n = len(xs)
+    if n > max_terms and n > SHOWN_HEAD + 1:
+        keep = list(range(SHOWN_HEAD)) + [n - 1]
+        part = forward_numbers(step.op, [xs[k] for k in keep], attrs,
+                               [ws[k] for k in keep] if ws else None, digits).split(" + ")
+        if len(part) == len(keep):
+            return _shortened(part[:SHOWN_HEAD], part[-1], n)
+    return _shorten(forward_numbers(step.op, xs, attrs, ws, digits), max_terms)
 
 
 def forward_equation(step: Step, graph: Graph, digits: int = 4, max_terms: int = MAX_TERMS) -> str:
@@ -100,10 +124,11 @@ def forward_equation(step: Step, graph: Graph, digits: int = 4, max_terms: int =
     n = graph.nodes[step.node]
     ws = list(step.weights) if step.weights else None
     sym = forward_formula(step.op, list(step.inputs), n.attrs, ws)
-    nums = forward_numbers(step.op, list(step.input_values), n.attrs,
-                           list(step.weight_values) if step.weight_values else None, digits)
     if OPS[step.op].sums:
-        sym, nums = _shorten(sym, max_terms), _shorten(nums, max_terms)
+        sym, nums = _shorten(sym, max_terms), _sum_numbers(step, n.attrs, digits, max_terms)
+    else:
+        nums = forward_numbers(step.op, list(step.input_values), n.attrs,
+                               list(step.weight_values) if step.weight_values else None, digits)
     parts = [step.node, sym]
     if nums != sym:
         parts.append(nums)
@@ -116,21 +141,47 @@ def _shown_edge(graph: Graph, src: str) -> bool:
     return graph.nodes[src].op not in ("target", "const")
 
 
-def _came_from(state: State, node: str, index: dict | None = None) -> list:
-    """The backward edges that brought ``node`` its gradient so far."""
+_RECEIVERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _receivers(graph: Graph, node: str) -> list[str]:
+    """The nodes ``node`` feeds, each once, in the order of their backward steps:
+    the order in which its edges' gradients arrive (and the state records them)."""
+    order, users = graph.order, graph.users()
+    hit = _RECEIVERS.get(graph)
+    if hit is None or hit[0] is not order or hit[1] is not users:
+        hit = (order, users, {n: k for k, n in enumerate(graph.backward_order)}, {})
+        _RECEIVERS[graph] = hit
+    pos: dict[str, int] = hit[2]
+    done: dict[str, list[str]] = hit[3]
+    out = done.get(node)
+    if out is None:
+        out = done[node] = sorted(set(users.get(node, ())), key=lambda u: pos.get(u, len(pos)))
+    return out
+
+
+def _came_from(state: State, node: str, index: "_Arrivals | None" = None) -> list:
+    """The backward edges that brought ``node`` its gradient so far, in the order they came."""
     if index is not None:
-        return index.get(node, [])
+        return index.of(node)
     return [e for (s, _), e in state.edge_gradients.items() if s == node]
 
 
-def _arrivals(state: State, nodes) -> dict:
-    """node -> the backward edges that reached it, for the given nodes (one scan)."""
-    wanted = set(nodes)
-    out: dict = {}
-    for (s, _), e in state.edge_gradients.items():
-        if s in wanted:
-            out.setdefault(s, []).append(e)
-    return out
+class _Arrivals:
+    """node -> the backward edges that reached it, looked up per node when first asked
+    (the edges out of that node, not a scan of every gradient the pass has sent)."""
+
+    def __init__(self, state: State, graph: Graph):
+        self.state, self.graph = state, graph
+        self._seen: dict[str, list] = {}
+
+    def of(self, node: str) -> list:
+        came = self._seen.get(node)
+        if came is None:
+            got = self.state.edge_gradients.get
+            came = self._seen[node] = [e for e in map(got, ((node, u) for u in _receivers(self.graph, node)))
+                                       if e is not None]
+        return came
 
 
 def backward_equations(step: Step, state: State, graph: Graph, digits: int = 4,
@@ -143,7 +194,7 @@ def backward_equations(step: Step, state: State, graph: Graph, digits: int = 4,
     assert node is not None               # a backward step names its node
     lines: list[str] = []
     is_seed = step.upstream is not None and node == start and node == loss_of(graph)
-    arrived = _arrivals(state, [e.src for e in step.edges] + [node])
+    arrived = _Arrivals(state, graph)
     places = edge_inputs(graph, step)
     shown = 0
     for i, e in enumerate(step.edges):
@@ -223,7 +274,7 @@ def edge_inputs(graph: Graph, step: Step) -> list[int]:
             if graph.nodes[src].op != "target"][:len(step.edges)]
 
 
-def _expand_upstream(state: State, start: str | None, node: str, index: dict | None = None):
+def _expand_upstream(state: State, start: str | None, node: str, index: _Arrivals | None = None):
     """When ``node`` got its gradient along a single edge, (that edge's
     receiving node, its upstream, its local gradient): one more link of the chain."""
     came = _came_from(state, node, index)
