@@ -167,8 +167,7 @@ class Stepper:
                                  if k % self._every == 0 or k in self._pinned}
 
     def _trace_at(self, cycle, params) -> Trace:
-        key = self._key("trace", cycle)
-        tr = self.cache.get(key)
+        tr = self.cache.get(self._key("trace", cycle))
         if tr is None:
             tr = record(self.graph, params, self.samples[self._sample])
             self._put("trace", cycle, tr, trace_bytes(tr))
@@ -188,8 +187,7 @@ class Stepper:
             self._put("update", cycle, pending, start_bytes(params, opt))      # the size of what it makes
         return pending
 
-    def _known_start(self, cycle: int) -> dict[str, float] | None:
-        """The parameters pass ``cycle`` starts from when known without an update (edited ones too)."""
+    def _known_start(self, cycle: int) -> dict[str, float] | None:     # without an update (edits too)
         hit = self.cache.get(self._key("start", cycle)) or self._checkpoints.get(cycle)
         if hit is not None:
             return hit[0]
@@ -240,7 +238,9 @@ class Stepper:
     # -- the step list --------------------------------------------------------
     @property
     def has_update(self) -> bool:
-        return self.graph.objective is not None and bool(self.graph.param_names)
+        g = self.graph          # any parameter (param_names would copy 50,890 names on every call)
+        return g.objective is not None and any(n.op == "param" or any(w is not None for w in n.weights)
+                                               for n in g.nodes.values())
 
     @property
     def trace_length(self) -> int:
@@ -278,8 +278,7 @@ class Stepper:
 
     def steps_of_cycle(self, cycle: int) -> list[Step]:
         """The cycle's steps, the update last (kept in the cache: callers share the list)."""
-        key = self._key("steps", cycle)
-        steps = self.cache.get(key)
+        steps = self.cache.get(self._key("steps", cycle))
         if steps is not None:
             return steps
         tr = self.trace(cycle)
