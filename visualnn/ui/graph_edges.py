@@ -85,8 +85,28 @@ class EdgesMixin:
     # -- edges -------------------------------------------------------------------------------
     def _rebuild_bins(self, params: dict):
         """Recolour every edge: one path per colour bin."""
-        n = len(self._edges)
-        w = np.zeros(n)
+        kept, bins, scale = self._bins_for(params)
+        if scale != getattr(self, "_scale", None):
+            self.viewport().update()        # the legend prints the range
+        self._scale = scale
+        self._edge_bins = bins
+        item = self._edge_lines
+        if not item.show_kept(bins):
+            # new colours (a kept picture is the one before or after the update: Left and Right swap it back)
+            item.set_bins(self._bin_paths(bins), signature=bins)
+        self._bins_params = kept
+
+    def _bins_for(self, params: dict) -> tuple[dict, np.ndarray, float]:
+        """(the weights, each edge's colour bin, the colour scale): the last two made are
+        kept, as Left after End and Right onto the update go between the weights before and
+        after it (comparing the weights costs less than binning them again)."""
+        memo = getattr(self, "_bins_memo", None)
+        if memo is None or memo[0] is not self._weight_getter:
+            memo = self._bins_memo = (self._weight_getter, [])
+        for entry in memo[1]:
+            if entry[0] == params:
+                return entry
+        w = np.zeros(len(self._edges))
         if self._weighted:
             try:
                 w[self._weighted] = self._weight_getter(params)
@@ -94,17 +114,11 @@ class EdgesMixin:
                 get = params.get
                 w[self._weighted] = [get(p, 0.0) for p in self._weight_names]
         scale = robust_scale(w[self._weighted]) if self._weighted else 1.0
-        if scale != getattr(self, "_scale", None):
-            self.viewport().update()        # the legend prints the range
-        self._scale = scale
         bins = np.clip(np.rint(w / scale * th.WEIGHT_BINS), -th.WEIGHT_BINS, th.WEIGHT_BINS).astype(int)
         bins[(bins == 0) & (w != 0)] = np.sign(w[(bins == 0) & (w != 0)]).astype(int)   # only exact zeros are 0
-        self._edge_bins = bins
-        item = self._edge_lines
-        if not item.show_kept(bins):
-            # new colours (a kept picture is the one before or after the update: Left and Right swap it back)
-            item.set_bins(self._bin_paths(bins), signature=bins)
-        self._bins_params = dict(params)
+        entry = (dict(params), bins, scale)
+        memo[1][:] = [entry] + memo[1][:1]
+        return entry
 
     def _bin_paths(self, bins: np.ndarray) -> dict:
         """{bin: ([path, ...], pen)}: the visible edges of each colour bin, in slices on a big graph."""
