@@ -9,12 +9,14 @@ on the neuron and in its tooltip.  No Qt.
 """
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 from typing import Mapping
 
 import numpy as np
 
 from .model import Model
+from .network import DenseModel
 
 SATURATION_NET = {"sigmoid": 4.0, "tanh": 2.5}   # |net| beyond this: slope under 2% (sigmoid) / 3% (tanh) of its top
 SATURATED_SHARE = 0.9          # "most samples": at least this share of them saturated
@@ -49,17 +51,59 @@ class Flag:
 
 def diagnose(model: Model, params: Mapping[str, float] | None = None) -> dict[str, list[Flag]]:
     """Every flagged unit of a layered network with a loss and data: {neuron: flags}.
-    Healthy units, and networks without data or a matrix form, give nothing."""
-    dense = model.dense()
+    Healthy units, and networks without data or a matrix form, give nothing.
+    The answers for the last two sets of weights are kept: stepping back and forth
+    across an update asks for the same two again."""
+    form = _matrix_form(model)
     spec = model.spec
-    if dense is None or spec is None or not model.data.columns:
+    if form is None or spec is None or not model.data.columns:
         return {}
+    dense, weights_of, units = form
     params = model.params if params is None else params
-    theta = dense.theta(params)
     X = model.data.matrix(spec.inputs)
     T = model.data.matrix(spec.targets)
     if not len(X):
         return {}
+    try:
+        theta = np.array(weights_of(params), dtype=float).reshape(-1)
+    except KeyError:
+        theta = dense.theta(params)             # the error names the missing parameter
+    key = (dense, X.shape, T.shape, theta.tobytes(), X.tobytes(), T.tobytes())
+    flags = next((f for seen, f in _FOUND if seen == key), None)
+    if flags is None:
+        flags = _flags(dense, units, theta, X, T)
+        _FOUND[:] = [(key, flags)] + _FOUND[:1]
+    return {neuron: list(found) for neuron, found in flags.items()}
+
+
+_FORMS: list[tuple] = []                       # the last two (spec, names, shape, matrix form) built
+_FOUND: list[tuple[tuple, dict]] = []          # the last two (inputs, flags) found
+
+
+def _matrix_form(model: Model):
+    """(the matrix form, a getter of its weights in order, each unit's parameter
+    indices): built once per network structure, not per step."""
+    spec = model.spec
+    if spec is None or spec.loss is None:
+        return None
+    names = model.graph.param_names
+    shape = (tuple((L.activation, repr(L.attrs), len(L.neurons)) for L in spec.layers), spec.loss,
+             repr(spec.loss_attrs))
+    hit = next((f for f in _FORMS if f[0] is spec and f[2] == shape and f[1] == names), None)
+    if hit is None:
+        dense = model.dense()
+        if dense is None:
+            return None
+        units = [[[k for k in dense.idx_w[l][j].tolist() + [int(dense.idx_b[l][j])] if k < dense.P]
+                  for j in range(len(layer.neurons))] for l, layer in enumerate(spec.layers)]
+        hit = (spec, names, shape, (dense, operator.itemgetter(*dense.names) if dense.names else (lambda p: ()),
+                                    units))
+        _FORMS[:] = [hit] + _FORMS[:1]
+    return hit[3]
+
+
+def _flags(dense: DenseModel, units: list, theta: np.ndarray, X: np.ndarray, T: np.ndarray) -> dict[str, list[Flag]]:
+    spec = dense.spec
     flags: dict[str, list[Flag]] = {}
     with np.errstate(all="ignore"):
         cache = dense.forward(theta, X)
@@ -69,7 +113,7 @@ def diagnose(model: Model, params: Mapping[str, float] | None = None) -> dict[st
         for j, neuron in enumerate(layer.neurons):
             for flag in _unit_flags(neuron, layer.activation, Z[:, j]):
                 flags.setdefault(neuron, []).append(flag)
-            g = grad[[k for k in dense.idx_w[l][j].tolist() + [int(dense.idx_b[l][j])] if k < dense.P]]
+            g = grad[units[l][j]]
             big = float(np.max(np.abs(g))) if g.size else 0.0
             if g.size and not (np.isfinite(big) and big <= EXPLODING_GRADIENT):
                 flags.setdefault(neuron, []).append(Flag(
