@@ -13,6 +13,7 @@ from ..engine.ops import OPS
 from .seen import RefreshWhenSeen
 
 WARNING_COLOUR = "#b3261e"
+WRITTEN_KEPT = 4                # the texts of the last steps shown, kept for Left and Right back onto them
 
 
 class EquationPanel(QWidget, RefreshWhenSeen):
@@ -44,6 +45,7 @@ class EquationPanel(QWidget, RefreshWhenSeen):
         self._header = ""
         self._caption = ""
         self._lines: list[str] = []
+        self._written: list[tuple] = []
         session.sigStateChanged.connect(self.refresh)
         session.sigFormatChanged.connect(self.refresh)
         session.sigDocumentChanged.connect(self.refresh)
@@ -75,15 +77,26 @@ class EquationPanel(QWidget, RefreshWhenSeen):
             return
         g, digits = s.graph, s.digits
         lr, opt = s.stepper.lr_for(st.cycle), s.stepper.optimizer_name     # this pass's update (the schedule)
-        self._header = explain.phase_text(st, s.cycle_length)
-        self._caption = explain.caption(st, g, digits, lr, opt)
-        self._lines = explain.equations(st, g, digits, lr, opt)
-        text = [self._header, self._caption, ""] + self._lines
+        key = (st.position, st.cycle, st.index, s.cycle_length, digits, lr, opt)
+        # the same step of the same trace reads the same: Left and Right back onto a step shown just before
+        written = next((w for step, graph, k, w in self._written if step is st.step and graph is g and k == key),
+                       None)
+        if written is None:
+            written = self._write(st, g, digits, lr, opt)
+            self._written = [(st.step, g, key, written)] + self._written[:WRITTEN_KEPT - 1]
+        self._header, self._caption, self._lines, text, warning = written
+        self.browser.setPlainText(text)
+        self.warning.setText(f"⚠ {warning}" if warning else "")
+        self.warning.setVisible(bool(warning))
+
+    def _write(self, st, g, digits: int, lr: float, opt: str) -> tuple:
+        """(header, caption, equations, the whole text, the warning) of the state shown."""
+        header = explain.phase_text(st, self.session.cycle_length)
+        caption = explain.caption(st, g, digits, lr, opt)
+        lines = explain.equations(st, g, digits, lr, opt)
+        text = [header, caption, ""] + lines
         node = st.step.node if st.step is not None else None
         if node is not None and node in g.nodes and not g.nodes[node].is_leaf:
             op = OPS[g.nodes[node].op]
             text += ["", f"{op.name} ({op.symbol}): {op.derivative}"]
-        self.browser.setPlainText("\n".join(text))
-        warning = explain.non_finite_warning(st, digits)
-        self.warning.setText(f"⚠ {warning}" if warning else "")
-        self.warning.setVisible(bool(warning))
+        return header, caption, lines, "\n".join(text), explain.non_finite_warning(st, digits)
