@@ -238,9 +238,9 @@ class Stepper:
     # -- the step list --------------------------------------------------------
     @property
     def has_update(self) -> bool:
-        g = self.graph          # any parameter (param_names would copy 50,890 names on every call)
+        g = self.graph          # any parameter, from the output end (param_names copies 50,890 names)
         return g.objective is not None and any(n.op == "param" or any(w is not None for w in n.weights)
-                                               for n in g.nodes.values())
+                                               for n in reversed(g.nodes.values()))
 
     @property
     def trace_length(self) -> int:
