@@ -48,7 +48,7 @@ def metrics(px: float, bold: bool = False) -> QFontMetricsF:
 
 
 _SIZES: dict = {}
-_SIZES_MAX = 20000       # text sizes remembered (the numbers of a long training run are all new)
+_SIZES_MAX = 2000        # text sizes remembered (a frame has at most a few hundred; training numbers are all new)
 
 
 def text_size(lines: list[str], px: float, bold: bool = False) -> tuple[float, float]:
