@@ -4,6 +4,7 @@ import pytest
 from visualnn.io import examples_dir, load
 from visualnn.ui.plots import PANELS
 from visualnn.ui.plots.worker import stop_all
+from visualnn.ui.plots import training
 
 
 @pytest.fixture(autouse=True)
@@ -72,16 +73,20 @@ def test_training_pushes_weights_back_to_the_graph(qtbot, window):
     assert window.session.dirty                       # trained weights are unsaved edits
 
 
-def test_a_whole_training_run_is_one_undo_step(qtbot, window):
+def test_a_whole_training_run_is_one_undo_step(qtbot, window, monkeypatch):
+    # every news from the training process reaches the graph (it is throttled to 2 a second,
+    # and a short run may end sooner than that)
+    monkeypatch.setattr(training, "PUSH_EVERY", 0.0)
+    monkeypatch.setattr(training, "PUSH_SHARE", 0.0)
     window.show_model(load(examples_dir() / "xor.json").model)
     s, panel = window.session, window.plot_panels["Training"]
     start = dict(s.state.params)
-    panel.epochs.setValue(300)
+    panel.epochs.setValue(5000)
     panel.play()
     qtbot.waitUntil(lambda: panel.thread is None and panel.state == "idle", timeout=30000)
     assert panel._pushes > 1                        # the graph followed the weights during the run ...
     assert s.undo_stack.count() == 1                # ... and undo takes the whole run back at once
-    assert s.undo_stack.undoText() == "Train 300 epochs" and s.dirty
+    assert s.undo_stack.undoText() == "Train 5000 epochs" and s.dirty
     trained = dict(s.state.params)
     assert trained != start and trained == pytest.approx(panel.params)
     panel.epochs.setValue(20)
