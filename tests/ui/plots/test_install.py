@@ -2,9 +2,8 @@ import numpy as np
 import pytest
 
 from visualnn.io import examples_dir, load
-from visualnn.ui.plots import PANELS
+from visualnn.ui.plots import PANELS, training
 from visualnn.ui.plots.worker import stop_all
-from visualnn.ui.plots import training
 
 
 @pytest.fixture(autouse=True)

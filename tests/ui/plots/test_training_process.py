@@ -109,14 +109,18 @@ def test_a_very_long_history_is_handed_to_the_curve_thinned_with_its_last_epoch(
     assert s.y_lo == pytest.approx(1.0 / n) and s.y_hi == 1.0
 
 
-def test_a_training_process_that_cannot_start_is_a_message(qtbot, xor, monkeypatch):
+def test_where_no_training_process_can_start_the_run_trains_in_the_window(qtbot, xor, monkeypatch):
     from visualnn.ui.plots import train_process
-    monkeypatch.setattr(train_process.sys, "executable", "/nonexistent/python")
+    monkeypatch.setattr(train_process.sys, "executable", "/nonexistent/python")   # e.g. a frozen app
     panel = TrainingPanel(ModelSource(xor))
     qtbot.addWidget(panel)
+    start = dict(panel.params)
+    panel.epochs.setValue(200)
     panel.play()
-    qtbot.waitUntil(lambda: panel.thread is None, timeout=5000)
-    assert panel.state == "idle" and "training process did not start" in panel.status.text()
+    thread = panel.thread
+    qtbot.waitUntil(lambda: panel.thread is None and panel.state == "idle", timeout=20000)
+    assert thread.in_window and thread.pid is None
+    assert panel.epoch == 200 and panel.params != start and "did not start" not in panel.status.text()
 
 
 def test_the_decision_map_is_repainted_only_when_a_cell_changes_colour(qtbot, xor):

@@ -8,6 +8,8 @@ never an import of the program's main script, which may open a window of its own
 Two pipes join them: the window sends the run and then how many more epochs may be
 trained before pausing, or stop; the run sends at most every ``SEND_EVERY`` seconds
 every epoch done since its last news with the latest weights, then its result.
+Where no process can be started (a frozen app, a platform without ``pass_fds``) the
+same run goes in a thread of the window's process behind the same pipes (``InThread``).
 
 This module imports no Qt: it is what the child process loads.
 """
@@ -16,7 +18,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
+from multiprocessing import Pipe
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -99,10 +103,14 @@ class Budget:
 
 def main(control_fd: int, news_fd: int) -> None:
     """(training process) Take the run from the window, train, send the news and the result."""
-    from ...engine.training import train
     if hasattr(os, "nice"):
         os.nice(10)                        # background work: the window and the X server go first
-    control, news = Connection(control_fd, writable=False), Connection(news_fd, readable=False)
+    serve(Connection(control_fd, writable=False), Connection(news_fd, readable=False))
+
+
+def serve(control: Connection, news: Connection) -> None:
+    """Take the run from ``control``, train, send the news and the result on ``news``."""
+    from ...engine.training import train
     try:
         model, args, budget = control.recv()
         outbox, allowed = Outbox(news), Budget(control, budget)
@@ -119,3 +127,35 @@ def main(control_fd: int, news_fd: int) -> None:
         news.send(("result", result))
     except (ConnectionError, EOFError):    # the window stopped listening: the run is over
         return
+
+
+class InThread:
+    """Where no training process can be started (no Python to start, a platform without
+    ``pass_fds``), the same run in a thread of the window's own process, behind the same
+    pipes; it shares the interpreter lock with the window, which then answers more slowly."""
+
+    pid = None
+
+    def __init__(self, control: Connection, news: Connection):
+        self._thread = threading.Thread(target=serve, args=(control, news), daemon=True,
+                                        name="visualnn training")
+        self._thread.start()
+
+    def poll(self) -> int | None:
+        return None if self._thread.is_alive() else 0
+
+    def wait(self, timeout: float | None = None) -> int:
+        self._thread.join(timeout)
+        if self._thread.is_alive():
+            raise subprocess.TimeoutExpired("training thread", timeout or 0.0)
+        return 0
+
+    def kill(self) -> None:
+        """A thread cannot be killed: its closed pipes stop it before its next epoch."""
+
+
+def start_in_thread() -> tuple[InThread, Connection, Connection]:
+    """The run in a thread of this process: (stand-in for the process, control, news)."""
+    control_r, control_w = Pipe(duplex=False)
+    news_r, news_w = Pipe(duplex=False)
+    return InThread(control_r, news_w), control_w, news_r

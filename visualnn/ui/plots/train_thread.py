@@ -37,6 +37,7 @@ class TrainThread(QThread):
         self._params: dict = {}
         self._posted = False             # news sent that the window has not taken yet
         self.news_sent = self.news_taken = 0
+        self.in_window = False          # True: trained in a thread here, no process could be started
         self.pid: int | None = None      # the training process, once started
 
     # -- control (GUI thread): each returns at once, the process follows within POLL --------
@@ -83,9 +84,9 @@ class TrainThread(QThread):
     def run(self):
         try:
             proc, control, news = train_process.start()
-        except (OSError, ValueError) as exc:     # no process could be made here: say so, do not crash
-            self.sigFailed.emit(f"the training process did not start ({exc})")
-            return
+        except Exception:     # no process can be made here (no Python to start, no pass_fds): train in this one
+            proc, control, news = train_process.start_in_thread()
+        self.in_window = isinstance(proc, train_process.InThread)
         self.pid = proc.pid
         try:
             try:
