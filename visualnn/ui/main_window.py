@@ -392,6 +392,7 @@ class MainWindow(WindowMenus):
 
     def _presentation_closed(self):
         self.presentation = None
+        self.plot_panels.set_theme(self.plot_panels.theme)     # the slides' plots were light
         self.activateWindow()
 
     # -- editing values ------------------------------------------------------------------------------

@@ -423,6 +423,10 @@ class PresentationView(QWidget):
         self._side.setVisible(self._reserve["panels"])
 
     def _make_panel(self, name):
+        # the projector is black on white whatever the window's theme: plots made from now on
+        # (this panel's and what it draws later) are light until the window takes its theme back
+        from .plots.style import set_plot_theme  # pyqtgraph: only for a slide with a plot
+        set_plot_theme("light")
         try:
             panel = panel_class(PANEL_NAMES.get(name, "Training"))(self.session)
         except (ImportError, ValueError, RuntimeError):

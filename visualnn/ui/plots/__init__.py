@@ -89,6 +89,11 @@ class PlotPanels(Mapping):
     def __len__(self) -> int:
         return len(self._docks)
 
+    @property
+    def theme(self) -> str:
+        """The theme the window's plots follow (View > Theme)."""
+        return self._theme
+
     def set_theme(self, name: str):
         """Plots follow the window's theme (View > Theme): those built now and later."""
         self._theme = name
