@@ -103,13 +103,20 @@ LOAD_NOTE = ("The machine is a shared 2-core one: every timing moves with its lo
 # why a target is missed, shown under the table for the rows that miss it (causes found with
 # cProfile on this code; the figures they point to are rows of the same run)
 NOTES = [
-    ("first step of a new pass", "The first step of a new pass records that pass: `trace.record` of one "
-     "sample (the engine row 'trace.record, one sample') is a Python loop over every operation; it is "
-     "not yet built from the matrix form's arrays."),
+    ("first step of a new pass", "The first step of a new pass records that pass (a layer at a time from the "
+     "matrix form's arrays: the engine row 'record one sample, [784,64,10]') and redraws every node whose "
+     "number changed."),
+    ("[784,64,10], 50,984 edges: End", "End from mid-pass folds every remaining backward step into the "
+     "state: it makes the ~51,000 edge-gradient records the trace keeps as arrays until they are read and "
+     "writes them into the state's dicts (about two thirds of the time, profiled), then the window "
+     "re-formats ~1,000 node texts and the update step's caption over 50,890 parameters. Keeping the "
+     "state's edge gradients as arrays would remove the first part; it is not done."),
+    ("[784,64,10], 50,984 edges: Left after End", "Left after End undoes the update in place in the engine "
+     "(the 'engine alone' rows); the window then rewrites ~1,000 node texts and redraws the step's marks "
+     "and labels (GraphView._full, profiled ~30 ms) where only the update step's grey had to go."),
     ("[784,64,10], 50", "At [784,64,10] most of a step is the graph view's repaint of ~51,000 edges "
-     "(QPainter.drawPath of the colour-bin paths) and, for any move other than one step forward, its "
-     "full redraw of every node and label (GraphView._full); the engine's part is in the 'engine alone' "
-     "rows (Left after stepping: an in-place undo)."),
+     "(the colour bins' image and the step's highlight image) and, for any move other than one step "
+     "forward, the redraw of every node and label (GraphView._full)."),
     ("2-2-2 (examples", "In the 2-2-2 window a step's time is mostly the graph's label placement "
      "(engine/label_layout.edge_candidates over every edge label, each step)."),
     ("launch", "A launch includes starting Python and Qt (the bare PySide6 row is that floor on this "
