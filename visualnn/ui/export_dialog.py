@@ -79,19 +79,7 @@ class ExportDialog(QDialog):
         rng.addWidget(self.last)
         self.range_box = QWidget()
         self.range_box.setLayout(rng)
-        self.motion = QCheckBox("Include the motion between steps")
-        self.motion.setToolTip("In-between frames, as the window animates a step: values travel along their "
-                               "edges, gradients travel back, weight colours fade")
-        self.motion_frames = QSpinBox()
-        self.motion_frames.setRange(1, MAX_MOTION)
-        self.motion_frames.setValue(DEFAULT_MOTION)
-        self.motion_frames.setSuffix(" in-between frames per step")
-        mo = QHBoxLayout()
-        mo.setContentsMargins(0, 0, 0, 0)
-        mo.addWidget(self.motion)
-        mo.addWidget(self.motion_frames)
-        self.motion_box = QWidget()
-        self.motion_box.setLayout(mo)
+        self.motion_box = self._make_motion_box()
         self.note = plain_label()
         self.note.setWordWrap(True)
         form = QFormLayout(self)
@@ -112,6 +100,23 @@ class ExportDialog(QDialog):
             c.currentIndexChanged.connect(self._sync)
         self.motion.toggled.connect(self._sync)
         self._sync()
+
+    def _make_motion_box(self) -> QWidget:
+        """The motion check box and its count of in-between frames per step, side by side."""
+        self.motion = QCheckBox("Include the motion between steps")
+        self.motion.setToolTip("In-between frames, as the window animates a step: values travel along their "
+                               "edges, gradients travel back, weight colours fade")
+        self.motion_frames = QSpinBox()
+        self.motion_frames.setRange(1, MAX_MOTION)
+        self.motion_frames.setValue(DEFAULT_MOTION)
+        self.motion_frames.setSuffix(" in-between frames per step")
+        mo = QHBoxLayout()
+        mo.setContentsMargins(0, 0, 0, 0)
+        mo.addWidget(self.motion)
+        mo.addWidget(self.motion_frames)
+        box = QWidget()
+        box.setLayout(mo)
+        return box
 
     def _sync(self, *_):
         fmt = self.format.currentData()
