@@ -134,3 +134,26 @@ def test_the_decision_map_is_repainted_only_when_a_cell_changes_colour(qtbot, xo
     assert images == [] and panel.boundary_grid[2][0, 0] == V[0, 0] + (hi - lo) / 1000
     panel._show_grid(xs, ys, V + (hi - lo) / 100, (lo, hi))
     assert images == [1]
+
+
+def test_a_history_longer_than_a_chunk_keeps_every_point_in_order_without_copying_it(qtbot, monkeypatch):
+    import pyqtgraph as pg
+    monkeypatch.setattr(Series, "CHUNK", 4096)
+    s = Series()
+    xs = np.arange(1, 5 * 4096 + 1000, dtype=float)
+    ys = 1.0 / xs
+    for a, b in ((0, 7), (7, 3000), (3000, 9000), (9000, 9001), (9001, len(xs))):   # batches across chunk ends
+        s.extend(xs[a:b], ys[a:b])
+        chunks = [id(c) for c in s._x]
+        assert s.n == b and s.last() == (xs[b - 1], ys[b - 1])
+    s.extend(xs[:1], ys[:1])
+    assert [id(c) for c in s._x[:-1]] == chunks[:len(s._x) - 1]    # full chunks are never copied again
+    x, y = s.values()
+    np.testing.assert_array_equal(x, np.r_[xs, xs[:1]])
+    np.testing.assert_array_equal(y, np.r_[ys, ys[:1]])
+    monkeypatch.setattr("visualnn.ui.plots.training_plots.SHOWN_MAX", 1000)
+    curve = pg.PlotDataItem()
+    s.show_on(curve)
+    cx, _ = curve.getData()
+    stride = 32                                      # 21,480 points, at most about 1,000 a curve: every 32nd
+    np.testing.assert_array_equal(cx, np.r_[x[:-1:stride], x[-1]])

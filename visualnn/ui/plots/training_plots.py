@@ -17,39 +17,74 @@ SHOWN_MAX = 16384         # points a loss curve gets at most: a longer history i
 
 
 class Series:
-    """A curve's points in a NumPy buffer that grows by doubling: appending a
-    batch costs the batch, and the curve gets views, never a rebuilt array.
-    Keeps the smallest and largest positive finite y, for the plot's frame."""
+    """A curve's points in NumPy chunks: the first grows by doubling up to ``CHUNK``
+    points, then whole chunks are added, so appending a batch costs the batch and
+    never a copy of a long history (a 10-million-epoch run doubling one buffer
+    copied 128 MB in one frame). Keeps the smallest and largest positive finite y,
+    for the plot's frame."""
+
+    CHUNK = 1 << 20
 
     def __init__(self):
-        self.x = np.empty(1024)
-        self.y = np.empty(1024)
+        self._x: list[np.ndarray] = [np.empty(1024)]
+        self._y: list[np.ndarray] = [np.empty(1024)]
+        self._full = 0              # points in the chunks before the last
         self.n = 0
         self.y_lo = self.y_hi = np.nan
 
+    def _room(self) -> tuple[np.ndarray, np.ndarray, int]:
+        """The last chunk with free room (grown or added), and where its free room starts."""
+        x, y = self._x[-1], self._y[-1]
+        used = self.n - self._full
+        if used < len(x):
+            return x, y, used
+        if len(x) < self.CHUNK:      # still small: double it (a copy of at most CHUNK / 2 points)
+            for chunks, old in ((self._x, x), (self._y, y)):
+                grown = np.empty(2 * len(old))
+                grown[:used] = old
+                chunks[-1] = grown
+        else:
+            self._full += used
+            self._x.append(np.empty(self.CHUNK))
+            self._y.append(np.empty(self.CHUNK))
+        return self._room()
+
     def extend(self, xs, ys):
-        k = len(xs)
-        if self.n + k > len(self.x):
-            size = max(2 * len(self.x), self.n + k)
-            for name in ("x", "y"):
-                grown = np.empty(size)
-                grown[:self.n] = getattr(self, name)[:self.n]
-                setattr(self, name, grown)
-        self.x[self.n:self.n + k] = xs
-        self.y[self.n:self.n + k] = ys
-        self.n += k
-        new = self.y[self.n - k:self.n]
-        new = new[np.isfinite(new) & (new > 0)]
+        xs, ys = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
+        done = 0
+        while done < len(xs):
+            x, y, at = self._room()
+            k = min(len(xs) - done, len(x) - at)
+            x[at:at + k] = xs[done:done + k]
+            y[at:at + k] = ys[done:done + k]
+            self.n += k
+            done += k
+        new = ys[np.isfinite(ys) & (ys > 0)]
         if len(new):
             self.y_lo = np.fmin(self.y_lo, new.min())
             self.y_hi = np.fmax(self.y_hi, new.max())
 
     def clear(self):
-        self.n = 0
-        self.y_lo = self.y_hi = np.nan
+        self.__init__()
+
+    def last(self) -> tuple[float, float]:
+        """The last point (x, y); the series must not be empty."""
+        k = self.n - self._full - 1
+        return float(self._x[-1][k]), float(self._y[-1][k])
+
+    def _take(self, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The points at the indices ``idx`` (sorted), gathered from their chunks."""
+        starts = np.cumsum([0] + [len(c) for c in self._x[:-1]])
+        which = np.searchsorted(starts, idx, side="right") - 1
+        xs, ys = np.empty(len(idx)), np.empty(len(idx))
+        for c in np.unique(which):
+            sel = which == c
+            xs[sel] = self._x[c][idx[sel] - starts[c]]
+            ys[sel] = self._y[c][idx[sel] - starts[c]]
+        return xs, ys
 
     def values(self) -> tuple[np.ndarray, np.ndarray]:
-        return self.x[:self.n], self.y[:self.n]
+        return self._take(np.arange(self.n))
 
     def show_on(self, curve):
         """Give ``curve`` the points, at most about ``SHOWN_MAX`` of them (every ``stride``-th
@@ -58,10 +93,10 @@ class Series:
         while self.n > stride * SHOWN_MAX:
             stride *= 2             # a power of two: the points kept stay the same from one redraw to the next
         if stride == 1:
-            curve.setData(self.x[:self.n], self.y[:self.n])
+            curve.setData(*self.values())
             return
         keep = np.r_[np.arange(0, self.n - 1, stride), self.n - 1]
-        curve.setData(self.x[keep], self.y[keep])
+        curve.setData(*self._take(keep))
 
 
 def _nice_above(v: float) -> float:
@@ -92,8 +127,8 @@ class LossCurves:
     def _losses_text(self) -> str:
         """The latest train (and test) loss, as the status line shows them."""
         tr, te = self._train_series, self._test_series
-        text = f"train loss {fmt(tr.y[tr.n - 1]) if tr.n else '-'}"
-        return text + (f", test {fmt(te.y[te.n - 1])}" if te.n else "")
+        text = f"train loss {fmt(tr.last()[1]) if tr.n else '-'}"
+        return text + (f", test {fmt(te.last()[1])}" if te.n else "")
 
     def _make_loss_plot(self):
         self.loss_plot = pg.PlotWidget(background=BACKGROUND)
@@ -121,7 +156,7 @@ class LossCurves:
         series = [s for s in (self._train_series, self._test_series) if s.n]
         lo = min(s.y_lo for s in series)
         hi = max(s.y_hi for s in series)
-        x_hi = _nice_above(max(s.x[s.n - 1] for s in series))
+        x_hi = _nice_above(max(s.last()[0] for s in series))
         if np.isfinite(lo) and np.isfinite(hi):
             y = (float(np.floor(np.log10(lo))), float(np.ceil(np.log10(hi))))
             y = (y[0], y[1] + 1) if y[0] == y[1] else y
