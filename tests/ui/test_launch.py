@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from visualnn.ui.graph_view import GraphView
+from visualnn.ui.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parents[2]
 DIALOG_MODULES = ("visualnn.ui.export", "visualnn.ui.export_dialog", "visualnn.ui.present", "visualnn.ui.help",
@@ -71,7 +72,7 @@ def test_launching_lays_the_graph_out_once_at_the_size_it_is_shown(qtbot, dialog
     monkeypatch.setattr(GraphView, "rebuild", counted)
     windows = []
     monkeypatch.setattr(QApplication, "exec", lambda *a: windows.extend(
-        w for w in QApplication.topLevelWidgets() if w.isVisible() and hasattr(w, "session")) or 0)
+        w for w in QApplication.topLevelWidgets() if w.isVisible() and isinstance(w, MainWindow)) or 0)
     assert vapp.run() == 0
     win = windows[0]
     qtbot.addWidget(win)

@@ -117,13 +117,25 @@ def test_analytic_surfaces_roll_every_optimizer_from_the_clicked_point(qtbot, ma
         assert panel.marble.rows[name][2].text().startswith(f"{losses[-1]:.4g}")
 
 
-def test_a_slow_surface_computes_off_the_gui_thread_and_can_be_cancelled(qtbot):
+def test_a_slow_surface_computes_off_the_gui_thread_and_can_be_cancelled(qtbot, monkeypatch):
+    import time
+
     from PySide6.QtCore import QTimer
+
     from visualnn.io import examples_dir, load
+    from visualnn.ui.plots import surface as surface_module
+    real = surface_module.loss_surface_in_strips
+
+    def slow(*args, progress=None, **kwargs):       # a slower machine: each strip takes 0.2 s more
+        def each_strip(fraction):
+            time.sleep(0.2)
+            progress(fraction)
+        return real(*args, progress=each_strip, **kwargs)
+    monkeypatch.setattr(surface_module, "loss_surface_in_strips", slow)
     spiral = load(examples_dir() / "spiral.json").model
     panel = SurfacePanel(ModelSource(spiral))
     qtbot.addWidget(panel)
-    panel.resolution.setValue(301)                  # 90,000 grid points x 300 samples: seconds of work
+    panel.resolution.setValue(301)                  # 90,000 grid points x 300 samples, 10 strips: 2 s or more
     panel.compute()
     assert panel.jobs.busy and panel.progress.isVisibleTo(panel) and panel.cancel_button.isVisibleTo(panel)
     ticks = []
